@@ -1,0 +1,137 @@
+// The `heirloom` command line: the same core as the desktop app, for scripts and headless use.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import * as path from 'node:path';
+import { appVersion } from './core/app-paths';
+import { collectPhotos } from './core/photo-files';
+import { OUTPUT_FORMATS, OutputFormat } from './core/imaging/encode';
+import { HeirloomCore } from './core/service/heirloom-core';
+import { runDoctor } from './cli/doctor';
+import { runEval } from './cli/eval';
+import { runList } from './cli/list';
+import { progressPrinter } from './cli/progress';
+
+function positiveInt(name: string, min: number, max: number) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
+    return n;
+  };
+}
+
+function positiveNumber(name: string, max: number) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0 || n > max) throw new InvalidArgumentError(`${name} must be a number from 0 to ${max}`);
+    return n;
+  };
+}
+
+function workingSize(v: string): number {
+  const n = positiveInt('--size', 64, 2048)(v);
+  if (n % 8 !== 0) throw new InvalidArgumentError('--size must be a multiple of 8');
+  return n;
+}
+
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('heirloom')
+    .description('Bring old black-and-white photos back in colour, privately, on this computer.')
+    .version(appVersion())
+    .showHelpAfterError()
+    .configureOutput({ outputError: (s, write) => write(s) });
+  const libraryOption = new Option('--library <dir>', 'library folder (default: $HEIRLOOM_LIBRARY or the per-user data folder)');
+
+  program
+    .command('colorize')
+    .description('colorize photos (files or folders, searched recursively) into an output folder')
+    .argument('<inputs...>', 'photo files or folders')
+    .requiredOption('--out <folder>', 'where to write the colorized photos')
+    .addOption(libraryOption)
+    .option('--model <id|path>', 'model id or folder (default: the active model)')
+    .option('--size <px>', 'working size: short side the network sees, multiple of 8', workingSize)
+    .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('jpg'))
+    .option('--quality <q>', 'JPEG quality 1-100', positiveInt('--quality', 1, 100), 92)
+    .option('--saturation <factor>', 'colour strength (1 = as predicted)', positiveNumber('--saturation', 4), 1)
+    .action(async (inputs: string[], o) => {
+      const { files, problems } = collectPhotos(inputs);
+      for (const p of problems) process.stderr.write(`heirloom: ${p.input}: ${p.error}\n`);
+      if (files.length === 0) {
+        process.stderr.write('heirloom: no photos found in the given inputs\n');
+        setExit(problems.length ? 1 : 2);
+        return;
+      }
+      const core = HeirloomCore.open({ library: o.library });
+      const ctrl = new AbortController();
+      const onSigint = (): void => {
+        process.stderr.write('\nheirloom: stopping after the current photo…\n');
+        ctrl.abort();
+      };
+      process.once('SIGINT', onSigint);
+      try {
+        const summary = await core.colorizeBatch(files, {
+          outDir: path.resolve(o.out),
+          format: o.format as OutputFormat,
+          quality: o.quality,
+          saturation: o.saturation,
+          workingSize: o.size,
+          model: o.model,
+          signal: ctrl.signal,
+          onProgress: progressPrinter(process.stderr),
+        });
+        if (summary.modelWarning) process.stderr.write(`heirloom: warning: ${summary.modelWarning}\n`);
+        const ok = summary.results.filter((r) => r.output).length;
+        const bad = summary.results.length - ok;
+        process.stderr.write(`heirloom: ${ok} colorized${bad ? `, ${bad} failed` : ''}${summary.status === 'cancelled' ? ', cancelled' : ''} → ${path.resolve(o.out)}\n`);
+        setExit(bad > 0 || problems.length > 0 ? 1 : summary.status === 'cancelled' ? 130 : 0);
+      } finally {
+        process.removeListener('SIGINT', onSigint);
+        core.close();
+      }
+    });
+
+  program
+    .command('doctor')
+    .description('show the compute backend, versions, GPU, library and model in use')
+    .addOption(libraryOption)
+    .option('--json', 'machine-readable output')
+    .action(async (o) => setExit(await runDoctor(o)));
+
+  program
+    .command('list')
+    .description('list the originals and outputs in the catalogue')
+    .addOption(libraryOption)
+    .addOption(new Option('--filter <which>', 'which photos').choices(['all', 'colorized', 'uncolorized']).default('all'))
+    .option('--json', 'machine-readable output')
+    .action(async (o) => setExit(await runList(o)));
+
+  program
+    .command('eval')
+    .description('turn colour photos grey, colorize them and score against the truth (PSNR, ΔE00, AuC, colourfulness, ΔL)')
+    .argument('<folder>', 'folder of colour photos')
+    .option('--model <id|path>', 'model id or folder')
+    .option('--size <px>', 'working size', workingSize)
+    .option('--temperature <t>', 'annealed-mean temperature (classification models)', positiveNumber('--temperature', 2))
+    .option('--saturation <factor>', 'colour strength', positiveNumber('--saturation', 4))
+    .addOption(new Option('--split <which>', 'use only part of the folder (the training pool\'s held-out split)').choices(['all', 'validation']).default('all'))
+    .option('--limit <n>', 'at most n photos (evenly spread)', positiveInt('--limit', 1, 1_000_000))
+    .option('--json', 'machine-readable output')
+    .action(async (folder: string, o) => setExit(await runEval(folder, o)));
+
+  return program;
+}
+
+/** Entry point used by bin/heirloom.js; resolves to the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const program = buildProgram((c) => (code = c));
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    const err = e as { code?: string; exitCode?: number; message?: string };
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+    if (err.code?.startsWith('commander.')) return err.exitCode ?? 2;
+    process.stderr.write(`heirloom: ${err.message ?? String(e)}\n`);
+    return 1;
+  }
+  return code;
+}

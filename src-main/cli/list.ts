@@ -1,0 +1,30 @@
+// `heirloom list`: the originals in the catalogue with their outputs.
+import { HeirloomCore } from '../core/service/heirloom-core';
+import type { OriginalFilter } from '../core/catalogue/types';
+
+export async function runList(o: { library?: string; filter: OriginalFilter; json?: boolean }): Promise<number> {
+  const core = HeirloomCore.open({ library: o.library });
+  try {
+    const rows = core.catalogue.listOriginals({ sort: 'imported', filter: o.filter }).map((r) => ({
+      ...r,
+      outputs: core.catalogue.listOutputs(r.id),
+    }));
+    if (o.json) {
+      process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+      return 0;
+    }
+    if (rows.length === 0) {
+      process.stdout.write(`No photos in the library at ${core.paths.root} yet. Try: heirloom colorize <photos> --out <folder>\n`);
+      return 0;
+    }
+    for (const r of rows) {
+      const size = r.width && r.height ? `${r.width}×${r.height}` : '?';
+      process.stdout.write(`#${r.id}  ${r.path}  ${size}${r.takenAt ? `  taken ${r.takenAt}` : ''}${r.missing ? '  (MISSING)' : ''}\n`);
+      for (const out of r.outputs) process.stdout.write(`      → ${out.path}  [${out.checkpointId}, ${out.createdAt}]\n`);
+    }
+    process.stdout.write(`${rows.length} photos, ${rows.reduce((n, r) => n + r.outputs.length, 0)} outputs — library ${core.paths.root}\n`);
+    return 0;
+  } finally {
+    core.close();
+  }
+}

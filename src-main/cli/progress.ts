@@ -1,0 +1,17 @@
+// Batch progress on stderr: one line per photo (a log a person can read back), with count and ETA.
+import * as path from 'node:path';
+import type { BatchProgress } from '../core/service/heirloom-core';
+
+function eta(s: number | undefined): string {
+  if (s === undefined || s <= 0) return '';
+  return s >= 90 ? ` ~${Math.round(s / 60)} min left` : ` ~${s} s left`;
+}
+
+export function progressPrinter(out: NodeJS.WritableStream): (p: BatchProgress) => void {
+  return (p) => {
+    if (!p.item) return;
+    const name = path.basename(p.item.input);
+    const what = p.item.error ? `FAILED: ${p.item.error}` : `ok (${(p.item.millis / 1000).toFixed(1)} s)`;
+    out.write(`[${p.done}/${p.total}] ${name}: ${what}${p.done < p.total ? eta(p.etaSeconds) : ''}\n`);
+  };
+}

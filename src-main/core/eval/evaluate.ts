@@ -1,0 +1,72 @@
+// `heirloom eval`: turn colour photos grey, colorize them, and score the result against the truth
+// with the pinned metrics, next to the grey answer (a = b = 0) that every model must beat.
+import * as path from 'node:path';
+import { labToRgb8, rgb8ToL } from '../color/lab';
+import type { LoadedModel } from '../engine/model-store';
+import { decodePhoto, DecodedPhoto } from '../imaging/decode';
+import { computeMetrics, Metrics, MetricsSummary, summarise } from '../metrics';
+import { ColorizeParams, colorizePixels } from '../pipeline/colorize';
+
+export interface EvalOptions extends ColorizeParams {
+  onPhoto?: (index: number, total: number, file: string) => void;
+}
+
+export interface EvalReport {
+  photos: number;
+  model: string;
+  workingSize: number;
+  temperature?: number;
+  grey: MetricsSummary;
+  model_: MetricsSummary;
+  failures: Array<{ file: string; error: string }>;
+}
+
+/** The grey answer of a colour photo: its own L with a = b = 0, as 8-bit sRGB. */
+export function greyAnswer(rgb: Uint8Array, width: number, height: number): { rgb: Buffer; L: Float32Array } {
+  const L = rgb8ToL(rgb, 3);
+  const zeros = new Float32Array(width * height);
+  return { rgb: Buffer.from(labToRgb8(L, zeros, zeros).buffer), L };
+}
+
+export async function evaluateModel(files: string[], model: LoadedModel, opts: EvalOptions = {}): Promise<EvalReport> {
+  const greyMetrics: Metrics[] = [];
+  const modelMetrics: Metrics[] = [];
+  const failures: EvalReport['failures'] = [];
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i];
+    opts.onPhoto?.(i, files.length, file);
+    let truth: DecodedPhoto;
+    try {
+      truth = await decodePhoto(file);
+    } catch (e) {
+      failures.push({ file, error: (e as Error).message });
+      continue;
+    }
+    const grey = greyAnswer(truth.rgb, truth.width, truth.height);
+    const input: DecodedPhoto = { ...truth, rgb: grey.rgb };
+    const out = await colorizePixels(input, model, opts);
+    greyMetrics.push(computeMetrics(grey.rgb, truth.rgb, grey.L));
+    modelMetrics.push(computeMetrics(out.rgb, truth.rgb, grey.L));
+  }
+  const o = model.manifest.output;
+  return {
+    photos: modelMetrics.length,
+    model: model.manifest.id,
+    workingSize: opts.workingSize ?? model.manifest.workingSize,
+    temperature: o.type === 'ab-bins' ? o.temperature : undefined,
+    grey: summarise(greyMetrics),
+    model_: summarise(modelMetrics),
+    failures,
+  };
+}
+
+export function formatEvalTable(r: EvalReport): string {
+  const row = (name: string, s: MetricsSummary): string =>
+    `${name.padEnd(22)} ${s.psnr.toFixed(2).padStart(7)} ${s.deltaE00.toFixed(2).padStart(7)} ${(100 * s.auc).toFixed(1).padStart(6)} ${s.colourfulnessRatio.toFixed(3).padStart(7)} ${s.deltaL.toFixed(3).padStart(6)}`;
+  return [
+    `${r.photos} photos, working size ${r.workingSize}${r.temperature !== undefined ? `, T = ${r.temperature}` : ''}`,
+    `${'answer'.padEnd(22)} ${'PSNR'.padStart(7)} ${'ΔE00'.padStart(7)} ${'AuC%'.padStart(6)} ${'colour'.padStart(7)} ${'ΔL'.padStart(6)}`,
+    row('grey (a=b=0)', r.grey),
+    row(path.basename(r.model), r.model_),
+  ].join('\n');
+}

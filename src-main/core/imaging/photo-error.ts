@@ -1,0 +1,44 @@
+// One error type for everything that can be wrong with a user's photo file, with a message a
+// person can act on. Batches catch it per file and carry on with the others.
+export type PhotoErrorCode =
+  | 'not-found'
+  | 'empty'
+  | 'not-an-image'
+  | 'damaged'
+  | 'too-large'
+  | 'unsupported'
+  | 'write-failed'
+  | 'disk-full';
+
+export class PhotoError extends Error {
+  constructor(public readonly code: PhotoErrorCode, public readonly file: string, message: string) {
+    super(message);
+    this.name = 'PhotoError';
+  }
+}
+
+/** Maps libvips / Node errors onto a PhotoError a user can understand. */
+export function explainReadError(file: string, e: unknown): PhotoError {
+  if (e instanceof PhotoError) return e;
+  const code = (e as NodeJS.ErrnoException).code;
+  const msg = e instanceof Error ? e.message : String(e);
+  if (code === 'ENOENT') return new PhotoError('not-found', file, 'file not found (was it moved or deleted?)');
+  if (code === 'EACCES' || code === 'EPERM') return new PhotoError('not-found', file, 'no permission to read this file');
+  if (/unsupported image format|Input file contains unsupported|not a known file format|bad seek/i.test(msg)) {
+    return new PhotoError('not-an-image', file, 'not an image Heirloom can read (JPEG, PNG, TIFF, WebP, GIF, HEIF, AVIF)');
+  }
+  if (/premature end|truncat|corrupt|bad huffman|invalid|unexpected end|read error|extraneous|crc/i.test(msg)) {
+    return new PhotoError('damaged', file, 'the image file is damaged or incomplete (truncated)');
+  }
+  if (/pixel limit/i.test(msg)) return new PhotoError('too-large', file, 'the image is too large to process');
+  return new PhotoError('damaged', file, `the image could not be decoded (${msg.split('\n')[0]})`);
+}
+
+export function explainWriteError(file: string, e: unknown): PhotoError {
+  if (e instanceof PhotoError) return e;
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC') return new PhotoError('disk-full', file, 'the disk is full: the result could not be saved (nothing was overwritten)');
+  const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
+  if (/no space left/i.test(msg)) return new PhotoError('disk-full', file, 'the disk is full: the result could not be saved (nothing was overwritten)');
+  return new PhotoError('write-failed', file, `the result could not be saved (${msg})`);
+}

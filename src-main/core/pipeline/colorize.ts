@@ -1,0 +1,83 @@
+// The colour pipeline for one photo (ARCHITECTURE.md): L at full resolution; the network predicts
+// ab at working size; ab is upsampled edge-aware in two guided steps; recombined with the
+// original L (lightness never altered), converted back to sRGB.
+import sharp = require('sharp');
+import { labToRgb8, rgb8ToL } from '../color/lab';
+import type { LoadedModel } from '../engine/model-store';
+import { AbMap, Hints, predictAb } from '../engine/predict';
+import type { DecodedPhoto } from '../imaging/decode';
+import { applyGuidedCoefficients, fitGuidedCoefficients, guidedUpsample } from '../imaging/guided-upsample';
+import { workingDims } from './working-size';
+
+export interface ColorizeParams {
+  /** Short side, in pixels, the network sees; defaults to the model's own. */
+  workingSize?: number;
+  /** Multiplies the predicted colour (1 = as predicted). */
+  saturation?: number;
+  hints?: Hints;
+}
+
+export interface ColorizedPixels {
+  width: number;
+  height: number;
+  rgb: Buffer;
+  /** Lightness of the input, full resolution (for ΔL checks). */
+  inputL: Float32Array;
+  workingWidth: number;
+  workingHeight: number;
+  millis: { prepare: number; predict: number; upsample: number };
+}
+
+// Guided filter settings: radius in samples of the lower level, eps in L² units (L is 0..100).
+const GUIDE_RADIUS = 2;
+const GUIDE_EPS = 25;
+
+async function resizedL(rgb: Buffer, width: number, height: number, w: number, h: number): Promise<Float32Array> {
+  const small = await sharp(rgb, { raw: { width, height, channels: 3 } }).resize(w, h, { fit: 'fill' }).raw().toBuffer();
+  return rgb8ToL(small, 3);
+}
+
+function scaleAb(ab: AbMap, factor: number): void {
+  if (factor === 1) return;
+  for (let i = 0; i < ab.a.length; i++) {
+    ab.a[i] *= factor;
+    ab.b[i] *= factor;
+  }
+}
+
+export async function colorizePixels(photo: DecodedPhoto, model: LoadedModel, params: ColorizeParams = {}): Promise<ColorizedPixels> {
+  const t0 = Date.now();
+  const { width, height, rgb } = photo;
+  const ws = params.workingSize ?? model.manifest.workingSize;
+  const work = workingDims(width, height, ws);
+  const stride = model.manifest.output.stride;
+  const workL = await resizedL(rgb, width, height, work.width, work.height);
+  const fullL = rgb8ToL(rgb, 3);
+  const t1 = Date.now();
+
+  let ab = predictAb(model, workL, work.width, work.height, params.hints);
+  const t2 = Date.now();
+  if (stride > 1) {
+    // Step 1: network resolution → working resolution, guided by the working-size L.
+    const lowL = await resizedL(rgb, width, height, ab.width, ab.height);
+    ab = guidedUpsample(lowL, ab, workL, work.width, work.height, GUIDE_RADIUS, GUIDE_EPS);
+  }
+  scaleAb(ab, params.saturation ?? 1);
+  // Step 2: working resolution → full resolution, row by row straight into sRGB.
+  const coeffs = fitGuidedCoefficients(workL, ab, GUIDE_RADIUS, GUIDE_EPS);
+  const out = Buffer.alloc(width * height * 3);
+  applyGuidedCoefficients(coeffs, fullL, width, height, (y, a, b) => {
+    const off = y * width;
+    labToRgb8(fullL.subarray(off, off + width), a, b, out.subarray(off * 3, (off + width) * 3));
+  });
+  const t3 = Date.now();
+  return {
+    width,
+    height,
+    rgb: out,
+    inputL: fullL,
+    workingWidth: work.width,
+    workingHeight: work.height,
+    millis: { prepare: t1 - t0, predict: t2 - t1, upsample: t3 - t2 },
+  };
+}

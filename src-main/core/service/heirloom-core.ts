@@ -1,0 +1,196 @@
+// The core behind every face of Heirloom (CLI, desktop window, web bridge): one library, its
+// catalogue, the colorizer, and batch work with progress, cancel and per-file errors.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import sharp = require('sharp');
+import { appVersion } from '../app-paths';
+import { Catalogue } from '../catalogue/catalogue';
+import type { OriginalRow } from '../catalogue/types';
+import { writeFileAtomic } from '../fs-atomic';
+import { decodePhoto, readPhotoMeta } from '../imaging/decode';
+import { encodeColorized, OutputFormat, readExif } from '../imaging/encode';
+import { explainReadError, explainWriteError } from '../imaging/photo-error';
+import { ensureLibrary, LibraryPaths, resolveLibraryDir } from '../library';
+import { resolveModel, ModelResolution } from '../engine/model-registry';
+import { ColorizeParams, colorizePixels } from '../pipeline/colorize';
+import { hashFile } from './file-hash';
+import { OutputNamer } from './output-names';
+
+export interface OpenOptions {
+  library?: string;
+}
+
+export interface BatchOptions extends ColorizeParams {
+  /** Folder for results; default: the library's outputs/<photo id>/. */
+  outDir?: string;
+  format?: OutputFormat;
+  quality?: number;
+  /** Model id or folder; default: the library's active checkpoint, else the shipped base model. */
+  model?: string;
+  signal?: AbortSignal;
+  onProgress?: (p: BatchProgress) => void;
+}
+
+export interface BatchItemResult {
+  input: string;
+  output?: string;
+  outputId?: number;
+  error?: string;
+  millis: number;
+}
+
+export interface BatchProgress {
+  jobId: number;
+  done: number;
+  total: number;
+  failed: number;
+  item?: BatchItemResult;
+  etaSeconds?: number;
+}
+
+export interface BatchSummary {
+  jobId: number;
+  status: 'done' | 'failed' | 'cancelled';
+  results: BatchItemResult[];
+  modelId: string;
+  modelWarning?: string;
+}
+
+export class HeirloomCore {
+  private constructor(readonly paths: LibraryPaths, readonly catalogue: Catalogue) {}
+
+  static open(opts: OpenOptions = {}): HeirloomCore {
+    const paths = ensureLibrary(resolveLibraryDir(opts.library));
+    return new HeirloomCore(paths, Catalogue.open(paths.catalogue));
+  }
+
+  close(): void {
+    this.catalogue.close();
+  }
+
+  /** The model to use, registered in the catalogue so outputs can name the checkpoint that made them. */
+  async model(spec?: string): Promise<ModelResolution> {
+    const wanted = spec ?? this.catalogue.getActiveCheckpoint()?.id;
+    const res = await resolveModel(wanted, this.paths.models);
+    const m = res.model.manifest;
+    if (!this.catalogue.getCheckpoint(m.id)) {
+      const shipped = !res.model.dir.startsWith(this.paths.models + path.sep);
+      this.catalogue.registerCheckpoint({
+        id: m.id,
+        name: m.name,
+        parentId: m.parentId ?? null,
+        path: res.model.dir,
+        kind: shipped ? 'shipped' : 'finetuned',
+        metrics: (m.metrics as Record<string, unknown>) ?? null,
+      });
+    }
+    return res;
+  }
+
+  /** Records an original (hash, size, EXIF date and camera) and makes its gallery thumbnail once. */
+  async importPhoto(file: string): Promise<OriginalRow> {
+    const abs = path.resolve(file);
+    const meta = await readPhotoMeta(abs);
+    let sha: string;
+    let bytes: number;
+    try {
+      sha = await hashFile(abs);
+      bytes = fs.statSync(abs).size;
+    } catch (e) {
+      throw explainReadError(abs, e);
+    }
+    const exif = readExif(meta.exif);
+    const row = this.catalogue.upsertOriginal({
+      path: abs, sha256: sha, bytes, width: meta.width, height: meta.height, takenAt: exif.takenAt ?? null, camera: exif.camera ?? null,
+    });
+    if (!row.thumbPath || !fs.existsSync(row.thumbPath)) {
+      const thumb = path.join(this.paths.thumbs, `${sha.slice(0, 2)}`, `${sha}.jpg`);
+      fs.mkdirSync(path.dirname(thumb), { recursive: true });
+      try {
+        const buf = await sharp(abs, { pages: 1, failOn: 'none' }).rotate().resize(320, 320, { fit: 'inside' }).flatten({ background: '#ffffff' }).jpeg({ quality: 80 }).toBuffer();
+        writeFileAtomic(thumb, buf);
+        this.catalogue.setThumb(row.id, thumb);
+      } catch (e) {
+        throw explainReadError(abs, e);
+      }
+      return this.catalogue.getOriginal(row.id)!;
+    }
+    return row;
+  }
+
+  /** Colorizes photos one by one; a bad file is reported and the batch goes on. */
+  async colorizeBatch(files: string[], opts: BatchOptions = {}): Promise<BatchSummary> {
+    const { model, warning } = await this.model(opts.model);
+    const format = opts.format ?? 'jpg';
+    const params = {
+      model: model.manifest.id,
+      workingSize: opts.workingSize ?? model.manifest.workingSize,
+      saturation: opts.saturation ?? 1,
+      format,
+      quality: opts.quality ?? 92,
+    };
+    const job = this.catalogue.createJob('colorize', { ...params, outDir: opts.outDir ?? null }, files);
+    this.catalogue.updateJobStatus(job.id, 'running');
+    const namer = opts.outDir ? new OutputNamer(path.resolve(opts.outDir), format) : undefined;
+    if (opts.outDir) fs.mkdirSync(opts.outDir, { recursive: true });
+    const results: BatchItemResult[] = [];
+    const started = Date.now();
+    let failed = 0;
+    let cancelled = false;
+    for (let seq = 0; seq < files.length; seq++) {
+      if (opts.signal?.aborted) {
+        cancelled = true;
+        break;
+      }
+      const input = files[seq];
+      const t0 = Date.now();
+      let result: BatchItemResult;
+      try {
+        const { outputPath, outputId } = await this.colorizeOne(input, model, params, opts, namer);
+        result = { input, output: outputPath, outputId, millis: Date.now() - t0 };
+        this.catalogue.setJobItem(job.id, seq, 'done', outputId);
+      } catch (e) {
+        failed++;
+        result = { input, error: (e as Error).message, millis: Date.now() - t0 };
+        this.catalogue.setJobItem(job.id, seq, 'failed', null, result.error);
+      }
+      results.push(result);
+      const done = seq + 1;
+      const perItem = (Date.now() - started) / done;
+      opts.onProgress?.({ jobId: job.id, done, total: files.length, failed, item: result, etaSeconds: Math.round((perItem * (files.length - done)) / 1000) });
+    }
+    const status = cancelled ? 'cancelled' : failed > 0 ? 'failed' : 'done';
+    this.catalogue.updateJobStatus(job.id, status, failed > 0 ? `${failed} of ${files.length} photos failed` : null);
+    return { jobId: job.id, status, results, modelId: model.manifest.id, modelWarning: warning };
+  }
+
+  private async colorizeOne(
+    input: string,
+    model: ModelResolution['model'],
+    params: { workingSize: number; saturation: number; format: OutputFormat; quality: number; model: string },
+    opts: BatchOptions,
+    namer?: OutputNamer,
+  ): Promise<{ outputPath: string; outputId: number }> {
+    const original = await this.importPhoto(input);
+    const photo = await decodePhoto(original.path);
+    const px = await colorizePixels(photo, model, { workingSize: params.workingSize, saturation: params.saturation, hints: opts.hints });
+    const encoded = await encodeColorized(px.rgb, px.width, px.height, photo.meta, {
+      format: params.format,
+      quality: params.quality,
+      software: `Heirloom ${appVersion()} (colorized with ${model.manifest.id})`,
+    });
+    const outputPath = namer
+      ? namer.nameFor(original.path)
+      : path.join(this.paths.outputs, String(original.id), `${path.parse(original.path).name}-${Date.now()}.${params.format}`);
+    try {
+      fs.mkdirSync(path.dirname(outputPath), { recursive: true });
+      writeFileAtomic(outputPath, encoded);
+    } catch (e) {
+      throw explainWriteError(outputPath, e);
+    }
+    const row = this.catalogue.addOutput({
+      originalId: original.id, checkpointId: model.manifest.id, params, path: outputPath, width: px.width, height: px.height,
+    });
+    return { outputPath, outputId: row.id };
+  }
+}

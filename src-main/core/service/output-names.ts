@@ -1,0 +1,26 @@
+// Output file names for a batch: <stem>.<ext> in the output folder, never the original's own path,
+// and never two inputs on one name.
+import * as path from 'node:path';
+import type { OutputFormat } from '../imaging/encode';
+
+export class OutputNamer {
+  private readonly taken = new Set<string>();
+
+  constructor(private readonly outDir: string, private readonly format: OutputFormat) {}
+
+  nameFor(input: string): string {
+    const stem = path.parse(input).name;
+    const key = (p: string): string => (process.platform === 'linux' ? p : p.toLowerCase());
+    const inputKey = key(path.resolve(input));
+    for (let n = 1; ; n++) {
+      const suffix = n === 1 ? '' : ` (${n})`;
+      let candidate = path.join(this.outDir, `${stem}${suffix}.${this.format}`);
+      // The output folder may be the photo's own folder: an original is never replaced.
+      if (key(candidate) === inputKey) candidate = path.join(this.outDir, `${stem}-colorized${suffix}.${this.format}`);
+      if (!this.taken.has(key(candidate))) {
+        this.taken.add(key(candidate));
+        return candidate;
+      }
+    }
+  }
+}

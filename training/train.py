@@ -1,0 +1,212 @@
+#!/usr/bin/python3
+"""Train Heirloom's base colorizer (or the seeds' beta network for comparison) with Debian's PyTorch.
+
+    /usr/bin/python3 training/train.py --arch heirloom --out runs/base --cpu-minutes 85 --threads 1
+
+Resumable: re-running with the same --out continues from runs/<out>/checkpoint.pt.
+The budget is process CPU time, so two runs given the same budget got the same compute.
+Validation photos (sha1(name) % 10 == 0) are never trained on.
+"""
+import argparse
+import json
+import math
+import os
+import random
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from heirloom_train.bins import annealed_mean, build_bins, soft_encode  # noqa: E402
+from heirloom_train.data import list_pool, load_cached, rgb_to_lab  # noqa: E402
+from heirloom_train.models import BetaNet, HeirloomNet  # noqa: E402
+
+CROP = 128
+SCALES = (128, 160, 192, 224)  # crop sizes taken from the 224 store, then resized to CROP
+
+
+def parse_args():
+    p = argparse.ArgumentParser()
+    p.add_argument("--arch", choices=["heirloom", "beta"], default="heirloom")
+    p.add_argument("--pool", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "datasets", "photos"))
+    p.add_argument("--cache", default=os.path.expanduser("~/.cache/heirloom"))
+    p.add_argument("--out", required=True)
+    p.add_argument("--cpu-minutes", type=float, default=60)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--batch", type=int, default=24)
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--checkpoint-every", type=float, default=300, help="wall seconds")
+    return p.parse_args()
+
+
+def random_batch(store: np.ndarray, batch: int, rng: random.Random) -> torch.Tensor:
+    """Random multi-scale square crops with horizontal flips -> RGB [B,3,CROP,CROP] in [0,1]."""
+    side = rng.choice(SCALES)
+    crops = []
+    for _ in range(batch):
+        i = rng.randrange(store.shape[0])
+        y = rng.randrange(store.shape[1] - side + 1)
+        x = rng.randrange(store.shape[2] - side + 1)
+        c = store[i, y:y + side, x:x + side]
+        if rng.random() < 0.5:
+            c = c[:, ::-1]
+        crops.append(np.ascontiguousarray(c))
+    t = torch.from_numpy(np.stack(crops)).permute(0, 3, 1, 2).float() / 255.0
+    if side != CROP:
+        t = F.interpolate(t, size=(CROP, CROP), mode="bilinear", align_corners=False, antialias=True).clamp(0, 1)
+    return t
+
+
+def simulate_hints(ab: torch.Tensor, rng: random.Random, p_none=0.5):
+    """User colour hints as in Zhang et al. 2017: none half the time, else a geometric number of
+    small patches revealing the true mean ab. Returns hint ab [B,2,H,W] and mask [B,1,H,W]."""
+    b, _, h, w = ab.shape
+    hints = torch.zeros_like(ab)
+    mask = torch.zeros(b, 1, h, w)
+    for i in range(b):
+        if rng.random() < p_none:
+            continue
+        n = 1
+        while rng.random() > 1 / 8 and n < 24:
+            n += 1
+        for _ in range(n):
+            s = rng.randint(1, 9)
+            y = min(max(int(rng.gauss(h / 2, h / 4)), 0), h - s)
+            x = min(max(int(rng.gauss(w / 2, w / 4)), 0), w - s)
+            patch = ab[i, :, y:y + s, x:x + s]
+            hints[i, :, y:y + s, x:x + s] = patch.mean(dim=(1, 2), keepdim=True)
+            mask[i, :, y:y + s, x:x + s] = 1
+    return hints, mask
+
+
+def network_input(lab: torch.Tensor, hints: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Normalisation shared with the TypeScript engine: (L-50)/50, hint ab/110, mask 0/1."""
+    return torch.cat([(lab[:, :1] - 50) / 50, hints / 110, mask], 1)
+
+
+def save_atomic(obj, path):
+    tmp = path + ".tmp"
+    torch.save(obj, tmp)
+    os.replace(tmp, path)
+
+
+def main():
+    args = parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    os.makedirs(args.out, exist_ok=True)
+    os.makedirs(args.cache, exist_ok=True)
+    pool = os.path.abspath(args.pool)
+    train_names, val_names = list_pool(pool)
+    store = load_cached(pool, train_names, os.path.join(args.cache, f"train_{len(train_names)}.npy"))
+    val_store = load_cached(pool, val_names, os.path.join(args.cache, f"val_{len(val_names)}.npy"))
+    print(f"train {len(train_names)} photos, validation {len(val_names)} (held out)", flush=True)
+
+    bins_path = os.path.join(args.out, "bins.json")
+    if args.arch == "heirloom":
+        if not os.path.exists(bins_path):
+            # ab statistics from a sample of training photos at the network's output resolution
+            sample = torch.from_numpy(store[:: max(1, len(store) // 1500)]).permute(0, 3, 1, 2).float() / 255
+            ab = F.avg_pool2d(rgb_to_lab(sample)[:, 1:], 4)
+            centres, prior, weights = build_bins(ab.permute(0, 2, 3, 1).reshape(-1, 2))
+            with open(bins_path, "w") as f:
+                json.dump({"centres": centres.tolist(), "prior": prior.tolist(), "weights": weights.tolist()}, f)
+        with open(bins_path) as f:
+            bins = json.load(f)
+        centres = torch.tensor(bins["centres"])
+        weights = torch.tensor(bins["weights"])
+        net = HeirloomNet(len(centres))
+        print(f"{len(centres)} ab bins", flush=True)
+    else:
+        net = BetaNet()
+    opt = torch.optim.Adam(net.parameters(), lr=args.lr)
+
+    ckpt_path = os.path.join(args.out, "checkpoint.pt")
+    state = {"step": 0, "cpu_seconds": 0.0}
+    rng = random.Random(args.seed)
+    if os.path.exists(ckpt_path):
+        ck = torch.load(ckpt_path)
+        net.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["optim"])
+        state = ck["state"]
+        rng.setstate(ck["rng"])
+        torch.set_rng_state(ck["torch_rng"])
+        print(f"resumed at step {state['step']}, {state['cpu_seconds'] / 60:.1f} CPU-min", flush=True)
+
+    budget = args.cpu_minutes * 60
+    log = open(os.path.join(args.out, "log.tsv"), "a")
+    cpu0 = time.process_time() - state["cpu_seconds"]
+    last_ckpt = time.time()
+    val_rng = random.Random(1234)
+    val_batch = random_batch(val_store, 48, val_rng)
+
+    def cpu_used():
+        return time.process_time() - cpu0
+
+    def lr_at(frac):  # short warm-up, then cosine decay over the CPU budget
+        return args.lr * min(1.0, frac * 50) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(frac, 1.0))))
+
+    def checkpoint(final=False):
+        state["cpu_seconds"] = cpu_used()
+        save_atomic({"model": net.state_dict(), "optim": opt.state_dict(), "state": state,
+                     "rng": rng.getstate(), "torch_rng": torch.get_rng_state(), "arch": args.arch}, ckpt_path)
+        v = validate()
+        line = f"{state['step']}\t{state['cpu_seconds'] / 60:.2f}\t{state.get('loss', float('nan')):.4f}\t" + "\t".join(f"{k}={x:.4f}" for k, x in v.items())
+        print(("final " if final else "ckpt ") + line, flush=True)
+        log.write(line + "\n")
+        log.flush()
+
+    def predict_ab(x_lab, train=False):
+        if args.arch == "heirloom":
+            hints, mask = simulate_hints(x_lab[:, 1:], rng) if train else (torch.zeros_like(x_lab[:, 1:]), torch.zeros_like(x_lab[:, :1]))
+            return net(network_input(x_lab, hints, mask))
+        return net((x_lab[:, :1] - 50) / 50)
+
+    @torch.no_grad()
+    def validate():
+        net.eval()
+        lab = rgb_to_lab(val_batch)
+        out = predict_ab(lab)
+        if args.arch == "heirloom":
+            ab = F.interpolate(annealed_mean(out, centres, 0.38), scale_factor=4, mode="bilinear", align_corners=False)
+        else:
+            ab = out * 128
+        net.train()
+        err = (ab - lab[:, 1:]).pow(2).sum(1).sqrt().mean().item()
+        chroma_ratio = ab.pow(2).sum(1).sqrt().mean().item() / lab[:, 1:].pow(2).sum(1).sqrt().mean().item()
+        return {"val_ab_err": err, "val_chroma_ratio": chroma_ratio, "grey_ab_err": lab[:, 1:].pow(2).sum(1).sqrt().mean().item()}
+
+    net.train()
+    t_start = time.time()
+    while cpu_used() < budget:
+        for g in opt.param_groups:
+            g["lr"] = lr_at(cpu_used() / budget)
+        rgb = random_batch(store, args.batch, rng)
+        lab = rgb_to_lab(rgb)
+        out = predict_ab(lab, train=True)
+        if args.arch == "heirloom":
+            ab_small = F.avg_pool2d(lab[:, 1:], 4)
+            target, nearest = soft_encode(ab_small, centres)
+            logp = F.log_softmax(out, dim=1)
+            loss = (-(target * logp).sum(1) * weights[nearest]).mean()
+        else:
+            loss = F.mse_loss(out, lab[:, 1:] / 128)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        state["step"] += 1
+        state["loss"] = 0.98 * state.get("loss", loss.item()) + 0.02 * loss.item()
+        if state["step"] % 20 == 0:
+            print(f"step {state['step']} loss {state['loss']:.4f} cpu {cpu_used() / 60:.1f}m wall {(time.time() - t_start) / 60:.1f}m", flush=True)
+        if time.time() - last_ckpt > args.checkpoint_every:
+            checkpoint()
+            last_ckpt = time.time()
+    checkpoint(final=True)
+
+
+if __name__ == "__main__":
+    main()
