@@ -8,6 +8,7 @@ import { HeirloomCore } from './core/service/heirloom-core';
 import { runDoctor } from './cli/doctor';
 import { runEval } from './cli/eval';
 import { runList } from './cli/list';
+import { runServe } from './cli/serve';
 import { progressPrinter } from './cli/progress';
 
 function positiveInt(name: string, min: number, max: number) {
@@ -102,6 +103,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('--filter <which>', 'which photos').choices(['all', 'colorized', 'uncolorized']).default('all'))
     .option('--json', 'machine-readable output')
     .action(async (o) => setExit(await runList(o)));
+
+  program
+    .command('serve')
+    .description('open the Heirloom window in a browser: serves the app and its API on 127.0.0.1 with a secret token')
+    .addOption(libraryOption)
+    .option('--port <n>', 'port to listen on (default: a free one)', positiveInt('--port', 0, 65535), 0)
+    .action(async (o) => setExit(await runServe(o)));
 
   program
     .command('eval')

@@ -17,7 +17,7 @@ export interface EvalReport {
   workingSize: number;
   temperature?: number;
   grey: MetricsSummary;
-  model_: MetricsSummary;
+  colorized: MetricsSummary;
   failures: Array<{ file: string; error: string }>;
 }
 
@@ -55,7 +55,7 @@ export async function evaluateModel(files: string[], model: LoadedModel, opts: E
     workingSize: opts.workingSize ?? model.manifest.workingSize,
     temperature: o.type === 'ab-bins' ? o.temperature : undefined,
     grey: summarise(greyMetrics),
-    model_: summarise(modelMetrics),
+    colorized: summarise(modelMetrics),
     failures,
   };
 }
@@ -67,6 +67,6 @@ export function formatEvalTable(r: EvalReport): string {
     `${r.photos} photos, working size ${r.workingSize}${r.temperature !== undefined ? `, T = ${r.temperature}` : ''}`,
     `${'answer'.padEnd(22)} ${'PSNR'.padStart(7)} ${'ΔE00'.padStart(7)} ${'AuC%'.padStart(6)} ${'colour'.padStart(7)} ${'ΔL'.padStart(6)}`,
     row('grey (a=b=0)', r.grey),
-    row(path.basename(r.model), r.model_),
+    row(path.basename(r.model), r.colorized),
   ].join('\n');
 }

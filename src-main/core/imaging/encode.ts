@@ -61,6 +61,17 @@ export function readExif(raw?: Buffer): ExifSummary {
   return { takenAt: takenIso, camera, description: ifd0.ImageDescription, ifd0, exifIfd };
 }
 
+/**
+ * libvips reads EXIF strings as "value (description)" and drops a trailing " (…)" when writing, so
+ * "Grandma and Grandpa (1952)" would be saved as "Grandma and Grandpa". An empty " ()" added to such
+ * values is what it drops instead.
+ */
+function protectTails(fields: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(fields)) out[k] = v.endsWith(')') ? `${v} ()` : v;
+  return out;
+}
+
 /** True for ICC profiles that can describe an RGB image (a scanner's grey profile cannot). */
 function iccIsRgb(icc: Buffer): boolean {
   return icc.length > 20 && icc.toString('ascii', 16, 20) === 'RGB ';
@@ -73,8 +84,8 @@ function iccIsRgb(icc: Buffer): boolean {
 export async function encodeColorized(rgb: Buffer, width: number, height: number, meta: PhotoMeta, opts: EncodeOptions): Promise<Buffer> {
   const exif = readExif(meta.exif);
   let img = sharp(rgb, { raw: { width, height, channels: 3 } }).withExif({
-    IFD0: { ...exif.ifd0, Software: opts.software },
-    IFD2: exif.exifIfd,
+    IFD0: protectTails({ ...exif.ifd0, Software: opts.software }),
+    IFD2: protectTails(exif.exifIfd),
   });
   if (meta.density) img = img.withMetadata({ density: meta.density });
   let iccDir: string | undefined;

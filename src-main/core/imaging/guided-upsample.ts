@@ -90,25 +90,27 @@ function samplePositions(dst: number, src: number): { i0: Int32Array; i1: Int32A
 }
 
 /**
- * Applies the coefficients to a full-resolution L, row by row, handing each finished row to `onRow`
- * (so a 40 MP photo never needs full-size a and b planes at once).
+ * Applies the coefficients to rows y0..y1 of a full-resolution image whose lightness rows come from
+ * `lRow`, handing each finished row of a and b to `onRow` (so a 40 MP photo never needs full-size
+ * a and b planes, and row ranges can be shared between worker threads).
  */
-export function applyGuidedCoefficients(
+export function applyGuidedRows(
   c: GuidedCoefficients,
-  L: Float32Array,
   width: number,
   height: number,
+  y0: number,
+  y1: number,
+  lRow: (y: number) => Float32Array,
   onRow: (y: number, a: Float32Array, b: Float32Array) => void,
 ): void {
-  const cols = samplePositions(width, c.width);
+  const { i0, i1, t } = samplePositions(width, c.width);
   const rows = samplePositions(height, c.height);
   const lw = c.width;
   const maps = [c.aA, c.aB, c.bA, c.bB];
   const vert = maps.map(() => new Float32Array(lw));
   const rowA = new Float32Array(width);
   const rowB = new Float32Array(width);
-  const { i0, i1, t } = cols;
-  for (let y = 0; y < height; y++) {
+  for (let y = y0; y < y1; y++) {
     const r0 = rows.i0[y] * lw;
     const r1 = rows.i1[y] * lw;
     const ty = rows.t[y];
@@ -118,12 +120,12 @@ export function applyGuidedCoefficients(
       for (let x = 0; x < lw; x++) dst[x] = src[r0 + x] + (src[r1 + x] - src[r0 + x]) * ty;
     }
     const [vaA, vaB, vbA, vbB] = vert;
-    const off = y * width;
+    const L = lRow(y);
     for (let x = 0; x < width; x++) {
       const x0 = i0[x];
       const x1 = i1[x];
       const tx = t[x];
-      const l = L[off + x];
+      const l = L[x];
       rowA[x] = (vaA[x0] + (vaA[x1] - vaA[x0]) * tx) * l + vaB[x0] + (vaB[x1] - vaB[x0]) * tx;
       rowB[x] = (vbA[x0] + (vbA[x1] - vbA[x0]) * tx) * l + vbB[x0] + (vbB[x1] - vbB[x0]) * tx;
     }
@@ -136,7 +138,7 @@ export function guidedUpsample(guideLow: Float32Array, ab: AbMap, guideHigh: Flo
   const c = fitGuidedCoefficients(guideLow, ab, r, eps);
   const a = new Float32Array(width * height);
   const b = new Float32Array(width * height);
-  applyGuidedCoefficients(c, guideHigh, width, height, (y, ra, rb) => {
+  applyGuidedRows(c, width, height, 0, height, (y) => guideHigh.subarray(y * width, (y + 1) * width), (y, ra, rb) => {
     a.set(ra, y * width);
     b.set(rb, y * width);
   });

@@ -2,11 +2,12 @@
 // ab at working size; ab is upsampled edge-aware in two guided steps; recombined with the
 // original L (lightness never altered), converted back to sRGB.
 import sharp = require('sharp');
-import { labToRgb8, rgb8ToL } from '../color/lab';
+import { rgb8ToL } from '../color/lab';
 import type { LoadedModel } from '../engine/model-store';
 import { AbMap, Hints, predictAb } from '../engine/predict';
 import type { DecodedPhoto } from '../imaging/decode';
-import { applyGuidedCoefficients, fitGuidedCoefficients, guidedUpsample } from '../imaging/guided-upsample';
+import { fitGuidedCoefficients, guidedUpsample } from '../imaging/guided-upsample';
+import { renderFullResolution } from './render-pool';
 import { workingDims } from './working-size';
 
 export interface ColorizeParams {
@@ -21,8 +22,6 @@ export interface ColorizedPixels {
   width: number;
   height: number;
   rgb: Buffer;
-  /** Lightness of the input, full resolution (for ΔL checks). */
-  inputL: Float32Array;
   workingWidth: number;
   workingHeight: number;
   millis: { prepare: number; predict: number; upsample: number };
@@ -52,7 +51,6 @@ export async function colorizePixels(photo: DecodedPhoto, model: LoadedModel, pa
   const work = workingDims(width, height, ws);
   const stride = model.manifest.output.stride;
   const workL = await resizedL(rgb, width, height, work.width, work.height);
-  const fullL = rgb8ToL(rgb, 3);
   const t1 = Date.now();
 
   let ab = predictAb(model, workL, work.width, work.height, params.hints);
@@ -63,19 +61,14 @@ export async function colorizePixels(photo: DecodedPhoto, model: LoadedModel, pa
     ab = guidedUpsample(lowL, ab, workL, work.width, work.height, GUIDE_RADIUS, GUIDE_EPS);
   }
   scaleAb(ab, params.saturation ?? 1);
-  // Step 2: working resolution → full resolution, row by row straight into sRGB.
+  // Step 2: working resolution → full resolution, row by row straight into sRGB, on all cores.
   const coeffs = fitGuidedCoefficients(workL, ab, GUIDE_RADIUS, GUIDE_EPS);
-  const out = Buffer.alloc(width * height * 3);
-  applyGuidedCoefficients(coeffs, fullL, width, height, (y, a, b) => {
-    const off = y * width;
-    labToRgb8(fullL.subarray(off, off + width), a, b, out.subarray(off * 3, (off + width) * 3));
-  });
+  const out = await renderFullResolution(rgb, width, height, coeffs);
   const t3 = Date.now();
   return {
     width,
     height,
     rgb: out,
-    inputL: fullL,
     workingWidth: work.width,
     workingHeight: work.height,
     millis: { prepare: t1 - t0, predict: t2 - t1, upsample: t3 - t2 },

@@ -129,10 +129,11 @@ export class HeirloomCore {
       format,
       quality: opts.quality ?? 92,
     };
+    // The output folder is checked before a job is recorded: a bad --out is one clear error, not a job stuck 'running'.
+    if (opts.outDir) ensureOutputFolder(path.resolve(opts.outDir));
     const job = this.catalogue.createJob('colorize', { ...params, outDir: opts.outDir ?? null }, files);
     this.catalogue.updateJobStatus(job.id, 'running');
     const namer = opts.outDir ? new OutputNamer(path.resolve(opts.outDir), format) : undefined;
-    if (opts.outDir) fs.mkdirSync(opts.outDir, { recursive: true });
     const results: BatchItemResult[] = [];
     const started = Date.now();
     let failed = 0;
@@ -193,4 +194,19 @@ export class HeirloomCore {
     });
     return { outputPath, outputId: row.id };
   }
+}
+
+/** Creates the output folder, or says in plain words why it cannot be used. */
+function ensureOutputFolder(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file with this name (or in its path) is in the way'
+      : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'no permission to write there'
+      : code === 'ENOSPC' ? 'the disk is full'
+      : (e as Error).message.split('\n')[0];
+    throw new Error(`Cannot use ${dir} as the output folder: ${why}.`);
+  }
+  if (!fs.statSync(dir).isDirectory()) throw new Error(`Cannot use ${dir} as the output folder: it is a file, not a folder.`);
 }

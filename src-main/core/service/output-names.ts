@@ -1,5 +1,7 @@
 // Output file names for a batch: <stem>.<ext> in the output folder, never the original's own path,
+// never a file that already exists there (another original, the user's own file, an earlier result),
 // and never two inputs on one name.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { OutputFormat } from '../imaging/encode';
 
@@ -17,7 +19,8 @@ export class OutputNamer {
       let candidate = path.join(this.outDir, `${stem}${suffix}.${this.format}`);
       // The output folder may be the photo's own folder: an original is never replaced.
       if (key(candidate) === inputKey) candidate = path.join(this.outDir, `${stem}-colorized${suffix}.${this.format}`);
-      if (!this.taken.has(key(candidate))) {
+      // The final rename replaces whatever has this name, so an existing file is never a candidate.
+      if (!this.taken.has(key(candidate)) && !fs.lstatSync(candidate, { throwIfNoEntry: false })) {
         this.taken.add(key(candidate));
         return candidate;
       }

@@ -1,0 +1,49 @@
+// One benchmark measurement in a fresh process (so peak RSS belongs to this photo alone):
+//   node dist/scripts/bench-one.js <photo> <io|colorize|predict> [repeats]
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import sharp = require('sharp');
+import { initBackend } from '../src-main/core/engine/backend';
+import { resolveModel } from '../src-main/core/engine/model-registry';
+import { predictAb } from '../src-main/core/engine/predict';
+import { decodePhoto } from '../src-main/core/imaging/decode';
+import { encodeColorized } from '../src-main/core/imaging/encode';
+import { writeFileAtomic } from '../src-main/core/fs-atomic';
+import { colorizePixels } from '../src-main/core/pipeline/colorize';
+import { workingDims } from '../src-main/core/pipeline/working-size';
+
+async function main(): Promise<void> {
+  const [file, mode, repeatsArg] = process.argv.slice(2);
+  const repeats = Number(repeatsArg ?? 1);
+  const backend = await initBackend();
+  const { model } = await resolveModel(undefined);
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'heirloom-bench-'));
+  const once = async (): Promise<void> => {
+    if (mode === 'io') {
+      // The I/O floor: sharp alone decoding and re-encoding the same file.
+      const buf = await sharp(file).rotate().jpeg({ quality: 92 }).toBuffer();
+      writeFileAtomic(path.join(outDir, 'io.jpg'), buf);
+    } else if (mode === 'colorize') {
+      const photo = await decodePhoto(file);
+      const px = await colorizePixels(photo, model);
+      const buf = await encodeColorized(px.rgb, px.width, px.height, photo.meta, { format: 'jpg', quality: 92, software: 'bench' });
+      writeFileAtomic(path.join(outDir, 'out.jpg'), buf);
+    } else {
+      const { width, height } = await sharp(file).metadata();
+      const d = workingDims(width!, height!, model.manifest.workingSize);
+      predictAb(model, new Float32Array(d.width * d.height).fill(50), d.width, d.height);
+    }
+  };
+  await once(); // warm-up: wasm compilation, first-use allocations
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < repeats; i++) await once();
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9 / repeats;
+  fs.rmSync(outDir, { recursive: true, force: true });
+  process.stdout.write(JSON.stringify({ mode, seconds, peakRssMB: process.resourceUsage().maxRSS / 1024, backend: backend.name }) + '\n');
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

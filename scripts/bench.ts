@@ -1,0 +1,69 @@
+// `npm run bench`: colorize a 1, 6 and 24 MP photo with the shipped model; print seconds, peak RSS,
+// backend, and the ratio to sharp's own decode + re-encode of the same file (the I/O floor).
+// Targets (2-core machine, wasm): 24 MP ≤ 4× the I/O floor and ≤ 1.5 GB peak RSS;
+// network prediction at the default working size ≤ 1.0 s.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import sharp = require('sharp');
+import { appRoot } from '../src-main/core/app-paths';
+
+interface Measure {
+  mode: string;
+  seconds: number;
+  peakRssMB: number;
+  backend: string;
+}
+
+function run(file: string, mode: string, repeats: number): Measure {
+  const r = spawnSync(process.execPath, [path.join(__dirname, 'bench-one.js'), file, mode, String(repeats)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`bench-one ${mode} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+}
+
+async function makePhoto(dir: string, megapixels: number): Promise<string> {
+  // A real old photo (the shipped demo sample), upscaled to the size of a high-resolution scan.
+  const src = path.join(appRoot(), 'samples', '1899NycBlizzard.jpg');
+  const meta = await sharp(src).metadata();
+  const scale = Math.sqrt((megapixels * 1e6) / (meta.width! * meta.height!));
+  const file = path.join(dir, `scan-${megapixels}mp.jpg`);
+  await sharp(src).resize(Math.round(meta.width! * scale), Math.round(meta.height! * scale), { kernel: 'lanczos3' }).jpeg({ quality: 92 }).toFile(file);
+  return file;
+}
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heirloom-bench-'));
+  const rows: string[] = [];
+  let backend = '';
+  try {
+    for (const mp of [1, 6, 24]) {
+      const file = await makePhoto(dir, mp);
+      const { width, height } = await sharp(file).metadata();
+      const repeats = mp >= 24 ? 1 : 3;
+      const io = run(file, 'io', repeats);
+      const col = run(file, 'colorize', repeats);
+      backend = col.backend;
+      rows.push(`| ${mp} MP (${width}×${height}) | ${col.seconds.toFixed(2)} | ${io.seconds.toFixed(2)} | ${(col.seconds / io.seconds).toFixed(2)}× | ${col.peakRssMB.toFixed(0)} |`);
+      process.stderr.write(`${mp} MP done\n`);
+    }
+    const pred = run(path.join(dir, 'scan-6mp.jpg'), 'predict', 5);
+    const lines = [
+      `Heirloom benchmark — backend ${backend}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.versions.node}`,
+      '',
+      '| photo | colorize s | I/O floor s | ratio | peak RSS MB |',
+      '|---|---:|---:|---:|---:|',
+      ...rows,
+      '',
+      `Network prediction alone at the default working size (short side 256, 4:3 photo): ${pred.seconds.toFixed(3)} s`,
+    ];
+    process.stdout.write(lines.join('\n') + '\n');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,57 @@
+// Every argument that crosses a boundary (IPC, HTTP, the child-process host) is checked here first.
+import { z } from 'zod';
+import { API_METHODS, type ApiMethod } from './types';
+
+const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+// A path typed or pasted by a person on the web bridge: bounded, no NUL bytes.
+const freePath = z
+  .string()
+  .trim()
+  .min(1, 'empty path')
+  .max(4096, 'path too long')
+  .refine((s) => !s.includes('\0'), 'path contains a NUL byte');
+
+export const ARG_SCHEMAS = {
+  getStatus: z.undefined(),
+  listPhotos: z
+    .strictObject({
+      sort: z.enum(['taken', 'name', 'imported']).optional(),
+      filter: z.enum(['all', 'colorized', 'uncolorized']).optional(),
+      offset: z.number().int().min(0).max(10_000_000).optional(),
+      limit: z.number().int().min(1).max(1000).optional(),
+    })
+    .optional()
+    .default({}),
+  getPhoto: id,
+  importPaths: z.array(freePath).min(1).max(1000),
+  importWithDialog: z.strictObject({ kind: z.enum(['files', 'folder']) }),
+  colorize: z.strictObject({
+    photoIds: z.union([z.literal('all'), z.array(id).min(1).max(100_000)]),
+    saturation: z.number().min(0).max(4).optional(),
+  }),
+  cancelJob: id,
+  listJobs: z.undefined(),
+} satisfies Record<ApiMethod, z.ZodType>;
+
+export class ApiArgumentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ApiArgumentError';
+  }
+}
+
+export function isApiMethod(m: unknown): m is ApiMethod {
+  return typeof m === 'string' && (API_METHODS as readonly string[]).includes(m);
+}
+
+/** Validates one call; throws ApiArgumentError with a readable message. `null` counts as "no argument". */
+export function parseCall(method: unknown, arg: unknown): { method: ApiMethod; arg: unknown } {
+  if (!isApiMethod(method)) throw new ApiArgumentError(`unknown method ${JSON.stringify(String(method)).slice(0, 60)}`);
+  const r = ARG_SCHEMAS[method].safeParse(arg === null ? undefined : arg);
+  if (!r.success) {
+    const msg = r.error.issues.map((i) => `${i.path.length ? i.path.join('.') + ': ' : ''}${i.message}`).join('; ');
+    throw new ApiArgumentError(`${method}: invalid argument (${msg})`);
+  }
+  return { method, arg: r.data };
+}

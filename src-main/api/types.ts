@@ -1,0 +1,133 @@
+// The one API every face of Heirloom speaks: the Electron preload exposes it with contextBridge,
+// `heirloom serve` exposes it over HTTP + WebSocket, and the Svelte renderer only knows this interface.
+// No runtime imports: safe for the renderer; the sandboxed preload imports its types only.
+
+export type PhotoSort = 'taken' | 'name' | 'imported';
+export type PhotoFilter = 'all' | 'colorized' | 'uncolorized';
+
+export interface Status {
+  version: string;
+  /** What the status bar shows, e.g. "CPU (WebAssembly)". */
+  backend: string;
+  gpu: boolean;
+  model: { id: string; name: string } | null;
+  modelWarning?: string;
+  modelError?: string;
+  library: string;
+  photoCount: number;
+  /** Which import paths this face allows: free paths (web bridge, CLI) or system dialogs (desktop). */
+  importByPath: boolean;
+  importByDialog: boolean;
+}
+
+export interface ListPhotosQuery {
+  sort?: PhotoSort;
+  filter?: PhotoFilter;
+  offset?: number;
+  limit?: number;
+}
+
+export interface PhotoSummary {
+  id: number;
+  /** File name only (the full path stays in the catalogue). */
+  name: string;
+  width: number | null;
+  height: number | null;
+  takenAt: string | null;
+  importedAt: string;
+  hasOutput: boolean;
+  missing: boolean;
+  /** Thumbnail of the original. */
+  thumbUrl: string;
+  /** Thumbnail of the newest colorized version, if any. */
+  colorThumbUrl: string | null;
+}
+
+export interface PhotoPage {
+  total: number;
+  offset: number;
+  items: PhotoSummary[];
+}
+
+export interface OutputInfo {
+  id: number;
+  createdAt: string;
+  modelId: string;
+  saturation: number | null;
+  width: number | null;
+  height: number | null;
+  url: string;
+}
+
+export interface PhotoDetail extends PhotoSummary {
+  camera: string | null;
+  bytes: number | null;
+  originalUrl: string;
+  /** Every colorized version, newest first; none is ever overwritten. */
+  outputs: OutputInfo[];
+}
+
+export interface FileError {
+  /** File name (not the full path) so it can be shown. */
+  name: string;
+  photoId?: number;
+  error: string;
+}
+
+export interface ImportResult {
+  imported: PhotoSummary[];
+  errors: FileError[];
+}
+
+export interface DialogImportRequest {
+  kind: 'files' | 'folder';
+}
+
+export interface ColorizeRequest {
+  /** Photo ids, or 'all' for the whole library. */
+  photoIds: number[] | 'all';
+  /** Colour strength, 1 = as predicted. */
+  saturation?: number;
+}
+
+export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface JobInfo {
+  id: number;
+  kind: 'colorize';
+  state: JobState;
+  total: number;
+  done: number;
+  failed: number;
+  etaSeconds: number | null;
+  /** Photo ids finished successfully so far (the gallery refreshes them). */
+  finishedPhotoIds: number[];
+  errors: FileError[];
+  cancelRequested: boolean;
+  createdAt: string;
+  finishedAt: string | null;
+  /** Short reason when the whole job failed (e.g. the model could not be loaded). */
+  message: string | null;
+}
+
+export type Unsubscribe = () => void;
+
+export interface HeirloomApi {
+  getStatus(): Promise<Status>;
+  listPhotos(query: ListPhotosQuery): Promise<PhotoPage>;
+  getPhoto(id: number): Promise<PhotoDetail>;
+  /** Web bridge and CLI only; the desktop app refuses free paths from the window. */
+  importPaths(paths: string[]): Promise<ImportResult>;
+  /** Desktop only: asks the system file/folder dialog, then imports what the person chose. */
+  importWithDialog(req: DialogImportRequest): Promise<ImportResult>;
+  colorize(req: ColorizeRequest): Promise<{ jobId: number }>;
+  cancelJob(jobId: number): Promise<{ cancelled: boolean }>;
+  listJobs(): Promise<JobInfo[]>;
+  onJobProgress(cb: (job: JobInfo) => void): Unsubscribe;
+}
+
+/** Methods callable as request/response (everything but the event subscription). */
+export type ApiMethod = Exclude<keyof HeirloomApi, 'onJobProgress'>;
+export const API_METHODS: readonly ApiMethod[] = [
+  'getStatus', 'listPhotos', 'getPhoto', 'importPaths', 'importWithDialog', 'colorize', 'cancelJob', 'listJobs',
+];

@@ -1,0 +1,184 @@
+// Electron main process: one secure window, thin validated IPC, and the core in a separate utility
+// process (api/host.ts) so colorizing never blocks this thread. Settings asserted by
+// test/unit/electron-security.test.ts come from ./security.
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, session, utilityProcess, type MenuItemConstructorOptions } from 'electron';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseCall } from '../api/schemas';
+import { HostClient, type HostReply } from '../api/rpc';
+import type { DialogImportRequest, ImportResult, JobInfo } from '../api/types';
+import { writeFileAtomic } from '../core/fs-atomic';
+import {
+  APP_ENTRY, APP_HOST, APP_SCHEME, IPC_CALL, IPC_JOB, isAppUrl, MEDIA_BASE, MEDIA_SCHEME, parseMediaUrl, RENDERER_CSP,
+  WINDOW_DEFAULTS, webPreferences,
+} from './security';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const RENDERER_DIR = path.join(ROOT, 'dist-renderer');
+const PRELOAD = path.join(__dirname, 'preload.js');
+const HOST = path.join(__dirname, '..', 'api', 'host.js');
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let win: BrowserWindow | null = null;
+  let host: HostClient;
+
+  app.on('second-instance', () => {
+    if (!win) return;
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  });
+
+  // Every web contents, present and future: no new windows, no navigation away, no <webview>.
+  app.on('web-contents-created', (_e, contents) => {
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    contents.on('will-navigate', (ev, url) => {
+      if (!isAppUrl(url)) ev.preventDefault();
+    });
+    contents.on('will-redirect', (ev, url) => {
+      if (!isAppUrl(url)) ev.preventDefault();
+    });
+    contents.on('will-attach-webview', (ev) => ev.preventDefault());
+  });
+
+  const stateFile = (): string => path.join(app.getPath('userData'), 'window-state.json');
+  const loadBounds = (): Partial<Electron.Rectangle> & { maximized?: boolean } => {
+    try {
+      return JSON.parse(fs.readFileSync(stateFile(), 'utf8'));
+    } catch {
+      return {};
+    }
+  };
+  const saveBounds = (w: BrowserWindow): void => {
+    try {
+      writeFileAtomic(stateFile(), JSON.stringify({ ...w.getNormalBounds(), maximized: w.isMaximized() }));
+    } catch {
+      /* not worth bothering the user */
+    }
+  };
+
+  const startHost = (): HostClient => {
+    const child = utilityProcess.fork(HOST, [], {
+      serviceName: 'Heirloom core',
+      stdio: 'inherit',
+      env: { ...process.env, HEIRLOOM_MEDIA_BASE: MEDIA_BASE },
+    });
+    return new HostClient({
+      send: (m) => child.postMessage(m),
+      onMessage: (cb) => child.on('message', (m: HostReply) => cb(m)),
+      onExit: (cb) => child.on('exit', cb),
+    });
+  };
+
+  const pickPaths = async (req: DialogImportRequest): Promise<string[]> => {
+    const r = await dialog.showOpenDialog(win!, {
+      properties: req.kind === 'folder' ? ['openDirectory', 'multiSelections'] : ['openFile', 'multiSelections'],
+      filters: req.kind === 'folder' ? [] : [{ name: 'Photos', extensions: ['jpg', 'jpeg', 'png', 'tif', 'tiff', 'webp', 'gif', 'heic', 'heif', 'avif'] }],
+    });
+    return r.canceled ? [] : r.filePaths;
+  };
+
+  const registerProtocols = (): void => {
+    protocol.handle(APP_SCHEME, async (req) => {
+      const u = new URL(req.url);
+      const rel = path.posix.normalize(decodeURIComponent(u.pathname));
+      const file = path.join(RENDERER_DIR, rel === '/' ? 'index.html' : rel);
+      if (u.host !== APP_HOST || !file.startsWith(RENDERER_DIR + path.sep)) return new Response('not found', { status: 404 });
+      const res = await net.fetch(pathToFileURL(file).toString());
+      const headers = new Headers(res.headers);
+      headers.set('Content-Security-Policy', RENDERER_CSP);
+      headers.set('X-Content-Type-Options', 'nosniff');
+      return new Response(res.body, { status: res.status, headers });
+    });
+    protocol.handle(MEDIA_SCHEME, async (req) => {
+      const m = parseMediaUrl(req.url);
+      const file = m ? await host.mediaPath(m.kind, m.id) : null;
+      if (!file) return new Response('not found', { status: 404 });
+      return net.fetch(pathToFileURL(file).toString());
+    });
+  };
+
+  const registerIpc = (): void => {
+    ipcMain.handle(IPC_CALL, async (event, method: unknown, arg: unknown) => {
+      if (!event.senderFrame || !isAppUrl(event.senderFrame.url)) throw new Error('refused: not the Heirloom window');
+      const c = parseCall(method, arg); // zod: unknown methods and bad arguments stop here
+      if (c.method === 'importPaths') throw new Error('in the desktop app, photos are chosen with the system dialog');
+      if (c.method === 'importWithDialog') {
+        const paths = await pickPaths(c.arg as DialogImportRequest);
+        return paths.length ? ((await host.call('importPaths', paths)) as ImportResult) : { imported: [], errors: [] };
+      }
+      return host.call(c.method, c.arg);
+    });
+  };
+
+  const buildMenu = (): void => {
+    const template: MenuItemConstructorOptions[] = [
+      ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
+      { role: 'fileMenu' },
+      { role: 'editMenu' },
+      { label: 'View', submenu: [{ role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }, ...(app.isPackaged ? [] : [{ role: 'toggleDevTools' as const }])] },
+      { role: 'windowMenu' },
+    ];
+    Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+  };
+
+  const createWindow = (): void => {
+    const saved = loadBounds();
+    win = new BrowserWindow({
+      width: saved.width ?? WINDOW_DEFAULTS.width,
+      height: saved.height ?? WINDOW_DEFAULTS.height,
+      x: saved.x,
+      y: saved.y,
+      minWidth: WINDOW_DEFAULTS.minWidth,
+      minHeight: WINDOW_DEFAULTS.minHeight,
+      title: 'Heirloom',
+      show: false,
+      webPreferences: webPreferences(PRELOAD),
+    });
+    if (saved.maximized) win.maximize();
+    win.once('ready-to-show', () => win?.show());
+    win.on('close', () => win && saveBounds(win));
+    win.on('closed', () => (win = null));
+    void win.loadURL(APP_ENTRY);
+  };
+
+  app.whenReady().then(async () => {
+    session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+    session.defaultSession.setPermissionCheckHandler(() => false);
+    host = startHost();
+    await host.ready;
+    host.onJob((job: JobInfo) => {
+      if (!win) return;
+      win.webContents.send(IPC_JOB, job);
+      const active = job.state === 'running' || job.state === 'queued';
+      win.setProgressBar(active && job.total ? job.done / job.total : -1, { mode: job.failed ? 'error' : 'normal' });
+    });
+    registerProtocols();
+    registerIpc();
+    buildMenu();
+    createWindow();
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) createWindow();
+    });
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  let closing = false;
+  app.on('before-quit', (ev) => {
+    if (closing || !host) return;
+    closing = true;
+    ev.preventDefault();
+    // Lets the running photo finish and the catalogue close cleanly, but never hangs the quit.
+    Promise.race([host.close().catch(() => undefined), new Promise((r) => setTimeout(r, 5000))]).finally(() => app.quit());
+  });
+}

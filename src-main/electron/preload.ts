@@ -1,0 +1,30 @@
+// Runs in the sandboxed preload: exposes HeirloomApi to the window via contextBridge.
+// Only `electron` may be required here (sandbox); ipcRenderer itself is never exposed.
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import type { HeirloomApi, JobInfo } from '../api/types';
+
+// Duplicated from security.ts on purpose: a sandboxed preload cannot require local modules.
+const IPC_CALL = 'heirloom:call';
+const IPC_JOB = 'heirloom:job';
+
+const call = <T>(method: string, arg?: unknown): Promise<T> => ipcRenderer.invoke(IPC_CALL, method, arg ?? null) as Promise<T>;
+
+const api: HeirloomApi = {
+  getStatus: () => call('getStatus'),
+  listPhotos: (q) => call('listPhotos', q),
+  getPhoto: (id) => call('getPhoto', id),
+  importPaths: (paths) => call('importPaths', paths),
+  importWithDialog: (req) => call('importWithDialog', req),
+  colorize: (req) => call('colorize', req),
+  cancelJob: (id) => call('cancelJob', id),
+  listJobs: () => call('listJobs'),
+  onJobProgress: (cb) => {
+    const listener = (_e: IpcRendererEvent, job: JobInfo): void => cb(job);
+    ipcRenderer.on(IPC_JOB, listener);
+    return () => {
+      ipcRenderer.removeListener(IPC_JOB, listener);
+    };
+  },
+};
+
+contextBridge.exposeInMainWorld('heirloom', api);

@@ -1,0 +1,243 @@
+// `heirloom serve`: the same HeirloomApi over HTTP (POST /api/<method>) and WebSocket (job events),
+// plus the built renderer, so the real UI runs in an ordinary browser and in headless e2e tests.
+// Listens on 127.0.0.1 only; every request needs the random token (query on first load → cookie).
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import sharp = require('sharp');
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { CoreApi, MediaKind } from '../api/core-api';
+import { ApiArgumentError } from '../api/schemas';
+
+export const TOKEN_COOKIE = 'heirloom_token';
+export const TOKEN_HEADER = 'x-heirloom-token';
+const MAX_BODY = 1 << 20;
+
+export interface BridgeOptions {
+  api: CoreApi;
+  port?: number;
+  /** Folder with the built renderer (index.html + assets/). */
+  rendererDir: string;
+  token?: string;
+}
+
+export interface Bridge {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+/** CSP for the renderer; the only connection allowed is back to this server. */
+export function bridgeCsp(port: number): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' blob: data:",
+    "font-src 'self'",
+    `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+    "object-src 'none'",
+  ].join('; ');
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml', '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp',
+  '.gif': 'image/gif', '.avif': 'image/avif', '.ico': 'image/x-icon', '.json': 'application/json', '.woff2': 'font/woff2',
+};
+/** Image types every browser shows as they are; anything else (TIFF, HEIF…) is converted to JPEG. */
+const BROWSER_IMAGES = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif', '.avif']);
+
+function safeEqual(a: string | undefined, b: string): boolean {
+  if (!a) return false;
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && crypto.timingSafeEqual(x, y);
+}
+
+function cookie(req: http.IncomingMessage, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return undefined;
+}
+
+export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
+  const token = opts.token ?? crypto.randomBytes(24).toString('base64url');
+  const api = opts.api;
+  let port = 0;
+  const allowedHosts = (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`];
+
+  const authorised = (req: http.IncomingMessage): boolean =>
+    safeEqual(cookie(req, TOKEN_COOKIE), token) || safeEqual(req.headers[TOKEN_HEADER] as string | undefined, token);
+
+  // Rejects DNS-rebinding (foreign Host) and cross-site requests (foreign Origin).
+  const sameSite = (req: http.IncomingMessage): boolean => {
+    if (!allowedHosts().includes(req.headers.host ?? '')) return false;
+    const origin = req.headers.origin;
+    return origin === undefined || allowedHosts().some((h) => origin === `http://${h}`);
+  };
+
+  const baseHeaders = (res: http.ServerResponse): void => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+    res.setHeader('X-Frame-Options', 'DENY');
+  };
+
+  const send = (res: http.ServerResponse, status: number, body: string | Buffer, type: string, extra: Record<string, string> = {}): void => {
+    res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), ...extra });
+    res.end(body);
+  };
+  const json = (res: http.ServerResponse, status: number, value: unknown): void =>
+    send(res, status, JSON.stringify(value), 'application/json; charset=utf-8', { 'Cache-Control': 'no-store' });
+
+  const serveFile = (res: http.ServerResponse, file: string, extra: Record<string, string> = {}): void => {
+    const type = TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+    fs.readFile(file, (err, buf) => {
+      if (err) return send(res, 404, 'not found', 'text/plain; charset=utf-8');
+      send(res, 200, buf, type, extra);
+    });
+  };
+
+  const serveRenderer = (res: http.ServerResponse, rel: string): void => {
+    const root = path.resolve(opts.rendererDir);
+    const file = path.resolve(root, '.' + path.posix.normalize('/' + rel));
+    if (file !== root && !file.startsWith(root + path.sep)) return send(res, 404, 'not found', 'text/plain; charset=utf-8');
+    if (rel === '/' || rel === '/index.html') {
+      if (!fs.existsSync(path.join(root, 'index.html'))) {
+        return send(res, 500, 'The window has not been built yet: run `npm run build` first.', 'text/plain; charset=utf-8');
+      }
+      return serveFile(res, path.join(root, 'index.html'), { 'Content-Security-Policy': bridgeCsp(port), 'Cache-Control': 'no-store' });
+    }
+    serveFile(res, file, { 'Cache-Control': rel.startsWith('/assets/') ? 'private, max-age=31536000, immutable' : 'no-store' });
+  };
+
+  const serveMedia = async (res: http.ServerResponse, kind: MediaKind, id: number): Promise<void> => {
+    const file = await api.mediaPath(kind, id);
+    if (!file || !fs.existsSync(file)) return send(res, 404, 'not found', 'text/plain; charset=utf-8');
+    const cache = { 'Cache-Control': kind === 'original' ? 'private, no-cache' : 'private, max-age=86400' };
+    if (kind === 'original' && !BROWSER_IMAGES.has(path.extname(file).toLowerCase())) {
+      const buf = await sharp(file, { pages: 1, failOn: 'none' }).rotate().jpeg({ quality: 92 }).toBuffer();
+      return send(res, 200, buf, 'image/jpeg', cache);
+    }
+    serveFile(res, file, cache);
+  };
+
+  const readBody = (req: http.IncomingMessage): Promise<string> =>
+    new Promise((resolve, reject) => {
+      let size = 0;
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > MAX_BODY) {
+          reject(new ApiArgumentError('request too large'));
+          req.destroy();
+        } else chunks.push(c);
+      });
+      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      req.on('error', reject);
+    });
+
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    baseHeaders(res);
+    if (!sameSite(req)) return send(res, 403, 'forbidden', 'text/plain; charset=utf-8');
+    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+
+    // First load: the token arrives in the URL once, becomes an HttpOnly cookie, and leaves the address bar.
+    const qToken = url.searchParams.get('token');
+    if (req.method === 'GET' && qToken !== null) {
+      if (!safeEqual(qToken, token)) return send(res, 401, 'This link is not valid any more. Use the address printed by `heirloom serve`.', 'text/plain; charset=utf-8');
+      res.writeHead(303, {
+        Location: '/',
+        'Set-Cookie': `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
+        'Cache-Control': 'no-store',
+      });
+      return void res.end();
+    }
+    if (!authorised(req)) {
+      return send(res, 401, 'Open Heirloom with the full address printed by `heirloom serve` (it contains a secret token).', 'text/plain; charset=utf-8');
+    }
+
+    const apiMatch = /^\/api\/([A-Za-z]{1,40})$/.exec(url.pathname);
+    if (apiMatch) {
+      if (req.method !== 'POST') return json(res, 405, { error: 'use POST' });
+      if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return json(res, 415, { error: 'send JSON' });
+      let arg: unknown;
+      try {
+        const body = await readBody(req);
+        const parsed = body ? (JSON.parse(body) as { arg?: unknown }) : {};
+        arg = parsed?.arg;
+      } catch (e) {
+        return json(res, 400, { error: e instanceof ApiArgumentError ? e.message : 'the request body is not valid JSON' });
+      }
+      try {
+        const result = await api.call(apiMatch[1], arg);
+        return json(res, 200, { result: result ?? null });
+      } catch (e) {
+        return json(res, e instanceof ApiArgumentError ? 400 : 500, { error: (e as Error).message });
+      }
+    }
+
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed', 'text/plain; charset=utf-8');
+    const media = /^\/media\/(thumb|original|output|output-thumb)\/(\d{1,15})$/.exec(url.pathname);
+    if (media) return serveMedia(res, media[1] as MediaKind, Number(media[2]));
+    serveRenderer(res, url.pathname);
+  };
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((e) => {
+      if (!res.headersSent) json(res, 500, { error: (e as Error).message });
+      else res.destroy();
+    });
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  const clients = new Set<WebSocket>();
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname !== '/ws' || !sameSite(req) || !authorised(req) || req.headers.origin === undefined) {
+      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+      return void socket.destroy();
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      clients.add(ws);
+      ws.on('close', () => clients.delete(ws));
+      ws.on('message', () => undefined); // the socket is one-way: server → window
+    });
+  });
+  const unsubscribe = api.onJobProgress((job) => {
+    const msg = JSON.stringify({ type: 'job', job });
+    for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(msg);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    close: async () => {
+      unsubscribe();
+      for (const ws of clients) ws.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+/** Where `npm run build:renderer` puts the window (repo root/dist-renderer). */
+export function defaultRendererDir(): string {
+  return path.resolve(__dirname, '..', '..', '..', 'dist-renderer');
+}

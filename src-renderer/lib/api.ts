@@ -1,0 +1,72 @@
+// The renderer's only door to Heirloom: the HeirloomApi, from the Electron preload (window.heirloom)
+// or, in an ordinary browser, over the `heirloom serve` bridge (HTTP for calls, WebSocket for events).
+import type { ApiMethod, HeirloomApi, JobInfo } from '../../src-main/api/types';
+
+declare global {
+  interface Window {
+    heirloom?: HeirloomApi;
+  }
+}
+
+class WebApi {
+  private listeners = new Set<(job: JobInfo) => void>();
+  private socket: WebSocket | undefined;
+  private retry = 500;
+
+  private async call<T>(method: ApiMethod, arg?: unknown): Promise<T> {
+    const res = await fetch(`/api/${method}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      credentials: 'same-origin',
+      body: JSON.stringify({ arg: arg ?? null }),
+    });
+    let body: { result?: T; error?: string };
+    try {
+      body = await res.json();
+    } catch {
+      throw new Error(`HTTP ${res.status}`);
+    }
+    if (!res.ok) throw new Error(body.error ?? `HTTP ${res.status}`);
+    return body.result as T;
+  }
+
+  private connect(): void {
+    if (this.socket) return;
+    const ws = new WebSocket(`ws://${location.host}/ws`);
+    this.socket = ws;
+    ws.onopen = () => (this.retry = 500);
+    ws.onmessage = (ev) => {
+      try {
+        const msg = JSON.parse(String(ev.data)) as { type: string; job: JobInfo };
+        if (msg.type === 'job') for (const cb of this.listeners) cb(msg.job);
+      } catch {
+        /* ignore malformed frames */
+      }
+    };
+    ws.onclose = () => {
+      this.socket = undefined;
+      if (this.listeners.size) setTimeout(() => this.connect(), (this.retry = Math.min(this.retry * 2, 10_000)));
+    };
+  }
+
+  api(): HeirloomApi {
+    return {
+      getStatus: () => this.call('getStatus'),
+      listPhotos: (q) => this.call('listPhotos', q),
+      getPhoto: (id) => this.call('getPhoto', id),
+      importPaths: (paths) => this.call('importPaths', paths),
+      importWithDialog: (req) => this.call('importWithDialog', req),
+      colorize: (req) => this.call('colorize', req),
+      cancelJob: (id) => this.call('cancelJob', id),
+      listJobs: () => this.call('listJobs'),
+      onJobProgress: (cb) => {
+        this.listeners.add(cb);
+        this.connect();
+        return () => this.listeners.delete(cb);
+      },
+    };
+  }
+}
+
+export const api: HeirloomApi = window.heirloom ?? new WebApi().api();
+export const isDesktop = window.heirloom !== undefined;
