@@ -1,0 +1,253 @@
+// End to end: the built renderer in headless Chromium against `heirloom serve` on a temporary library.
+// Import 3 photos (and a broken file), colorize them, see colour thumbnails, drag the before/after
+// slider, cancel a running batch, and see a clear per-file error. Screenshots go to test-artifacts/e2e/.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import sharp = require('sharp');
+import type { Browser, Page } from 'playwright-core';
+
+// Callbacks passed to page.waitForFunction run in the page (string predicates would need 'unsafe-eval').
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+declare const document: any;
+
+const CHROMIUM = process.env.HEIRLOOM_E2E_CHROMIUM ?? '/usr/bin/chromium';
+const ROOT = path.join(__dirname, '..', '..', '..');
+const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'e2e');
+const skip = fs.existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (apt-get install chromium)`;
+if (skip) console.log(`# e2e skipped: ${skip}`);
+
+/** A small grey "old photo": sky, hills, a house and a tree, drawn as SVG and turned to greyscale. */
+async function scene(file: string, w: number, h: number, variant: number): Promise<void> {
+  const hue = ['#7fa7d9', '#9db9d0', '#88a0c8'][variant % 3];
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 640 480">
+    <defs><linearGradient id="s" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${hue}"/><stop offset="1" stop-color="#e8eef2"/></linearGradient></defs>
+    <rect width="640" height="480" fill="url(#s)"/>
+    <circle cx="${480 - variant * 120}" cy="90" r="38" fill="#f4e7b0"/>
+    <path d="M0 330 Q160 ${250 + variant * 20} 320 320 T640 300 V480 H0Z" fill="#6f8f4e"/>
+    <path d="M0 400 Q200 360 420 410 T640 390 V480 H0Z" fill="#4d6b35"/>
+    <rect x="${120 + variant * 150}" y="250" width="150" height="110" fill="#c9b28f"/>
+    <path d="M${105 + variant * 150} 255 L${195 + variant * 150} 190 L${285 + variant * 150} 255Z" fill="#8a4b32"/>
+    <rect x="${180 + variant * 150}" y="300" width="32" height="60" fill="#5a3d2b"/>
+    <rect x="${500 - variant * 90}" y="260" width="16" height="110" fill="#5c4030"/>
+    <circle cx="${508 - variant * 90}" cy="240" r="55" fill="#3f6a2f"/>
+    <ellipse cx="320" cy="445" rx="60" ry="14" fill="#8c7b62"/>
+  </svg>`;
+  await sharp(Buffer.from(svg)).greyscale().jpeg({ quality: 88 }).toFile(file);
+}
+
+describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () => {
+  let dir: string;
+  let server: ChildProcess;
+  let url: string;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+
+  const shot = async (name: string): Promise<string> => {
+    const file = path.join(ARTIFACTS, name);
+    await page.screenshot({ path: file });
+    return file;
+  };
+  const jobState = (): Promise<string | null> => page.locator('section.job').getAttribute('data-job-state', { timeout: 30_000 });
+  const waitJobEnd = async (): Promise<string> => {
+    await page.waitForSelector('section.job[data-job-state="done"], section.job[data-job-state="failed"], section.job[data-job-state="cancelled"]', { timeout: 120_000 });
+    return (await jobState())!;
+  };
+
+  before(async () => {
+    assert.ok(fs.existsSync(path.join(ROOT, 'dist-renderer', 'index.html')), 'build the window first: npm run build');
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heirloom-e2e-'));
+    const family = path.join(dir, 'Family photos');
+    fs.mkdirSync(family);
+    for (let i = 0; i < 3; i++) await scene(path.join(family, `Summer 195${i + 4}.jpg`), 640, 480, i);
+    fs.writeFileSync(path.join(family, 'broken.jpg'), 'This is a text file with a .jpg name.\n');
+    const big = path.join(dir, 'Big scans');
+    fs.mkdirSync(big);
+    for (let i = 0; i < 4; i++) await scene(path.join(big, `Scan ${i + 1}.jpg`), 1600, 1200, i);
+
+    server = spawn(process.execPath, [path.join(ROOT, 'bin', 'heirloom.js'), 'serve', '--library', path.join(dir, 'library'), '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, HEIRLOOM_LIBRARY: '' },
+    });
+    let stderr = '';
+    server.stderr!.on('data', (d) => (stderr += d));
+    url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`serve printed no URL in 30 s; stderr: ${stderr}`)), 30_000);
+      server.stdout!.on('data', (d) => {
+        out += d;
+        const m = /Heirloom is running at (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      });
+      server.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
+    });
+
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US', colorScheme: 'light' });
+    page = await ctx.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (server && server.exitCode === null) {
+      const exited = new Promise((r) => server.once('exit', r));
+      server.kill('SIGTERM');
+      await exited;
+    }
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('first run: the token URL opens the app, the token leaves the address bar, empty state guides', async () => {
+    await page.goto(url);
+    assert.equal(new URL(page.url()).search, '', 'token removed from the URL after it became a cookie');
+    await page.getByText('Your family album is empty').waitFor();
+    await page.getByText('CPU (').first().waitFor(); // status bar: backend
+    await shot('01-empty.png');
+  });
+
+  test('import a folder: 3 photos added, the broken file explained', async () => {
+    await page.fill('#import-path', path.join(dir, 'Family photos'));
+    await page.getByRole('button', { name: 'Add photos' }).click();
+    const notice = page.locator('.notice');
+    await notice.getByText('Added 3 photos').waitFor();
+    await notice.getByText('1 file could not be added').waitFor();
+    assert.match(await notice.innerText(), /broken\.jpg — not an image Heirloom can read/);
+    await page.waitForFunction(() => document.querySelectorAll('.thumb img').length === 3);
+    await page.waitForFunction(() => [...document.querySelectorAll('.thumb img')].every((i: { complete: boolean; naturalWidth: number; src: string }) => i.complete && i.naturalWidth > 0));
+    assert.match(await page.locator('.toolbar .count').innerText(), /3 photos/);
+    await shot('02-imported.png');
+  });
+
+  test('colorize all: progress, then colour thumbnails', async () => {
+    await page.getByRole('button', { name: 'Colorize all' }).click();
+    assert.equal(await waitJobEnd(), 'done');
+    assert.match(await page.locator('section.job').innerText(), /3 photos colorized/);
+    await page.waitForFunction(() => document.querySelectorAll('.thumb .badge').length === 3);
+    await page.waitForFunction(() => [...document.querySelectorAll('.thumb img')].every((i: { complete: boolean; naturalWidth: number; src: string }) => i.src.includes('/media/output-thumb/') && i.complete && i.naturalWidth > 0));
+    await page.getByRole('radio', { name: 'Not yet' }).click();
+    await page.getByText('No photos match this filter.').waitFor();
+    await page.getByRole('radio', { name: 'All' }).click();
+    await page.waitForSelector('.viewport[data-query="imported/all"]');
+    await page.waitForFunction(() => document.querySelectorAll('.thumb img').length === 3);
+    await page.waitForTimeout(300);
+    await shot('03-colorized.png');
+  });
+
+  test('photo view: drag, click and arrow keys move the slider; colour on one side only', async () => {
+    await page.locator('.thumb').first().click();
+    const handle = page.getByRole('slider', { name: 'Compare before and after' });
+    await handle.waitFor();
+    await page.waitForFunction(() => [...document.querySelectorAll('.stage img')].every((i: { complete: boolean; naturalWidth: number; src: string }) => i.complete && i.naturalWidth > 0));
+    const box = (await page.locator('.stage').boundingBox())!;
+    const y = box.y + box.height / 2;
+    // Drag the knob from the middle to 30%.
+    await page.mouse.move(box.x + box.width / 2, y);
+    await page.mouse.down();
+    for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + box.width * (0.5 - 0.02 * i), y);
+    await page.mouse.up();
+    assert.ok(Math.abs(Number(await handle.getAttribute('aria-valuenow')) - 30) <= 1);
+    // Click to jump to 75%, then arrow keys (2% a step).
+    await page.mouse.click(box.x + box.width * 0.75, y);
+    assert.ok(Math.abs(Number(await handle.getAttribute('aria-valuenow')) - 75) <= 1);
+    for (let i = 0; i < 5; i++) await handle.press('ArrowLeft');
+    assert.ok(Math.abs(Number(await handle.getAttribute('aria-valuenow')) - 65) <= 1);
+    await page.waitForTimeout(200);
+    const file = await shot('04-slider.png');
+
+    // Left of the handle is the grey original, right is the colour result: measure chroma in both.
+    const pos = Number(await handle.getAttribute('aria-valuenow')) / 100;
+    const { data, info } = await sharp(file).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const chroma = (x0: number, x1: number): number => {
+      let sum = 0;
+      let n = 0;
+      for (let yy = Math.round(box.y + 40); yy < box.y + box.height - 10; yy += 3) {
+        for (let xx = Math.round(x0); xx < x1; xx += 3) {
+          const o = (yy * info.width + xx) * 3;
+          sum += Math.max(data[o], data[o + 1], data[o + 2]) - Math.min(data[o], data[o + 1], data[o + 2]);
+          n++;
+        }
+      }
+      return sum / n;
+    };
+    const hx = box.x + box.width * pos;
+    const left = chroma(box.x + 10, hx - 30);
+    const right = chroma(hx + 30, box.x + box.width - 10);
+    console.log(`# slider chroma: left (before) ${left.toFixed(1)}, right (after) ${right.toFixed(1)}`);
+    assert.ok(left < 3, `the original side should be grey (chroma ${left})`);
+    assert.ok(right > left + 5, `the colorized side should have colour (left ${left}, right ${right})`);
+
+    await page.keyboard.press('Escape');
+    await page.locator('.thumb').first().waitFor();
+  });
+
+  test('cancel a running batch: it stops after the current photo', async () => {
+    await page.fill('#import-path', path.join(dir, 'Big scans'));
+    await page.getByRole('button', { name: 'Add photos' }).click();
+    await page.locator('.notice').getByText('Added 4 photos').waitFor();
+    await page.getByRole('button', { name: 'Close' }).first().click(); // the previous job's panel
+    await page.getByRole('button', { name: 'Colorize all' }).click();
+    await page.waitForSelector('section.job[data-job-state="running"]');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.screenshot({ path: path.join(ARTIFACTS, '05a-cancelling.png') });
+    assert.equal(await waitJobEnd(), 'cancelled');
+    const text = await page.locator('section.job').innerText();
+    const m = /Cancelled after (\d+) of (\d+)/.exec(text);
+    assert.ok(m, text);
+    assert.ok(Number(m[1]) < Number(m[2]), text);
+    assert.equal(Number(m[2]), 7);
+    await shot('05-cancelled.png');
+  });
+
+  test('a broken file in a batch gets a clear error; the others are colorized', async () => {
+    await page.getByRole('button', { name: 'Close' }).first().click(); // the cancelled job's panel
+    await page.getByRole('radio', { name: 'Not yet' }).click();
+    await page.waitForSelector('.viewport[data-query="imported/uncolorized"]');
+    // A photo that was fine when imported and is damaged now (e.g. a failing disk or a bad copy).
+    const victimName = (await page.locator('.thumb').first().getAttribute('title'))!;
+    fs.writeFileSync(path.join(dir, 'Big scans', victimName), 'no longer a JPEG');
+    const n = await page.locator('.thumb').count();
+    for (let i = 0; i < n; i++) await page.locator('.check').nth(i).click({ force: true });
+    await page.getByRole('button', { name: 'Colorize selected' }).click();
+    assert.equal(await waitJobEnd(), 'failed');
+    const panel = page.locator('section.job');
+    await panel.getByText('1 photo could not be colorized').waitFor();
+    assert.match(await panel.locator('.errors').innerText(), new RegExp(`${victimName.replace('.', '\\.')} — not an image Heirloom can read`));
+    await page.getByRole('radio', { name: 'All' }).click();
+    await page.waitForSelector('.viewport[data-query="imported/all"]');
+    await page.getByRole('button', { name: 'Clear selection' }).click();
+    await page.waitForTimeout(500);
+    await shot('06-file-error.png');
+  });
+
+  test('Russian UI and dark theme render from the locale files', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.locator('footer select').selectOption('ru');
+    await page.getByRole('button', { name: 'Раскрасить все' }).waitFor();
+    await page.locator('.thumb').first().click();
+    await page.getByRole('slider', { name: 'Сравнить до и после' }).waitFor();
+    await page.waitForTimeout(300);
+    await shot('07-ru-dark-slider.png');
+    await page.keyboard.press('Escape');
+    await shot('08-ru-dark-gallery.png');
+  });
+
+  test('no console errors and no CSP violations', () => {
+    assert.deepEqual(problems, []);
+  });
+});
