@@ -1,5 +1,5 @@
 // Imports a PyTorch export into models/<id>/ in the tfjs layers format, after checking parity.
-//   node dist/scripts/import-torch.js <export dir> <model dir> --name "…" --version 1.0.0 [--temperature 0.38]
+//   node dist/scripts/import-torch.js <export dir> <model dir> --name "…" --version 1.0.0 [--temperature 0.38] [--prior-correction 0]
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initBackend } from '../src-main/core/engine/backend';
@@ -15,7 +15,7 @@ function flag(name: string, fallback?: string): string | undefined {
 
 async function main(): Promise<void> {
   const [exportDir, modelDir] = process.argv.slice(2);
-  if (!exportDir || !modelDir) throw new Error('usage: import-torch <export dir> <model dir> [--name N] [--version V] [--temperature T] [--working-size S]');
+  if (!exportDir || !modelDir) throw new Error('usage: import-torch <export dir> <model dir> [--name N] [--version V] [--temperature T] [--prior-correction A] [--chroma-gain G] [--working-size S]');
   const backend = await initBackend();
   const ex = readTorchExport(exportDir);
   const net = buildFromTorchExport(exportDir);
@@ -25,7 +25,12 @@ async function main(): Promise<void> {
   const id = path.basename(modelDir);
   const output =
     ex.arch === 'heirloom'
-      ? { type: 'ab-bins' as const, stride: 4 as const, centres: ex.centres!, temperature: Number(flag('temperature', '0.38')) }
+      ? { type: 'ab-bins' as const, stride: 4 as const, centres: ex.centres!,
+          temperature: Number(flag('temperature', '0.38')),
+          rebalancingWeights: ex.rebalancingWeights,
+          priorCorrection: Number(flag('prior-correction', '0')),
+          chromaGain: Number(flag('chroma-gain', '1')),
+        }
       : { type: 'ab-tanh' as const, stride: 1 as const, scale: 128 };
   await saveModel(net, modelDir, {
     format: 'heirloom-model/1',

@@ -7,6 +7,7 @@ import { OUTPUT_FORMATS, OutputFormat } from './core/imaging/encode';
 import { HeirloomCore } from './core/service/heirloom-core';
 import { runDoctor } from './cli/doctor';
 import { runEval } from './cli/eval';
+import { addFinetuneCommands } from './cli/finetune';
 import { runList } from './cli/list';
 import { runServe } from './cli/serve';
 import { progressPrinter } from './cli/progress';
@@ -111,6 +112,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--port <n>', 'port to listen on (default: a free one)', positiveInt('--port', 0, 65535), 0)
     .action(async (o) => setExit(await runServe(o)));
 
+  addFinetuneCommands(program, libraryOption, setExit);
+
   program
     .command('eval')
     .description('turn colour photos grey, colorize them and score against the truth (PSNR, ΔE00, AuC, colourfulness, ΔL)')
@@ -118,8 +121,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--model <id|path>', 'model id or folder')
     .option('--size <px>', 'working size', workingSize)
     .option('--temperature <t>', 'annealed-mean temperature (classification models)', positiveNumber('--temperature', 2))
+    .option('--prior-correction <alpha>', 'share of the class rebalancing undone at decode time, 0..1', positiveNumber('--prior-correction', 1))
     .option('--saturation <factor>', 'colour strength', positiveNumber('--saturation', 4))
-    .addOption(new Option('--split <which>', 'use only part of the folder (the training pool\'s held-out split)').choices(['all', 'validation']).default('all'))
+    .addOption(
+      new Option('--split <which>', 'use only part of the folder (the training pool\'s held-out split, or one of its halves)')
+        .choices(['all', 'validation', 'validation-tune', 'validation-report'])
+        .default('all'),
+    )
     .option('--limit <n>', 'at most n photos (evenly spread)', positiveInt('--limit', 1, 1_000_000))
     .option('--json', 'machine-readable output')
     .action(async (folder: string, o) => setExit(await runEval(folder, o)));

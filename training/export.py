@@ -50,6 +50,7 @@ def main():
             tensors += [(f"{name}/kernel", lin.weight.detach().double().t()), (f"{name}/bias", lin.bias.detach().double())]
         tensors += [("head/kernel", net.head.weight.detach().double().permute(2, 3, 1, 0)), ("head/bias", net.head.bias.detach().double())]
         meta["centres"] = bins["centres"]
+        meta["rebalancingWeights"] = bins["weights"]  # lets the decoder undo the rebalancing tilt
         in_ch = 4
     else:
         net = BetaNet()

@@ -2,15 +2,16 @@
 import { initBackend } from '../core/engine/backend';
 import { resolveModel } from '../core/engine/model-registry';
 import { evaluateModel, formatEvalTable } from '../core/eval/evaluate';
-import { isValidationPhoto } from '../core/eval/split';
+import { isValidationPhoto, validationHalf } from '../core/eval/split';
 import { collectPhotos } from '../core/photo-files';
 
 interface EvalCliOptions {
   model?: string;
   size?: number;
   temperature?: number;
+  priorCorrection?: number;
   saturation?: number;
-  split: 'all' | 'validation';
+  split: 'all' | 'validation' | 'validation-tune' | 'validation-report';
   limit?: number;
   json?: boolean;
 }
@@ -29,21 +30,24 @@ export async function runEval(folder: string, o: EvalCliOptions): Promise<number
     process.stderr.write(`heirloom: ${problems.map((p) => `${p.input}: ${p.error}`).join('; ')}\n`);
     return 1;
   }
-  const files = spread(o.split === 'validation' ? all.filter(isValidationPhoto) : all, o.limit);
+  const inSplit = (f: string): boolean =>
+    o.split === 'all' ? true : o.split === 'validation' ? isValidationPhoto(f) : validationHalf(f) === o.split.slice('validation-'.length);
+  const files = spread(all.filter(inSplit), o.limit);
   if (files.length === 0) {
     process.stderr.write(`heirloom: no photos to evaluate in ${folder}\n`);
     return 2;
   }
   const { model, warning } = await resolveModel(o.model);
   if (warning) process.stderr.write(`heirloom: warning: ${warning}\n`);
-  if (o.temperature !== undefined) {
-    if (model.manifest.output.type !== 'ab-bins') throw new Error('--temperature applies only to classification models');
-    model.manifest.output.temperature = o.temperature;
+  if ((o.temperature !== undefined || o.priorCorrection !== undefined) && model.manifest.output.type !== 'ab-bins') {
+    throw new Error('--temperature and --prior-correction apply only to classification models');
   }
   const t0 = Date.now();
   const report = await evaluateModel(files, model, {
     workingSize: o.size,
     saturation: o.saturation,
+    temperature: o.temperature,
+    priorCorrection: o.priorCorrection,
     onPhoto: (i, n) => {
       if (!o.json && (i % 25 === 0 || i === n - 1)) process.stderr.write(`eval ${i + 1}/${n}\r`);
     },

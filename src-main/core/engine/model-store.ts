@@ -75,7 +75,13 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
  * Writes a complete model directory: everything goes into a sibling temp folder which is renamed
  * into place at the end, so a crash never leaves a half-written model where a reader could find it.
  */
-export async function saveModel(net: tf.LayersModel, dir: string, manifest: Omit<ModelManifest, 'files'>): Promise<ModelManifest> {
+export async function saveModel(
+  net: tf.LayersModel,
+  dir: string,
+  manifest: Omit<ModelManifest, 'files'>,
+  /** Further files saved in the same atomic step (a fine-tune's optimizer state, say). */
+  extraFiles: Record<string, Buffer | string> = {},
+): Promise<ModelManifest> {
   if (fs.existsSync(dir)) throw new Error(`refusing to overwrite existing model directory ${dir}`);
   let artifacts: tf.io.ModelArtifacts | undefined;
   await net.save(tf.io.withSaveHandler(async (a) => {
@@ -102,10 +108,17 @@ export async function saveModel(net: tf.LayersModel, dir: string, manifest: Omit
     modelTopology: artifacts.modelTopology,
     weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
   };
-  writeSynced(path.join(tmp, 'weights.bin'), weights);
-  writeSynced(path.join(tmp, 'model.json'), JSON.stringify(topology));
-  writeSynced(path.join(tmp, MANIFEST_FILE), JSON.stringify(full, null, 2) + '\n');
-  fs.renameSync(tmp, dir);
+  try {
+    writeSynced(path.join(tmp, 'weights.bin'), weights);
+    writeSynced(path.join(tmp, 'model.json'), JSON.stringify(topology));
+    for (const [name, data] of Object.entries(extraFiles)) writeSynced(path.join(tmp, path.basename(name)), data);
+    writeSynced(path.join(tmp, MANIFEST_FILE), JSON.stringify(full, null, 2) + '\n');
+    fs.renameSync(tmp, dir);
+  } catch (e) {
+    // A full disk or a crash mid-write leaves nothing behind that looks like a model.
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
   return full;
 }
 

@@ -36,39 +36,75 @@ export function networkInput(channels: 1 | 4, L: Float32Array, width: number, he
   return x;
 }
 
-/**
- * L (0..100) at working size (multiples of 8) → ab at the model's output stride.
- * Classification models are decoded with the annealed mean: softmax(logits / T) · bin centres.
- */
-export function predictAb(model: LoadedModel, L: Float32Array, width: number, height: number, hints?: Hints): AbMap {
+/** How a classification model's bin distribution becomes one colour per pixel. */
+export interface DecodeOptions {
+  /** Annealed-mean temperature; defaults to the manifest's. */
+  temperature?: number;
+  /** 0..1: how much of the training's class rebalancing to undo; defaults to the manifest's. */
+  priorCorrection?: number;
+  /** Multiplies the decoded ab; defaults to the manifest's (chosen on the validation split). */
+  chromaGain?: number;
+}
+
+/** The network's raw output at its own stride: logits (Q per pixel) or tanh ab (2 per pixel). */
+export interface RawPrediction {
+  width: number;
+  height: number;
+  channels: number;
+  data: Float32Array;
+}
+
+/** Runs the network on L (0..100) at working size (multiples of 8). */
+export function runNetwork(model: LoadedModel, L: Float32Array, width: number, height: number, hints?: Hints): RawPrediction {
   const { manifest, net } = model;
   if (width % 8 !== 0 || height % 8 !== 0) throw new Error(`working size ${width}x${height} must be a multiple of 8`);
   const channels = manifest.input.channels;
-  const out = manifest.output;
-  const stride = out.stride;
-  const ow = width / stride;
-  const oh = height / stride;
+  const y = tf.tidy(() => net.predict(tf.tensor4d(networkInput(channels, L, width, height, hints), [1, height, width, channels])) as tf.Tensor4D);
+  const [, oh, ow, oc] = y.shape;
+  const data = y.dataSync() as Float32Array;
+  y.dispose();
+  return { width: ow, height: oh, channels: oc, data };
+}
+
+/**
+ * Classification output → ab with the annealed mean, softmax((logits − α·ln w) / T) · bin centres.
+ * Training weighted each pixel's loss by the rebalancing weight w of its true bin, which tilts the
+ * predicted distribution towards rare, saturated colours by a factor w; subtracting α·ln w undoes
+ * that tilt (α = 1: the calibrated posterior), and T then sharpens it again towards vivid colour.
+ */
+export function decodeAb(model: LoadedModel, raw: RawPrediction, opts: DecodeOptions = {}): AbMap {
+  const out = model.manifest.output;
   const flat = tf.tidy(() => {
-    const x = tf.tensor4d(networkInput(channels, L, width, height, hints), [1, height, width, channels]);
-    const y = net.predict(x) as tf.Tensor4D;
+    const y = tf.tensor2d(raw.data, [raw.width * raw.height, raw.channels]);
     let ab: tf.Tensor2D;
     if (out.type === 'ab-bins') {
       const q = out.centres.length;
-      const probs = tf.softmax(y.reshape([-1, q]).div(out.temperature));
-      ab = tf.matMul(probs, tf.tensor2d(out.centres.flat(), [q, 2]));
+      const T = opts.temperature ?? out.temperature;
+      const alpha = opts.priorCorrection ?? out.priorCorrection ?? 0;
+      let logits: tf.Tensor2D = y;
+      if (alpha > 0 && out.rebalancingWeights) {
+        logits = logits.sub(tf.tensor1d(out.rebalancingWeights.map((w) => alpha * Math.log(w))));
+      }
+      const probs = tf.softmax(logits.div(T));
+      ab = tf.matMul(probs, tf.tensor2d(out.centres.flat(), [q, 2])).mul(opts.chromaGain ?? out.chromaGain ?? 1);
     } else {
-      ab = y.reshape([-1, 2]).mul(out.scale);
+      ab = y.mul(out.scale);
     }
     return ab.clipByValue(-AB_LIMIT, AB_LIMIT);
   });
   const data = flat.dataSync() as Float32Array;
   flat.dispose();
-  const n = ow * oh;
+  const n = raw.width * raw.height;
   const a = new Float32Array(n);
   const b = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     a[i] = data[2 * i];
     b[i] = data[2 * i + 1];
   }
-  return { width: ow, height: oh, a, b };
+  return { width: raw.width, height: raw.height, a, b };
+}
+
+/** L (0..100) at working size → ab at the model's output stride. */
+export function predictAb(model: LoadedModel, L: Float32Array, width: number, height: number, hints?: Hints, decode?: DecodeOptions): AbMap {
+  return decodeAb(model, runNetwork(model, L, width, height, hints), decode);
 }

@@ -10,6 +10,7 @@ export interface TorchExport {
   trainedSteps: number;
   cpuMinutes: number;
   centres?: Array<[number, number]>;
+  rebalancingWeights?: number[];
   weights: Array<{ name: string; shape: number[]; offset: number; length: number }>;
   parity: Array<{ name: string; inputShape: number[]; outputShape: number[] }>;
   torchVersion: string;

@@ -16,6 +16,7 @@ export interface EvalReport {
   model: string;
   workingSize: number;
   temperature?: number;
+  priorCorrection?: number;
   grey: MetricsSummary;
   colorized: MetricsSummary;
   failures: Array<{ file: string; error: string }>;
@@ -53,7 +54,8 @@ export async function evaluateModel(files: string[], model: LoadedModel, opts: E
     photos: modelMetrics.length,
     model: model.manifest.id,
     workingSize: opts.workingSize ?? model.manifest.workingSize,
-    temperature: o.type === 'ab-bins' ? o.temperature : undefined,
+    temperature: o.type === 'ab-bins' ? (opts.temperature ?? o.temperature) : undefined,
+    priorCorrection: o.type === 'ab-bins' ? (opts.priorCorrection ?? o.priorCorrection ?? 0) : undefined,
     grey: summarise(greyMetrics),
     colorized: summarise(modelMetrics),
     failures,
@@ -64,7 +66,7 @@ export function formatEvalTable(r: EvalReport): string {
   const row = (name: string, s: MetricsSummary): string =>
     `${name.padEnd(22)} ${s.psnr.toFixed(2).padStart(7)} ${s.deltaE00.toFixed(2).padStart(7)} ${(100 * s.auc).toFixed(1).padStart(6)} ${s.colourfulnessRatio.toFixed(3).padStart(7)} ${s.deltaL.toFixed(3).padStart(6)}`;
   return [
-    `${r.photos} photos, working size ${r.workingSize}${r.temperature !== undefined ? `, T = ${r.temperature}` : ''}`,
+    `${r.photos} photos, working size ${r.workingSize}${r.temperature !== undefined ? `, T = ${r.temperature}, prior correction ${r.priorCorrection}` : ''}`,
     `${'answer'.padEnd(22)} ${'PSNR'.padStart(7)} ${'ΔE00'.padStart(7)} ${'AuC%'.padStart(6)} ${'colour'.padStart(7)} ${'ΔL'.padStart(6)}`,
     row('grey (a=b=0)', r.grey),
     row(path.basename(r.model), r.colorized),

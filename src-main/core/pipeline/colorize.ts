@@ -4,13 +4,13 @@
 import sharp = require('sharp');
 import { rgb8ToL } from '../color/lab';
 import type { LoadedModel } from '../engine/model-store';
-import { AbMap, Hints, predictAb } from '../engine/predict';
+import { AbMap, decodeAb, DecodeOptions, Hints, RawPrediction, runNetwork } from '../engine/predict';
 import type { DecodedPhoto } from '../imaging/decode';
 import { fitGuidedCoefficients, guidedUpsample } from '../imaging/guided-upsample';
 import { renderFullResolution } from './render-pool';
 import { workingDims } from './working-size';
 
-export interface ColorizeParams {
+export interface ColorizeParams extends DecodeOptions {
   /** Short side, in pixels, the network sees; defaults to the model's own. */
   workingSize?: number;
   /** Multiplies the predicted colour (1 = as predicted). */
@@ -44,33 +44,49 @@ function scaleAb(ab: AbMap, factor: number): void {
   }
 }
 
-export async function colorizePixels(photo: DecodedPhoto, model: LoadedModel, params: ColorizeParams = {}): Promise<ColorizedPixels> {
+/** What the network made of one photo, before decoding: kept apart so decode settings can be re-tried cheaply. */
+export interface NetworkStage {
+  workWidth: number;
+  workHeight: number;
+  workL: Float32Array;
+  raw: RawPrediction;
+  millis: { prepare: number; predict: number };
+}
+
+export async function runNetworkStage(photo: DecodedPhoto, model: LoadedModel, params: ColorizeParams = {}): Promise<NetworkStage> {
   const t0 = Date.now();
   const { width, height, rgb } = photo;
-  const ws = params.workingSize ?? model.manifest.workingSize;
-  const work = workingDims(width, height, ws);
-  const stride = model.manifest.output.stride;
+  const work = workingDims(width, height, params.workingSize ?? model.manifest.workingSize);
   const workL = await resizedL(rgb, width, height, work.width, work.height);
   const t1 = Date.now();
+  const raw = runNetwork(model, workL, work.width, work.height, params.hints);
+  return { workWidth: work.width, workHeight: work.height, workL, raw, millis: { prepare: t1 - t0, predict: Date.now() - t1 } };
+}
 
-  let ab = predictAb(model, workL, work.width, work.height, params.hints);
+/** Decode → guided upsampling → recombination with the photo's own full-resolution L. */
+export async function finishColorize(photo: DecodedPhoto, model: LoadedModel, stage: NetworkStage, params: ColorizeParams = {}): Promise<ColorizedPixels> {
   const t2 = Date.now();
-  if (stride > 1) {
+  const { width, height, rgb } = photo;
+  let ab = decodeAb(model, stage.raw, params);
+  if (ab.width !== stage.workWidth) {
     // Step 1: network resolution → working resolution, guided by the working-size L.
     const lowL = await resizedL(rgb, width, height, ab.width, ab.height);
-    ab = guidedUpsample(lowL, ab, workL, work.width, work.height, GUIDE_RADIUS, GUIDE_EPS);
+    ab = guidedUpsample(lowL, ab, stage.workL, stage.workWidth, stage.workHeight, GUIDE_RADIUS, GUIDE_EPS);
   }
   scaleAb(ab, params.saturation ?? 1);
   // Step 2: working resolution → full resolution, row by row straight into sRGB, on all cores.
-  const coeffs = fitGuidedCoefficients(workL, ab, GUIDE_RADIUS, GUIDE_EPS);
+  const coeffs = fitGuidedCoefficients(stage.workL, ab, GUIDE_RADIUS, GUIDE_EPS);
   const out = await renderFullResolution(rgb, width, height, coeffs);
-  const t3 = Date.now();
   return {
     width,
     height,
     rgb: out,
-    workingWidth: work.width,
-    workingHeight: work.height,
-    millis: { prepare: t1 - t0, predict: t2 - t1, upsample: t3 - t2 },
+    workingWidth: stage.workWidth,
+    workingHeight: stage.workHeight,
+    millis: { ...stage.millis, upsample: Date.now() - t2 },
   };
+}
+
+export async function colorizePixels(photo: DecodedPhoto, model: LoadedModel, params: ColorizeParams = {}): Promise<ColorizedPixels> {
+  return finishColorize(photo, model, await runNetworkStage(photo, model, params), params);
 }

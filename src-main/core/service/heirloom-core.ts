@@ -13,6 +13,8 @@ import { explainReadError, explainWriteError } from '../imaging/photo-error';
 import { ensureLibrary, LibraryPaths, resolveLibraryDir } from '../library';
 import { resolveModel, ModelResolution } from '../engine/model-registry';
 import { ColorizeParams, colorizePixels } from '../pipeline/colorize';
+import { FinetuneOptions, FinetuneResult, runFinetune } from '../finetune/trainer';
+import { DEFAULT_MODEL_ID } from '../engine/model-registry';
 import { hashFile } from './file-hash';
 import { OutputNamer } from './output-names';
 
@@ -85,6 +87,50 @@ export class HeirloomCore {
       });
     }
     return res;
+  }
+
+  /**
+   * Fine-tunes on a folder of the family's colour photos (see finetune/trainer.ts). Each checkpoint
+   * becomes a catalogue row with its parent; none is made active until the user says so.
+   */
+  async finetune(opts: FinetuneOptions & { from?: string }): Promise<FinetuneResult> {
+    return runFinetune(
+      {
+        modelsDir: this.paths.models,
+        startModel: async () => {
+          const { model, warning } = await this.model(opts.from);
+          if (warning && opts.from) throw new Error(warning); // never silently fine-tune a different model
+          return model;
+        },
+        onCheckpoint: (ck, parentId) => {
+          this.catalogue.registerCheckpoint({
+            id: ck.id,
+            name: ck.state.run,
+            parentId,
+            path: ck.dir,
+            kind: 'finetuned',
+            metrics: { step: ck.state.step, trainSeconds: ck.state.trainSeconds, heldOut: ck.state.heldOut, base: ck.state.base, loss: ck.state.loss },
+            dataSummary: { ...ck.state.data, skipped: ck.state.data.skipped.length },
+          });
+        },
+      },
+      opts,
+    );
+  }
+
+  /** Makes a checkpoint the one colorizing uses; the model files are loaded first so a broken one is refused. */
+  async activateModel(id: string): Promise<void> {
+    const { model, warning } = await this.model(id);
+    if (warning || model.manifest.id !== id) throw new Error(warning ?? `No model "${id}".`);
+    this.catalogue.setActiveCheckpoint(id);
+  }
+
+  /** Goes back one step: the active checkpoint's parent becomes active (the shipped model at the root). */
+  async revertModel(): Promise<string> {
+    const active = this.catalogue.getActiveCheckpoint();
+    const target = active?.parentId ?? DEFAULT_MODEL_ID;
+    await this.activateModel(target);
+    return target;
   }
 
   /** Records an original (hash, size, EXIF date and camera) and makes its gallery thumbnail once. */

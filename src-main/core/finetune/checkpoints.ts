@@ -1,0 +1,116 @@
+// A fine-tune's checkpoints: complete model folders in the library's models/ (written by saveModel
+// in one atomic rename), each carrying the trainer state needed to resume, and a catalogue row.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { tf } from '../engine/backend';
+import type { ModelManifest } from '../engine/manifest';
+import { loadModel, LoadedModel, saveModel } from '../engine/model-store';
+import type { MetricsSummary } from '../metrics';
+import type { DataSummary } from './dataset';
+
+export const STATE_FILE = 'finetune.json';
+const OPTIMIZER_FILE = 'optimizer.bin';
+
+/** Everything besides the weights that a resumed run needs, saved beside them. */
+export interface TrainerState {
+  run: string;
+  baseModelId: string;
+  step: number;
+  trainSeconds: number;
+  budgetSeconds: number;
+  rngState: number;
+  loss: number | null;
+  config: { batchSize: number; crop: number; learningRate: number; seed: number };
+  data: DataSummary;
+  base: MetricsSummary | null;
+  heldOut: MetricsSummary | null;
+  lossCurve: Array<[number, number]>;
+  optimizer: Array<{ name: string; shape: number[] }>;
+  finished: boolean;
+}
+
+export interface SavedCheckpoint {
+  id: string;
+  dir: string;
+  state: TrainerState;
+}
+
+/** Model ids allow [A-Za-z0-9._-]; a run name is folded into that, and kept short. */
+export function runSlug(name: string): string {
+  const slug = name.normalize('NFKD').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 60);
+  return slug || 'finetune';
+}
+
+export function checkpointId(run: string, step: number): string {
+  return `${run}-s${String(step).padStart(6, '0')}`;
+}
+
+/** The run's checkpoints, oldest first; half-written folders (.partial) are not checkpoints. */
+export function listRunCheckpoints(modelsDir: string, run: string): SavedCheckpoint[] {
+  if (!fs.existsSync(modelsDir)) return [];
+  const re = new RegExp(`^${run.replace(/[.]/g, '\\.')}-s(\\d{6})$`);
+  const found: SavedCheckpoint[] = [];
+  for (const name of fs.readdirSync(modelsDir)) {
+    if (!re.test(name)) continue;
+    const dir = path.join(modelsDir, name);
+    try {
+      const state = JSON.parse(fs.readFileSync(path.join(dir, STATE_FILE), 'utf8')) as TrainerState;
+      if (state.run === run) found.push({ id: name, dir, state });
+    } catch {
+      // not a checkpoint of ours (or unreadable): ignored, never deleted
+    }
+  }
+  return found.sort((a, b) => a.state.step - b.state.step);
+}
+
+/** Leftovers of a save interrupted by a crash; they never held a complete checkpoint. */
+export function removePartialSaves(modelsDir: string, run: string): void {
+  if (!fs.existsSync(modelsDir)) return;
+  for (const name of fs.readdirSync(modelsDir)) {
+    if (name.startsWith(`.${run}-s`) && name.includes('.partial-')) fs.rmSync(path.join(modelsDir, name), { recursive: true, force: true });
+  }
+}
+
+export async function saveCheckpoint(
+  modelsDir: string,
+  net: tf.LayersModel,
+  baseManifest: ModelManifest,
+  parentId: string,
+  state: Omit<TrainerState, 'optimizer'>,
+  optimizer: tf.Optimizer,
+): Promise<SavedCheckpoint> {
+  const id = checkpointId(state.run, state.step);
+  const named = state.step > 0 ? await optimizer.getWeights() : []; // Adam has no moments before its first step
+  const full: TrainerState = { ...state, optimizer: named.map((w) => ({ name: w.name, shape: w.tensor.shape })) };
+  // Stored as float32 (Adam's iteration count is int32 in memory, exact in float32 at our step counts).
+  const parts = named.map((w) => Buffer.from(Float32Array.from(w.tensor.dataSync()).buffer));
+  const { files: _files, ...rest } = baseManifest;
+  const manifest: Omit<ModelManifest, 'files'> = {
+    ...rest,
+    id,
+    name: `${state.run} (step ${state.step})`,
+    version: `${baseManifest.version}+ft.${state.step}`,
+    parentId,
+    training: { finetune: { run: state.run, baseModelId: state.baseModelId, step: state.step, trainSeconds: Math.round(state.trainSeconds), data: { folder: state.data.folder, train: state.data.train, heldOut: state.data.heldOut } } },
+    metrics: state.heldOut ? { heldOut: state.heldOut, base: state.base } : undefined,
+  };
+  const dir = path.join(modelsDir, id);
+  await saveModel(net, dir, manifest, { [STATE_FILE]: JSON.stringify(full, null, 2) + '\n', [OPTIMIZER_FILE]: Buffer.concat(parts) });
+  return { id, dir, state: full };
+}
+
+/** The model plus the optimizer's saved moments, to continue exactly where the run stopped. */
+export async function loadCheckpoint(ck: SavedCheckpoint): Promise<{ model: LoadedModel; optimizerWeights: Array<{ name: string; tensor: tf.Tensor }> }> {
+  const model = await loadModel(ck.dir);
+  const bytes = fs.readFileSync(path.join(ck.dir, OPTIMIZER_FILE));
+  const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  let offset = 0;
+  const optimizerWeights = ck.state.optimizer.map((spec) => {
+    const n = spec.shape.reduce((p, q) => p * q, 1);
+    const t = tf.tensor(all.subarray(offset, offset + n), spec.shape);
+    offset += n;
+    return { name: spec.name, tensor: t };
+  });
+  if (offset !== all.length) throw new Error(`${ck.dir}: optimizer state does not match its description`);
+  return { model, optimizerWeights };
+}

@@ -1,0 +1,106 @@
+// The user's colour photos as fine-tuning data: which ones can teach colour (not black-and-white,
+// not tiny, readable), a deterministic ~10 % held out for measuring, the rest kept in memory as Lab.
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import sharp = require('sharp');
+import { rgb8ToLab } from '../color/lab';
+import { decodePhoto } from '../imaging/decode';
+import { collectPhotos } from '../photo-files';
+
+/** Training photos are stored with this short side; crops are taken from them. */
+export const STORE_SIDE = 160;
+/** Smaller than this on the short side carries too little to learn from. */
+export const MIN_SIDE = 64;
+/** Mean Lab chroma below this is a black-and-white (or sepia-faded) photo: nothing to learn. */
+export const MIN_CHROMA = 4;
+
+export class FinetuneDataError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FinetuneDataError';
+  }
+}
+
+export interface StoredPhoto {
+  file: string;
+  width: number;
+  height: number;
+  L: Float32Array;
+  a: Float32Array;
+  b: Float32Array;
+}
+
+export interface DataSummary {
+  folder: string;
+  found: number;
+  train: number;
+  heldOut: number;
+  skipped: Array<{ file: string; reason: string }>;
+}
+
+export interface FinetuneData {
+  train: StoredPhoto[];
+  /** Held-out photos, measured through the full pipeline (never trained on). */
+  heldOut: string[];
+  summary: DataSummary;
+}
+
+/** Held out when sha1(name) lands in the lowest tenth; at least one photo either side. */
+function splitHeldOut(files: string[]): { train: string[]; heldOut: string[] } {
+  const key = (f: string): number => parseInt(createHash('sha1').update(path.basename(f)).digest('hex').slice(0, 8), 16);
+  const ranked = [...files].sort((x, y) => key(x) - key(y));
+  const n = Math.max(1, Math.round(files.length * 0.1));
+  const held = new Set(ranked.slice(0, n));
+  return { train: files.filter((f) => !held.has(f)), heldOut: files.filter((f) => held.has(f)) };
+}
+
+function meanChroma(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += Math.hypot(a[i], b[i]);
+  return s / a.length;
+}
+
+export async function loadFinetuneData(folder: string, signal?: AbortSignal): Promise<FinetuneData> {
+  const { files, problems } = collectPhotos([folder]);
+  if (problems.length) throw new FinetuneDataError(`Cannot read ${folder}: ${problems[0].error}.`);
+  if (files.length === 0) throw new FinetuneDataError(`There are no photos in ${folder} (looked for JPEG, PNG, TIFF, WebP, HEIF and others).`);
+  const skipped: DataSummary['skipped'] = [];
+  const usable: Array<{ file: string; stored: StoredPhoto }> = [];
+  for (const file of files) {
+    signal?.throwIfAborted();
+    let photo;
+    try {
+      photo = await decodePhoto(file);
+    } catch (e) {
+      skipped.push({ file, reason: (e as Error).message });
+      continue;
+    }
+    if (Math.min(photo.width, photo.height) < MIN_SIDE) {
+      skipped.push({ file, reason: `too small to learn from (${photo.width}×${photo.height}; at least ${MIN_SIDE} px on the short side)` });
+      continue;
+    }
+    const scale = STORE_SIDE / Math.min(photo.width, photo.height);
+    const width = Math.max(STORE_SIDE, Math.round(photo.width * scale));
+    const height = Math.max(STORE_SIDE, Math.round(photo.height * scale));
+    const small = await sharp(photo.rgb, { raw: { width: photo.width, height: photo.height, channels: 3 } }).resize(width, height, { fit: 'fill' }).raw().toBuffer();
+    const lab = rgb8ToLab(small, 3);
+    if (meanChroma(lab.a, lab.b) < MIN_CHROMA) {
+      skipped.push({ file, reason: 'black-and-white or nearly so: fine-tuning learns colour from colour photos' });
+      continue;
+    }
+    usable.push({ file, stored: { file, width, height, ...lab } });
+  }
+  if (usable.length === 0) {
+    throw new FinetuneDataError(
+      `None of the ${files.length} photos in ${folder} can teach colour (${skipped.length} skipped: ${skipped[0]?.reason ?? 'unknown'}). Choose a folder of colour photos.`,
+    );
+  }
+  if (usable.length < 2) throw new FinetuneDataError(`Only one usable colour photo in ${folder}: at least 2 are needed (one is held out to measure).`);
+  const split = splitHeldOut(usable.map((u) => u.file));
+  const held = new Set(split.heldOut);
+  return {
+    train: usable.filter((u) => !held.has(u.file)).map((u) => u.stored),
+    heldOut: split.heldOut,
+    summary: { folder: path.resolve(folder), found: files.length, train: usable.length - held.size, heldOut: held.size, skipped },
+  };
+}

@@ -1,0 +1,217 @@
+// Fine-tunes a colorizer on the family's own colour photos. The encoder stays frozen (it already
+// sees shapes well, and a few hundred photos would only wear it down); the global path and the
+// decoder learn the family's colours. Checkpoints are complete model folders; a cancelled or
+// killed run resumes from the last one, and the model it started from is never touched.
+import { initBackend, tf } from '../engine/backend';
+import { buildHeirloomNet } from '../engine/architectures';
+import type { LoadedModel } from '../engine/model-store';
+import { evaluateModel } from '../eval/evaluate';
+import type { MetricsSummary } from '../metrics';
+import { BinSpec, makeBatch } from './batches';
+import { listRunCheckpoints, loadCheckpoint, removePartialSaves, runSlug, saveCheckpoint, SavedCheckpoint, TrainerState } from './checkpoints';
+import { FinetuneData, loadFinetuneData } from './dataset';
+import { Rng } from './rng';
+import { registerWasmConvGradients } from '../engine/wasm-gradients';
+
+/** Layers that stay as the base model has them. */
+const FROZEN = /^enc/;
+
+export interface FinetuneOptions {
+  folder: string;
+  /** Run name; re-running with the same name resumes it. */
+  name: string;
+  /** Training time budget for the whole run (measurement and saving not counted). */
+  minutes: number;
+  batchSize?: number;
+  crop?: number;
+  learningRate?: number;
+  /** Training minutes between checkpoints. */
+  checkpointMinutes?: number;
+  /** At most this many held-out photos are measured at each checkpoint. */
+  heldOutLimit?: number;
+  seed?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: FinetuneProgress) => void;
+}
+
+export interface FinetuneProgress {
+  phase: 'loading' | 'measuring' | 'training' | 'saved';
+  run: string;
+  step: number;
+  loss: number | null;
+  trainSeconds: number;
+  budgetSeconds: number;
+  etaSeconds: number | null;
+  base: MetricsSummary | null;
+  heldOut: MetricsSummary | null;
+  checkpointId?: string;
+  message?: string;
+}
+
+export interface FinetuneResult {
+  run: string;
+  status: 'finished' | 'cancelled';
+  checkpoint: SavedCheckpoint;
+  base: MetricsSummary | null;
+  heldOut: MetricsSummary | null;
+  resumedFrom?: string;
+}
+
+export interface FinetuneDeps {
+  modelsDir: string;
+  /** The model a new run starts from (the active one unless the user names another). */
+  startModel: () => Promise<LoadedModel>;
+  /** Called once per saved checkpoint, e.g. to add its catalogue row. */
+  onCheckpoint?: (ck: SavedCheckpoint, parentId: string) => void;
+}
+
+export class FinetuneCancelled extends Error {
+  constructor(readonly checkpoint: SavedCheckpoint) {
+    super('Fine-tuning was cancelled; the last checkpoint is kept and the run can be resumed.');
+    this.name = 'FinetuneCancelled';
+  }
+}
+
+function binSpec(model: LoadedModel): BinSpec {
+  const out = model.manifest.output;
+  if (out.type !== 'ab-bins' || model.manifest.architecture !== 'heirloom') {
+    throw new Error(`${model.manifest.id} cannot be fine-tuned: only Heirloom classification models can.`);
+  }
+  if (!out.rebalancingWeights) throw new Error(`${model.manifest.id} has no rebalancing weights in its manifest, so its loss cannot be rebuilt.`);
+  return { centres: out.centres, rebalancingWeights: out.rebalancingWeights };
+}
+
+/** A trainable copy: the source model (maybe cached and in use for colorizing) is left alone. */
+function trainableCopy(model: LoadedModel): tf.LayersModel {
+  const net = buildHeirloomNet(binSpec(model).centres.length);
+  // Layer by layer, by name: a saved checkpoint lists its frozen layers' weights last.
+  for (const layer of net.layers) {
+    if (layer.weights.length) layer.setWeights(model.net.getLayer(layer.name).getWeights());
+    if (FROZEN.test(layer.name)) layer.trainable = false;
+  }
+  return net;
+}
+
+async function measure(net: tf.LayersModel, like: LoadedModel, files: string[]): Promise<MetricsSummary> {
+  const r = await evaluateModel(files, { dir: like.dir, manifest: like.manifest, net });
+  return r.colorized;
+}
+
+export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Promise<FinetuneResult> {
+  const backend = await initBackend();
+  if (backend.name === 'wasm') registerWasmConvGradients();
+  const run = runSlug(opts.name);
+  const report = (p: Omit<FinetuneProgress, 'run'>): void => opts.onProgress?.({ run, ...p });
+  const config = { batchSize: opts.batchSize ?? 8, crop: opts.crop ?? 128, learningRate: opts.learningRate ?? 1e-4, seed: opts.seed ?? 1 };
+  const budgetSeconds = opts.minutes * 60;
+
+  removePartialSaves(deps.modelsDir, run);
+  const previous = listRunCheckpoints(deps.modelsDir, run);
+  const last = previous.at(-1);
+
+  const loadingMessage = last ? `resuming from checkpoint ${last.id}; reading photos` : 'reading photos';
+  report({ phase: 'loading', step: last?.state.step ?? 0, loss: null, trainSeconds: 0, budgetSeconds, etaSeconds: null, base: null, heldOut: null, message: loadingMessage });
+  const data: FinetuneData = await loadFinetuneData(opts.folder, opts.signal);
+  const heldOut = data.heldOut.slice(0, opts.heldOutLimit ?? 30);
+
+  let source: LoadedModel;
+  let state: Omit<TrainerState, 'optimizer'>;
+  let optimizerWeights: Array<{ name: string; tensor: tf.Tensor }> = [];
+  let parentId: string;
+  if (last) {
+    const loaded = await loadCheckpoint(last);
+    source = loaded.model;
+    optimizerWeights = loaded.optimizerWeights;
+    state = { ...last.state, budgetSeconds, data: data.summary };
+    parentId = last.id;
+  } else {
+    source = await deps.startModel();
+    state = {
+      run, baseModelId: source.manifest.id, step: 0, trainSeconds: 0, budgetSeconds, rngState: config.seed, loss: null, config,
+      data: data.summary, base: null, heldOut: null, lossCurve: [], finished: false,
+    };
+    parentId = source.manifest.id;
+  }
+  const bins = binSpec(source);
+  const net = trainableCopy(source);
+  const trainVars = net.trainableWeights.map((w) => w.read() as tf.Variable);
+  const optimizer = tf.train.adam(state.config.learningRate);
+  if (optimizerWeights.length) await optimizer.setWeights(optimizerWeights);
+
+  if (!state.base) {
+    report({ phase: 'measuring', step: state.step, loss: null, trainSeconds: state.trainSeconds, budgetSeconds, etaSeconds: null, base: null, heldOut: null, message: `measuring the starting model on ${heldOut.length} held-out photos` });
+    state.base = await measure(net, source, heldOut);
+    state.heldOut = state.base;
+  }
+
+  const rng = new Rng(state.rngState);
+  const checkpointEvery = (opts.checkpointMinutes ?? 2) * 60;
+  let nextCheckpoint = state.trainSeconds + checkpointEvery;
+  let saved: SavedCheckpoint | undefined = last && state.step === last.state.step ? last : undefined;
+
+  const save = async (withMetrics: boolean): Promise<SavedCheckpoint> => {
+    if (withMetrics) {
+      report({ phase: 'measuring', step: state.step, loss: state.loss, trainSeconds: state.trainSeconds, budgetSeconds, etaSeconds: null, base: state.base, heldOut: state.heldOut, message: 'measuring on held-out photos' });
+      state.heldOut = await measure(net, source, heldOut);
+    }
+    state.rngState = rng.state;
+    let ck: SavedCheckpoint;
+    try {
+      ck = await saveCheckpoint(deps.modelsDir, net, source.manifest, parentId, state, optimizer);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const kept = parentId === state.baseModelId ? 'nothing of this run was saved yet' : `checkpoint ${parentId} is kept`;
+      if (code === 'ENOSPC' || code === 'EDQUOT') throw new Error(`The disk is full: the checkpoint at step ${state.step} could not be saved (${kept}). Free some space and run the same command again to resume.`);
+      throw e;
+    }
+    deps.onCheckpoint?.(ck, parentId);
+    parentId = ck.id;
+    report({ phase: 'saved', step: state.step, loss: state.loss, trainSeconds: state.trainSeconds, budgetSeconds, etaSeconds: null, base: state.base, heldOut: state.heldOut, checkpointId: ck.id });
+    return ck;
+  };
+
+  try {
+    while (state.trainSeconds < budgetSeconds) {
+      if (opts.signal?.aborted) {
+        if (!saved || saved.state.step !== state.step) saved = await save(false);
+        throw new FinetuneCancelled(saved);
+      }
+      const t0 = performance.now();
+      const frac = state.trainSeconds / budgetSeconds;
+      (optimizer as unknown as { learningRate: number }).learningRate = state.config.learningRate * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * frac)));
+      const batch = makeBatch(data.train, state.config.batchSize, state.config.crop, bins, rng);
+      const lo = batch.crop / 4;
+      const q = bins.centres.length;
+      const lossT = optimizer.minimize(() => {
+        const x = tf.tensor4d(batch.input, [batch.size, batch.crop, batch.crop, 4]);
+        const logp = tf.logSoftmax(net.apply(x, { training: true }) as tf.Tensor4D);
+        const t = tf.tensor4d(batch.targets, [batch.size, lo, lo, q]);
+        const w = tf.tensor3d(batch.weights, [batch.size, lo, lo]);
+        return t.mul(logp).sum(-1).neg().mul(w).mean() as tf.Scalar;
+      }, true, trainVars)!;
+      const loss = (await lossT.data())[0];
+      lossT.dispose();
+      if (!Number.isFinite(loss)) throw new Error(`training diverged at step ${state.step + 1} (loss ${loss}); the last checkpoint is kept`);
+      state.step++;
+      state.trainSeconds += (performance.now() - t0) / 1000;
+      state.loss = state.loss === null ? loss : 0.95 * state.loss + 0.05 * loss;
+      if (state.step % 5 === 0) state.lossCurve.push([state.step, Number(state.loss.toFixed(4))]);
+      report({
+        phase: 'training', step: state.step, loss: state.loss, trainSeconds: state.trainSeconds, budgetSeconds,
+        etaSeconds: Math.max(0, budgetSeconds - state.trainSeconds), base: state.base, heldOut: state.heldOut,
+      });
+      if (state.trainSeconds >= nextCheckpoint && state.trainSeconds < budgetSeconds) {
+        saved = await save(true);
+        nextCheckpoint = state.trainSeconds + checkpointEvery;
+      }
+      await new Promise((r) => setImmediate(r)); // let cancel signals and progress events through
+    }
+    state.finished = true;
+    if (!saved || saved.state.step !== state.step || !saved.state.finished) saved = await save(true);
+    return { run, status: 'finished', checkpoint: saved, base: state.base, heldOut: state.heldOut, resumedFrom: last?.id };
+  } finally {
+    optimizer.dispose();
+    net.dispose();
+    if (last) source.net.dispose();
+  }
+}
