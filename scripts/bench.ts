@@ -22,6 +22,28 @@ function run(file: string, mode: string, repeats: number): Measure {
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 
+/** Fine-tuning steps per second on each backend this machine has (issue 5: usable speed on wasm). */
+function trainingSpeed(): string[] {
+  const cases: Array<[string, string, number, number, number, string[]]> = [
+    ['tensorflow-gpu', 'tfjs-node-gpu', 8, 128, 5, []],
+    ['tensorflow', 'tfjs-node', 8, 128, 5, []],
+    ['wasm', 'wasm + Heirloom conv gradients', 8, 128, 5, []],
+    ['wasm', 'wasm + Heirloom filter gradient, built-in input gradient', 8, 128, 2, ['--builtin-input']],
+    ['wasm', 'wasm, built-in kernels only', 8, 128, 1, ['--builtin-kernels']],
+    ['cpu', 'cpu (pure JS), 1 × 64² crop', 1, 64, 1, []],
+  ];
+  const rows = ['Fine-tuning (frozen encoder, Adam), one step = batch × crop² px:', '', '| backend | batch × crop | s / step | steps / s | images / s |', '|---|---|---:|---:|---:|'];
+  for (const [name, label, batch, crop, steps, extra] of cases) {
+    const r = spawnSync(process.execPath, [path.join(__dirname, 'bench-train-one.js'), name, String(batch), String(crop), String(steps), ...extra], { encoding: 'utf8', timeout: 900_000 });
+    const m = r.status === 0 ? JSON.parse(r.stdout.trim().split('\n').pop()!) : { available: true, trains: false, why: (r.stderr || 'timed out').split('\n')[0] };
+    if (!m.available) rows.push(`| ${label} | — | not installed | | |`);
+    else if (!m.trains) rows.push(`| ${label} | ${batch} × ${crop} | cannot train: ${m.why} | | |`);
+    else rows.push(`| ${label} | ${batch} × ${crop} | ${m.secondsPerStep.toFixed(2)} | ${(1 / m.secondsPerStep).toFixed(3)} | ${m.imagesPerSecond.toFixed(2)} |`);
+    process.stderr.write(`training bench ${label} done\n`);
+  }
+  return rows;
+}
+
 async function makePhoto(dir: string, megapixels: number): Promise<string> {
   // A real old photo (the shipped demo sample), upscaled to the size of a high-resolution scan.
   const src = path.join(appRoot(), 'samples', '1899NycBlizzard.jpg');
@@ -56,6 +78,8 @@ async function main(): Promise<void> {
       ...rows,
       '',
       `Network prediction alone at the default working size (short side 256, 4:3 photo): ${pred.seconds.toFixed(3)} s`,
+      '',
+      ...trainingSpeed(),
     ];
     process.stdout.write(lines.join('\n') + '\n');
   } finally {

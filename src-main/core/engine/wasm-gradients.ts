@@ -90,8 +90,11 @@ export function conv2dInputGrad(xShape: [number, number, number, number], dy: tf
 
 let registered = false;
 
-/** Registers both kernels for the wasm backend (idempotent); call after the backend is chosen. */
-export function registerWasmConvGradients(): void {
+/**
+ * Registers both kernels for the wasm backend (idempotent); call after the backend is chosen.
+ * `replaceInput: false` keeps wasm's own Conv2DBackpropInput (only for measuring it in the bench).
+ */
+export function registerWasmConvGradients(opts: { replaceInput?: boolean } = {}): void {
   if (registered) return;
   registered = true;
   tf.registerKernel({
@@ -104,6 +107,7 @@ export function registerWasmConvGradients(): void {
       return conv2dFilterGrad(x, dy, a.filterShape, a) as unknown as tf.TensorInfo;
     },
   });
+  if (opts.replaceInput === false) return;
   // Replaces the slow built-in kernel (registerKernel would refuse a duplicate).
   tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
   tf.registerKernel({

@@ -7,7 +7,7 @@ import { buildHeirloomNet } from '../engine/architectures';
 import type { LoadedModel } from '../engine/model-store';
 import { evaluateModel } from '../eval/evaluate';
 import type { MetricsSummary } from '../metrics';
-import { BinSpec, makeBatch } from './batches';
+import { Batch, BinSpec, makeBatch } from './batches';
 import { listRunCheckpoints, loadCheckpoint, removePartialSaves, runSlug, saveCheckpoint, SavedCheckpoint, TrainerState } from './checkpoints';
 import { FinetuneData, loadFinetuneData } from './dataset';
 import { Rng } from './rng';
@@ -72,7 +72,7 @@ export class FinetuneCancelled extends Error {
   }
 }
 
-function binSpec(model: LoadedModel): BinSpec {
+export function binSpec(model: LoadedModel): BinSpec {
   const out = model.manifest.output;
   if (out.type !== 'ab-bins' || model.manifest.architecture !== 'heirloom') {
     throw new Error(`${model.manifest.id} cannot be fine-tuned: only Heirloom classification models can.`);
@@ -82,7 +82,7 @@ function binSpec(model: LoadedModel): BinSpec {
 }
 
 /** A trainable copy: the source model (maybe cached and in use for colorizing) is left alone. */
-function trainableCopy(model: LoadedModel): tf.LayersModel {
+export function trainableCopy(model: LoadedModel): tf.LayersModel {
   const net = buildHeirloomNet(binSpec(model).centres.length);
   // Layer by layer, by name: a saved checkpoint lists its frozen layers' weights last.
   for (const layer of net.layers) {
@@ -95,6 +95,21 @@ function trainableCopy(model: LoadedModel): tf.LayersModel {
 async function measure(net: tf.LayersModel, like: LoadedModel, files: string[]): Promise<MetricsSummary> {
   const r = await evaluateModel(files, { dir: like.dir, manifest: like.manifest, net });
   return r.colorized;
+}
+
+/** One optimizer step of the rebalanced soft cross-entropy (as in training/train.py); returns the loss. */
+export async function trainStep(net: tf.LayersModel, optimizer: tf.Optimizer, vars: tf.Variable[], batch: Batch, numBins: number): Promise<number> {
+  const lo = batch.crop / 4;
+  const lossT = optimizer.minimize(() => {
+    const x = tf.tensor4d(batch.input, [batch.size, batch.crop, batch.crop, 4]);
+    const logp = tf.logSoftmax(net.apply(x, { training: true }) as tf.Tensor4D);
+    const t = tf.tensor4d(batch.targets, [batch.size, lo, lo, numBins]);
+    const w = tf.tensor3d(batch.weights, [batch.size, lo, lo]);
+    return t.mul(logp).sum(-1).neg().mul(w).mean() as tf.Scalar;
+  }, true, vars)!;
+  const loss = (await lossT.data())[0];
+  lossT.dispose();
+  return loss;
 }
 
 export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Promise<FinetuneResult> {
@@ -180,17 +195,7 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
       const frac = state.trainSeconds / budgetSeconds;
       (optimizer as unknown as { learningRate: number }).learningRate = state.config.learningRate * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * frac)));
       const batch = makeBatch(data.train, state.config.batchSize, state.config.crop, bins, rng);
-      const lo = batch.crop / 4;
-      const q = bins.centres.length;
-      const lossT = optimizer.minimize(() => {
-        const x = tf.tensor4d(batch.input, [batch.size, batch.crop, batch.crop, 4]);
-        const logp = tf.logSoftmax(net.apply(x, { training: true }) as tf.Tensor4D);
-        const t = tf.tensor4d(batch.targets, [batch.size, lo, lo, q]);
-        const w = tf.tensor3d(batch.weights, [batch.size, lo, lo]);
-        return t.mul(logp).sum(-1).neg().mul(w).mean() as tf.Scalar;
-      }, true, trainVars)!;
-      const loss = (await lossT.data())[0];
-      lossT.dispose();
+      const loss = await trainStep(net, optimizer, trainVars, batch, bins.centres.length);
       if (!Number.isFinite(loss)) throw new Error(`training diverged at step ${state.step + 1} (loss ${loss}); the last checkpoint is kept`);
       state.step++;
       state.trainSeconds += (performance.now() - t0) / 1000;
