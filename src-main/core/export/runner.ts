@@ -139,6 +139,7 @@ export async function runExport(catalogue: Catalogue, albumId: number, to: strin
   }
   cancelled();
   manifest.remove();
+  removeStrays(partial, expectedFiles(plan));
 
   if (opts.zip) {
     progress({ phase: 'zip', done: total, total });
@@ -228,14 +229,25 @@ function moveFolderIntoPlace(partial: string, target: string, overwrite: boolean
   if (aside) fs.rmSync(aside, { recursive: true, force: true });
 }
 
+function expectedFiles(plan: ExportPlan): Set<string> {
+  const out = new Set<string>(plan.options.html ? ['index.html'] : []);
+  for (const p of plan.photos) for (const f of Object.values(p.files)) if (f) out.add(f);
+  return out;
+}
+
+/** Drops what the plan does not name (e.g. a temp file torn by a crash), so only finished files ship. */
+function removeStrays(dir: string, keep: Set<string>): void {
+  for (const rel of listFiles(dir, true)) if (!keep.has(rel)) fs.rmSync(path.join(dir, ...rel.split('/')), { force: true });
+}
+
 /** Files under `dir`, relative with forward slashes, sorted (index.html first: the archive's front door). */
-function listFiles(dir: string): string[] {
+function listFiles(dir: string, all = false): string[] {
   const out: string[] = [];
   const walk = (d: string, rel: string): void => {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) walk(path.join(d, e.name), r);
-      else if (e.isFile() && r !== MANIFEST_NAME && !e.name.endsWith('.tmp')) out.push(r);
+      else if (all || (e.isFile() && r !== MANIFEST_NAME && !e.name.endsWith('.tmp'))) out.push(r);
     }
   };
   walk(dir, '');
