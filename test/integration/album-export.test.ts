@@ -288,6 +288,7 @@ describe('the offline web album in Chromium', { skip: skipBrowser }, () => {
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         assert.equal(overflow, 0, 'no sideways scrolling on a phone');
       }
+      await page.evaluate(() => document.activeElement?.blur());
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.waitForTimeout(300);
       await page.screenshot({ path: path.join(ARTIFACTS, `album-${view.name}.png`), fullPage: view.name === 'phone' ? false : true });
