@@ -5,7 +5,9 @@ import { appVersion } from './core/app-paths';
 import { collectPhotos } from './core/photo-files';
 import { OUTPUT_FORMATS, OutputFormat } from './core/imaging/encode';
 import { HeirloomCore } from './core/service/heirloom-core';
+import { addAlbumCommands } from './cli/album';
 import { runDoctor } from './cli/doctor';
+import { runExportCli } from './cli/export';
 import { runEval } from './cli/eval';
 import { addFinetuneCommands } from './cli/finetune';
 import { runList } from './cli/list';
@@ -113,6 +115,23 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action(async (o) => setExit(await runServe(o)));
 
   addFinetuneCommands(program, libraryOption, setExit);
+  addAlbumCommands(program, libraryOption, setExit);
+
+  program
+    .command('export')
+    .description('export an album\'s colorized photos to a new folder (or .zip), optionally with the originals and a web album')
+    .argument('<album>', 'album id or exact name')
+    .requiredOption('--to <folder>', 'the folder to create (with --zip: the .zip file)')
+    .addOption(libraryOption)
+    .addOption(new Option('--format <format>', 'photo format').choices(OUTPUT_FORMATS).default('jpg'))
+    .option('--max-size <px>', 'longest side in pixels (never enlarged)', positiveInt('--max-size', 16, 65535))
+    .option('--quality <q>', 'JPEG quality 1-100', positiveInt('--quality', 1, 100), 90)
+    .option('--names <template>', 'file names from {n} {date} {name} {album} {id}', '{n}-{name}')
+    .option('--with-originals', 'also copy the originals, unchanged, into originals/')
+    .option('--zip', 'make one .zip archive instead of a folder')
+    .option('--html', 'add an offline web album (index.html) with a before/after slider')
+    .option('--overwrite', 'replace an existing export at --to')
+    .action(async (album: string, o) => setExit(await runExportCli(album, o)));
 
   program
     .command('eval')

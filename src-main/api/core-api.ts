@@ -5,13 +5,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import sharp = require('sharp');
 import { appVersion } from '../core/app-paths';
-import type { OriginalListRow, OriginalRow, OutputRow } from '../core/catalogue/types';
+import type { AlbumItemRow, AlbumSummary, OriginalListRow, OriginalRow, OutputRow } from '../core/catalogue/types';
+import { ExportError, exportPaths, exportTargetFor, runExport } from '../core/export';
 import { initBackend } from '../core/engine/backend';
 import { writeFileAtomic } from '../core/fs-atomic';
 import { collectPhotos } from '../core/photo-files';
 import type { HeirloomCore } from '../core/service/heirloom-core';
 import { parseCall } from './schemas';
 import type {
+  AlbumDetail, AlbumInfo, AlbumItem, ExportRequest, ExportStart,
   ApiMethod, ColorizeRequest, DialogImportRequest, FileError, HeirloomApi, ImportResult, JobInfo, ListPhotosQuery,
   OutputInfo, PhotoDetail, PhotoPage, PhotoSummary, Status, Unsubscribe,
 } from './types';
@@ -35,6 +37,8 @@ interface Job {
   photoIds: number[] | 'all';
   saturation: number;
   ctrl: AbortController;
+  /** Set for export jobs (kind 'export'), with the resolved target. */
+  exportReq?: ExportRequest & { target: string };
 }
 
 const MAX_JOBS_KEPT = 50;
@@ -151,6 +155,81 @@ export class CoreApi implements HeirloomApi {
     return this.jobs.map((j) => structuredClone(j.info)).reverse();
   }
 
+  // ── albums ──
+
+  async listAlbums(): Promise<AlbumInfo[]> {
+    return this.core.catalogue.listAlbums().map((a) => this.albumInfo(a));
+  }
+
+  async getAlbum(id: number): Promise<AlbumDetail> {
+    const a = this.core.catalogue.getAlbum(id);
+    if (!a) throw new Error(`album ${id} does not exist`);
+    return { ...this.albumInfo(a), items: this.core.catalogue.albumItems(id).map((i) => this.albumItem(i)) };
+  }
+
+  async createAlbum(req: { name: string }): Promise<AlbumInfo> {
+    return this.albumInfo(this.core.catalogue.getAlbum(this.core.catalogue.createAlbum(req.name).id)!);
+  }
+
+  async renameAlbum(req: { albumId: number; name: string }): Promise<AlbumInfo> {
+    this.core.catalogue.renameAlbum(req.albumId, req.name);
+    return this.albumInfo(this.core.catalogue.getAlbum(req.albumId)!);
+  }
+
+  async deleteAlbum(id: number): Promise<{ deleted: boolean }> {
+    return { deleted: this.core.catalogue.deleteAlbum(id) };
+  }
+
+  async addToAlbum(req: { albumId: number; photoIds: number[] }): Promise<AlbumDetail> {
+    this.core.catalogue.addToAlbum(req.albumId, req.photoIds);
+    return this.getAlbum(req.albumId);
+  }
+
+  async removeFromAlbum(req: { albumId: number; photoIds: number[] }): Promise<AlbumDetail> {
+    this.core.catalogue.removeFromAlbum(req.albumId, req.photoIds);
+    return this.getAlbum(req.albumId);
+  }
+
+  async reorderAlbum(req: { albumId: number; photoIds: number[] }): Promise<AlbumDetail> {
+    this.core.catalogue.reorderAlbum(req.albumId, req.photoIds);
+    return this.getAlbum(req.albumId);
+  }
+
+  async setAlbumCover(req: { albumId: number; photoId: number | null }): Promise<AlbumInfo> {
+    this.core.catalogue.setAlbumCover(req.albumId, req.photoId);
+    return this.albumInfo(this.core.catalogue.getAlbum(req.albumId)!);
+  }
+
+  async setAlbumCaption(req: { albumId: number; photoId: number; caption: string | null }): Promise<AlbumDetail> {
+    this.core.catalogue.setAlbumItemCaption(req.albumId, req.photoId, req.caption);
+    return this.getAlbum(req.albumId);
+  }
+
+  /** Checks what can be checked at once (album, names, an existing target), then queues the export as a job. */
+  async exportAlbum(req: ExportRequest): Promise<ExportStart> {
+    if (this.closed) throw new Error('the library is closing');
+    const album = this.core.catalogue.getAlbum(req.albumId);
+    if (!album) throw new Error(`album ${req.albumId} does not exist`);
+    // The folder name is made safe like an album name: it can never point outside parentDir.
+    const target = exportPaths(exportTargetFor(req.parentDir, req.folderName ?? album.name), req.zip ?? false).target;
+    if (!req.overwrite && fs.existsSync(target)) return { jobId: null, problem: 'target-exists', target };
+    const job: Job = {
+      info: {
+        id: this.nextJobId++, kind: 'export', target, state: 'queued', total: album.itemCount, done: 0, failed: 0, etaSeconds: null,
+        finishedPhotoIds: [], errors: [], cancelRequested: false, createdAt: new Date().toISOString(), finishedAt: null, message: null,
+      },
+      photoIds: [],
+      saturation: 1,
+      ctrl: new AbortController(),
+      exportReq: { ...req, target },
+    };
+    this.jobs.push(job);
+    while (this.jobs.length > MAX_JOBS_KEPT && this.jobs[0].info.finishedAt) this.jobs.shift();
+    this.emit(job);
+    this.pump();
+    return { jobId: job.info.id, target };
+  }
+
   onJobProgress(cb: (job: JobInfo) => void): Unsubscribe {
     this.events.on('job', cb);
     return () => this.events.off('job', cb);
@@ -197,7 +276,40 @@ export class CoreApi implements HeirloomApi {
     });
   }
 
+  private async runExportJob(job: Job): Promise<void> {
+    const info = job.info;
+    const req = job.exportReq!;
+    info.state = 'running';
+    this.emit(job);
+    const started = Date.now();
+    try {
+      await runExport(this.core.catalogue, req.albumId, req.target, {
+        format: req.format, maxSize: req.maxSize, quality: req.quality, names: req.names,
+        withOriginals: req.withOriginals, html: req.html, overwrite: req.overwrite,
+        // `target` already ends in .zip when zipping; runExport keeps such a name as it is.
+        zip: req.zip,
+        appVersion: appVersion(),
+        signal: job.ctrl.signal,
+        discardOnCancel: true,
+        onProgress: (p) => {
+          info.total = p.total;
+          info.done = p.done;
+          if (p.photo) info.finishedPhotoIds.push(p.photo.originalId);
+          const perItem = (Date.now() - started) / Math.max(1, p.done);
+          info.etaSeconds = p.phase === 'photos' ? Math.round((perItem * (p.total - p.done)) / 1000) : null;
+          this.emit(job);
+        },
+      });
+      this.finish(job, 'done');
+    } catch (e) {
+      const cancelled = e instanceof ExportError && e.code === 'cancelled';
+      info.message = cancelled ? null : (e as Error).message;
+      this.finish(job, cancelled ? 'cancelled' : 'failed');
+    }
+  }
+
   private async run(job: Job): Promise<void> {
+    if (job.exportReq) return this.runExportJob(job);
     const info = job.info;
     const rows: OriginalRow[] =
       job.photoIds === 'all'
@@ -256,6 +368,22 @@ export class CoreApi implements HeirloomApi {
   private withOutputs(row: OriginalRow): OriginalListRow {
     const latest = this.core.catalogue.latestOutput(row.id);
     return { ...row, hasOutput: !!latest, latestOutputId: latest?.id ?? null, latestOutputPath: latest?.path ?? null };
+  }
+
+  private albumInfo(a: AlbumSummary): AlbumInfo {
+    return {
+      id: a.id,
+      name: a.name,
+      photoCount: a.itemCount,
+      coverPhotoId: a.effectiveCoverId,
+      coverThumbUrl: a.effectiveCoverId ? this.opts.mediaUrl('thumb', a.effectiveCoverId) : null,
+      createdAt: a.createdAt,
+      updatedAt: a.updatedAt,
+    };
+  }
+
+  private albumItem(i: AlbumItemRow): AlbumItem {
+    return { ...this.summary(i.original), position: i.position, caption: i.caption, outputId: i.outputId };
   }
 
   private summary(r: OriginalListRow): PhotoSummary {

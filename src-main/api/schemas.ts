@@ -12,6 +12,10 @@ const freePath = z
   .max(4096, 'path too long')
   .refine((s) => !s.includes('\0'), 'path contains a NUL byte');
 
+const albumName = z.string().trim().min(1, 'an album needs a name').max(200, 'name too long').refine((s) => !s.includes('\0'), 'name contains a NUL byte');
+const photoIds = z.array(id).min(1).max(100_000);
+const albumPhotos = z.strictObject({ albumId: id, photoIds });
+
 export const ARG_SCHEMAS = {
   getStatus: z.undefined(),
   listPhotos: z
@@ -32,6 +36,29 @@ export const ARG_SCHEMAS = {
   }),
   cancelJob: id,
   listJobs: z.undefined(),
+  listAlbums: z.undefined(),
+  getAlbum: id,
+  createAlbum: z.strictObject({ name: albumName }),
+  renameAlbum: z.strictObject({ albumId: id, name: albumName }),
+  deleteAlbum: id,
+  addToAlbum: albumPhotos,
+  removeFromAlbum: albumPhotos,
+  reorderAlbum: albumPhotos,
+  setAlbumCover: z.strictObject({ albumId: id, photoId: id.nullable() }),
+  setAlbumCaption: z.strictObject({ albumId: id, photoId: id, caption: z.string().max(2000).nullable() }),
+  exportAlbum: z.strictObject({
+    albumId: id,
+    parentDir: freePath,
+    folderName: z.string().trim().min(1).max(200).optional(),
+    format: z.enum(['jpg', 'png', 'tiff']).optional(),
+    maxSize: z.number().int().min(16).max(65_535).optional(),
+    quality: z.number().int().min(1).max(100).optional(),
+    names: z.string().min(1).max(200).optional(),
+    withOriginals: z.boolean().optional(),
+    zip: z.boolean().optional(),
+    html: z.boolean().optional(),
+    overwrite: z.boolean().optional(),
+  }),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 export class ApiArgumentError extends Error {

@@ -90,11 +90,65 @@ export interface ColorizeRequest {
   saturation?: number;
 }
 
+export interface AlbumInfo {
+  id: number;
+  name: string;
+  photoCount: number;
+  /** The chosen cover, else the first photo. */
+  coverPhotoId: number | null;
+  coverThumbUrl: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AlbumItem extends PhotoSummary {
+  /** 0-based place in the album. */
+  position: number;
+  /** Caption in this album; null shows the photo's name. */
+  caption: string | null;
+  /** The colorized version pinned for this album; null = the newest. */
+  outputId: number | null;
+}
+
+export interface AlbumDetail extends AlbumInfo {
+  items: AlbumItem[];
+}
+
+export type ExportFormat = 'jpg' | 'png' | 'tiff';
+
+export interface ExportRequest {
+  albumId: number;
+  /** Folder the export is created in (web bridge); the desktop app asks with the system dialog instead. */
+  parentDir: string;
+  /** Name of the new folder (or .zip); default: the album's name, made safe. */
+  folderName?: string;
+  format?: ExportFormat;
+  maxSize?: number;
+  quality?: number;
+  /** File name template: {n} {date} {name} {album} {id}. */
+  names?: string;
+  withOriginals?: boolean;
+  zip?: boolean;
+  html?: boolean;
+  /** Replace an existing export; send only after the person agreed. */
+  overwrite?: boolean;
+}
+
+/**
+ * A started export job, or why it did not start: 'target-exists' is a question for the person
+ * ("replace it?" → call again with overwrite), 'cancelled' means the folder dialog was dismissed.
+ */
+export type ExportStart =
+  | { jobId: number; target: string }
+  | { jobId: null; problem: 'target-exists' | 'cancelled'; target: string | null };
+
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
 export interface JobInfo {
   id: number;
-  kind: 'colorize';
+  kind: 'colorize' | 'export';
+  /** Export jobs: the folder or .zip being made. */
+  target?: string | null;
   state: JobState;
   total: number;
   done: number;
@@ -124,10 +178,26 @@ export interface HeirloomApi {
   cancelJob(jobId: number): Promise<{ cancelled: boolean }>;
   listJobs(): Promise<JobInfo[]>;
   onJobProgress(cb: (job: JobInfo) => void): Unsubscribe;
+  listAlbums(): Promise<AlbumInfo[]>;
+  getAlbum(id: number): Promise<AlbumDetail>;
+  createAlbum(req: { name: string }): Promise<AlbumInfo>;
+  renameAlbum(req: { albumId: number; name: string }): Promise<AlbumInfo>;
+  /** The photos stay in the library. */
+  deleteAlbum(id: number): Promise<{ deleted: boolean }>;
+  addToAlbum(req: { albumId: number; photoIds: number[] }): Promise<AlbumDetail>;
+  removeFromAlbum(req: { albumId: number; photoIds: number[] }): Promise<AlbumDetail>;
+  /** `photoIds` lists every photo of the album once, in the new order. */
+  reorderAlbum(req: { albumId: number; photoIds: number[] }): Promise<AlbumDetail>;
+  setAlbumCover(req: { albumId: number; photoId: number | null }): Promise<AlbumInfo>;
+  setAlbumCaption(req: { albumId: number; photoId: number; caption: string | null }): Promise<AlbumDetail>;
+  /** Starts an export job: progress arrives through onJobProgress (kind 'export'), cancelJob stops it. */
+  exportAlbum(req: ExportRequest): Promise<ExportStart>;
 }
 
 /** Methods callable as request/response (everything but the event subscription). */
 export type ApiMethod = Exclude<keyof HeirloomApi, 'onJobProgress'>;
 export const API_METHODS: readonly ApiMethod[] = [
   'getStatus', 'listPhotos', 'getPhoto', 'importPaths', 'importWithDialog', 'colorize', 'cancelJob', 'listJobs',
+  'listAlbums', 'getAlbum', 'createAlbum', 'renameAlbum', 'deleteAlbum', 'addToAlbum', 'removeFromAlbum', 'reorderAlbum',
+  'setAlbumCover', 'setAlbumCaption', 'exportAlbum',
 ];

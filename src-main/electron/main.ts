@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseCall } from '../api/schemas';
 import { HostClient, type HostReply } from '../api/rpc';
-import type { DialogImportRequest, ImportResult, JobInfo } from '../api/types';
+import type { DialogImportRequest, ExportRequest, ExportStart, ImportResult, JobInfo } from '../api/types';
 import { writeFileAtomic } from '../core/fs-atomic';
 import {
   APP_ENTRY, APP_HOST, APP_SCHEME, IPC_CALL, IPC_JOB, isAppUrl, MEDIA_BASE, MEDIA_SCHEME, parseMediaUrl, RENDERER_CSP,
@@ -113,6 +113,12 @@ if (!app.requestSingleInstanceLock()) {
       if (c.method === 'importWithDialog') {
         const paths = await pickPaths(c.arg as DialogImportRequest);
         return paths.length ? ((await host.call('importPaths', paths)) as ImportResult) : { imported: [], errors: [] };
+      }
+      if (c.method === 'exportAlbum') {
+        // The window never names a folder itself: the person picks where the export goes.
+        const r = await dialog.showOpenDialog(win!, { title: 'Export the album into…', properties: ['openDirectory', 'createDirectory'] });
+        if (r.canceled || !r.filePaths[0]) return { jobId: null, problem: 'cancelled', target: null } satisfies ExportStart;
+        return host.call('exportAlbum', { ...(c.arg as ExportRequest), parentDir: r.filePaths[0] });
       }
       return host.call(c.method, c.arg);
     });

@@ -18,6 +18,17 @@ const api: HeirloomApi = {
   colorize: (req) => call('colorize', req),
   cancelJob: (id) => call('cancelJob', id),
   listJobs: () => call('listJobs'),
+  listAlbums: () => call('listAlbums'),
+  getAlbum: (id) => call('getAlbum', id),
+  createAlbum: (req) => call('createAlbum', req),
+  renameAlbum: (req) => call('renameAlbum', req),
+  deleteAlbum: (id) => call('deleteAlbum', id),
+  addToAlbum: (req) => call('addToAlbum', req),
+  removeFromAlbum: (req) => call('removeFromAlbum', req),
+  reorderAlbum: (req) => call('reorderAlbum', req),
+  setAlbumCover: (req) => call('setAlbumCover', req),
+  setAlbumCaption: (req) => call('setAlbumCaption', req),
+  exportAlbum: (req) => call('exportAlbum', req),
   onJobProgress: (cb) => {
     const listener = (_e: IpcRendererEvent, job: JobInfo): void => cb(job);
     ipcRenderer.on(IPC_JOB, listener);

@@ -59,6 +59,17 @@ class WebApi {
       colorize: (req) => this.call('colorize', req),
       cancelJob: (id) => this.call('cancelJob', id),
       listJobs: () => this.call('listJobs'),
+      listAlbums: () => this.call('listAlbums'),
+      getAlbum: (id) => this.call('getAlbum', id),
+      createAlbum: (req) => this.call('createAlbum', req),
+      renameAlbum: (req) => this.call('renameAlbum', req),
+      deleteAlbum: (id) => this.call('deleteAlbum', id),
+      addToAlbum: (req) => this.call('addToAlbum', req),
+      removeFromAlbum: (req) => this.call('removeFromAlbum', req),
+      reorderAlbum: (req) => this.call('reorderAlbum', req),
+      setAlbumCover: (req) => this.call('setAlbumCover', req),
+      setAlbumCaption: (req) => this.call('setAlbumCaption', req),
+      exportAlbum: (req) => this.call('exportAlbum', req),
       onJobProgress: (cb) => {
         this.listeners.add(cb);
         this.connect();

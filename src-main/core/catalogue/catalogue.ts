@@ -75,7 +75,12 @@ const SORT_SQL: Record<OriginalSort, string> = {
   imported: 'o.imported_at DESC, o.id DESC',
 };
 
-type RawAlbumItem = RawOriginalList & { item_album_id: number; item_position: number; item_output_id: number | null };
+type RawAlbumItem = RawOriginalList & {
+  item_album_id: number;
+  item_position: number;
+  item_output_id: number | null;
+  item_caption: string | null;
+};
 
 const JOB_STATUSES: readonly JobStatus[] = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'];
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -525,10 +530,37 @@ export class Catalogue {
     });
   }
 
+  /** Moves one photo to `index` (0-based, clamped), keeping the others in their order. */
+  moveAlbumItem(albumId: number, originalId: number, index: number): void {
+    this.transaction(() => {
+      this.requireAlbumItem(albumId, originalId);
+      const ids = this.albumItems(albumId).map((i) => i.originalId).filter((id) => id !== originalId);
+      const at = Math.max(0, Math.min(ids.length, Math.trunc(index)));
+      ids.splice(at, 0, originalId);
+      this.reorderAlbum(albumId, ids);
+    });
+  }
+
+  /** `null` or blank goes back to showing the photo's name. */
+  setAlbumItemCaption(albumId: number, originalId: number, caption: string | null): void {
+    this.transaction(() => {
+      this.requireAlbumItem(albumId, originalId);
+      const text = caption === null || caption.trim() === '' ? null : caption.trim();
+      this.st('UPDATE album_items SET caption = ? WHERE album_id = ? AND original_id = ?').run(text, albumId, originalId);
+      this.touchAlbum(albumId);
+    });
+  }
+
+  /** Albums whose name is exactly `name` (names need not be unique). */
+  findAlbumsByName(name: string): AlbumSummary[] {
+    const rows = this.st(`${ALBUM_SUMMARY_SELECT} WHERE a.name = ? ORDER BY a.id`).all(name.trim()) as RawAlbumSummary[];
+    return rows.map(toAlbumSummary);
+  }
+
   albumItems(albumId: number): AlbumItemRow[] {
     const rows = this.st(
       `SELECT ai.album_id AS item_album_id, ai.position AS item_position, ai.output_id AS item_output_id,
-              ${ORIGINAL_LIST_COLUMNS}
+              ai.caption AS item_caption, ${ORIGINAL_LIST_COLUMNS}
        FROM album_items ai JOIN originals o ON o.id = ai.original_id ${LATEST_OUTPUT_JOIN}
        WHERE ai.album_id = ? ORDER BY ai.position, ai.original_id`,
     ).all(albumId) as RawAlbumItem[];
@@ -537,6 +569,7 @@ export class Catalogue {
       originalId: r.id,
       position: r.item_position,
       outputId: r.item_output_id,
+      caption: r.item_caption,
       original: toOriginalList(this.libraryRoot, r),
     }));
   }

@@ -109,7 +109,13 @@ CREATE TABLE settings (
 );
 `;
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, sql: SCHEMA_V1 }];
+// v2: a per-album caption for each photo (shown in exports; NULL = the photo's file name).
+const V2_ALBUM_CAPTIONS = `ALTER TABLE album_items ADD COLUMN caption TEXT;`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, sql: SCHEMA_V1 },
+  { version: 2, sql: V2_ALBUM_CAPTIONS },
+];
 
 export interface MigrationResult {
   readonly fromVersion: number;

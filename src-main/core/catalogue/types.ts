@@ -112,6 +112,8 @@ export interface AlbumItemRow {
   readonly position: number;
   /** The output chosen for this album, if any (else use original.latestOutputId). */
   readonly outputId: number | null;
+  /** Caption for this album (null: show the photo's name). */
+  readonly caption: string | null;
   readonly original: OriginalListRow;
 }
 

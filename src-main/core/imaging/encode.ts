@@ -15,6 +15,8 @@ export interface EncodeOptions {
   quality?: number;
   /** Written into EXIF Software, so a colorized file says what made it. */
   software: string;
+  /** Written into EXIF UserComment, e.g. which model checkpoint made the colours. */
+  note?: string;
 }
 
 function exifDate(d: unknown): string | undefined {
@@ -85,7 +87,7 @@ export async function encodeColorized(rgb: Buffer, width: number, height: number
   const exif = readExif(meta.exif);
   let img = sharp(rgb, { raw: { width, height, channels: 3 } }).withExif({
     IFD0: protectTails({ ...exif.ifd0, Software: opts.software }),
-    IFD2: protectTails(exif.exifIfd),
+    IFD2: protectTails(opts.note ? { ...exif.exifIfd, UserComment: opts.note } : exif.exifIfd),
   });
   if (meta.density) img = img.withMetadata({ density: meta.density });
   let iccDir: string | undefined;

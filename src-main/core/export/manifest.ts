@@ -1,0 +1,47 @@
+// What an interrupted export already finished, kept inside its .partial folder. Rewritten atomically
+// after every file, so after a crash it lists only files that are complete on disk.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { writeFileAtomic } from '../fs-atomic';
+
+export const MANIFEST_NAME = '.heirloom-export.json';
+
+interface ManifestData {
+  fingerprint: string;
+  /** Relative path → byte size when it was finished. */
+  done: Record<string, number>;
+}
+
+export class ExportManifest {
+  private constructor(private readonly file: string, private readonly data: ManifestData) {}
+
+  /** Loads the manifest of a previous attempt, or starts an empty one when there is none or it was for a different plan. */
+  static open(dir: string, fingerprint: string): { manifest: ExportManifest; resumed: boolean } {
+    const file = path.join(dir, MANIFEST_NAME);
+    try {
+      const data = JSON.parse(fs.readFileSync(file, 'utf8')) as ManifestData;
+      if (data.fingerprint === fingerprint && data.done && typeof data.done === 'object') {
+        return { manifest: new ExportManifest(file, data), resumed: true };
+      }
+    } catch {
+      // No manifest, or unreadable: nothing can be trusted, start over.
+    }
+    return { manifest: new ExportManifest(file, { fingerprint, done: {} }), resumed: false };
+  }
+
+  /** True when `rel` was finished before and is still there, unchanged in size. */
+  isDone(dir: string, rel: string): boolean {
+    const size = this.data.done[rel];
+    if (size === undefined) return false;
+    return fs.statSync(path.join(dir, rel), { throwIfNoEntry: false })?.size === size;
+  }
+
+  markDone(rel: string, size: number): void {
+    this.data.done[rel] = size;
+    writeFileAtomic(this.file, JSON.stringify(this.data));
+  }
+
+  remove(): void {
+    fs.rmSync(this.file, { force: true });
+  }
+}

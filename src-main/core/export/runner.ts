@@ -1,0 +1,255 @@
+// Runs an album export safely: everything is built in a hidden ".partial" folder next to the target and
+// moved into place only when complete, so the target never holds half an album. Re-running the same
+// export after a crash or cancel continues where it stopped (see manifest.ts).
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import sharp = require('sharp');
+import type { Catalogue } from '../catalogue/catalogue';
+import { fsyncDir, renameIntoPlace, writeFileAtomic } from '../fs-atomic';
+import { ExportError } from './errors';
+import { buildAlbumHtml, type HtmlPhoto } from './html-album';
+import { ExportManifest, MANIFEST_NAME } from './manifest';
+import { buildPlan, type ExportOptions, type ExportPlan, type PlannedPhoto } from './plan';
+import { renderPhoto, renderWebPair, type Provenance } from './render';
+import { safeSegment } from './safe-names';
+import { writeZip } from './zip';
+
+export interface ExportProgress {
+  phase: 'photos' | 'html' | 'zip' | 'done';
+  /** Photos finished (rendered now or found finished by an earlier attempt). */
+  done: number;
+  total: number;
+  /** The photo just finished. */
+  photo?: { originalId: number; name: string };
+}
+
+export interface ExportRunOptions extends ExportOptions {
+  /** Shown in EXIF Software and the web album's footer. */
+  appVersion: string;
+  signal?: AbortSignal;
+  onProgress?: (p: ExportProgress) => void;
+  /** Remove the .partial folder when cancelled (the UI's Cancel); default keeps it for a resume (Ctrl-C). */
+  discardOnCancel?: boolean;
+}
+
+export interface ExportResult {
+  /** The finished folder, or the .zip file. */
+  target: string;
+  photos: number;
+  /** Files written in this run / found already finished by an interrupted earlier run. */
+  written: number;
+  reused: number;
+  resumed: boolean;
+  /** The web album's page, when made (inside the folder, or inside the archive). */
+  html: string | null;
+}
+
+/** Where an export of `albumName` goes inside `parentDir`: the album's name made into a safe folder name. */
+export function exportTargetFor(parentDir: string, albumName: string, zip = false): string {
+  return path.join(path.resolve(parentDir), safeSegment(albumName, 'album') + (zip ? '.zip' : ''));
+}
+
+/** The final path for `to` (a folder, or with zip a .zip file) and the hidden work folder beside it. */
+export function exportPaths(to: string, zip: boolean): { target: string; partial: string; rootName: string } {
+  let target = path.resolve(to);
+  if (zip && path.extname(target).toLowerCase() !== '.zip') target += '.zip';
+  const base = path.basename(target);
+  if (!base || base === '.' || base === '..' || path.dirname(target) === target) {
+    throw new ExportError('bad-target', `cannot export to ${to}: choose a new folder's name`);
+  }
+  const rootName = zip ? base.replace(/\.zip$/i, '') || 'album' : base;
+  return { target, partial: path.join(path.dirname(target), `.heirloom-export-${base}.partial`), rootName };
+}
+
+export async function runExport(catalogue: Catalogue, albumId: number, to: string, o: ExportRunOptions): Promise<ExportResult> {
+  const plan = buildPlan(catalogue, albumId, o);
+  const opts = plan.options;
+  const { target, partial, rootName } = exportPaths(to, opts.zip);
+  const parent = path.dirname(target);
+  if (fs.lstatSync(target, { throwIfNoEntry: false }) && !opts.overwrite) {
+    throw new ExportError('target-exists', `${target} already exists; choose another name or allow replacing it`);
+  }
+  try {
+    fs.mkdirSync(parent, { recursive: true });
+  } catch (e) {
+    throw new ExportError('bad-target', `cannot create ${parent}: ${(e as Error).message}`);
+  }
+
+  const { manifest, resumed } = openPartial(partial, plan.fingerprint);
+  const checkpoints = new Map<string, string>();
+  const provenance = (p: PlannedPhoto): Provenance => {
+    if (!checkpoints.has(p.checkpointId)) checkpoints.set(p.checkpointId, catalogue.getCheckpoint(p.checkpointId)?.name ?? p.checkpointId);
+    return {
+      software: `Heirloom ${o.appVersion} (colorized with ${p.checkpointId})`,
+      note: `Colorized by Heirloom ${o.appVersion} with model ${checkpoints.get(p.checkpointId)} (${p.checkpointId}); the colours are an estimate.`,
+    };
+  };
+  const total = plan.photos.length;
+  const progress = (p: ExportProgress): void => o.onProgress?.(p);
+  const stats = { written: 0, reused: 0 };
+  const cancelled = (): void => {
+    if (!o.signal?.aborted) return;
+    if (o.discardOnCancel) fs.rmSync(partial, { recursive: true, force: true });
+    throw new ExportError('cancelled', o.discardOnCancel ? 'export cancelled' : 'export cancelled; run it again to continue where it stopped');
+  };
+
+  // One file: skipped if an earlier attempt finished it, else made, written atomically, then recorded.
+  const produce = async (rel: string, make: () => Promise<Buffer> | Buffer | { copyFrom: string }): Promise<void> => {
+    cancelled();
+    if (manifest.isDone(partial, rel)) {
+      stats.reused++;
+      return;
+    }
+    const dest = path.join(partial, ...rel.split('/'));
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    const made = await make();
+    if (Buffer.isBuffer(made)) writeFileAtomic(dest, made);
+    else copyAtomic(made.copyFrom, dest);
+    manifest.markDone(rel, fs.statSync(dest).size);
+    stats.written++;
+  };
+
+  const htmlPhotos: HtmlPhoto[] = [];
+  for (const p of plan.photos) {
+    await produce(p.files.photo, () => renderPhoto(p, opts, provenance(p)));
+    if (p.files.original) {
+      const orig = p.originalPath;
+      await produce(p.files.original, () => {
+        if (!fs.existsSync(orig)) throw new ExportError('file-missing', `the original of photo #${p.originalId} is missing: ${orig}`);
+        return { copyFrom: orig };
+      });
+    }
+    if (p.files.webAfter && p.files.webBefore) {
+      htmlPhotos.push(await webPair(p, partial, produce));
+    }
+    progress({ phase: 'photos', done: p.n, total, photo: { originalId: p.originalId, name: p.caption } });
+  }
+
+  if (opts.html) {
+    cancelled();
+    progress({ phase: 'html', done: total, total });
+    const html = buildAlbumHtml({
+      title: plan.albumName,
+      photos: htmlPhotos,
+      generator: `Heirloom ${o.appVersion}`,
+      models: [...new Set(plan.photos.map((p) => p.checkpointId))],
+    });
+    writeFileAtomic(path.join(partial, 'index.html'), html);
+  }
+  cancelled();
+  manifest.remove();
+  removeStrays(partial, expectedFiles(plan));
+
+  if (opts.zip) {
+    progress({ phase: 'zip', done: total, total });
+    const tmp = path.join(parent, `.heirloom-export-${path.basename(target)}.${crypto.randomBytes(4).toString('hex')}.tmp`);
+    try {
+      writeZip(tmp, listFiles(partial).map((rel) => ({ name: `${rootName}/${rel}`, file: path.join(partial, ...rel.split('/')) })));
+      if (!opts.overwrite && fs.lstatSync(target, { throwIfNoEntry: false })) {
+        throw new ExportError('target-exists', `${target} appeared while exporting; nothing was replaced`);
+      }
+      renameIntoPlace(tmp, target);
+    } finally {
+      fs.rmSync(tmp, { force: true });
+    }
+    fs.rmSync(partial, { recursive: true, force: true });
+  } else {
+    moveFolderIntoPlace(partial, target, opts.overwrite);
+  }
+  progress({ phase: 'done', done: total, total });
+  return {
+    target,
+    photos: total,
+    written: stats.written,
+    reused: stats.reused,
+    resumed,
+    html: opts.html ? path.join(target, opts.zip ? `${rootName}/index.html` : 'index.html') : null,
+  };
+}
+
+/** The plan as it would run (names, chosen outputs), for a dry run or a UI preview. */
+export function previewExport(catalogue: Catalogue, albumId: number, opts: ExportOptions): ExportPlan {
+  return buildPlan(catalogue, albumId, opts);
+}
+
+async function webPair(
+  p: PlannedPhoto,
+  dir: string,
+  produce: (rel: string, make: () => Promise<Buffer>) => Promise<void>,
+): Promise<HtmlPhoto> {
+  const after = p.files.webAfter!;
+  const before = p.files.webBefore!;
+  // Both images come from one resize (they must match pixel for pixel); made only if one is not finished.
+  let pair: ReturnType<typeof renderWebPair> | undefined;
+  const get = (): ReturnType<typeof renderWebPair> => (pair ??= renderWebPair(p));
+  await produce(after, async () => (await get()).after);
+  await produce(before, async () => (await get()).before);
+  const m = await sharp(path.join(dir, ...after.split('/'))).metadata();
+  return { after, before, width: m.width ?? 0, height: m.height ?? 0, caption: p.caption, takenAt: p.takenAt };
+}
+
+function openPartial(partial: string, fingerprint: string): { manifest: ExportManifest; resumed: boolean } {
+  const st = fs.lstatSync(partial, { throwIfNoEntry: false });
+  if (st && !st.isDirectory()) fs.rmSync(partial, { force: true });
+  const opened = st?.isDirectory() ? ExportManifest.open(partial, fingerprint) : undefined;
+  // A leftover from a different export (other options, or changed photos) cannot be reused.
+  if (st?.isDirectory() && !opened!.resumed) fs.rmSync(partial, { recursive: true, force: true });
+  fs.mkdirSync(partial, { recursive: true });
+  return opened?.resumed ? opened : ExportManifest.open(partial, fingerprint);
+}
+
+function copyAtomic(from: string, dest: string): void {
+  const tmp = path.join(path.dirname(dest), `.${path.basename(dest)}.${crypto.randomBytes(4).toString('hex')}.tmp`);
+  try {
+    fs.copyFileSync(from, tmp, fs.constants.COPYFILE_EXCL);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+  renameIntoPlace(tmp, dest);
+}
+
+/** Renames the finished folder into place; an old export being replaced is moved aside first and removed last. */
+function moveFolderIntoPlace(partial: string, target: string, overwrite: boolean): void {
+  const existing = fs.lstatSync(target, { throwIfNoEntry: false });
+  if (existing && !overwrite) throw new ExportError('target-exists', `${target} appeared while exporting; nothing was replaced`);
+  let aside: string | undefined;
+  if (existing) {
+    aside = path.join(path.dirname(target), `.heirloom-export-${path.basename(target)}.old-${crypto.randomBytes(4).toString('hex')}`);
+    fs.renameSync(target, aside);
+  }
+  try {
+    fs.renameSync(partial, target);
+  } catch (e) {
+    if (aside) fs.renameSync(aside, target);
+    throw e;
+  }
+  fsyncDir(path.dirname(target));
+  if (aside) fs.rmSync(aside, { recursive: true, force: true });
+}
+
+function expectedFiles(plan: ExportPlan): Set<string> {
+  const out = new Set<string>(plan.options.html ? ['index.html'] : []);
+  for (const p of plan.photos) for (const f of Object.values(p.files)) if (f) out.add(f);
+  return out;
+}
+
+/** Drops what the plan does not name (e.g. a temp file torn by a crash), so only finished files ship. */
+function removeStrays(dir: string, keep: Set<string>): void {
+  for (const rel of listFiles(dir, true)) if (!keep.has(rel)) fs.rmSync(path.join(dir, ...rel.split('/')), { force: true });
+}
+
+/** Files under `dir`, relative with forward slashes, sorted (index.html first: the archive's front door). */
+function listFiles(dir: string, all = false): string[] {
+  const out: string[] = [];
+  const walk = (d: string, rel: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(path.join(d, e.name), r);
+      else if (all || (e.isFile() && r !== MANIFEST_NAME && !e.name.endsWith('.tmp'))) out.push(r);
+    }
+  };
+  walk(dir, '');
+  return out.sort((a, b) => (a === 'index.html' ? -1 : b === 'index.html' ? 1 : a < b ? -1 : a > b ? 1 : 0));
+}

@@ -1,0 +1,343 @@
+// Albums and export on real files: 5 small photos imported and colorized with the shipped model, then
+// exported as JPEG/PNG/TIFF folders, with originals, as a ZIP and as an offline web album opened from disk
+// in headless Chromium. Hostile names, a crash mid-export and an existing target are covered too.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import exifReader from 'exif-reader';
+import sharp = require('sharp');
+import type { Browser } from 'playwright-core';
+import { ExportError, exportTargetFor, runExport, type ExportRunOptions } from '../../src-main/core/export';
+import { listZip } from '../../src-main/core/export/zip';
+import { HeirloomCore } from '../../src-main/core/service/heirloom-core';
+import { listFilesDeep, makeTempDir, removeDir, REPO_ROOT, runCli, sha256File, writePhoto } from '../helpers/fixtures';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+declare const document: any;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+declare const window: any;
+
+const CHROMIUM = process.env.HEIRLOOM_E2E_CHROMIUM ?? '/usr/bin/chromium';
+const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts', 'albums');
+const HOSTILE_ALBUM = '../../evil <script>alert(1)</script>';
+const HOSTILE_CAPTION = '</figcaption><script>alert("x")</script><img src=https://example.com/x.png>';
+// Names a family's scans really can have on Linux/macOS, plus ones that are illegal on Windows.
+const PHOTO_NAMES = ['CON.jpg', 'a\\b <c>.jpg', 'Grandma "Rose" & me.jpg', 'nul .jpg', 'Summer 1958.jpg'];
+const DATES = ['1958:07:14 12:30:00', null, '1961:12:24 18:00:00', null, '1958:08:01 09:15:00'];
+
+let dir: string;
+let core: HeirloomCore;
+let albumId: number;
+let photoIds: number[] = [];
+const base = (extra: Partial<ExportRunOptions> = {}): ExportRunOptions => ({ appVersion: '0.0.0-test', ...extra });
+
+before(async () => {
+  dir = makeTempDir('heirloom-albums-');
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const files: string[] = [];
+  for (let i = 0; i < PHOTO_NAMES.length; i++) {
+    const date = DATES[i];
+    files.push(await writePhoto(path.join(dir, 'scans', PHOTO_NAMES[i]!), 320, 240, {
+      colour: false,
+      seed: i,
+      transform: (img) => (date ? img.withExif({ IFD0: { Make: 'Kodak', Model: 'Brownie' }, IFD2: { DateTimeOriginal: date } }) : img).jpeg({ quality: 90 }),
+    }));
+  }
+  core = HeirloomCore.open({ library: path.join(dir, 'library') });
+  const summary = await core.colorizeBatch(files);
+  assert.equal(summary.status, 'done', JSON.stringify(summary.results));
+  photoIds = files.map((f) => core.catalogue.listOriginals().find((o) => o.path === path.resolve(f))!.id);
+  albumId = core.catalogue.createAlbum(HOSTILE_ALBUM).id;
+  core.catalogue.addToAlbum(albumId, photoIds);
+  core.catalogue.setAlbumItemCaption(albumId, photoIds[2]!, HOSTILE_CAPTION);
+  core.catalogue.setAlbumItemCaption(albumId, photoIds[4]!, '../../evil');
+});
+
+after(() => {
+  core?.close();
+  if (dir) removeDir(dir);
+});
+
+/** Every file under `root`, resolved, must stay inside it; no name may be unusable on Windows. */
+function assertContained(root: string): string[] {
+  const files = listFilesDeep(root);
+  for (const rel of files) {
+    const abs = path.resolve(root, rel);
+    assert.ok(abs.startsWith(root + path.sep), `${rel} escapes ${root}`);
+    for (const seg of rel.split(path.sep)) {
+      assert.doesNotMatch(seg, /[<>:"\\|?*\u0000-\u001f]|^(con|prn|aux|nul|com\d|lpt\d)(\.|$)|[ .]$/i, `unsafe name ${seg}`);
+    }
+  }
+  return files;
+}
+
+async function spread(file: string | Buffer, region?: sharp.Region): Promise<number> {
+  let img = sharp(file).removeAlpha().toColourspace('srgb');
+  if (region) img = img.extract(region);
+  const { data } = await img.raw().toBuffer({ resolveWithObject: true });
+  let sum = 0;
+  for (let i = 0; i < data.length; i += 3) sum += Math.max(data[i]!, data[i + 1]!, data[i + 2]!) - Math.min(data[i]!, data[i + 1]!, data[i + 2]!);
+  return sum / (data.length / 3);
+}
+
+describe('album export', () => {
+  test('JPEG folder: order, template names, size preset, EXIF date and colorization note carried over', async () => {
+    const target = path.join(dir, 'out', 'jpg');
+    const progress: number[] = [];
+    const res = await runExport(core.catalogue, albumId, target, base({ maxSize: 200, quality: 80, names: '{n}-{date}-{name}', onProgress: (p) => p.phase === 'photos' && progress.push(p.done) }));
+    assert.equal(res.target, target);
+    assert.deepEqual(progress, [1, 2, 3, 4, 5]);
+    const files = assertContained(target);
+    assert.deepEqual(files, [
+      '1-1958-07-14-CON.jpg', '2-undated-a_b _c_.jpg', '3-1961-12-24-Grandma _Rose_ & me.jpg', '4-undated-nul.jpg', '5-1958-08-01-Summer 1958.jpg',
+    ].map((f) => f.replace(/^(\d)-/, '0$1-')));
+    assert.deepEqual(fs.readdirSync(path.dirname(target)).filter((f) => f.startsWith('.')), [], 'no partial folder left');
+    const first = path.join(target, files[0]!);
+    const meta = await sharp(first).metadata();
+    assert.equal(meta.format, 'jpeg');
+    assert.equal(Math.max(meta.width!, meta.height!), 200);
+    const exif = exifReader(meta.exif!);
+    assert.equal((exif.Photo!.DateTimeOriginal as Date).toISOString(), '1958-07-14T12:30:00.000Z');
+    assert.equal(exif.Image!.Make, 'Kodak');
+    assert.match(String(exif.Image!.Software), /^Heirloom 0\.0\.0-test \(colorized with heirloom-base-v1/);
+    assert.match(Buffer.from(exif.Photo!.UserComment as Buffer).toString('latin1'), /Colorized by Heirloom .*heirloom-base-v1/);
+    assert.ok(meta.icc, 'a colour profile is embedded');
+    assert.ok((await spread(first)) > 2, 'the exported photo is the colorized one');
+  });
+
+  test('PNG and TIFF folders at full size', async () => {
+    for (const format of ['png', 'tiff'] as const) {
+      const target = path.join(dir, 'out', format);
+      await runExport(core.catalogue, albumId, target, base({ format, names: '{name}' }));
+      const files = assertContained(target);
+      assert.equal(files.length, 5);
+      assert.ok(files.includes(`_CON.${format === 'png' ? 'png' : 'tif'}`) && files.includes(`_nul.${format === 'png' ? 'png' : 'tif'}`), files.join(', '));
+      const ext = format === 'png' ? '.png' : '.tif';
+      assert.ok(files.every((f) => f.endsWith(ext)), files.join(', '));
+      const meta = await sharp(path.join(target, `_CON.${format === 'png' ? 'png' : 'tif'}`)).metadata();
+      assert.equal(meta.format, format);
+      assert.deepEqual([meta.width, meta.height], [320, 240]);
+      if (format === 'png') assert.equal((exifReader(meta.exif!).Photo!.DateTimeOriginal as Date).getUTCFullYear(), 1958);
+    }
+  });
+
+  test('with originals: copied byte for byte beside the colorized photos', async () => {
+    const target = path.join(dir, 'out', 'with-originals');
+    await runExport(core.catalogue, albumId, target, base({ withOriginals: true }));
+    const originals = fs.readdirSync(path.join(target, 'originals')).sort();
+    assert.equal(originals.length, 5);
+    const sources = photoIds.map((id) => core.catalogue.getOriginal(id)!.path);
+    assert.deepEqual(originals.map((f) => sha256File(path.join(target, 'originals', f))).sort(), sources.map(sha256File).sort());
+    assertContained(target);
+  });
+
+  test('ZIP: one archive whose entries unzip cleanly under one folder; no folder left behind', async () => {
+    const target = path.join(dir, 'out', 'Summer album');
+    const res = await runExport(core.catalogue, albumId, target, base({ zip: true, html: true, withOriginals: true }));
+    assert.equal(res.target, `${target}.zip`);
+    assert.equal(fs.existsSync(target), false);
+    const names = listZip(res.target);
+    assert.equal(names[0], 'Summer album/index.html');
+    assert.equal(names.filter((n) => /^Summer album\/\d\d-[^/]+\.jpg$/.test(n)).length, 5);
+    assert.equal(names.filter((n) => n.startsWith('Summer album/originals/')).length, 5);
+    assert.equal(names.filter((n) => n.startsWith('Summer album/web/')).length, 10);
+    assert.ok(names.every((n) => !n.includes('..') && !n.startsWith('/') && !n.includes('.heirloom-export')), names.join('\n'));
+    const unzip = spawnSync('unzip', ['-t', res.target], { encoding: 'utf8' });
+    if (!unzip.error) assert.equal(unzip.status, 0, unzip.stdout);
+    assert.deepEqual(fs.readdirSync(path.dirname(target)).filter((f) => f.startsWith('.heirloom')), []);
+  });
+
+  test('hostile album and photo names stay inside the chosen folder', async () => {
+    const parent = path.join(dir, 'out', 'hostile');
+    const target = exportTargetFor(parent, HOSTILE_ALBUM);
+    assert.equal(path.dirname(target), parent);
+    await runExport(core.catalogue, albumId, target, base({ names: '{album}-{name}', html: true, withOriginals: true }));
+    assert.deepEqual(fs.readdirSync(parent), [path.basename(target)]);
+    assert.equal(fs.existsSync(path.join(dir, 'evil')) || fs.existsSync(path.join(dir, 'out', 'evil')), false);
+    const files = assertContained(target);
+    assert.equal(files.length, 1 + 5 + 5 + 10);
+    const html = fs.readFileSync(path.join(target, 'index.html'), 'utf8');
+    assert.equal(html.match(/<script\b/g)?.length, 1, 'only the page\'s own script');
+    assert.ok(!html.includes('example.com/x.png"'), 'no injected image');
+    assert.ok(html.includes('&lt;/figcaption&gt;&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;'));
+  });
+
+  test('a crash or cancel mid-export leaves no target; running it again continues and completes', async () => {
+    const target = path.join(dir, 'out', 'resumed');
+    const partial = path.join(path.dirname(target), '.heirloom-export-resumed.partial');
+    const ctrl = new AbortController();
+    await assert.rejects(
+      runExport(core.catalogue, albumId, target, base({ html: true, signal: ctrl.signal, onProgress: (p) => p.done === 2 && ctrl.abort() })),
+      (e: unknown) => e instanceof ExportError && e.code === 'cancelled',
+    );
+    assert.equal(fs.existsSync(target), false, 'no half album at the target');
+    assert.ok(fs.existsSync(path.join(partial, '.heirloom-export.json')), 'the work so far is kept for a resume');
+    const finished = fs.readdirSync(partial).filter((f) => f.endsWith('.jpg'));
+    assert.equal(finished.length, 2);
+    // A torn write left over from a hard crash is ignored, not shipped.
+    fs.writeFileSync(path.join(partial, '.03-x.jpg.123.tmp'), 'torn');
+
+    const res = await runExport(core.catalogue, albumId, target, base({ html: true }));
+    assert.equal(res.resumed, true);
+    assert.equal(res.reused, 6, '2 photos + 4 web images were not made again');
+    assert.equal(res.written, 3 + 6);
+    assert.equal(fs.existsSync(partial), false);
+    const files = assertContained(target);
+    assert.equal(files.filter((f) => /^\d\d-.*\.jpg$/.test(f)).length, 5);
+    assert.ok(!files.some((f) => f.endsWith('.tmp') || f.endsWith('.json')), files.join(', '));
+
+    // Different options cannot reuse a leftover: it is started afresh.
+    const ctrl2 = new AbortController();
+    const t2 = path.join(dir, 'out', 'restarted');
+    await assert.rejects(runExport(core.catalogue, albumId, t2, base({ signal: ctrl2.signal, onProgress: (p) => p.done === 1 && ctrl2.abort() })));
+    const res2 = await runExport(core.catalogue, albumId, t2, base({ format: 'png' }));
+    assert.equal(res2.resumed, false);
+    assert.equal(res2.reused, 0);
+    assert.ok(listFilesDeep(t2).every((f) => f.endsWith('.png')));
+  });
+
+  test('an existing target is never replaced without asking', async () => {
+    const target = path.join(dir, 'out', 'existing');
+    fs.mkdirSync(target, { recursive: true });
+    fs.writeFileSync(path.join(target, 'family-notes.txt'), 'keep me');
+    await assert.rejects(runExport(core.catalogue, albumId, target, base()), (e: unknown) => e instanceof ExportError && e.code === 'target-exists');
+    assert.deepEqual(fs.readdirSync(target), ['family-notes.txt']);
+    assert.deepEqual(fs.readdirSync(path.dirname(target)).filter((f) => f.startsWith('.heirloom')), []);
+    await runExport(core.catalogue, albumId, target, base({ overwrite: true }));
+    assert.equal(fs.readdirSync(target).length, 5);
+    assert.equal(fs.existsSync(path.join(target, 'family-notes.txt')), false);
+  });
+});
+
+const skipBrowser = fs.existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed`;
+
+describe('the offline web album in Chromium', { skip: skipBrowser }, () => {
+  let browser: Browser;
+  let album: string;
+
+  before(async () => {
+    album = path.join(dir, 'out', 'web');
+    await runExport(core.catalogue, albumId, album, base({ html: true }));
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  for (const view of [{ name: 'desktop', width: 1280, height: 900 }, { name: 'phone', width: 390, height: 844 }]) {
+    test(`${view.name} (${view.width}×${view.height}): every image loads from the folder, the slider moves, text is escaped`, async () => {
+      const ctx = await browser.newContext({ viewport: { width: view.width, height: view.height }, deviceScaleFactor: 1, isMobile: view.name === 'phone', hasTouch: view.name === 'phone' });
+      const page = await ctx.newPage();
+      const requests: string[] = [];
+      const problems: string[] = [];
+      page.on('request', (r) => requests.push(r.url()));
+      page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && problems.push(m.text()));
+      page.on('pageerror', (e) => problems.push(e.message));
+      page.on('dialog', (d) => {
+        problems.push(`dialog: ${d.message()}`);
+        void d.dismiss();
+      });
+      await page.goto(pathToFileURL(path.join(album, 'index.html')).href);
+      // Lazy images load when scrolled to: visit each photo, then check them all.
+      for (const f of await page.locator('figure.photo').all()) await f.scrollIntoViewIfNeeded();
+      await page.waitForFunction(() => [...document.images].every((i: { complete: boolean }) => i.complete), undefined, { timeout: 20_000 });
+      const sizes = await page.evaluate(() => [...document.images].map((i: { naturalWidth: number }) => i.naturalWidth));
+      assert.equal(sizes.length, 10);
+      assert.ok(sizes.every((w: number) => w > 0), `every image decodes: ${sizes}`);
+      const root = pathToFileURL(album).href + '/';
+      assert.ok(requests.length >= 11);
+      for (const u of requests) assert.ok(u.startsWith(root), `request outside the album folder: ${u}`);
+      assert.deepEqual(problems, [], 'no CSP violations, errors or script dialogs');
+      assert.equal(await page.locator('figcaption .cap').nth(2).innerText(), HOSTILE_CAPTION);
+      assert.equal(await page.locator('h1').innerText(), HOSTILE_ALBUM);
+
+      // The slider: at 50 % the left of the photo is the grey original; moved left with the keyboard, colour shows there.
+      const fig = page.locator('figure.photo').first();
+      await fig.scrollIntoViewIfNeeded();
+      const box = (await fig.locator('.compare').boundingBox())!;
+      const zone = { left: Math.round(box.width * 0.25), top: Math.round(box.height * 0.05), width: Math.round(box.width * 0.2), height: Math.round(box.height * 0.9) };
+      const grey = await fig.locator('.compare').screenshot();
+      const right = await spread(grey, { ...zone, left: Math.round(box.width * 0.6) });
+      const leftBefore = await spread(grey, zone);
+      assert.ok(right > leftBefore + 2, `colour on the right (${right.toFixed(1)}), grey on the left (${leftBefore.toFixed(1)})`);
+      await fig.locator('.slider').focus();
+      for (let i = 0; i < 35; i++) await page.keyboard.press('ArrowLeft');
+      assert.equal(await fig.getAttribute('data-split'), '15');
+      assert.match(await fig.locator('.before').evaluate((e: { style: { clipPath: string } }) => e.style.clipPath), /inset\(0(px)? 85%/);
+      const moved = await fig.locator('.compare').screenshot();
+      const leftAfter = await spread(moved, zone);
+      assert.ok(leftAfter > leftBefore + 2, `the slider uncovered colour on the left: ${leftBefore.toFixed(1)} → ${leftAfter.toFixed(1)}`);
+
+      // Off the slider, ← → move between photos.
+      await page.locator('h1').click();
+      await page.keyboard.press('ArrowRight');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'photo-2');
+      await page.keyboard.press('ArrowRight');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'photo-3');
+      await page.keyboard.press('ArrowLeft');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'photo-2');
+
+      if (view.name === 'phone') {
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        assert.equal(overflow, 0, 'no sideways scrolling on a phone');
+      }
+      await page.evaluate(() => document.activeElement?.blur());
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: path.join(ARTIFACTS, `album-${view.name}.png`), fullPage: view.name === 'phone' ? false : true });
+      await ctx.close();
+    });
+  }
+});
+
+describe('heirloom album / export on the command line', () => {
+  test('create, add, move, cover, caption, show, rename, export, refuse to overwrite, delete keeps photos', () => {
+    const library = path.join(dir, 'library');
+    const cli = (...args: string[]) => runCli(args, { library });
+    let r = cli('album', 'create', 'Christmas 1961');
+    assert.equal(r.status, 0, r.stderr);
+    const id = /^#(\d+)/.exec(r.stdout)![1]!;
+    r = cli('album', 'add', 'Christmas 1961', String(photoIds[0]), String(photoIds[1]), String(photoIds[2]));
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /added 3 photo/);
+    r = cli('album', 'move', `#${id}`, String(photoIds[2]), '1');
+    assert.equal(r.stdout.trim(), [photoIds[2], photoIds[0], photoIds[1]].map((p) => `#${p}`).join(' '));
+    assert.equal(cli('album', 'cover', id, String(photoIds[1])).status, 0);
+    assert.equal(cli('album', 'caption', id, String(photoIds[0]), 'Grandma at the tree').status, 0);
+    assert.equal(cli('album', 'remove', id, String(photoIds[1])).status, 0);
+    r = cli('album', 'show', 'Christmas 1961', '--json');
+    const shown = JSON.parse(r.stdout);
+    assert.deepEqual(shown.items.map((i: { originalId: number }) => i.originalId), [photoIds[2], photoIds[0]]);
+    assert.equal(shown.items[1].caption, 'Grandma at the tree');
+    assert.equal(shown.coverOriginalId, null, 'the removed photo stopped being the cover');
+    r = cli('album', 'rename', 'Christmas 1961', 'Christmas, 1961');
+    assert.match(r.stdout, /Christmas, 1961/);
+    r = cli('album', 'show', 'No such album');
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /no album named "No such album"/);
+
+    const to = path.join(dir, 'out', 'cli');
+    r = cli('export', 'Christmas, 1961', '--to', to, '--html', '--names', '{n} {name}');
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), to);
+    assert.deepEqual(listFilesDeep(to).filter((f) => f.endsWith('.jpg') && !f.startsWith('web')), ['01 Grandma _Rose_ & me.jpg', '02 CON.jpg']);
+    r = cli('export', 'Christmas, 1961', '--to', to);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /already exists; nothing was changed\. Add --overwrite/);
+    assert.equal(cli('export', id, '--to', to, '--overwrite', '--format', 'png').status, 0);
+    assert.ok(listFilesDeep(to).every((f) => f.endsWith('.png')));
+
+    r = cli('album', 'list');
+    assert.match(r.stdout, /Christmas, 1961  \(2 photos/);
+    assert.equal(cli('album', 'delete', id).status, 0);
+    assert.doesNotMatch(cli('album', 'list').stdout, /Christmas/);
+    assert.equal(core.catalogue.countOriginals(), 5, 'deleting an album never deletes photos');
+  });
+});

@@ -1,0 +1,119 @@
+// Albums and export through HeirloomApi (as the window calls it): validation, album editing, an export
+// job with progress events, the "target exists" question, and cancel leaving nothing behind.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { CoreApi } from '../../src-main/api/core-api';
+import { parseCall } from '../../src-main/api/schemas';
+import type { JobInfo } from '../../src-main/api/types';
+import { HeirloomCore } from '../../src-main/core/service/heirloom-core';
+import { makeTempDir, removeDir, writePhoto } from '../helpers/fixtures';
+
+let dir: string;
+let core: HeirloomCore;
+let api: CoreApi;
+let ids: number[];
+
+function waitForJob(id: number, pred: (j: JobInfo) => boolean): Promise<JobInfo> {
+  return new Promise((resolve) => {
+    const off = api.onJobProgress((j) => {
+      if (j.id === id && pred(j)) {
+        off();
+        resolve(j);
+      }
+    });
+  });
+}
+const ended = (j: JobInfo): boolean => j.finishedAt !== null;
+
+before(async () => {
+  dir = makeTempDir('heirloom-album-api-');
+  const files: string[] = [];
+  for (let i = 0; i < 4; i++) files.push(await writePhoto(path.join(dir, 'photos', `p${i}.jpg`), 160, 120, { colour: false, seed: i }));
+  core = HeirloomCore.open({ library: path.join(dir, 'lib') });
+  api = new CoreApi(core, { mediaUrl: (k, id) => `/media/${k}/${id}`, importByPath: true, importByDialog: false });
+  const imported = await api.importPaths([path.join(dir, 'photos')]);
+  ids = imported.imported.map((p) => p.id).sort((a, b) => a - b);
+  const { jobId } = await api.colorize({ photoIds: ids });
+  const job = await waitForJob(jobId, ended);
+  assert.equal(job.state, 'done');
+});
+
+after(async () => {
+  await api.close();
+  core.close();
+  removeDir(dir);
+});
+
+describe('album API', () => {
+  test('arguments are validated before anything runs', () => {
+    for (const [m, a] of [
+      ['createAlbum', { name: '   ' }], ['createAlbum', { name: 'x', evil: 1 }], ['addToAlbum', { albumId: 1, photoIds: [] }],
+      ['reorderAlbum', { albumId: 1, photoIds: [1.5] }], ['setAlbumCover', { albumId: 1 }], ['exportAlbum', { albumId: 1 }],
+      ['exportAlbum', { albumId: 1, parentDir: '/tmp', format: 'gif' }], ['exportAlbum', { albumId: 1, parentDir: '/tmp', quality: 101 }],
+      ['exportAlbum', { albumId: 1, parentDir: 'a\0b' }],
+    ] as const) {
+      assert.throws(() => parseCall(m, a), /invalid argument/, `${m} ${JSON.stringify(a)}`);
+    }
+  });
+
+  test('create, add, reorder, cover, caption, rename, delete (photos stay)', async () => {
+    const a = (await api.call('createAlbum', { name: 'Summer 1958' })) as { id: number };
+    let d = await api.addToAlbum({ albumId: a.id, photoIds: [ids[2]!, ids[0]!] });
+    assert.deepEqual(d.items.map((i) => i.id), [ids[2], ids[0]]);
+    assert.equal(d.coverPhotoId, ids[2]);
+    d = await api.reorderAlbum({ albumId: a.id, photoIds: [ids[0]!, ids[2]!] });
+    assert.deepEqual(d.items.map((i) => [i.id, i.position]), [[ids[0], 0], [ids[2], 1]]);
+    assert.equal((await api.setAlbumCover({ albumId: a.id, photoId: ids[2]! })).coverPhotoId, ids[2]);
+    d = await api.setAlbumCaption({ albumId: a.id, photoId: ids[0]!, caption: 'Grandma' });
+    assert.equal(d.items[0]!.caption, 'Grandma');
+    assert.ok(d.items[0]!.colorThumbUrl, 'items carry the gallery fields');
+    assert.equal((await api.renameAlbum({ albumId: a.id, name: 'Summer 1959' })).name, 'Summer 1959');
+    assert.deepEqual((await api.listAlbums()).map((x) => [x.name, x.photoCount]), [['Summer 1959', 2]]);
+    assert.deepEqual(await api.deleteAlbum(a.id), { deleted: true });
+    assert.equal((await api.listPhotos({})).total, 4);
+    await assert.rejects(api.getAlbum(a.id), /does not exist/);
+  });
+
+  test('export job: progress events, then "target exists" is a question, not an error', async () => {
+    const a = await api.createAlbum({ name: '../Holiday/..' });
+    await api.addToAlbum({ albumId: a.id, photoIds: ids });
+    const parent = path.join(dir, 'exports');
+    const events: JobInfo[] = [];
+    const off = api.onJobProgress((j) => j.kind === 'export' && events.push(j));
+    const start = (await api.call('exportAlbum', { albumId: a.id, parentDir: parent, html: true })) as { jobId: number; target: string };
+    assert.equal(path.dirname(start.target), parent, 'the album name cannot lead outside the chosen folder');
+    const job = await waitForJob(start.jobId, ended);
+    off();
+    assert.equal(job.state, 'done', job.message ?? '');
+    assert.deepEqual([...new Set(events.filter((e) => e.state === 'running').map((e) => e.done))], [0, 1, 2, 3, 4]);
+    assert.deepEqual(job.finishedPhotoIds, ids, 'one event per photo, in album order');
+    assert.ok(fs.existsSync(path.join(start.target, 'index.html')));
+
+    const again = await api.exportAlbum({ albumId: a.id, parentDir: parent });
+    assert.deepEqual(again, { jobId: null, problem: 'target-exists', target: start.target });
+    const replaced = await api.exportAlbum({ albumId: a.id, parentDir: parent, overwrite: true, format: 'png' });
+    assert.ok(replaced.jobId);
+    assert.equal((await waitForJob(replaced.jobId, ended)).state, 'done');
+    assert.ok(fs.readdirSync(start.target).every((f) => f.endsWith('.png')));
+  });
+
+  test('cancelling an export job leaves neither a target nor a partial folder', async () => {
+    const a = await api.createAlbum({ name: 'Cancelled' });
+    await api.addToAlbum({ albumId: a.id, photoIds: ids });
+    const parent = path.join(dir, 'cancel');
+    const start = await api.exportAlbum({ albumId: a.id, parentDir: parent, withOriginals: true });
+    assert.ok(start.jobId);
+    const first = await waitForJob(start.jobId, (j) => j.done >= 1 || ended(j));
+    assert.ok(!ended(first), 'still running after the first photo');
+    assert.deepEqual(await api.cancelJob(start.jobId), { cancelled: true });
+    let final: JobInfo | undefined;
+    for (let i = 0; i < 400 && !final?.finishedAt; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      final = (await api.listJobs()).find((j) => j.id === start.jobId);
+    }
+    assert.equal(final?.state, 'cancelled', final?.message ?? '');
+    assert.deepEqual(fs.existsSync(parent) ? fs.readdirSync(parent) : [], []);
+  });
+});
