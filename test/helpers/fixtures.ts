@@ -245,12 +245,18 @@ export interface CliOptions {
   wrapper?: string[];
 }
 
+/** The environment for a CLI child process using `library`. */
+export function cliEnv(library: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, HEIRLOOM_LIBRARY: library, ...extra };
+  delete env.NODE_OPTIONS; // the test runner's own flags must not leak into the child
+  delete env.NODE_TEST_CONTEXT; // otherwise the child thinks it is a test-runner subprocess
+  return env;
+}
+
 /** Runs `node bin/heirloom.js …args` synchronously. */
 export function runCli(args: string[], opts: CliOptions): CliResult {
   const t0 = Date.now();
-  const env: NodeJS.ProcessEnv = { ...process.env, HEIRLOOM_LIBRARY: opts.library, ...opts.env };
-  delete env.NODE_OPTIONS; // the test runner's own flags must not leak into the child
-  delete env.NODE_TEST_CONTEXT; // otherwise the child thinks it is a test-runner subprocess
+  const env = cliEnv(opts.library, opts.env);
   const command = opts.wrapper ? opts.wrapper[0]! : process.execPath;
   const argv = opts.wrapper ? [...opts.wrapper.slice(1), process.execPath, CLI, ...args] : [CLI, ...args];
   const r = spawnSync(command, argv, {

@@ -20,13 +20,6 @@ async function colourFolder(dir: string, n: number): Promise<string> {
   return dir;
 }
 
-function cliEnv(library: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, HEIRLOOM_LIBRARY: library };
-  delete env.NODE_OPTIONS;
-  delete env.NODE_TEST_CONTEXT;
-  return env;
-}
-
 describe('heirloom finetune', () => {
   let root: string;
   const shippedSha = fx.sha256File(path.join(fx.SHIPPED_MODEL_DIR, 'weights.bin'));
@@ -117,7 +110,7 @@ describe('heirloom finetune', () => {
     const dir = await colourFolder(path.join(root, 'kill-photos'), 4);
     const library = path.join(root, 'lib-kill');
     const child = spawn(process.execPath, [fx.CLI, 'finetune', dir, '--name', 'crash', '--minutes', '10', '--checkpoint-every', '0.01'], {
-      env: cliEnv(library), stdio: ['ignore', 'pipe', 'pipe'],
+      env: fx.cliEnv(library), stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
     await new Promise<void>((resolve, reject) => {
