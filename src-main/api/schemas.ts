@@ -31,6 +31,7 @@ export const ARG_SCHEMAS = {
     saturation: z.number().min(0).max(4).optional(),
   }),
   cancelJob: id,
+  resumeJob: id,
   listJobs: z.undefined(),
 } satisfies Record<ApiMethod, z.ZodType>;
 

@@ -90,7 +90,8 @@ export interface ColorizeRequest {
   saturation?: number;
 }
 
-export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+/** 'interrupted': the app stopped (crash, power cut) while the job ran; resumeJob finishes it. */
+export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
 
 export interface JobInfo {
   id: number;
@@ -122,6 +123,8 @@ export interface HeirloomApi {
   importWithDialog(req: DialogImportRequest): Promise<ImportResult>;
   colorize(req: ColorizeRequest): Promise<{ jobId: number }>;
   cancelJob(jobId: number): Promise<{ cancelled: boolean }>;
+  /** Colorizes what an interrupted (or cancelled/failed) job has not done yet, under the same job id. */
+  resumeJob(jobId: number): Promise<{ resumed: boolean }>;
   listJobs(): Promise<JobInfo[]>;
   onJobProgress(cb: (job: JobInfo) => void): Unsubscribe;
 }
@@ -129,5 +132,5 @@ export interface HeirloomApi {
 /** Methods callable as request/response (everything but the event subscription). */
 export type ApiMethod = Exclude<keyof HeirloomApi, 'onJobProgress'>;
 export const API_METHODS: readonly ApiMethod[] = [
-  'getStatus', 'listPhotos', 'getPhoto', 'importPaths', 'importWithDialog', 'colorize', 'cancelJob', 'listJobs',
+  'getStatus', 'listPhotos', 'getPhoto', 'importPaths', 'importWithDialog', 'colorize', 'cancelJob', 'resumeJob', 'listJobs',
 ];

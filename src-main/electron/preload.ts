@@ -17,6 +17,7 @@ const api: HeirloomApi = {
   importWithDialog: (req) => call('importWithDialog', req),
   colorize: (req) => call('colorize', req),
   cancelJob: (id) => call('cancelJob', id),
+  resumeJob: (id) => call('resumeJob', id),
   listJobs: () => call('listJobs'),
   onJobProgress: (cb) => {
     const listener = (_e: IpcRendererEvent, job: JobInfo): void => cb(job);

@@ -53,6 +53,11 @@ export interface CatalogueOpenOptions {
   readonly migrations?: readonly Migration[];
   /** Tests only: a fixed clock (ISO 8601 strings). */
   readonly now?: () => string;
+  /**
+   * Default true: jobs left 'running' are marked 'interrupted'. A second connection inside the same
+   * process (the colorize worker thread) passes false, or it would mark the live job as crashed.
+   */
+  readonly recoverCrashedJobs?: boolean;
 }
 
 // Original + its newest output; shared by the gallery listing and album items.
@@ -91,12 +96,13 @@ export class Catalogue {
     /** What opening did to the schema (and where the pre-migration backup went, if any). */
     readonly migration: MigrationResult,
     private readonly now: () => string,
+    recoverCrashedJobs = true,
   ) {
     this.libraryRoot = path.dirname(file);
     db.function('heirloom_basename', { deterministic: true }, (p: unknown) =>
       typeof p === 'string' ? p.split(/[\\/]/).pop() ?? p : p,
     );
-    this.interruptedJobIds = this.markCrashedJobsInterrupted();
+    this.interruptedJobIds = recoverCrashedJobs ? this.markCrashedJobsInterrupted() : [];
   }
 
   /** Jobs that a crashed process left 'running', now marked 'interrupted' (for the UI to offer a resume). */
@@ -119,7 +125,7 @@ export class Catalogue {
       // Safe with WAL: a power cut may lose the last commits but never corrupts the file.
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
-      return new Catalogue(abs, db, migration, options.now ?? (() => new Date().toISOString()));
+      return new Catalogue(abs, db, migration, options.now ?? (() => new Date().toISOString()), options.recoverCrashedJobs ?? true);
     } catch (err) {
       db.close();
       throw err;
