@@ -58,6 +58,7 @@ class WebApi {
       importWithDialog: (req) => this.call('importWithDialog', req),
       colorize: (req) => this.call('colorize', req),
       cancelJob: (id) => this.call('cancelJob', id),
+      resumeJob: (id) => this.call('resumeJob', id),
       listJobs: () => this.call('listJobs'),
       onJobProgress: (cb) => {
         this.listeners.add(cb);
