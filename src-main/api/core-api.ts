@@ -32,6 +32,9 @@ export interface CoreApiOptions {
   pickPaths?: (req: DialogImportRequest) => Promise<string[]>;
 }
 
+/** Image types every browser shows as they are; anything else (TIFF, HEIF…) is converted for viewing. */
+const BROWSER_IMAGES = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif', '.avif']);
+
 /** How many recent jobs listJobs reports (older ones stay in the catalogue). */
 const JOBS_LISTED = 20;
 /** Job states that can be resumed: the pending items are colorized, finished ones kept. */
@@ -199,10 +202,13 @@ export class CoreApi implements HeirloomApi {
   /** The file behind a media URL, looked up by catalogue id only; undefined if there is none. */
   async mediaPath(kind: MediaKind, id: number): Promise<string | undefined> {
     if (kind === 'thumb') return this.core.catalogue.getOriginal(id)?.thumbPath ?? undefined;
-    if (kind === 'original') return this.core.catalogue.getOriginal(id)?.path;
+    if (kind === 'original') {
+      const row = this.core.catalogue.getOriginal(id);
+      return row && this.viewable(row.path, `o${row.id}-${row.sha256.slice(0, 12)}`);
+    }
     const out = this.core.catalogue.getOutput(id);
     if (!out) return undefined;
-    if (kind === 'output') return out.path;
+    if (kind === 'output') return this.viewable(out.path, `r${out.id}`);
     // Gallery preview of a colorized version: made once, on first view, next to the other thumbnails.
     const thumb = path.join(this.core.paths.thumbs, 'outputs', `${out.id}.jpg`);
     if (!fs.existsSync(thumb)) {
@@ -211,6 +217,21 @@ export class CoreApi implements HeirloomApi {
       writeFileAtomic(thumb, buf);
     }
     return thumb;
+  }
+
+  /**
+   * A file a browser window can show: JPEG/PNG/WebP/GIF/AVIF as they are; TIFF, HEIF and the rest as a
+   * full-resolution JPEG made once and cached in the library (keyed by content, so an edit makes a new one).
+   */
+  private async viewable(file: string, key: string): Promise<string | undefined> {
+    if (BROWSER_IMAGES.has(path.extname(file).toLowerCase())) return file;
+    const cached = path.join(this.core.paths.thumbs, 'full', `${key}.jpg`);
+    if (fs.existsSync(cached)) return cached;
+    if (!fs.existsSync(file)) return undefined;
+    const buf = await sharp(file, { pages: 1, failOn: 'none', limitInputPixels: 400_000_000 }).rotate().jpeg({ quality: 92, chromaSubsampling: '4:4:4' }).toBuffer();
+    fs.mkdirSync(path.dirname(cached), { recursive: true });
+    writeFileAtomic(cached, buf);
+    return cached;
   }
 
   /** Stops after the current photo of the running job, then lets the caller close the core. */

@@ -6,7 +6,6 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import sharp = require('sharp');
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { CoreApi, MediaKind } from '../api/core-api';
 import { ApiArgumentError } from '../api/schemas';
@@ -51,8 +50,6 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml', '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp',
   '.gif': 'image/gif', '.avif': 'image/avif', '.ico': 'image/x-icon', '.json': 'application/json', '.woff2': 'font/woff2',
 };
-/** Image types every browser shows as they are; anything else (TIFF, HEIF…) is converted to JPEG. */
-const BROWSER_IMAGES = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif', '.avif']);
 
 function safeEqual(a: string | undefined, b: string): boolean {
   if (!a) return false;
@@ -123,12 +120,8 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const serveMedia = async (res: http.ServerResponse, kind: MediaKind, id: number): Promise<void> => {
     const file = await api.mediaPath(kind, id);
     if (!file || !fs.existsSync(file)) return send(res, 404, 'not found', 'text/plain; charset=utf-8');
-    const cache = { 'Cache-Control': kind === 'original' ? 'private, no-cache' : 'private, max-age=86400' };
-    if (kind === 'original' && !BROWSER_IMAGES.has(path.extname(file).toLowerCase())) {
-      const buf = await sharp(file, { pages: 1, failOn: 'none' }).rotate().jpeg({ quality: 92 }).toBuffer();
-      return send(res, 200, buf, 'image/jpeg', cache);
-    }
-    serveFile(res, file, cache);
+    // TIFF/HEIF come back from mediaPath already converted to a cached JPEG (see CoreApi.viewable).
+    serveFile(res, file, { 'Cache-Control': kind === 'original' ? 'private, no-cache' : 'private, max-age=86400' });
   };
 
   const readBody = (req: http.IncomingMessage): Promise<string> =>

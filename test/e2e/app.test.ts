@@ -253,6 +253,88 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     await page.getByRole('button', { name: 'Clear selection' }).click();
   });
 
+  test('photo view: magnifier at the handle, zoom to 100 % and pan, side by side', async () => {
+    await page.locator('.thumb').first().click(); // an Attic scan, 1500×1125, colorized
+    const handle = page.getByRole('slider', { name: 'Compare before and after' });
+    await handle.waitFor();
+    await page.waitForFunction(() => [...document.querySelectorAll('.stage img')].every((i: { complete: boolean; naturalWidth: number }) => i.complete && i.naturalWidth > 0));
+    const stage = page.locator('.stage');
+    const box = (await stage.boundingBox())!;
+    const zoomText = (): Promise<string> => page.locator('.viewbar .zoom').innerText();
+
+    // M: the loupe follows the pointer; at the handle it shows grey on the left, colour on the right.
+    await page.keyboard.press('m');
+    assert.equal(await page.getByRole('button', { name: 'Magnifier' }).getAttribute('aria-pressed'), 'true');
+    const pos = Number(await handle.getAttribute('aria-valuenow')) / 100;
+    const lx = box.x + box.width * pos;
+    const ly = box.y + box.height * 0.55;
+    await page.mouse.move(lx, ly);
+    await page.locator('.loupe').waitFor();
+    await page.waitForTimeout(200);
+    const file = await shot('04b-loupe.png');
+    const img = await sharp(file).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const chroma = (x0: number, x1: number, y0: number, y1: number): number => {
+      let sum = 0;
+      let n = 0;
+      for (let y = Math.round(y0); y < y1; y += 2) {
+        for (let x = Math.round(x0); x < x1; x += 2) {
+          const o = (y * img.info.width + x) * 3;
+          sum += Math.max(img.data[o], img.data[o + 1], img.data[o + 2]) - Math.min(img.data[o], img.data[o + 1], img.data[o + 2]);
+          n++;
+        }
+      }
+      return sum / n;
+    };
+    const lensLeft = chroma(lx - 60, lx - 8, ly - 30, ly + 30);
+    const lensRight = chroma(lx + 8, lx + 60, ly - 30, ly + 30);
+    console.log(`# loupe chroma: left of the split ${lensLeft.toFixed(1)}, right ${lensRight.toFixed(1)}`);
+    assert.ok(lensLeft < 3 && lensRight > lensLeft + 5, `loupe split: left ${lensLeft}, right ${lensRight}`);
+    await page.keyboard.press('m');
+    assert.equal(await page.locator('.loupe').count(), 0);
+
+    // 1: actual pixels (the scan is 1500 px wide); drag pans without moving the slider; 0: fit again.
+    await page.keyboard.press('1');
+    assert.equal(await zoomText(), '100 %');
+    assert.ok(Math.abs((await page.locator('.canvas').boundingBox())!.width - 1500) < 2);
+    const before = (await page.locator('.canvas').boundingBox())!;
+    const valueBefore = await handle.getAttribute('aria-valuenow');
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.5);
+    await page.mouse.down();
+    for (let i = 1; i <= 8; i++) await page.mouse.move(box.x + box.width * 0.3 - i * 25, box.y + box.height * 0.5 - i * 10);
+    await page.mouse.up();
+    const panned = (await page.locator('.canvas').boundingBox())!;
+    assert.ok(Math.abs(panned.x - (before.x - 200)) < 3 && Math.abs(panned.y - (before.y - 80)) < 3, JSON.stringify({ before, panned }));
+    assert.equal(await handle.getAttribute('aria-valuenow'), valueBefore, 'panning leaves the slider alone');
+    await shot('04c-zoomed.png');
+    await page.keyboard.press('0');
+    const fitted = (await page.locator('.canvas').boundingBox())!;
+    assert.ok(Math.abs(fitted.width - box.width) < 2 && Math.abs(fitted.x - box.x) < 2);
+    // Wheel zooms about the pointer.
+    await page.mouse.move(box.x + box.width * 0.25, box.y + box.height * 0.25);
+    const fitPct = parseInt(await zoomText(), 10);
+    await page.mouse.wheel(0, -400);
+    await page.waitForFunction((p: number) => parseInt(document.querySelector('.viewbar .zoom').textContent, 10) > p, fitPct);
+    await page.keyboard.press('0');
+
+    // S: before and after side by side, the same view in both.
+    await page.keyboard.press('s');
+    await page.locator('.stage.after-pane').waitFor();
+    await page.waitForTimeout(300);
+    const side = await shot('04d-side-by-side.png');
+    const sImg = await sharp(side).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    img.data = sImg.data;
+    const lb = (await page.locator('.stage.before-pane').boundingBox())!;
+    const rb = (await page.locator('.stage.after-pane').boundingBox())!;
+    assert.ok(rb.x > lb.x + lb.width, 'the panes sit next to each other');
+    const cl = chroma(lb.x + 10, lb.x + lb.width - 10, lb.y + 40, lb.y + lb.height - 10);
+    const cr = chroma(rb.x + 10, rb.x + rb.width - 10, rb.y + 40, rb.y + rb.height - 10);
+    assert.ok(cl < 3 && cr > cl + 5, `side by side: before ${cl}, after ${cr}`);
+    await page.keyboard.press('s');
+    await handle.waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('.thumb').first().waitFor();
+  });
+
   test('cancel a running batch: it stops after the current photo', async () => {
     await page.fill('#import-path', path.join(dir, 'Big scans'));
     await page.getByRole('button', { name: 'Add photos' }).click();
@@ -300,6 +382,17 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     await page.getByRole('slider', { name: 'Сравнить до и после' }).waitFor();
     await page.waitForTimeout(300);
     await shot('07-ru-dark-slider.png');
+    const b = (await page.locator('.stage').boundingBox())!;
+    await page.keyboard.press('m');
+    await page.mouse.move(b.x + b.width * 0.5, b.y + b.height * 0.4);
+    await page.locator('.loupe').waitFor();
+    await page.waitForTimeout(200);
+    await shot('07b-ru-dark-loupe.png');
+    await page.keyboard.press('m');
+    await page.keyboard.press('s');
+    await page.waitForTimeout(300);
+    await shot('07c-ru-dark-side.png');
+    await page.keyboard.press('s');
     await page.keyboard.press('Escape');
     await shot('08-ru-dark-gallery.png');
   });

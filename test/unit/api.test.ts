@@ -226,6 +226,22 @@ describe('web bridge', () => {
     assert.equal((await fetch(`${base()}/assets/a.js`, { headers: auth() })).status, 200);
   });
 
+  test('a TIFF original is shown as a full-resolution JPEG, converted once and cached in the library', async () => {
+    const tif = path.join(dir, 'scan.tif');
+    await sharp({ create: { width: 300, height: 200, channels: 3, background: '#808080' } }).tiff().toFile(tif);
+    const [p] = (await api.importPaths([tif])).imported;
+    const file = (await api.mediaPath('original', p.id))!;
+    assert.ok(file.startsWith(core.paths.thumbs + path.sep) && file.endsWith('.jpg'), file);
+    const mtime = fs.statSync(file).mtimeMs;
+    assert.equal(await api.mediaPath('original', p.id), file, 'cached');
+    assert.equal(fs.statSync(file).mtimeMs, mtime);
+    const r = await fetch(`${base()}/media/original/${p.id}`, { headers: auth() });
+    assert.equal(r.headers.get('content-type'), 'image/jpeg');
+    const meta = await sharp(Buffer.from(await r.arrayBuffer())).metadata();
+    assert.deepEqual([meta.format, meta.width, meta.height], ['jpeg', 300, 200]);
+    assert.ok(fs.existsSync(tif), 'the original is untouched');
+  });
+
   test('WebSocket needs the token and a same-site Origin, then streams job events', async () => {
     const { WebSocket } = await import('ws');
     const wsUrl = `ws://127.0.0.1:${bridge.port}/ws`;
