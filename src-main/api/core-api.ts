@@ -1,5 +1,6 @@
 // HeirloomApi implemented once over HeirloomCore. The web bridge runs it in-process; the desktop app
 // runs it in a separate process (api/host.ts) so the window's main thread never does heavy work.
+import * as crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -12,7 +13,7 @@ import { initBackend } from '../core/engine/backend';
 import { writeFileAtomic } from '../core/fs-atomic';
 import { collectPhotos } from '../core/photo-files';
 import type { HeirloomCore } from '../core/service/heirloom-core';
-import { parseCall } from './schemas';
+import { parseCall, uploadName } from './schemas';
 import type {
   ApiMethod, ColorizeRequest, DialogImportRequest, FileError, HeirloomApi, ImportResult, JobInfo, ListPhotosQuery,
   OutputInfo, PhotoDetail, PhotoPage, PhotoSummary, Status, Unsubscribe,
@@ -88,6 +89,35 @@ export class CoreApi implements HeirloomApi {
     const offset = query.offset ?? 0;
     const rows = this.core.catalogue.listOriginals({ sort: query.sort ?? 'imported', filter, offset, limit: query.limit ?? 200 });
     return { total: this.core.catalogue.countOriginals(filter), offset, items: rows.map((r) => this.summary(r)) };
+  }
+
+  async listPhotoIds(query: Pick<ListPhotosQuery, 'sort' | 'filter'> = {}): Promise<number[]> {
+    return this.core.catalogue.listOriginals({ sort: query.sort ?? 'imported', filter: query.filter ?? 'all' }).map((r) => r.id);
+  }
+
+  /** Dropped files come as bytes, not paths, in a browser; the copy kept in the library is the original. */
+  async importBytes(name: string, data: Buffer): Promise<ImportResult> {
+    const safe = uploadName.parse(name);
+    const sha = crypto.createHash('sha256').update(data).digest('hex');
+    const known = this.core.catalogue.findOriginalBySha(sha);
+    if (known && fs.existsSync(known.path)) return { imported: [this.summary(this.withOutputs(known))], errors: [] };
+    const dir = path.join(this.core.paths.root, 'uploads', new Date().toISOString().slice(0, 10));
+    fs.mkdirSync(dir, { recursive: true });
+    const { name: stem, ext } = path.parse(safe);
+    let file = path.join(dir, safe);
+    for (let i = 2; fs.existsSync(file); i++) file = path.join(dir, `${stem} (${i})${ext}`);
+    writeFileAtomic(file, data);
+    try {
+      return { imported: [this.summary(this.withOutputs(await this.core.importPhoto(file)))], errors: [] };
+    } catch (e) {
+      fs.rmSync(file, { force: true }); // not a photo we can read: keep nothing of it
+      return { imported: [], errors: [{ name: safe, error: (e as Error).message }] };
+    }
+  }
+
+  /** Not callable through `call`: File objects exist only in the window (see lib/api.ts and the preload). */
+  async importFiles(): Promise<ImportResult> {
+    throw new Error('importFiles is handled by the window');
   }
 
   async getPhoto(id: number): Promise<PhotoDetail> {

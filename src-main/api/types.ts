@@ -116,6 +116,8 @@ export type Unsubscribe = () => void;
 export interface HeirloomApi {
   getStatus(): Promise<Status>;
   listPhotos(query: ListPhotosQuery): Promise<PhotoPage>;
+  /** Every photo id matching sort/filter, in order (select all, shift-click ranges across pages). */
+  listPhotoIds(query: Pick<ListPhotosQuery, 'sort' | 'filter'>): Promise<number[]>;
   getPhoto(id: number): Promise<PhotoDetail>;
   /** Web bridge and CLI only; the desktop app refuses free paths from the window. */
   importPaths(paths: string[]): Promise<ImportResult>;
@@ -127,10 +129,15 @@ export interface HeirloomApi {
   resumeJob(jobId: number): Promise<{ resumed: boolean }>;
   listJobs(): Promise<JobInfo[]>;
   onJobProgress(cb: (job: JobInfo) => void): Unsubscribe;
+  /**
+   * Photos dropped on the window. Each face does it its own way: the browser uploads the bytes to the
+   * web bridge; the desktop preload turns each File into its real path (webUtils) for the main process.
+   */
+  importFiles(files: File[]): Promise<ImportResult>;
 }
 
 /** Methods callable as request/response (everything but the event subscription). */
-export type ApiMethod = Exclude<keyof HeirloomApi, 'onJobProgress'>;
+export type ApiMethod = Exclude<keyof HeirloomApi, 'onJobProgress' | 'importFiles'>;
 export const API_METHODS: readonly ApiMethod[] = [
-  'getStatus', 'listPhotos', 'getPhoto', 'importPaths', 'importWithDialog', 'colorize', 'cancelJob', 'resumeJob', 'listJobs',
+  'getStatus', 'listPhotos', 'getPhoto', 'importPaths', 'importWithDialog', 'colorize', 'cancelJob', 'resumeJob', 'listJobs', 'listPhotoIds',
 ];

@@ -5,12 +5,12 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, session, util
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseCall } from '../api/schemas';
+import { droppedPaths, parseCall } from '../api/schemas';
 import { HostClient, type HostReply } from '../api/rpc';
 import type { DialogImportRequest, ImportResult, JobInfo } from '../api/types';
 import { writeFileAtomic } from '../core/fs-atomic';
 import {
-  APP_ENTRY, APP_HOST, APP_SCHEME, IPC_CALL, IPC_JOB, isAppUrl, MEDIA_BASE, MEDIA_SCHEME, parseMediaUrl, RENDERER_CSP,
+  APP_ENTRY, APP_HOST, APP_SCHEME, IPC_CALL, IPC_DROP, IPC_JOB, isAppUrl, MEDIA_BASE, MEDIA_SCHEME, parseMediaUrl, RENDERER_CSP,
   WINDOW_DEFAULTS, webPreferences,
 } from './security';
 
@@ -115,6 +115,14 @@ if (!app.requestSingleInstanceLock()) {
         return paths.length ? ((await host.call('importPaths', paths)) as ImportResult) : { imported: [], errors: [] };
       }
       return host.call(c.method, c.arg);
+    });
+    // Drag and drop is the one place a path comes from the window: the preload learned it from the
+    // dropped File (webUtils). Checked like any argument; the core then reads only photo files from it.
+    ipcMain.handle(IPC_DROP, async (event, paths: unknown) => {
+      if (!event.senderFrame || !isAppUrl(event.senderFrame.url)) throw new Error('refused: not the Heirloom window');
+      const r = droppedPaths.safeParse(paths);
+      if (!r.success) throw new Error('refused: dropped items are not files on this computer');
+      return host.call('importPaths', r.data);
     });
   };
 

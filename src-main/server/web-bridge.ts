@@ -8,11 +8,13 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { CoreApi, MediaKind } from '../api/core-api';
-import { ApiArgumentError } from '../api/schemas';
+import { ApiArgumentError, uploadName } from '../api/schemas';
 
 export const TOKEN_COOKIE = 'heirloom_token';
 export const TOKEN_HEADER = 'x-heirloom-token';
 const MAX_BODY = 1 << 20;
+/** One dropped photo; large enough for a 600 dpi 16-bit TIFF scan, small enough to hold in memory. */
+export const MAX_UPLOAD = 300 * 1024 * 1024;
 
 export interface BridgeOptions {
   api: CoreApi;
@@ -20,6 +22,8 @@ export interface BridgeOptions {
   /** Folder with the built renderer (index.html + assets/). */
   rendererDir: string;
   token?: string;
+  /** Largest upload accepted, in bytes (default MAX_UPLOAD; tests use a small one). */
+  maxUpload?: number;
 }
 
 export interface Bridge {
@@ -69,6 +73,8 @@ function cookie(req: http.IncomingMessage, name: string): string | undefined {
 export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const token = opts.token ?? crypto.randomBytes(24).toString('base64url');
   const api = opts.api;
+  const maxUpload = opts.maxUpload ?? MAX_UPLOAD;
+  const tooLarge = (name: string): string => `${name} is larger than ${Math.round(maxUpload / 1024 / 1024)} MB`;
   let port = 0;
   const allowedHosts = (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`];
 
@@ -124,18 +130,20 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     serveFile(res, file, { 'Cache-Control': kind === 'original' ? 'private, no-cache' : 'private, max-age=86400' });
   };
 
-  const readBody = (req: http.IncomingMessage): Promise<string> =>
+  const readBody = (req: http.IncomingMessage): Promise<string> => readBytes(req, MAX_BODY).then((b) => b.toString('utf8'));
+
+  const readBytes = (req: http.IncomingMessage, limit: number): Promise<Buffer> =>
     new Promise((resolve, reject) => {
       let size = 0;
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => {
         size += c.length;
-        if (size > MAX_BODY) {
+        if (size > limit) {
           reject(new ApiArgumentError('request too large'));
           req.destroy();
         } else chunks.push(c);
       });
-      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      req.on('end', () => resolve(Buffer.concat(chunks)));
       req.on('error', reject);
     });
 
@@ -177,6 +185,26 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       } catch (e) {
         return json(res, e instanceof ApiArgumentError ? 400 : 500, { error: (e as Error).message });
       }
+    }
+
+    // A photo dropped on the browser window: raw bytes, its file name in the query (checked, never a path).
+    if (url.pathname === '/upload') {
+      if (req.method !== 'POST') return json(res, 405, { error: 'use POST' });
+      if (req.headers['content-type'] !== 'application/octet-stream') return json(res, 415, { error: 'send the file as application/octet-stream' });
+      const name = uploadName.safeParse(url.searchParams.get('name') ?? '');
+      if (!name.success) return json(res, 400, { error: `upload refused: ${name.error.issues[0]?.message ?? 'bad name'}` });
+      if (Number(req.headers['content-length'] ?? 0) > maxUpload) {
+        res.setHeader('Connection', 'close');
+        return json(res, 413, { error: tooLarge(name.data) });
+      }
+      let data: Buffer;
+      try {
+        data = await readBytes(req, maxUpload);
+      } catch {
+        res.setHeader('Connection', 'close');
+        return json(res, 413, { error: tooLarge(name.data) });
+      }
+      return json(res, 200, { result: await api.importBytes(name.data, data) });
     }
 
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed', 'text/plain; charset=utf-8');

@@ -374,11 +374,43 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     await shot('06-file-error.png');
   });
 
+  test('drop files on the window: photos are uploaded and added, other files explained; Ctrl+A selects all', async () => {
+    const photo = path.join(dir, 'Wedding 1948.jpg');
+    await scene(photo, 900, 600, 2);
+    const bytes = [...fs.readFileSync(photo)];
+    // A real drop needs an OS drag; a DataTransfer with File objects is what the page receives either way.
+    const dt = await page.evaluateHandle((b: number[]) => {
+      const d = new window.DataTransfer();
+      d.items.add(new window.File([new Uint8Array(b)], 'Wedding 1948.jpg', { type: 'image/jpeg' }));
+      d.items.add(new window.File(['shopping list'], 'notes.txt', { type: 'text/plain' }));
+      return d;
+    }, bytes);
+    await page.dispatchEvent('main', 'dragover', { dataTransfer: dt });
+    await page.locator('.dropzone').waitFor();
+    await shot('09-drop-overlay.png');
+    await page.dispatchEvent('main', 'drop', { dataTransfer: dt });
+    const notice = page.locator('.notice');
+    await notice.getByText('Added 1 photo').waitFor();
+    assert.match(await notice.innerText(), /notes\.txt — not a photo file type/);
+    assert.equal(await page.locator('.dropzone').count(), 0);
+    await page.locator('.thumb[title="Wedding 1948.jpg"]').waitFor();
+    const total = Number(/(\d+) photos/.exec(await page.locator('.toolbar .count').innerText())![1]);
+    assert.equal(total, 11);
+    // Ctrl+A: every photo, also the ones not on screen; Escape clears.
+    await page.locator('.viewport').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+a');
+    await page.locator('.toolbar .sel').getByText(`${total} selected`).waitFor();
+    await shot('10-select-all.png');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator('.toolbar .sel').count(), 0);
+    await page.locator('.notice .close').click();
+  });
+
   test('Russian UI and dark theme render from the locale files', async () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.locator('footer select').selectOption('ru');
     await page.getByRole('button', { name: 'Раскрасить все' }).waitFor();
-    await page.locator('.thumb').first().click();
+    await page.locator('.thumb', { has: page.locator('.badge') }).first().click();
     await page.getByRole('slider', { name: 'Сравнить до и после' }).waitFor();
     await page.waitForTimeout(300);
     await shot('07-ru-dark-slider.png');
