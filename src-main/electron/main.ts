@@ -1,7 +1,7 @@
 // Electron main process: one secure window, thin validated IPC, and the core in a separate utility
 // process (api/host.ts) so colorizing never blocks this thread. Settings asserted by
 // test/unit/electron-security.test.ts come from ./security.
-import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, session, utilityProcess, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, screen, session, utilityProcess, type MenuItemConstructorOptions } from 'electron';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -18,6 +18,18 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
 const RENDERER_DIR = path.join(ROOT, 'dist-renderer');
 const PRELOAD = path.join(__dirname, 'preload.js');
 const HOST = path.join(__dirname, '..', 'api', 'host.js');
+/** better-sqlite3 built for Electron's ABI by scripts/electron-native.js (`npm start` runs it first). */
+const DEV_SQLITE = path.join(ROOT, 'build', 'electron-native', 'better_sqlite3.node');
+
+// Set before the core process starts (it inherits this environment, and its worker threads too).
+if (app.isPackaged) {
+  // electron-builder.yml copies the shipped model and the Electron-ABI SQLite binding to resources/.
+  process.env.HEIRLOOM_MODELS_DIR ??= path.join(process.resourcesPath, 'models');
+  process.env.HEIRLOOM_SQLITE_BINDING ??= path.join(process.resourcesPath, 'native', 'better_sqlite3.node');
+  process.env.HEIRLOOM_APP_ROOT ??= app.getAppPath();
+} else if (fs.existsSync(DEV_SQLITE)) {
+  process.env.HEIRLOOM_SQLITE_BINDING ??= DEV_SQLITE;
+}
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
@@ -137,8 +149,17 @@ if (!app.requestSingleInstanceLock()) {
     Menu.setApplicationMenu(Menu.buildFromTemplate(template));
   };
 
+  // A window remembered on a monitor that is gone now would open off screen: keep its size only.
+  const onSomeDisplay = (b: Partial<Electron.Rectangle>): boolean =>
+    b.x !== undefined && b.y !== undefined && screen.getAllDisplays().some(({ workArea: a }) =>
+      b.x! < a.x + a.width - 40 && b.x! + (b.width ?? 0) > a.x + 40 && b.y! >= a.y - 10 && b.y! < a.y + a.height - 40);
+
   const createWindow = (): void => {
     const saved = loadBounds();
+    if (!onSomeDisplay(saved)) {
+      delete saved.x;
+      delete saved.y;
+    }
     win = new BrowserWindow({
       width: saved.width ?? WINDOW_DEFAULTS.width,
       height: saved.height ?? WINDOW_DEFAULTS.height,

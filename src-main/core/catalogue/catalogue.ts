@@ -114,7 +114,9 @@ export class Catalogue {
    */
   static open(file: string, options: CatalogueOpenOptions = {}): Catalogue {
     const abs = path.resolve(file);
-    const db = new Database(abs);
+    // The desktop app runs on Electron's ABI: it points at a better-sqlite3 built for it (scripts/electron-native.js).
+    const binding = process.env.HEIRLOOM_SQLITE_BINDING;
+    const db = new Database(abs, binding ? { nativeBinding: binding } : {});
     try {
       // Connection-only pragmas first: nothing may be written before the version check in migrate().
       db.pragma('busy_timeout = 5000');
