@@ -60,6 +60,29 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     return (await jobState())!;
   };
 
+  /** `heirloom serve` on the test library; resolves with the URL it prints (token included). */
+  const startServer = async (): Promise<string> => {
+    server = spawn(process.execPath, [path.join(ROOT, 'bin', 'heirloom.js'), 'serve', '--library', path.join(dir, 'library'), '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, HEIRLOOM_LIBRARY: '' },
+    });
+    let stderr = '';
+    server.stderr!.on('data', (d) => (stderr += d));
+    return new Promise<string>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`serve printed no URL in 30 s; stderr: ${stderr}`)), 30_000);
+      server.stdout!.on('data', (d) => {
+        out += d;
+        const m = /Heirloom is running at (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      });
+      server.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
+    });
+  };
+
   before(async () => {
     assert.ok(fs.existsSync(path.join(ROOT, 'dist-renderer', 'index.html')), 'build the window first: npm run build');
     fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -76,25 +99,7 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     // A different size from the scans: identical bytes would be the same photo to the catalogue.
     for (let i = 0; i < 3; i++) await scene(path.join(busy, `Attic ${i + 1}.jpg`), 1500, 1125, i);
 
-    server = spawn(process.execPath, [path.join(ROOT, 'bin', 'heirloom.js'), 'serve', '--library', path.join(dir, 'library'), '--port', '0'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, HEIRLOOM_LIBRARY: '' },
-    });
-    let stderr = '';
-    server.stderr!.on('data', (d) => (stderr += d));
-    url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      const timer = setTimeout(() => reject(new Error(`serve printed no URL in 30 s; stderr: ${stderr}`)), 30_000);
-      server.stdout!.on('data', (d) => {
-        out += d;
-        const m = /Heirloom is running at (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]);
-        }
-      });
-      server.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
-    });
+    url = await startServer();
 
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
@@ -427,6 +432,32 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     await page.keyboard.press('s');
     await page.keyboard.press('Escape');
     await shot('08-ru-dark-gallery.png');
+  });
+
+  test('a batch cut short by a crash shows as interrupted after a restart; Resume finishes it', async () => {
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.locator('footer select').selectOption('en');
+    await page.getByRole('button', { name: 'Colorize all' }).click();
+    await page.waitForFunction(() => Number(document.querySelector('section.job[data-job-state="running"] .bar')?.getAttribute('aria-valuenow')) >= 2);
+    const seen = problems.length;
+    const exited = new Promise((r) => server.once('exit', r));
+    server.kill('SIGKILL'); // like a crash or a power cut: nothing gets to clean up
+    await exited;
+    url = await startServer();
+    await page.goto(url);
+    problems.splice(seen); // the window noticed its server vanish (socket and fetch errors): expected here
+    const panel = page.locator('section.job[data-job-state="interrupted"]');
+    await panel.waitFor();
+    const m = /Interrupted after (\d+) of (\d+)/.exec(await panel.innerText());
+    assert.ok(m && Number(m[1]) >= 2 && Number(m[1]) < Number(m[2]), await panel.innerText());
+    await page.waitForTimeout(300);
+    await shot('11-interrupted.png');
+    await panel.getByRole('button', { name: 'Resume' }).click();
+    await waitJobEnd();
+    const bar = page.locator('section.job .bar');
+    assert.equal(await bar.getAttribute('aria-valuenow'), await bar.getAttribute('aria-valuemax'), 'every photo was tried');
+    assert.equal(await bar.getAttribute('aria-valuemax'), m![2], 'the same job, resumed');
+    await shot('12-resumed.png');
   });
 
   test('no console errors and no CSP violations', () => {
