@@ -125,7 +125,7 @@ export class HeirloomCore {
 
   /** Colorizes photos one by one; a bad file is reported and the batch goes on. */
   async colorizeBatch(files: string[], opts: BatchOptions = {}): Promise<BatchSummary> {
-    const { model } = await this.model(opts.model);
+    const { model, warning } = await this.model(opts.model);
     // The output folder is checked before a job is recorded: a bad --out is one clear error, not a job stuck 'running'.
     if (opts.outDir) ensureOutputFolder(path.resolve(opts.outDir));
     const job = this.createColorizeJob(files, {
@@ -136,7 +136,9 @@ export class HeirloomCore {
       quality: opts.quality ?? 92,
       outDir: opts.outDir ?? null,
     });
-    return this.runColorizeJob(job.id, opts);
+    const summary = await this.runColorizeJob(job.id, opts);
+    // The job records the model actually used; a fallback's warning comes from resolving the one asked for.
+    return { ...summary, modelWarning: summary.modelWarning ?? warning };
   }
 
   /** Records a queued colorize job with one pending item per file; nothing runs yet. */
