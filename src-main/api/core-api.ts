@@ -1,17 +1,20 @@
 // HeirloomApi implemented once over HeirloomCore. The web bridge runs it in-process; the desktop app
 // runs it in a separate process (api/host.ts) so the window's main thread never does heavy work.
+import * as crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import sharp = require('sharp');
 import { appVersion } from '../core/app-paths';
-import type { AlbumItemRow, AlbumSummary, OriginalListRow, OriginalRow, OutputRow } from '../core/catalogue/types';
+import type { AlbumItemRow, AlbumSummary, JobRow, OriginalListRow, OriginalRow, OutputRow } from '../core/catalogue/types';
 import { ExportError, exportPaths, exportTargetFor, runExport } from '../core/export';
+import { ColorizeRunner } from '../core/jobs/colorize-runner';
+import type { BatchProgress } from '../core/service/heirloom-core';
 import { initBackend } from '../core/engine/backend';
 import { writeFileAtomic } from '../core/fs-atomic';
 import { collectPhotos } from '../core/photo-files';
 import type { HeirloomCore } from '../core/service/heirloom-core';
-import { parseCall } from './schemas';
+import { parseCall, uploadName } from './schemas';
 import type {
   AlbumDetail, AlbumInfo, AlbumItem, ExportRequest, ExportStart,
   ApiMethod, ColorizeRequest, DialogImportRequest, FileError, HeirloomApi, ImportResult, JobInfo, ListPhotosQuery,
@@ -32,26 +35,31 @@ export interface CoreApiOptions {
   pickPaths?: (req: DialogImportRequest) => Promise<string[]>;
 }
 
-interface Job {
-  info: JobInfo;
-  photoIds: number[] | 'all';
-  saturation: number;
-  ctrl: AbortController;
-  /** Set for export jobs (kind 'export'), with the resolved target. */
-  exportReq?: ExportRequest & { target: string };
-}
+/** Image types every browser shows as they are; anything else (TIFF, HEIF…) is converted for viewing. */
+const BROWSER_IMAGES = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif', '.avif']);
 
-const MAX_JOBS_KEPT = 50;
+/** How many recent jobs listJobs reports (older ones stay in the catalogue). */
+const JOBS_LISTED = 20;
+/** Job states that can be resumed: the pending items are colorized, finished ones kept. */
+const RESUMABLE = new Set<JobRow['status']>(['interrupted', 'cancelled', 'failed']);
 
 export class CoreApi implements HeirloomApi {
   private readonly events = new EventEmitter();
-  private readonly jobs: Job[] = [];
-  private nextJobId = 1;
+  /** Job ids waiting to run, in order; job ids are catalogue job rows, so they survive a restart. */
+  private readonly queue: number[] = [];
+  /** Live state of queued and running jobs (the catalogue has the rest). */
+  private readonly live = new Map<number, JobInfo>();
+  private readonly runner: ColorizeRunner;
+  /** Export jobs run here (sharp is asynchronous); their requests live only while queued or running. */
+  private readonly exports = new Map<number, { req: ExportRequest & { target: string }; ctrl: AbortController }>();
   private running: Promise<void> | undefined;
   private closed = false;
 
   constructor(readonly core: HeirloomCore, private readonly opts: CoreApiOptions) {
     this.events.setMaxListeners(100);
+    this.runner = new ColorizeRunner(core.paths.root);
+    // Only one process owns a library: a job still 'queued' now was queued by one that died.
+    for (const j of core.catalogue.listJobs({ status: 'queued' })) core.catalogue.updateJobStatus(j.id, 'interrupted');
   }
 
   async getStatus(): Promise<Status> {
@@ -85,6 +93,35 @@ export class CoreApi implements HeirloomApi {
     const offset = query.offset ?? 0;
     const rows = this.core.catalogue.listOriginals({ sort: query.sort ?? 'imported', filter, offset, limit: query.limit ?? 200 });
     return { total: this.core.catalogue.countOriginals(filter), offset, items: rows.map((r) => this.summary(r)) };
+  }
+
+  async listPhotoIds(query: Pick<ListPhotosQuery, 'sort' | 'filter'> = {}): Promise<number[]> {
+    return this.core.catalogue.listOriginals({ sort: query.sort ?? 'imported', filter: query.filter ?? 'all' }).map((r) => r.id);
+  }
+
+  /** Dropped files come as bytes, not paths, in a browser; the copy kept in the library is the original. */
+  async importBytes(name: string, data: Buffer): Promise<ImportResult> {
+    const safe = uploadName.parse(name);
+    const sha = crypto.createHash('sha256').update(data).digest('hex');
+    const known = this.core.catalogue.findOriginalBySha(sha);
+    if (known && fs.existsSync(known.path)) return { imported: [this.summary(this.withOutputs(known))], errors: [] };
+    const dir = path.join(this.core.paths.root, 'uploads', new Date().toISOString().slice(0, 10));
+    fs.mkdirSync(dir, { recursive: true });
+    const { name: stem, ext } = path.parse(safe);
+    let file = path.join(dir, safe);
+    for (let i = 2; fs.existsSync(file); i++) file = path.join(dir, `${stem} (${i})${ext}`);
+    writeFileAtomic(file, data);
+    try {
+      return { imported: [this.summary(this.withOutputs(await this.core.importPhoto(file)))], errors: [] };
+    } catch (e) {
+      fs.rmSync(file, { force: true }); // not a photo we can read: keep nothing of it
+      return { imported: [], errors: [{ name: safe, error: (e as Error).message }] };
+    }
+  }
+
+  /** Not callable through `call`: File objects exist only in the window (see lib/api.ts and the preload). */
+  async importFiles(): Promise<ImportResult> {
+    throw new Error('importFiles is handled by the window');
   }
 
   async getPhoto(id: number): Promise<PhotoDetail> {
@@ -123,36 +160,24 @@ export class CoreApi implements HeirloomApi {
 
   async colorize(req: ColorizeRequest): Promise<{ jobId: number }> {
     if (this.closed) throw new Error('the library is closing');
-    const ids = req.photoIds === 'all' ? 'all' : [...new Set(req.photoIds)];
-    const total = ids === 'all' ? this.core.catalogue.countOriginals('all') : ids.length;
-    const job: Job = {
-      info: {
-        id: this.nextJobId++, kind: 'colorize', state: 'queued', total, done: 0, failed: 0, etaSeconds: null,
-        finishedPhotoIds: [], errors: [], cancelRequested: false, createdAt: new Date().toISOString(), finishedAt: null, message: null,
-      },
-      photoIds: ids,
-      saturation: req.saturation ?? 1,
-      ctrl: new AbortController(),
-    };
-    this.jobs.push(job);
-    while (this.jobs.length > MAX_JOBS_KEPT && this.jobs[0].info.finishedAt) this.jobs.shift();
-    this.emit(job);
-    this.pump();
-    return { jobId: job.info.id };
-  }
-
-  async cancelJob(jobId: number): Promise<{ cancelled: boolean }> {
-    const job = this.jobs.find((j) => j.info.id === jobId);
-    if (!job || job.info.finishedAt) return { cancelled: false };
-    job.info.cancelRequested = true;
-    job.ctrl.abort();
-    if (job.info.state === 'queued') this.finish(job, 'cancelled');
-    else this.emit(job);
-    return { cancelled: true };
-  }
-
-  async listJobs(): Promise<JobInfo[]> {
-    return this.jobs.map((j) => structuredClone(j.info)).reverse();
+    const cat = this.core.catalogue;
+    const rows: OriginalRow[] =
+      req.photoIds === 'all'
+        ? cat.listOriginals({ sort: 'imported' })
+        : [...new Set(req.photoIds)].map((id) => cat.getOriginal(id) ?? ({ id, path: '' } as OriginalRow));
+    // photoIds[seq] names each item's photo; an id not in the library becomes an item failed at once.
+    const job = cat.transaction(() => {
+      const row = this.core.createColorizeJob(
+        rows.map((r) => r.path || `#${r.id}`),
+        { saturation: req.saturation ?? 1, photoIds: rows.map((r) => r.id) },
+      );
+      rows.forEach((r, seq) => {
+        if (!r.path) cat.setJobItem(row.id, seq, 'failed', null, 'not in the library any more');
+      });
+      return row;
+    });
+    this.enqueue(job.id);
+    return { jobId: job.id };
   }
 
   // ── albums ──
@@ -213,21 +238,53 @@ export class CoreApi implements HeirloomApi {
     // The folder name is made safe like an album name: it can never point outside parentDir.
     const target = exportPaths(exportTargetFor(req.parentDir, req.folderName ?? album.name), req.zip ?? false).target;
     if (!req.overwrite && fs.existsSync(target)) return { jobId: null, problem: 'target-exists', target };
-    const job: Job = {
-      info: {
-        id: this.nextJobId++, kind: 'export', target, state: 'queued', total: album.itemCount, done: 0, failed: 0, etaSeconds: null,
-        finishedPhotoIds: [], errors: [], cancelRequested: false, createdAt: new Date().toISOString(), finishedAt: null, message: null,
-      },
-      photoIds: [],
-      saturation: 1,
-      ctrl: new AbortController(),
-      exportReq: { ...req, target },
-    };
-    this.jobs.push(job);
-    while (this.jobs.length > MAX_JOBS_KEPT && this.jobs[0].info.finishedAt) this.jobs.shift();
-    this.emit(job);
-    this.pump();
-    return { jobId: job.info.id, target };
+    const row = this.core.catalogue.createJob('export', { albumId: req.albumId, target, total: album.itemCount }, []);
+    this.exports.set(row.id, { req: { ...req, target }, ctrl: new AbortController() });
+    this.enqueue(row.id);
+    return { jobId: row.id, target };
+  }
+
+  /** Colorizes the photos an interrupted, cancelled or failed job has not done yet. */
+  async resumeJob(jobId: number): Promise<{ resumed: boolean }> {
+    if (this.closed) throw new Error('the library is closing');
+    const row = this.core.catalogue.getJob(jobId);
+    if (!row || row.kind !== 'colorize' || this.live.has(jobId) || !RESUMABLE.has(row.status)) return { resumed: false };
+    if (this.core.catalogue.pendingItems(jobId).length === 0) return { resumed: false };
+    this.core.catalogue.updateJobStatus(jobId, 'queued');
+    this.enqueue(jobId);
+    return { resumed: true };
+  }
+
+  async cancelJob(jobId: number): Promise<{ cancelled: boolean }> {
+    const info = this.live.get(jobId);
+    if (!info) {
+      // An interrupted job nobody wants to resume: cancelling files it away.
+      const row = this.core.catalogue.getJob(jobId);
+      if (row?.status !== 'interrupted') return { cancelled: false };
+      this.core.catalogue.updateJobStatus(jobId, 'cancelled');
+      this.emitInfo(this.infoFromCatalogue(this.core.catalogue.getJob(jobId)!));
+      return { cancelled: true };
+    }
+    info.cancelRequested = true;
+    const q = this.queue.indexOf(jobId);
+    if (q >= 0) {
+      this.queue.splice(q, 1);
+      this.core.catalogue.updateJobStatus(jobId, 'cancelled');
+      this.finish(info, 'cancelled');
+    } else {
+      const exp = this.exports.get(jobId);
+      if (exp) exp.ctrl.abort();
+      else this.runner.cancel(jobId);
+      this.emitInfo(info);
+    }
+    return { cancelled: true };
+  }
+
+  async listJobs(): Promise<JobInfo[]> {
+    return this.core.catalogue
+      .listJobs({ limit: JOBS_LISTED })
+      .filter((r) => r.kind === 'colorize' || r.kind === 'export')
+      .map((r) => structuredClone(this.live.get(r.id) ?? this.infoFromCatalogue(r)));
   }
 
   onJobProgress(cb: (job: JobInfo) => void): Unsubscribe {
@@ -245,10 +302,13 @@ export class CoreApi implements HeirloomApi {
   /** The file behind a media URL, looked up by catalogue id only; undefined if there is none. */
   async mediaPath(kind: MediaKind, id: number): Promise<string | undefined> {
     if (kind === 'thumb') return this.core.catalogue.getOriginal(id)?.thumbPath ?? undefined;
-    if (kind === 'original') return this.core.catalogue.getOriginal(id)?.path;
+    if (kind === 'original') {
+      const row = this.core.catalogue.getOriginal(id);
+      return row && this.viewable(row.path, `o${row.id}-${row.sha256.slice(0, 12)}`);
+    }
     const out = this.core.catalogue.getOutput(id);
     if (!out) return undefined;
-    if (kind === 'output') return out.path;
+    if (kind === 'output') return this.viewable(out.path, `r${out.id}`);
     // Gallery preview of a colorized version: made once, on first view, next to the other thumbnails.
     const thumb = path.join(this.core.paths.thumbs, 'outputs', `${out.id}.jpg`);
     if (!fs.existsSync(thumb)) {
@@ -259,29 +319,54 @@ export class CoreApi implements HeirloomApi {
     return thumb;
   }
 
+  /**
+   * A file a browser window can show: JPEG/PNG/WebP/GIF/AVIF as they are; TIFF, HEIF and the rest as a
+   * full-resolution JPEG made once and cached in the library (keyed by content, so an edit makes a new one).
+   */
+  private async viewable(file: string, key: string): Promise<string | undefined> {
+    if (BROWSER_IMAGES.has(path.extname(file).toLowerCase())) return file;
+    const cached = path.join(this.core.paths.thumbs, 'full', `${key}.jpg`);
+    if (fs.existsSync(cached)) return cached;
+    if (!fs.existsSync(file)) return undefined;
+    const buf = await sharp(file, { pages: 1, failOn: 'none', limitInputPixels: 400_000_000 }).rotate().jpeg({ quality: 92, chromaSubsampling: '4:4:4' }).toBuffer();
+    fs.mkdirSync(path.dirname(cached), { recursive: true });
+    writeFileAtomic(cached, buf);
+    return cached;
+  }
+
   /** Stops after the current photo of the running job, then lets the caller close the core. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const j of this.jobs) if (!j.info.finishedAt) await this.cancelJob(j.info.id);
+    for (const id of [...this.live.keys()]) await this.cancelJob(id);
     await this.running;
+    await this.runner.close();
+  }
+
+  private enqueue(jobId: number): void {
+    const info = this.infoFromCatalogue(this.core.catalogue.getJob(jobId)!);
+    this.live.set(jobId, info);
+    this.queue.push(jobId);
+    this.emitInfo(info);
+    this.pump();
   }
 
   private pump(): void {
     if (this.running) return;
-    const next = this.jobs.find((j) => j.info.state === 'queued');
-    if (!next) return;
+    const next = this.queue.shift();
+    if (next === undefined) return;
     this.running = this.run(next).finally(() => {
       this.running = undefined;
       this.pump();
     });
   }
 
-  private async runExportJob(job: Job): Promise<void> {
-    const info = job.info;
-    const req = job.exportReq!;
+  private async runExportJob(jobId: number, info: JobInfo): Promise<void> {
+    const { req, ctrl } = this.exports.get(jobId)!;
     info.state = 'running';
-    this.emit(job);
+    this.core.catalogue.updateJobStatus(jobId, 'running');
+    this.emitInfo(info);
     const started = Date.now();
+    let state: JobInfo['state'] = 'done';
     try {
       await runExport(this.core.catalogue, req.albumId, req.target, {
         format: req.format, maxSize: req.maxSize, quality: req.quality, names: req.names,
@@ -289,7 +374,7 @@ export class CoreApi implements HeirloomApi {
         // `target` already ends in .zip when zipping; runExport keeps such a name as it is.
         zip: req.zip,
         appVersion: appVersion(),
-        signal: job.ctrl.signal,
+        signal: ctrl.signal,
         discardOnCancel: true,
         onProgress: (p) => {
           info.total = p.total;
@@ -297,93 +382,102 @@ export class CoreApi implements HeirloomApi {
           if (p.photo) info.finishedPhotoIds.push(p.photo.originalId);
           const perItem = (Date.now() - started) / Math.max(1, p.done);
           info.etaSeconds = p.phase === 'photos' ? Math.round((perItem * (p.total - p.done)) / 1000) : null;
-          this.emit(job);
+          this.emitInfo(info);
         },
       });
-      this.finish(job, 'done');
     } catch (e) {
       const cancelled = e instanceof ExportError && e.code === 'cancelled';
       info.message = cancelled ? null : (e as Error).message;
-      this.finish(job, cancelled ? 'cancelled' : 'failed');
+      state = cancelled ? 'cancelled' : 'failed';
+    } finally {
+      this.exports.delete(jobId);
     }
+    this.core.catalogue.updateJobStatus(jobId, state, info.message);
+    this.finish(info, state);
   }
 
-  private async run(job: Job): Promise<void> {
-    if (job.exportReq) return this.runExportJob(job);
-    const info = job.info;
-    const rows: OriginalRow[] =
-      job.photoIds === 'all'
-        ? this.core.catalogue.listOriginals({ sort: 'imported' })
-        : job.photoIds.map((id) => this.core.catalogue.getOriginal(id)).filter((r): r is OriginalRow => r !== undefined);
-    if (job.photoIds !== 'all') {
-      const known = new Set(rows.map((r) => r.id));
-      for (const id of job.photoIds) if (!known.has(id)) info.errors.push({ photoId: id, name: `#${id}`, error: 'not in the library any more' });
-      info.failed = info.errors.length;
-      info.done = info.errors.length;
-    }
-    info.total = info.done + rows.length;
+  private async run(jobId: number): Promise<void> {
+    const info = this.live.get(jobId)!;
+    if (this.exports.has(jobId)) return this.runExportJob(jobId, info);
     info.state = 'running';
-    this.emit(job);
-    const byIndex = rows;
-    const base = info.done;
-    try {
-      const summary = await this.core.colorizeBatch(
-        rows.map((r) => r.path),
-        {
-          saturation: job.saturation,
-          signal: job.ctrl.signal,
-          onProgress: (p) => {
-            const row = byIndex[p.done - 1];
-            info.done = base + p.done;
-            info.etaSeconds = p.done < p.total ? (p.etaSeconds ?? null) : 0;
-            if (p.item?.error) {
-              info.failed++;
-              info.errors.push({ photoId: row?.id, name: path.basename(p.item.input), error: p.item.error });
-            } else if (row) {
-              info.finishedPhotoIds.push(row.id);
-            }
-            this.emit(job);
-          },
-        },
-      );
-      if (summary.modelWarning) info.message = summary.modelWarning;
-      this.finish(job, summary.status === 'cancelled' || job.ctrl.signal.aborted && info.done < info.total ? 'cancelled' : info.failed > 0 ? 'failed' : 'done');
-    } catch (e) {
-      info.message = (e as Error).message;
-      this.finish(job, 'failed');
+    this.emitInfo(info);
+    const end = await this.runner.run(jobId, (p) => this.progress(info, p));
+    // A worker that died mid-photo left the row 'running': record how it ended.
+    const row = this.core.catalogue.getJob(jobId);
+    if (row && (row.status === 'running' || row.status === 'queued')) this.core.catalogue.updateJobStatus(jobId, end.status, end.message);
+    if (end.message) info.message = end.message;
+    this.finish(info, end.status === 'cancelled' && info.done >= info.total ? (info.failed ? 'failed' : 'done') : end.status);
+  }
+
+  private progress(info: JobInfo, p: BatchProgress): void {
+    info.done = p.done;
+    info.total = p.total;
+    info.failed = p.failed;
+    info.etaSeconds = p.done < p.total ? (p.etaSeconds ?? null) : 0;
+    const item = p.item;
+    if (item?.error) info.errors.push({ photoId: this.photoIdOf(info.id, item.seq), name: path.basename(item.input), error: item.error });
+    else if (item?.originalId) info.finishedPhotoIds.push(item.originalId);
+    this.emitInfo(info);
+  }
+
+  private finish(info: JobInfo, state: JobInfo['state']): void {
+    info.state = state;
+    info.etaSeconds = null;
+    info.finishedAt = new Date().toISOString();
+    this.live.delete(info.id);
+    this.emitInfo(info);
+  }
+
+  private emitInfo(info: JobInfo): void {
+    this.events.emit('job', structuredClone(info));
+  }
+
+  private photoIdOf(jobId: number, seq: number | undefined): number | undefined {
+    const ids = (this.core.catalogue.getJob(jobId)?.params as { photoIds?: unknown } | null)?.photoIds;
+    return Array.isArray(ids) && seq !== undefined && typeof ids[seq] === 'number' ? ids[seq] : undefined;
+  }
+
+  /** A job as the window sees it, rebuilt from its catalogue rows (after a restart, or when not running). */
+  private infoFromCatalogue(row: JobRow): JobInfo {
+    const items = this.core.catalogue.jobItems(row.id);
+    const ids = (row.params as { photoIds?: unknown } | null)?.photoIds;
+    const photoId = (seq: number, outputId: number | null): number | undefined =>
+      Array.isArray(ids) && typeof ids[seq] === 'number' ? ids[seq] : outputId ? this.core.catalogue.getOutput(outputId)?.originalId : undefined;
+    const errors: FileError[] = [];
+    const finishedPhotoIds: number[] = [];
+    let done = 0;
+    for (const it of items) {
+      if (it.status === 'pending') continue;
+      done++;
+      if (it.status === 'failed') {
+        const pid = photoId(it.seq, null);
+        errors.push({ photoId: pid, name: it.input.startsWith('#') ? it.input : path.basename(it.input), error: it.error ?? 'failed' });
+      } else if (it.status === 'done') {
+        const pid = photoId(it.seq, it.outputId);
+        if (pid !== undefined) finishedPhotoIds.push(pid);
+      }
     }
-  }
-
-  private finish(job: Job, state: JobInfo['state']): void {
-    job.info.state = state;
-    job.info.etaSeconds = null;
-    job.info.finishedAt = new Date().toISOString();
-    this.emit(job);
-  }
-
-  private emit(job: Job): void {
-    this.events.emit('job', structuredClone(job.info));
+    const terminal = row.status !== 'queued' && row.status !== 'running';
+    if (row.kind === 'export') {
+      // Export jobs have no item rows: the export folder's own manifest tracks its files.
+      const p = (row.params ?? {}) as { target?: string; total?: number };
+      const total = p.total ?? 0;
+      return {
+        id: row.id, kind: 'export', target: p.target ?? null, state: row.status, total, done: row.status === 'done' ? total : 0, failed: 0,
+        etaSeconds: null, finishedPhotoIds: [], errors: [], cancelRequested: false, createdAt: row.createdAt,
+        finishedAt: terminal ? row.updatedAt : null, message: row.status === 'failed' ? row.error : null,
+      };
+    }
+    return {
+      id: row.id, kind: 'colorize', state: row.status, total: items.length, done, failed: errors.length, etaSeconds: null,
+      finishedPhotoIds, errors, cancelRequested: false, createdAt: row.createdAt, finishedAt: terminal ? row.updatedAt : null,
+      message: row.status === 'failed' && errors.length === 0 ? row.error : null,
+    };
   }
 
   private withOutputs(row: OriginalRow): OriginalListRow {
     const latest = this.core.catalogue.latestOutput(row.id);
     return { ...row, hasOutput: !!latest, latestOutputId: latest?.id ?? null, latestOutputPath: latest?.path ?? null };
-  }
-
-  private albumInfo(a: AlbumSummary): AlbumInfo {
-    return {
-      id: a.id,
-      name: a.name,
-      photoCount: a.itemCount,
-      coverPhotoId: a.effectiveCoverId,
-      coverThumbUrl: a.effectiveCoverId ? this.opts.mediaUrl('thumb', a.effectiveCoverId) : null,
-      createdAt: a.createdAt,
-      updatedAt: a.updatedAt,
-    };
-  }
-
-  private albumItem(i: AlbumItemRow): AlbumItem {
-    return { ...this.summary(i.original), position: i.position, caption: i.caption, outputId: i.outputId };
   }
 
   private summary(r: OriginalListRow): PhotoSummary {
@@ -413,5 +507,21 @@ export class CoreApi implements HeirloomApi {
       height: o.height,
       url: this.opts.mediaUrl('output', o.id),
     };
+  }
+
+  private albumInfo(a: AlbumSummary): AlbumInfo {
+    return {
+      id: a.id,
+      name: a.name,
+      photoCount: a.itemCount,
+      coverPhotoId: a.effectiveCoverId,
+      coverThumbUrl: a.effectiveCoverId ? this.opts.mediaUrl('thumb', a.effectiveCoverId) : null,
+      createdAt: a.createdAt,
+      updatedAt: a.updatedAt,
+    };
+  }
+
+  private albumItem(i: AlbumItemRow): AlbumItem {
+    return { ...this.summary(i.original), position: i.position, caption: i.caption, outputId: i.outputId };
   }
 }

@@ -15,6 +15,27 @@ const freePath = z
 const albumName = z.string().trim().min(1, 'an album needs a name').max(200, 'name too long').refine((s) => !s.includes('\0'), 'name contains a NUL byte');
 const photoIds = z.array(id).min(1).max(100_000);
 const albumPhotos = z.strictObject({ albumId: id, photoIds });
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i;
+
+/**
+ * The file name of a photo uploaded from a browser window (drag and drop): never a path. Anything that
+ * could leave the uploads folder or trip a file system (separators, control characters, `..`, Windows
+ * reserved names) is refused outright rather than repaired, so what is stored is what was checked.
+ */
+export const uploadName = z
+  .string()
+  .min(1, 'empty file name')
+  .max(200, 'file name too long')
+  .refine((s) => !/[\u0000-\u001f\u007f/\\:*?"<>|]/.test(s), 'file name contains a character that is not allowed')
+  .refine((s) => s.trim() === s && !s.startsWith('.') && !s.endsWith('.'), 'file name starts or ends with a dot or a space')
+  .refine((s) => !WINDOWS_RESERVED.test(s), 'file name is reserved on Windows')
+  .refine((s) => /\.(jpe?g|png|tiff?|webp|gif|heic|heif|avif|jp2)$/i.test(s), 'not a photo file type Heirloom reads');
+
+/** Desktop drag and drop: real paths the preload got from webUtils.getPathForFile (absolute, bounded). */
+export const droppedPaths = z
+  .array(freePath.refine((p) => /^([a-zA-Z]:[\\/]|\/|\\\\)/.test(p), 'not an absolute path'))
+  .min(1)
+  .max(1000);
 
 export const ARG_SCHEMAS = {
   getStatus: z.undefined(),
@@ -35,6 +56,7 @@ export const ARG_SCHEMAS = {
     saturation: z.number().min(0).max(4).optional(),
   }),
   cancelJob: id,
+  resumeJob: id,
   listJobs: z.undefined(),
   listAlbums: z.undefined(),
   getAlbum: id,
@@ -59,6 +81,10 @@ export const ARG_SCHEMAS = {
     html: z.boolean().optional(),
     overwrite: z.boolean().optional(),
   }),
+  listPhotoIds: z
+    .strictObject({ sort: z.enum(['taken', 'name', 'imported']).optional(), filter: z.enum(['all', 'colorized', 'uncolorized']).optional() })
+    .optional()
+    .default({}),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 export class ApiArgumentError extends Error {

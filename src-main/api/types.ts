@@ -142,7 +142,8 @@ export type ExportStart =
   | { jobId: number; target: string }
   | { jobId: null; problem: 'target-exists' | 'cancelled'; target: string | null };
 
-export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+/** 'interrupted': the app stopped (crash, power cut) while the job ran; resumeJob finishes it. */
+export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
 
 export interface JobInfo {
   id: number;
@@ -169,6 +170,8 @@ export type Unsubscribe = () => void;
 export interface HeirloomApi {
   getStatus(): Promise<Status>;
   listPhotos(query: ListPhotosQuery): Promise<PhotoPage>;
+  /** Every photo id matching sort/filter, in order (select all, shift-click ranges across pages). */
+  listPhotoIds(query: Pick<ListPhotosQuery, 'sort' | 'filter'>): Promise<number[]>;
   getPhoto(id: number): Promise<PhotoDetail>;
   /** Web bridge and CLI only; the desktop app refuses free paths from the window. */
   importPaths(paths: string[]): Promise<ImportResult>;
@@ -176,6 +179,8 @@ export interface HeirloomApi {
   importWithDialog(req: DialogImportRequest): Promise<ImportResult>;
   colorize(req: ColorizeRequest): Promise<{ jobId: number }>;
   cancelJob(jobId: number): Promise<{ cancelled: boolean }>;
+  /** Colorizes what an interrupted (or cancelled/failed) job has not done yet, under the same job id. */
+  resumeJob(jobId: number): Promise<{ resumed: boolean }>;
   listJobs(): Promise<JobInfo[]>;
   onJobProgress(cb: (job: JobInfo) => void): Unsubscribe;
   listAlbums(): Promise<AlbumInfo[]>;
@@ -192,12 +197,17 @@ export interface HeirloomApi {
   setAlbumCaption(req: { albumId: number; photoId: number; caption: string | null }): Promise<AlbumDetail>;
   /** Starts an export job: progress arrives through onJobProgress (kind 'export'), cancelJob stops it. */
   exportAlbum(req: ExportRequest): Promise<ExportStart>;
+  /**
+   * Photos dropped on the window. Each face does it its own way: the browser uploads the bytes to the
+   * web bridge; the desktop preload turns each File into its real path (webUtils) for the main process.
+   */
+  importFiles(files: File[]): Promise<ImportResult>;
 }
 
 /** Methods callable as request/response (everything but the event subscription). */
-export type ApiMethod = Exclude<keyof HeirloomApi, 'onJobProgress'>;
+export type ApiMethod = Exclude<keyof HeirloomApi, 'onJobProgress' | 'importFiles'>;
 export const API_METHODS: readonly ApiMethod[] = [
-  'getStatus', 'listPhotos', 'getPhoto', 'importPaths', 'importWithDialog', 'colorize', 'cancelJob', 'listJobs',
+  'getStatus', 'listPhotos', 'getPhoto', 'importPaths', 'importWithDialog', 'colorize', 'cancelJob', 'resumeJob', 'listJobs', 'listPhotoIds',
   'listAlbums', 'getAlbum', 'createAlbum', 'renameAlbum', 'deleteAlbum', 'addToAlbum', 'removeFromAlbum', 'reorderAlbum',
   'setAlbumCover', 'setAlbumCaption', 'exportAlbum',
 ];

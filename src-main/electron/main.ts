@@ -1,16 +1,16 @@
 // Electron main process: one secure window, thin validated IPC, and the core in a separate utility
 // process (api/host.ts) so colorizing never blocks this thread. Settings asserted by
 // test/unit/electron-security.test.ts come from ./security.
-import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, session, utilityProcess, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, screen, session, utilityProcess, type MenuItemConstructorOptions } from 'electron';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseCall } from '../api/schemas';
+import { droppedPaths, parseCall } from '../api/schemas';
 import { HostClient, type HostReply } from '../api/rpc';
 import type { DialogImportRequest, ExportRequest, ExportStart, ImportResult, JobInfo } from '../api/types';
 import { writeFileAtomic } from '../core/fs-atomic';
 import {
-  APP_ENTRY, APP_HOST, APP_SCHEME, IPC_CALL, IPC_JOB, isAppUrl, MEDIA_BASE, MEDIA_SCHEME, parseMediaUrl, RENDERER_CSP,
+  APP_ENTRY, APP_HOST, APP_SCHEME, IPC_CALL, IPC_DROP, IPC_JOB, isAppUrl, MEDIA_BASE, MEDIA_SCHEME, parseMediaUrl, RENDERER_CSP,
   WINDOW_DEFAULTS, webPreferences,
 } from './security';
 
@@ -18,6 +18,18 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
 const RENDERER_DIR = path.join(ROOT, 'dist-renderer');
 const PRELOAD = path.join(__dirname, 'preload.js');
 const HOST = path.join(__dirname, '..', 'api', 'host.js');
+/** better-sqlite3 built for Electron's ABI by scripts/electron-native.js (`npm start` runs it first). */
+const DEV_SQLITE = path.join(ROOT, 'build', 'electron-native', 'better_sqlite3.node');
+
+// Set before the core process starts (it inherits this environment, and its worker threads too).
+if (app.isPackaged) {
+  // electron-builder.yml copies the shipped model and the Electron-ABI SQLite binding to resources/.
+  process.env.HEIRLOOM_MODELS_DIR ??= path.join(process.resourcesPath, 'models');
+  process.env.HEIRLOOM_SQLITE_BINDING ??= path.join(process.resourcesPath, 'native', 'better_sqlite3.node');
+  process.env.HEIRLOOM_APP_ROOT ??= app.getAppPath();
+} else if (fs.existsSync(DEV_SQLITE)) {
+  process.env.HEIRLOOM_SQLITE_BINDING ??= DEV_SQLITE;
+}
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
@@ -122,6 +134,14 @@ if (!app.requestSingleInstanceLock()) {
       }
       return host.call(c.method, c.arg);
     });
+    // Drag and drop is the one place a path comes from the window: the preload learned it from the
+    // dropped File (webUtils). Checked like any argument; the core then reads only photo files from it.
+    ipcMain.handle(IPC_DROP, async (event, paths: unknown) => {
+      if (!event.senderFrame || !isAppUrl(event.senderFrame.url)) throw new Error('refused: not the Heirloom window');
+      const r = droppedPaths.safeParse(paths);
+      if (!r.success) throw new Error('refused: dropped items are not files on this computer');
+      return host.call('importPaths', r.data);
+    });
   };
 
   const buildMenu = (): void => {
@@ -135,8 +155,17 @@ if (!app.requestSingleInstanceLock()) {
     Menu.setApplicationMenu(Menu.buildFromTemplate(template));
   };
 
+  // A window remembered on a monitor that is gone now would open off screen: keep its size only.
+  const onSomeDisplay = (b: Partial<Electron.Rectangle>): boolean =>
+    b.x !== undefined && b.y !== undefined && screen.getAllDisplays().some(({ workArea: a }) =>
+      b.x! < a.x + a.width - 40 && b.x! + (b.width ?? 0) > a.x + 40 && b.y! >= a.y - 10 && b.y! < a.y + a.height - 40);
+
   const createWindow = (): void => {
     const saved = loadBounds();
+    if (!onSomeDisplay(saved)) {
+      delete saved.x;
+      delete saved.y;
+    }
     win = new BrowserWindow({
       width: saved.width ?? WINDOW_DEFAULTS.width,
       height: saved.height ?? WINDOW_DEFAULTS.height,

@@ -1,22 +1,25 @@
 // Runs in the sandboxed preload: exposes HeirloomApi to the window via contextBridge.
 // Only `electron` may be required here (sandbox); ipcRenderer itself is never exposed.
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { HeirloomApi, JobInfo } from '../api/types';
 
 // Duplicated from security.ts on purpose: a sandboxed preload cannot require local modules.
 const IPC_CALL = 'heirloom:call';
 const IPC_JOB = 'heirloom:job';
+const IPC_DROP = 'heirloom:drop';
 
 const call = <T>(method: string, arg?: unknown): Promise<T> => ipcRenderer.invoke(IPC_CALL, method, arg ?? null) as Promise<T>;
 
 const api: HeirloomApi = {
   getStatus: () => call('getStatus'),
   listPhotos: (q) => call('listPhotos', q),
+  listPhotoIds: (q) => call('listPhotoIds', q),
   getPhoto: (id) => call('getPhoto', id),
   importPaths: (paths) => call('importPaths', paths),
   importWithDialog: (req) => call('importWithDialog', req),
   colorize: (req) => call('colorize', req),
   cancelJob: (id) => call('cancelJob', id),
+  resumeJob: (id) => call('resumeJob', id),
   listJobs: () => call('listJobs'),
   listAlbums: () => call('listAlbums'),
   getAlbum: (id) => call('getAlbum', id),
@@ -29,6 +32,11 @@ const api: HeirloomApi = {
   setAlbumCover: (req) => call('setAlbumCover', req),
   setAlbumCaption: (req) => call('setAlbumCaption', req),
   exportAlbum: (req) => call('exportAlbum', req),
+  // Dropped files and folders: Electron gives each File its real path; the bytes never cross IPC.
+  importFiles: (files) => {
+    const paths = files.map((f) => webUtils.getPathForFile(f)).filter((p) => p !== '');
+    return ipcRenderer.invoke(IPC_DROP, paths);
+  },
   onJobProgress: (cb) => {
     const listener = (_e: IpcRendererEvent, job: JobInfo): void => cb(job);
     ipcRenderer.on(IPC_JOB, listener);

@@ -12,6 +12,8 @@ export const MEDIA_BASE = `${MEDIA_SCHEME}://media/`;
 
 export const IPC_CALL = 'heirloom:call';
 export const IPC_JOB = 'heirloom:job';
+/** Files dropped on the window: their real paths, which only the preload can learn (webUtils). */
+export const IPC_DROP = 'heirloom:drop';
 
 export const RENDERER_CSP = [
   "default-src 'none'",

@@ -6,14 +6,15 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import sharp = require('sharp');
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { CoreApi, MediaKind } from '../api/core-api';
-import { ApiArgumentError } from '../api/schemas';
+import { ApiArgumentError, uploadName } from '../api/schemas';
 
 export const TOKEN_COOKIE = 'heirloom_token';
 export const TOKEN_HEADER = 'x-heirloom-token';
 const MAX_BODY = 1 << 20;
+/** One dropped photo; large enough for a 600 dpi 16-bit TIFF scan, small enough to hold in memory. */
+export const MAX_UPLOAD = 300 * 1024 * 1024;
 
 export interface BridgeOptions {
   api: CoreApi;
@@ -21,6 +22,8 @@ export interface BridgeOptions {
   /** Folder with the built renderer (index.html + assets/). */
   rendererDir: string;
   token?: string;
+  /** Largest upload accepted, in bytes (default MAX_UPLOAD; tests use a small one). */
+  maxUpload?: number;
 }
 
 export interface Bridge {
@@ -51,8 +54,6 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml', '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp',
   '.gif': 'image/gif', '.avif': 'image/avif', '.ico': 'image/x-icon', '.json': 'application/json', '.woff2': 'font/woff2',
 };
-/** Image types every browser shows as they are; anything else (TIFF, HEIF…) is converted to JPEG. */
-const BROWSER_IMAGES = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif', '.avif']);
 
 function safeEqual(a: string | undefined, b: string): boolean {
   if (!a) return false;
@@ -72,6 +73,8 @@ function cookie(req: http.IncomingMessage, name: string): string | undefined {
 export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const token = opts.token ?? crypto.randomBytes(24).toString('base64url');
   const api = opts.api;
+  const maxUpload = opts.maxUpload ?? MAX_UPLOAD;
+  const tooLarge = (name: string): string => `${name} is larger than ${Math.round(maxUpload / 1024 / 1024)} MB`;
   let port = 0;
   const allowedHosts = (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`];
 
@@ -123,26 +126,24 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const serveMedia = async (res: http.ServerResponse, kind: MediaKind, id: number): Promise<void> => {
     const file = await api.mediaPath(kind, id);
     if (!file || !fs.existsSync(file)) return send(res, 404, 'not found', 'text/plain; charset=utf-8');
-    const cache = { 'Cache-Control': kind === 'original' ? 'private, no-cache' : 'private, max-age=86400' };
-    if (kind === 'original' && !BROWSER_IMAGES.has(path.extname(file).toLowerCase())) {
-      const buf = await sharp(file, { pages: 1, failOn: 'none' }).rotate().jpeg({ quality: 92 }).toBuffer();
-      return send(res, 200, buf, 'image/jpeg', cache);
-    }
-    serveFile(res, file, cache);
+    // TIFF/HEIF come back from mediaPath already converted to a cached JPEG (see CoreApi.viewable).
+    serveFile(res, file, { 'Cache-Control': kind === 'original' ? 'private, no-cache' : 'private, max-age=86400' });
   };
 
-  const readBody = (req: http.IncomingMessage): Promise<string> =>
+  const readBody = (req: http.IncomingMessage): Promise<string> => readBytes(req, MAX_BODY).then((b) => b.toString('utf8'));
+
+  const readBytes = (req: http.IncomingMessage, limit: number): Promise<Buffer> =>
     new Promise((resolve, reject) => {
       let size = 0;
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => {
         size += c.length;
-        if (size > MAX_BODY) {
+        if (size > limit) {
           reject(new ApiArgumentError('request too large'));
           req.destroy();
         } else chunks.push(c);
       });
-      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      req.on('end', () => resolve(Buffer.concat(chunks)));
       req.on('error', reject);
     });
 
@@ -184,6 +185,26 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       } catch (e) {
         return json(res, e instanceof ApiArgumentError ? 400 : 500, { error: (e as Error).message });
       }
+    }
+
+    // A photo dropped on the browser window: raw bytes, its file name in the query (checked, never a path).
+    if (url.pathname === '/upload') {
+      if (req.method !== 'POST') return json(res, 405, { error: 'use POST' });
+      if (req.headers['content-type'] !== 'application/octet-stream') return json(res, 415, { error: 'send the file as application/octet-stream' });
+      const name = uploadName.safeParse(url.searchParams.get('name') ?? '');
+      if (!name.success) return json(res, 400, { error: `upload refused: ${name.error.issues[0]?.message ?? 'bad name'}` });
+      if (Number(req.headers['content-length'] ?? 0) > maxUpload) {
+        res.setHeader('Connection', 'close');
+        return json(res, 413, { error: tooLarge(name.data) });
+      }
+      let data: Buffer;
+      try {
+        data = await readBytes(req, maxUpload);
+      } catch {
+        res.setHeader('Connection', 'close');
+        return json(res, 413, { error: tooLarge(name.data) });
+      }
+      return json(res, 200, { result: await api.importBytes(name.data, data) });
     }
 
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed', 'text/plain; charset=utf-8');

@@ -1,12 +1,14 @@
 // The renderer's only door to Heirloom: the HeirloomApi, from the Electron preload (window.heirloom)
 // or, in an ordinary browser, over the `heirloom serve` bridge (HTTP for calls, WebSocket for events).
-import type { ApiMethod, HeirloomApi, JobInfo } from '../../src-main/api/types';
+import type { ApiMethod, FileError, HeirloomApi, ImportResult, JobInfo, PhotoSummary } from '../../src-main/api/types';
 
 declare global {
   interface Window {
     heirloom?: HeirloomApi;
   }
 }
+
+const PHOTO_NAME = /\.(jpe?g|png|tiff?|webp|gif|heic|heif|avif|jp2)$/i;
 
 class WebApi {
   private listeners = new Set<(job: JobInfo) => void>();
@@ -49,15 +51,46 @@ class WebApi {
     };
   }
 
+  /** One request per dropped file (the bridge caps each upload's size and checks its name). */
+  private async upload(files: File[]): Promise<ImportResult> {
+    const imported: PhotoSummary[] = [];
+    const errors: FileError[] = [];
+    for (const f of files) {
+      // Same rule as the bridge's (schemas.ts uploadName); checked here too so a stray file costs no upload.
+      if (!PHOTO_NAME.test(f.name)) {
+        errors.push({ name: f.name, error: 'not a photo file type Heirloom reads' });
+        continue;
+      }
+      try {
+        const res = await fetch(`/upload?name=${encodeURIComponent(f.name)}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/octet-stream' },
+          credentials: 'same-origin',
+          body: f,
+        });
+        const body = (await res.json().catch(() => ({}))) as { result?: ImportResult; error?: string };
+        if (!res.ok || !body.result) throw new Error(body.error ?? `HTTP ${res.status}`);
+        imported.push(...body.result.imported);
+        errors.push(...body.result.errors);
+      } catch (e) {
+        errors.push({ name: f.name, error: (e as Error).message });
+      }
+    }
+    return { imported, errors };
+  }
+
   api(): HeirloomApi {
     return {
       getStatus: () => this.call('getStatus'),
       listPhotos: (q) => this.call('listPhotos', q),
+      listPhotoIds: (q) => this.call('listPhotoIds', q),
+      importFiles: (files) => this.upload(files),
       getPhoto: (id) => this.call('getPhoto', id),
       importPaths: (paths) => this.call('importPaths', paths),
       importWithDialog: (req) => this.call('importWithDialog', req),
       colorize: (req) => this.call('colorize', req),
       cancelJob: (id) => this.call('cancelJob', id),
+      resumeJob: (id) => this.call('resumeJob', id),
       listJobs: () => this.call('listJobs'),
       listAlbums: () => this.call('listAlbums'),
       getAlbum: (id) => this.call('getAlbum', id),

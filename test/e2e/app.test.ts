@@ -13,6 +13,8 @@ import type { Browser, Page } from 'playwright-core';
 // Callbacks passed to page.waitForFunction run in the page (string predicates would need 'unsafe-eval').
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const document: any;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+declare const window: any;
 
 const CHROMIUM = process.env.HEIRLOOM_E2E_CHROMIUM ?? '/usr/bin/chromium';
 const ROOT = path.join(__dirname, '..', '..', '..');
@@ -58,25 +60,15 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     return (await jobState())!;
   };
 
-  before(async () => {
-    assert.ok(fs.existsSync(path.join(ROOT, 'dist-renderer', 'index.html')), 'build the window first: npm run build');
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heirloom-e2e-'));
-    const family = path.join(dir, 'Family photos');
-    fs.mkdirSync(family);
-    for (let i = 0; i < 3; i++) await scene(path.join(family, `Summer 195${i + 4}.jpg`), 640, 480, i);
-    fs.writeFileSync(path.join(family, 'broken.jpg'), 'This is a text file with a .jpg name.\n');
-    const big = path.join(dir, 'Big scans');
-    fs.mkdirSync(big);
-    for (let i = 0; i < 4; i++) await scene(path.join(big, `Scan ${i + 1}.jpg`), 1600, 1200, i);
-
+  /** `heirloom serve` on the test library; resolves with the URL it prints (token included). */
+  const startServer = async (): Promise<string> => {
     server = spawn(process.execPath, [path.join(ROOT, 'bin', 'heirloom.js'), 'serve', '--library', path.join(dir, 'library'), '--port', '0'], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, HEIRLOOM_LIBRARY: '' },
     });
     let stderr = '';
     server.stderr!.on('data', (d) => (stderr += d));
-    url = await new Promise<string>((resolve, reject) => {
+    return new Promise<string>((resolve, reject) => {
       let out = '';
       const timer = setTimeout(() => reject(new Error(`serve printed no URL in 30 s; stderr: ${stderr}`)), 30_000);
       server.stdout!.on('data', (d) => {
@@ -89,6 +81,25 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
       });
       server.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
     });
+  };
+
+  before(async () => {
+    assert.ok(fs.existsSync(path.join(ROOT, 'dist-renderer', 'index.html')), 'build the window first: npm run build');
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heirloom-e2e-'));
+    const family = path.join(dir, 'Family photos');
+    fs.mkdirSync(family);
+    for (let i = 0; i < 3; i++) await scene(path.join(family, `Summer 195${i + 4}.jpg`), 640, 480, i);
+    fs.writeFileSync(path.join(family, 'broken.jpg'), 'This is a text file with a .jpg name.\n');
+    const big = path.join(dir, 'Big scans');
+    fs.mkdirSync(big);
+    for (let i = 0; i < 4; i++) await scene(path.join(big, `Scan ${i + 1}.jpg`), 1600, 1200, i);
+    const busy = path.join(dir, 'Attic box');
+    fs.mkdirSync(busy);
+    // A different size from the scans: identical bytes would be the same photo to the catalogue.
+    for (let i = 0; i < 3; i++) await scene(path.join(busy, `Attic ${i + 1}.jpg`), 1500, 1125, i);
+
+    url = await startServer();
 
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
@@ -196,6 +207,139 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     await page.locator('.thumb').first().waitFor();
   });
 
+  test('the window stays responsive while a batch runs (no long tasks, fast API round trips)', async () => {
+    await page.locator('.notice .close').click(); // the first import's notice
+    await page.locator('section.job').getByRole('button', { name: 'Close' }).click();
+    await page.fill('#import-path', path.join(dir, 'Attic box'));
+    await page.getByRole('button', { name: 'Add photos' }).click();
+    await page.locator('.notice').getByText('Added 3 photos').waitFor();
+    await page.getByRole('radio', { name: 'Not yet' }).click();
+    await page.waitForSelector('.viewport[data-query="imported/uncolorized"]');
+    await page.waitForFunction(() => document.querySelectorAll('.thumb').length === 3);
+    for (let i = 0; i < 3; i++) await page.locator('.check').nth(i).click({ force: true });
+    await page.getByRole('radio', { name: 'All' }).click();
+    await page.waitForSelector('.viewport[data-query="imported/all"]');
+    // Long tasks on the page's main thread, from now until the batch ends.
+    await page.evaluate(() => {
+      window.__long = [];
+      new window.PerformanceObserver((l: { getEntries(): { duration: number }[] }) => window.__long.push(...l.getEntries().map((e) => e.duration)))
+        .observe({ type: 'longtask' });
+    });
+    await page.getByRole('button', { name: 'Colorize selected' }).click();
+    await page.waitForSelector('section.job[data-job-state="running"]');
+    // Round trips of cheap API calls while photos are being colorized (every 100 ms).
+    const rtts: number[] = [];
+    const t0 = Date.now();
+    while ((await jobState()) === 'running' && Date.now() - t0 < 120_000) {
+      rtts.push(await page.evaluate(async () => {
+        const s = performance.now();
+        for (const m of ['getStatus', 'listJobs']) {
+          const r = await fetch(`/api/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"arg":null}' });
+          await r.json();
+        }
+        return (performance.now() - s) / 2;
+      }));
+      await page.waitForTimeout(100);
+    }
+    const batchMs = Date.now() - t0;
+    assert.equal(await waitJobEnd(), 'done');
+    const long: number[] = await page.evaluate(() => window.__long);
+    rtts.sort((a, b) => a - b);
+    const q = (f: number): number => rtts[Math.min(rtts.length - 1, Math.floor(f * rtts.length))];
+    console.log(`# responsiveness during a ${(batchMs / 1000).toFixed(1)} s batch of 3 × 1500×1125: API round trip (n=${rtts.length}) ` +
+      `median ${q(0.5).toFixed(1)} ms, p95 ${q(0.95).toFixed(1)} ms, max ${rtts[rtts.length - 1].toFixed(1)} ms; ` +
+      `page long tasks: ${long.length} (longest ${long.length ? Math.max(...long).toFixed(0) : 0} ms)`);
+    fs.writeFileSync(path.join(ARTIFACTS, 'responsiveness.json'), JSON.stringify({ batchMs, rttMs: rtts, longTasksMs: long }, null, 1));
+    assert.ok(rtts.length >= 5, `too few samples (${rtts.length})`);
+    assert.ok(long.every((d) => d < 100), `a page task took over 100 ms: ${long.join(', ')}`);
+    // Before the worker thread, one call stalled 0.5–1 s per photo; a shared 2-core machine still jitters.
+    assert.ok(q(0.5) < 50, `median API round trip ${q(0.5)} ms`);
+    assert.ok(rtts[rtts.length - 1] < 250, `slowest API round trip ${rtts[rtts.length - 1]} ms`);
+    await page.getByRole('button', { name: 'Clear selection' }).click();
+  });
+
+  test('photo view: magnifier at the handle, zoom to 100 % and pan, side by side', async () => {
+    await page.locator('.thumb').first().click(); // an Attic scan, 1500×1125, colorized
+    const handle = page.getByRole('slider', { name: 'Compare before and after' });
+    await handle.waitFor();
+    await page.waitForFunction(() => [...document.querySelectorAll('.stage img')].every((i: { complete: boolean; naturalWidth: number }) => i.complete && i.naturalWidth > 0));
+    const stage = page.locator('.stage');
+    const box = (await stage.boundingBox())!;
+    const zoomText = (): Promise<string> => page.locator('.viewbar .zoom').innerText();
+
+    // M: the loupe follows the pointer; at the handle it shows grey on the left, colour on the right.
+    await page.keyboard.press('m');
+    assert.equal(await page.getByRole('button', { name: 'Magnifier' }).getAttribute('aria-pressed'), 'true');
+    const pos = Number(await handle.getAttribute('aria-valuenow')) / 100;
+    const lx = box.x + box.width * pos;
+    const ly = box.y + box.height * 0.55;
+    await page.mouse.move(lx, ly);
+    await page.locator('.loupe').waitFor();
+    await page.waitForTimeout(200);
+    const file = await shot('04b-loupe.png');
+    const img = await sharp(file).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const chroma = (x0: number, x1: number, y0: number, y1: number): number => {
+      let sum = 0;
+      let n = 0;
+      for (let y = Math.round(y0); y < y1; y += 2) {
+        for (let x = Math.round(x0); x < x1; x += 2) {
+          const o = (y * img.info.width + x) * 3;
+          sum += Math.max(img.data[o], img.data[o + 1], img.data[o + 2]) - Math.min(img.data[o], img.data[o + 1], img.data[o + 2]);
+          n++;
+        }
+      }
+      return sum / n;
+    };
+    const lensLeft = chroma(lx - 60, lx - 8, ly - 30, ly + 30);
+    const lensRight = chroma(lx + 8, lx + 60, ly - 30, ly + 30);
+    console.log(`# loupe chroma: left of the split ${lensLeft.toFixed(1)}, right ${lensRight.toFixed(1)}`);
+    assert.ok(lensLeft < 3 && lensRight > lensLeft + 5, `loupe split: left ${lensLeft}, right ${lensRight}`);
+    await page.keyboard.press('m');
+    assert.equal(await page.locator('.loupe').count(), 0);
+
+    // 1: actual pixels (the scan is 1500 px wide); drag pans without moving the slider; 0: fit again.
+    await page.keyboard.press('1');
+    assert.equal(await zoomText(), '100 %');
+    assert.ok(Math.abs((await page.locator('.canvas').boundingBox())!.width - 1500) < 2);
+    const before = (await page.locator('.canvas').boundingBox())!;
+    const valueBefore = await handle.getAttribute('aria-valuenow');
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.5);
+    await page.mouse.down();
+    for (let i = 1; i <= 8; i++) await page.mouse.move(box.x + box.width * 0.3 - i * 25, box.y + box.height * 0.5 - i * 10);
+    await page.mouse.up();
+    const panned = (await page.locator('.canvas').boundingBox())!;
+    assert.ok(Math.abs(panned.x - (before.x - 200)) < 3 && Math.abs(panned.y - (before.y - 80)) < 3, JSON.stringify({ before, panned }));
+    assert.equal(await handle.getAttribute('aria-valuenow'), valueBefore, 'panning leaves the slider alone');
+    await shot('04c-zoomed.png');
+    await page.keyboard.press('0');
+    const fitted = (await page.locator('.canvas').boundingBox())!;
+    assert.ok(Math.abs(fitted.width - box.width) < 2 && Math.abs(fitted.x - box.x) < 2);
+    // Wheel zooms about the pointer.
+    await page.mouse.move(box.x + box.width * 0.25, box.y + box.height * 0.25);
+    const fitPct = parseInt(await zoomText(), 10);
+    await page.mouse.wheel(0, -400);
+    await page.waitForFunction((p: number) => parseInt(document.querySelector('.viewbar .zoom').textContent, 10) > p, fitPct);
+    await page.keyboard.press('0');
+
+    // S: before and after side by side, the same view in both.
+    await page.keyboard.press('s');
+    await page.locator('.stage.after-pane').waitFor();
+    await page.waitForTimeout(300);
+    const side = await shot('04d-side-by-side.png');
+    const sImg = await sharp(side).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    img.data = sImg.data;
+    const lb = (await page.locator('.stage.before-pane').boundingBox())!;
+    const rb = (await page.locator('.stage.after-pane').boundingBox())!;
+    assert.ok(rb.x > lb.x + lb.width, 'the panes sit next to each other');
+    const cl = chroma(lb.x + 10, lb.x + lb.width - 10, lb.y + 40, lb.y + lb.height - 10);
+    const cr = chroma(rb.x + 10, rb.x + rb.width - 10, rb.y + 40, rb.y + rb.height - 10);
+    assert.ok(cl < 3 && cr > cl + 5, `side by side: before ${cl}, after ${cr}`);
+    await page.keyboard.press('s');
+    await handle.waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('.thumb').first().waitFor();
+  });
+
   test('cancel a running batch: it stops after the current photo', async () => {
     await page.fill('#import-path', path.join(dir, 'Big scans'));
     await page.getByRole('button', { name: 'Add photos' }).click();
@@ -210,7 +354,7 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     const m = /Cancelled after (\d+) of (\d+)/.exec(text);
     assert.ok(m, text);
     assert.ok(Number(m[1]) < Number(m[2]), text);
-    assert.equal(Number(m[2]), 7);
+    assert.equal(Number(m[2]), 10);
     await shot('05-cancelled.png');
   });
 
@@ -235,16 +379,85 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     await shot('06-file-error.png');
   });
 
+  test('drop files on the window: photos are uploaded and added, other files explained; Ctrl+A selects all', async () => {
+    const photo = path.join(dir, 'Wedding 1948.jpg');
+    await scene(photo, 900, 600, 2);
+    const bytes = [...fs.readFileSync(photo)];
+    // A real drop needs an OS drag; a DataTransfer with File objects is what the page receives either way.
+    const dt = await page.evaluateHandle((b: number[]) => {
+      const d = new window.DataTransfer();
+      d.items.add(new window.File([new Uint8Array(b)], 'Wedding 1948.jpg', { type: 'image/jpeg' }));
+      d.items.add(new window.File(['shopping list'], 'notes.txt', { type: 'text/plain' }));
+      return d;
+    }, bytes);
+    await page.dispatchEvent('main', 'dragover', { dataTransfer: dt });
+    await page.locator('.dropzone').waitFor();
+    await shot('09-drop-overlay.png');
+    await page.dispatchEvent('main', 'drop', { dataTransfer: dt });
+    const notice = page.locator('.notice');
+    await notice.getByText('Added 1 photo').waitFor();
+    assert.match(await notice.innerText(), /notes\.txt — not a photo file type/);
+    assert.equal(await page.locator('.dropzone').count(), 0);
+    await page.locator('.thumb[title="Wedding 1948.jpg"]').waitFor();
+    const total = Number(/(\d+) photos/.exec(await page.locator('.toolbar .count').innerText())![1]);
+    assert.equal(total, 11);
+    // Ctrl+A: every photo, also the ones not on screen; Escape clears.
+    await page.locator('.viewport').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+a');
+    await page.locator('.toolbar .sel').getByText(`${total} selected`).waitFor();
+    await shot('10-select-all.png');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator('.toolbar .sel').count(), 0);
+    await page.locator('.notice .close').click();
+  });
+
   test('Russian UI and dark theme render from the locale files', async () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.locator('footer select').selectOption('ru');
     await page.getByRole('button', { name: 'Раскрасить все' }).waitFor();
-    await page.locator('.thumb').first().click();
+    await page.locator('.thumb', { has: page.locator('.badge') }).first().click();
     await page.getByRole('slider', { name: 'Сравнить до и после' }).waitFor();
     await page.waitForTimeout(300);
     await shot('07-ru-dark-slider.png');
+    const b = (await page.locator('.stage').boundingBox())!;
+    await page.keyboard.press('m');
+    await page.mouse.move(b.x + b.width * 0.5, b.y + b.height * 0.4);
+    await page.locator('.loupe').waitFor();
+    await page.waitForTimeout(200);
+    await shot('07b-ru-dark-loupe.png');
+    await page.keyboard.press('m');
+    await page.keyboard.press('s');
+    await page.waitForTimeout(300);
+    await shot('07c-ru-dark-side.png');
+    await page.keyboard.press('s');
     await page.keyboard.press('Escape');
     await shot('08-ru-dark-gallery.png');
+  });
+
+  test('a batch cut short by a crash shows as interrupted after a restart; Resume finishes it', async () => {
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.locator('footer select').selectOption('en');
+    await page.getByRole('button', { name: 'Colorize all' }).click();
+    await page.waitForFunction(() => Number(document.querySelector('section.job[data-job-state="running"] .bar')?.getAttribute('aria-valuenow')) >= 2);
+    const seen = problems.length;
+    const exited = new Promise((r) => server.once('exit', r));
+    server.kill('SIGKILL'); // like a crash or a power cut: nothing gets to clean up
+    await exited;
+    url = await startServer();
+    await page.goto(url);
+    problems.splice(seen); // the window noticed its server vanish (socket and fetch errors): expected here
+    const panel = page.locator('section.job[data-job-state="interrupted"]');
+    await panel.waitFor();
+    const m = /Interrupted after (\d+) of (\d+)/.exec(await panel.innerText());
+    assert.ok(m && Number(m[1]) >= 2 && Number(m[1]) < Number(m[2]), await panel.innerText());
+    await page.waitForTimeout(300);
+    await shot('11-interrupted.png');
+    await panel.getByRole('button', { name: 'Resume' }).click();
+    await waitJobEnd();
+    const bar = page.locator('section.job .bar');
+    assert.equal(await bar.getAttribute('aria-valuenow'), await bar.getAttribute('aria-valuemax'), 'every photo was tried');
+    assert.equal(await bar.getAttribute('aria-valuemax'), m![2], 'the same job, resumed');
+    await shot('12-resumed.png');
   });
 
   test('no console errors and no CSP violations', () => {

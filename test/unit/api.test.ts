@@ -156,7 +156,7 @@ describe('web bridge', () => {
     fs.writeFileSync(path.join(rendererDir(), 'index.html'), '<!doctype html><title>x</title>');
     fs.writeFileSync(path.join(rendererDir(), 'assets', 'a.js'), 'console.log(1)');
     fs.writeFileSync(path.join(dir, 'secret.txt'), 'secret');
-    bridge = await startBridge({ api, rendererDir: rendererDir() });
+    bridge = await startBridge({ api, rendererDir: rendererDir(), maxUpload: 64 * 1024 });
   });
   after(() => bridge.close());
 
@@ -224,6 +224,49 @@ describe('web bridge', () => {
       assert.doesNotMatch(await r.text(), /^secret$/);
     }
     assert.equal((await fetch(`${base()}/assets/a.js`, { headers: auth() })).status, 200);
+  });
+
+  test('a TIFF original is shown as a full-resolution JPEG, converted once and cached in the library', async () => {
+    const tif = path.join(dir, 'scan.tif');
+    await sharp({ create: { width: 300, height: 200, channels: 3, background: '#808080' } }).tiff().toFile(tif);
+    const [p] = (await api.importPaths([tif])).imported;
+    const file = (await api.mediaPath('original', p.id))!;
+    assert.ok(file.startsWith(core.paths.thumbs + path.sep) && file.endsWith('.jpg'), file);
+    const mtime = fs.statSync(file).mtimeMs;
+    assert.equal(await api.mediaPath('original', p.id), file, 'cached');
+    assert.equal(fs.statSync(file).mtimeMs, mtime);
+    const r = await fetch(`${base()}/media/original/${p.id}`, { headers: auth() });
+    assert.equal(r.headers.get('content-type'), 'image/jpeg');
+    const meta = await sharp(Buffer.from(await r.arrayBuffer())).metadata();
+    assert.deepEqual([meta.format, meta.width, meta.height], ['jpeg', 300, 200]);
+    assert.ok(fs.existsSync(tif), 'the original is untouched');
+  });
+
+  test('upload (drag and drop in a browser): checked names, a size limit, a copy kept in the library', async () => {
+    const jpeg = await sharp({ create: { width: 120, height: 90, channels: 3, background: '#555' } }).jpeg().toBuffer();
+    const up = (name: string, body: Buffer, headers: Record<string, string> = { ...auth(), 'content-type': 'application/octet-stream' }): Promise<Response> =>
+      fetch(`${base()}/upload?name=${encodeURIComponent(name)}`, { method: 'POST', headers, body });
+    const r = await up('Grandma 1951.jpg', jpeg);
+    assert.equal(r.status, 200);
+    const { result } = (await r.json()) as { result: { imported: { id: number; name: string }[] } };
+    assert.equal(result.imported[0].name, 'Grandma 1951.jpg');
+    const stored = core.catalogue.getOriginal(result.imported[0].id)!.path;
+    assert.ok(stored.startsWith(path.join(core.paths.root, 'uploads') + path.sep), stored);
+    // The same bytes again: the same photo, no second copy.
+    const again = (await (await up('copy.jpg', jpeg)).json()) as { result: { imported: { id: number }[] } };
+    assert.equal(again.result.imported[0].id, result.imported[0].id);
+    assert.equal(fs.readdirSync(path.dirname(stored)).length, 1);
+    for (const evil of ['../evil.jpg', 'a/b.jpg', 'a\\b.jpg', 'CON.jpg', '.hidden.jpg', 'x.jpg ', 'notes.txt', 'x\u0000.jpg', '']) {
+      const e = await up(evil, jpeg);
+      assert.equal(e.status, 400, evil);
+    }
+    assert.equal((await up('big.jpg', Buffer.alloc(65 * 1024))).status, 413);
+    assert.equal((await up('a.jpg', jpeg, { 'content-type': 'application/octet-stream' })).status, 401, 'token needed');
+    assert.equal((await up('a.jpg', jpeg, { ...auth(), 'content-type': 'text/plain' })).status, 415);
+    // Not a photo inside: a clear per-file error, and nothing kept.
+    const bad = (await (await up('fake.jpg', Buffer.from('not a photo'))).json()) as { result: { errors: { name: string; error: string }[] } };
+    assert.match(bad.result.errors[0].error, /not an image/);
+    assert.ok(!fs.readdirSync(path.dirname(stored)).includes('fake.jpg'));
   });
 
   test('WebSocket needs the token and a same-site Origin, then streams job events', async () => {

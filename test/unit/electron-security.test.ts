@@ -55,6 +55,9 @@ test('IPC: one channel, sender checked, every argument parsed, free paths refuse
   assert.match(mainSrc, /const c = parseCall\(method, arg\)/);
   assert.match(mainSrc, /c\.method === 'importPaths'\) throw/);
   assert.match(mainSrc, /utilityProcess\.fork\(HOST/);
+  // The drop channel: same sender check, and its paths parsed by the droppedPaths schema.
+  assert.match(mainSrc, /ipcMain\.handle\(IPC_DROP, async \(event, paths: unknown\) => \{\n\s+if \(!event\.senderFrame \|\| !isAppUrl\(event\.senderFrame\.url\)\) throw/);
+  assert.match(mainSrc, /droppedPaths\.safeParse\(paths\)/);
   assert.doesNotMatch(mainSrc, /HeirloomCore|colorizeBatch|from '\.\.\/core\/service/, 'the core is not loaded in the main process');
   assert.equal(IPC_CALL, 'heirloom:call');
   assert.equal(IPC_JOB, 'heirloom:job');

@@ -53,6 +53,11 @@ export interface CatalogueOpenOptions {
   readonly migrations?: readonly Migration[];
   /** Tests only: a fixed clock (ISO 8601 strings). */
   readonly now?: () => string;
+  /**
+   * Default true: jobs left 'running' are marked 'interrupted'. A second connection inside the same
+   * process (the colorize worker thread) passes false, or it would mark the live job as crashed.
+   */
+  readonly recoverCrashedJobs?: boolean;
 }
 
 // Original + its newest output; shared by the gallery listing and album items.
@@ -96,12 +101,13 @@ export class Catalogue {
     /** What opening did to the schema (and where the pre-migration backup went, if any). */
     readonly migration: MigrationResult,
     private readonly now: () => string,
+    recoverCrashedJobs = true,
   ) {
     this.libraryRoot = path.dirname(file);
     db.function('heirloom_basename', { deterministic: true }, (p: unknown) =>
       typeof p === 'string' ? p.split(/[\\/]/).pop() ?? p : p,
     );
-    this.interruptedJobIds = this.markCrashedJobsInterrupted();
+    this.interruptedJobIds = recoverCrashedJobs ? this.markCrashedJobsInterrupted() : [];
   }
 
   /** Jobs that a crashed process left 'running', now marked 'interrupted' (for the UI to offer a resume). */
@@ -113,7 +119,9 @@ export class Catalogue {
    */
   static open(file: string, options: CatalogueOpenOptions = {}): Catalogue {
     const abs = path.resolve(file);
-    const db = new Database(abs);
+    // The desktop app runs on Electron's ABI: it points at a better-sqlite3 built for it (scripts/electron-native.js).
+    const binding = process.env.HEIRLOOM_SQLITE_BINDING;
+    const db = new Database(abs, binding ? { nativeBinding: binding } : {});
     try {
       // Connection-only pragmas first: nothing may be written before the version check in migrate().
       db.pragma('busy_timeout = 5000');
@@ -124,7 +132,7 @@ export class Catalogue {
       // Safe with WAL: a power cut may lose the last commits but never corrupts the file.
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
-      return new Catalogue(abs, db, migration, options.now ?? (() => new Date().toISOString()));
+      return new Catalogue(abs, db, migration, options.now ?? (() => new Date().toISOString()), options.recoverCrashedJobs ?? true);
     } catch (err) {
       db.close();
       throw err;

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import sharp = require('sharp');
 import { appVersion } from '../app-paths';
 import { Catalogue } from '../catalogue/catalogue';
-import type { OriginalRow } from '../catalogue/types';
+import type { JobRow, JsonObject, OriginalRow } from '../catalogue/types';
 import { writeFileAtomic } from '../fs-atomic';
 import { decodePhoto, readPhotoMeta } from '../imaging/decode';
 import { encodeColorized, OutputFormat, readExif } from '../imaging/encode';
@@ -20,6 +20,8 @@ import { OutputNamer } from './output-names';
 
 export interface OpenOptions {
   library?: string;
+  /** See CatalogueOpenOptions.recoverCrashedJobs. */
+  recoverCrashedJobs?: boolean;
 }
 
 export interface BatchOptions extends ColorizeParams {
@@ -35,6 +37,9 @@ export interface BatchOptions extends ColorizeParams {
 
 export interface BatchItemResult {
   input: string;
+  /** The item's position in its job. */
+  seq?: number;
+  originalId?: number;
   output?: string;
   outputId?: number;
   error?: string;
@@ -63,7 +68,7 @@ export class HeirloomCore {
 
   static open(opts: OpenOptions = {}): HeirloomCore {
     const paths = ensureLibrary(resolveLibraryDir(opts.library));
-    return new HeirloomCore(paths, Catalogue.open(paths.catalogue));
+    return new HeirloomCore(paths, Catalogue.open(paths.catalogue, { recoverCrashedJobs: opts.recoverCrashedJobs }));
   }
 
   close(): void {
@@ -167,57 +172,89 @@ export class HeirloomCore {
   /** Colorizes photos one by one; a bad file is reported and the batch goes on. */
   async colorizeBatch(files: string[], opts: BatchOptions = {}): Promise<BatchSummary> {
     const { model, warning } = await this.model(opts.model);
-    const format = opts.format ?? 'jpg';
-    const params = {
+    // The output folder is checked before a job is recorded: a bad --out is one clear error, not a job stuck 'running'.
+    if (opts.outDir) ensureOutputFolder(path.resolve(opts.outDir));
+    const job = this.createColorizeJob(files, {
       model: model.manifest.id,
       workingSize: opts.workingSize ?? model.manifest.workingSize,
       saturation: opts.saturation ?? 1,
-      format,
+      format: opts.format ?? 'jpg',
       quality: opts.quality ?? 92,
+      outDir: opts.outDir ?? null,
+    });
+    const summary = await this.runColorizeJob(job.id, opts);
+    // The job records the model actually used; a fallback's warning comes from resolving the one asked for.
+    return { ...summary, modelWarning: summary.modelWarning ?? warning };
+  }
+
+  /** Records a queued colorize job with one pending item per file; nothing runs yet. */
+  createColorizeJob(files: readonly string[], params: JsonObject): JobRow {
+    return this.catalogue.createJob('colorize', params, files);
+  }
+
+  /**
+   * Runs the pending items of a recorded job (a new one, or one interrupted by a crash or cancelled):
+   * the job row is the source of truth, so a resumed job picks up exactly where it stopped.
+   */
+  async runColorizeJob(jobId: number, opts: Pick<BatchOptions, 'signal' | 'onProgress' | 'hints'> = {}): Promise<BatchSummary> {
+    const row = this.catalogue.getJob(jobId);
+    if (!row) throw new Error(`No job with id ${jobId}.`);
+    const saved = (row.params ?? {}) as Record<string, unknown>;
+    const { model, warning } = await this.model(typeof saved.model === 'string' ? saved.model : undefined);
+    const format: OutputFormat = saved.format === 'png' || saved.format === 'tiff' ? saved.format : 'jpg';
+    const params = {
+      model: model.manifest.id,
+      workingSize: typeof saved.workingSize === 'number' ? saved.workingSize : model.manifest.workingSize,
+      saturation: typeof saved.saturation === 'number' ? saved.saturation : 1,
+      format,
+      quality: typeof saved.quality === 'number' ? saved.quality : 92,
     };
-    // The output folder is checked before a job is recorded: a bad --out is one clear error, not a job stuck 'running'.
-    if (opts.outDir) ensureOutputFolder(path.resolve(opts.outDir));
-    const job = this.catalogue.createJob('colorize', { ...params, outDir: opts.outDir ?? null }, files);
-    this.catalogue.updateJobStatus(job.id, 'running');
-    const namer = opts.outDir ? new OutputNamer(path.resolve(opts.outDir), format) : undefined;
+    const outDir = typeof saved.outDir === 'string' ? saved.outDir : undefined;
+    if (outDir) ensureOutputFolder(path.resolve(outDir));
+    this.catalogue.updateJobStatus(jobId, 'running');
+    const items = this.catalogue.jobItems(jobId);
+    const total = items.length;
+    const pending = items.filter((i) => i.status === 'pending');
+    let done = total - pending.length;
+    let failed = items.filter((i) => i.status === 'failed').length;
+    const namer = outDir ? new OutputNamer(path.resolve(outDir), format) : undefined;
     const results: BatchItemResult[] = [];
     const started = Date.now();
-    let failed = 0;
     let cancelled = false;
-    for (let seq = 0; seq < files.length; seq++) {
+    for (let k = 0; k < pending.length; k++) {
       if (opts.signal?.aborted) {
         cancelled = true;
         break;
       }
-      const input = files[seq];
+      const { seq, input } = pending[k];
       const t0 = Date.now();
       let result: BatchItemResult;
       try {
-        const { outputPath, outputId } = await this.colorizeOne(input, model, params, opts, namer);
-        result = { input, output: outputPath, outputId, millis: Date.now() - t0 };
-        this.catalogue.setJobItem(job.id, seq, 'done', outputId);
+        const { outputPath, outputId, originalId } = await this.colorizeOne(input, model, params, opts, namer);
+        result = { input, seq, output: outputPath, outputId, originalId, millis: Date.now() - t0 };
+        this.catalogue.setJobItem(jobId, seq, 'done', outputId);
       } catch (e) {
         failed++;
-        result = { input, error: (e as Error).message, millis: Date.now() - t0 };
-        this.catalogue.setJobItem(job.id, seq, 'failed', null, result.error);
+        result = { input, seq, error: (e as Error).message, millis: Date.now() - t0 };
+        this.catalogue.setJobItem(jobId, seq, 'failed', null, result.error);
       }
       results.push(result);
-      const done = seq + 1;
-      const perItem = (Date.now() - started) / done;
-      opts.onProgress?.({ jobId: job.id, done, total: files.length, failed, item: result, etaSeconds: Math.round((perItem * (files.length - done)) / 1000) });
+      done++;
+      const perItem = (Date.now() - started) / (k + 1);
+      opts.onProgress?.({ jobId, done, total, failed, item: result, etaSeconds: Math.round((perItem * (total - done)) / 1000) });
     }
     const status = cancelled ? 'cancelled' : failed > 0 ? 'failed' : 'done';
-    this.catalogue.updateJobStatus(job.id, status, failed > 0 ? `${failed} of ${files.length} photos failed` : null);
-    return { jobId: job.id, status, results, modelId: model.manifest.id, modelWarning: warning };
+    this.catalogue.updateJobStatus(jobId, status, failed > 0 ? `${failed} of ${total} photos failed` : null);
+    return { jobId, status, results, modelId: model.manifest.id, modelWarning: warning };
   }
 
   private async colorizeOne(
     input: string,
     model: ModelResolution['model'],
     params: { workingSize: number; saturation: number; format: OutputFormat; quality: number; model: string },
-    opts: BatchOptions,
+    opts: Pick<BatchOptions, 'hints'>,
     namer?: OutputNamer,
-  ): Promise<{ outputPath: string; outputId: number }> {
+  ): Promise<{ outputPath: string; outputId: number; originalId: number }> {
     const original = await this.importPhoto(input);
     const photo = await decodePhoto(original.path);
     const px = await colorizePixels(photo, model, { workingSize: params.workingSize, saturation: params.saturation, hints: opts.hints });
@@ -238,7 +275,7 @@ export class HeirloomCore {
     const row = this.catalogue.addOutput({
       originalId: original.id, checkpointId: model.manifest.id, params, path: outputPath, width: px.width, height: px.height,
     });
-    return { outputPath, outputId: row.id };
+    return { outputPath, outputId: row.id, originalId: original.id };
   }
 }
 

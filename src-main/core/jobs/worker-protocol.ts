@@ -1,0 +1,12 @@
+// Messages between CoreApi (the thread that serves the window) and the colorize worker thread.
+import type { BatchProgress } from '../service/heirloom-core';
+
+export type WorkerRequest =
+  | { type: 'run'; jobId: number }
+  | { type: 'cancel'; jobId: number }
+  | { type: 'close' };
+
+export type WorkerReply =
+  | { type: 'ready' }
+  | { type: 'progress'; progress: BatchProgress }
+  | { type: 'end'; jobId: number; status: 'done' | 'failed' | 'cancelled'; message: string | null };
