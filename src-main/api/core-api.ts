@@ -9,6 +9,7 @@ import { appVersion } from '../core/app-paths';
 import type { AlbumItemRow, AlbumSummary, JobRow, OriginalListRow, OriginalRow, OutputRow } from '../core/catalogue/types';
 import { ExportError, exportPaths, exportTargetFor, runExport } from '../core/export';
 import { ColorizeRunner } from '../core/jobs/colorize-runner';
+import type { FinetuneProgress } from '../core/finetune/trainer';
 import type { BatchProgress } from '../core/service/heirloom-core';
 import { initBackend } from '../core/engine/backend';
 import { writeFileAtomic } from '../core/fs-atomic';
@@ -16,7 +17,7 @@ import { collectPhotos } from '../core/photo-files';
 import type { HeirloomCore } from '../core/service/heirloom-core';
 import { parseCall, uploadName } from './schemas';
 import type {
-  AlbumDetail, AlbumInfo, AlbumItem, ExportRequest, ExportStart,
+  AlbumDetail, AlbumInfo, AlbumItem, ExportRequest, ExportStart, FinetuneInfo, FinetuneRequest, MetricsInfo, ModelInfo,
   ApiMethod, ColorizeRequest, DialogImportRequest, FileError, HeirloomApi, ImportResult, JobInfo, ListPhotosQuery,
   OutputInfo, PhotoDetail, PhotoPage, PhotoSummary, Status, Unsubscribe,
 } from './types';
@@ -169,7 +170,7 @@ export class CoreApi implements HeirloomApi {
     const job = cat.transaction(() => {
       const row = this.core.createColorizeJob(
         rows.map((r) => r.path || `#${r.id}`),
-        { saturation: req.saturation ?? 1, photoIds: rows.map((r) => r.id) },
+        { saturation: req.saturation ?? 1, photoIds: rows.map((r) => r.id), ...(req.modelId ? { model: req.modelId } : {}) },
       );
       rows.forEach((r, seq) => {
         if (!r.path) cat.setJobItem(row.id, seq, 'failed', null, 'not in the library any more');
@@ -244,12 +245,53 @@ export class CoreApi implements HeirloomApi {
     return { jobId: row.id, target };
   }
 
+  // ── models and fine-tuning ──
+
+  async listModels(): Promise<ModelInfo[]> {
+    await this.core.model(); // registers the shipped model on first use
+    const rows = this.core.catalogue.listCheckpoints();
+    const active = this.core.catalogue.getActiveCheckpoint()?.id ?? (await this.core.model()).model.manifest.id;
+    return rows.map((r) => {
+      const m = (r.metrics ?? {}) as { step?: number; heldOut?: MetricsInfo | null; base?: MetricsInfo | null };
+      return {
+        id: r.id, name: r.name, kind: r.kind, parentId: r.parentId, createdAt: r.createdAt, active: r.id === active,
+        step: m.step ?? null, heldOut: pickMetrics(m.heldOut), base: pickMetrics(m.base),
+      };
+    });
+  }
+
+  async activateModel(id: string): Promise<ModelInfo[]> {
+    await this.core.activateModel(id);
+    return this.listModels();
+  }
+
+  async revertModel(): Promise<ModelInfo[]> {
+    await this.core.revertModel();
+    return this.listModels();
+  }
+
+  /** Queued like any job and run in the jobs worker; a run name already used continues that run. */
+  async startFinetune(req: FinetuneRequest): Promise<{ jobId: number | null }> {
+    if (this.closed) throw new Error('the library is closing');
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(req.folder);
+    } catch {
+      throw new Error(`${req.folder} does not exist`);
+    }
+    if (!st.isDirectory()) throw new Error(`${req.folder} is not a folder`);
+    const row = this.core.catalogue.createJob('finetune', { folder: path.resolve(req.folder), name: req.name, minutes: req.minutes, ...(req.from ? { from: req.from } : {}) }, []);
+    this.enqueue(row.id);
+    return { jobId: row.id };
+  }
+
   /** Colorizes the photos an interrupted, cancelled or failed job has not done yet. */
   async resumeJob(jobId: number): Promise<{ resumed: boolean }> {
     if (this.closed) throw new Error('the library is closing');
     const row = this.core.catalogue.getJob(jobId);
-    if (!row || row.kind !== 'colorize' || this.live.has(jobId) || !RESUMABLE.has(row.status)) return { resumed: false };
-    if (this.core.catalogue.pendingItems(jobId).length === 0) return { resumed: false };
+    if (!row || (row.kind !== 'colorize' && row.kind !== 'finetune') || this.live.has(jobId) || !RESUMABLE.has(row.status)) return { resumed: false };
+    // A fine-tune resumes from its run's last checkpoint; a colorize job needs items still to do.
+    if (row.kind === 'colorize' && this.core.catalogue.pendingItems(jobId).length === 0) return { resumed: false };
     this.core.catalogue.updateJobStatus(jobId, 'queued');
     this.enqueue(jobId);
     return { resumed: true };
@@ -283,7 +325,7 @@ export class CoreApi implements HeirloomApi {
   async listJobs(): Promise<JobInfo[]> {
     return this.core.catalogue
       .listJobs({ limit: JOBS_LISTED })
-      .filter((r) => r.kind === 'colorize' || r.kind === 'export')
+      .filter((r) => r.kind === 'colorize' || r.kind === 'export' || r.kind === 'finetune')
       .map((r) => structuredClone(this.live.get(r.id) ?? this.infoFromCatalogue(r)));
   }
 
@@ -401,7 +443,7 @@ export class CoreApi implements HeirloomApi {
     if (this.exports.has(jobId)) return this.runExportJob(jobId, info);
     info.state = 'running';
     this.emitInfo(info);
-    const end = await this.runner.run(jobId, (p) => this.progress(info, p));
+    const end = await this.runner.run(jobId, (p) => this.progress(info, p), (p) => this.finetuneProgress(info, p));
     // A worker that died mid-photo left the row 'running': record how it ended.
     const row = this.core.catalogue.getJob(jobId);
     if (row && (row.status === 'running' || row.status === 'queued')) this.core.catalogue.updateJobStatus(jobId, end.status, end.message);
@@ -417,6 +459,22 @@ export class CoreApi implements HeirloomApi {
     const item = p.item;
     if (item?.error) info.errors.push({ photoId: this.photoIdOf(info.id, item.seq), name: path.basename(item.input), error: item.error });
     else if (item?.originalId) info.finishedPhotoIds.push(item.originalId);
+    this.emitInfo(info);
+  }
+
+  private finetuneProgress(info: JobInfo, p: FinetuneProgress): void {
+    const prev = info.finetune;
+    const curve = prev?.lossCurve ?? [];
+    if (p.phase === 'training' && p.loss !== null && (curve.length === 0 || p.step - curve[curve.length - 1][0] >= 2)) curve.push([p.step, Number(p.loss.toFixed(4))]);
+    const ft: FinetuneInfo = {
+      run: p.run, phase: p.phase, step: p.step, loss: p.loss, trainSeconds: p.trainSeconds, budgetSeconds: p.budgetSeconds,
+      lossCurve: curve.length > 400 ? curve.filter((_, i) => i % 2 === 0) : curve,
+      base: pickMetrics(p.base), heldOut: pickMetrics(p.heldOut), checkpointId: p.checkpointId ?? prev?.checkpointId ?? null, message: p.message ?? null,
+    };
+    info.finetune = ft;
+    info.total = Math.round(p.budgetSeconds);
+    info.done = Math.min(info.total, Math.round(p.trainSeconds));
+    info.etaSeconds = p.etaSeconds === null ? null : Math.round(p.etaSeconds);
     this.emitInfo(info);
   }
 
@@ -458,6 +516,15 @@ export class CoreApi implements HeirloomApi {
       }
     }
     const terminal = row.status !== 'queued' && row.status !== 'running';
+    if (row.kind === 'finetune') {
+      const p = (row.params ?? {}) as { name?: string; minutes?: number };
+      const total = Math.round((p.minutes ?? 0) * 60);
+      return {
+        id: row.id, kind: 'finetune', target: p.name ?? null, state: row.status, total, done: row.status === 'done' ? total : 0, failed: 0,
+        etaSeconds: null, finishedPhotoIds: [], errors: [], cancelRequested: false, createdAt: row.createdAt,
+        finishedAt: terminal ? row.updatedAt : null, message: row.status === 'failed' ? row.error : null, finetune: null,
+      };
+    }
     if (row.kind === 'export') {
       // Export jobs have no item rows: the export folder's own manifest tracks its files.
       const p = (row.params ?? {}) as { target?: string; total?: number };
@@ -524,4 +591,9 @@ export class CoreApi implements HeirloomApi {
   private albumItem(i: AlbumItemRow): AlbumItem {
     return { ...this.summary(i.original), position: i.position, caption: i.caption, outputId: i.outputId };
   }
+}
+
+/** Only the four numbers the window shows, whatever else a stored summary holds. */
+function pickMetrics(m: MetricsInfo | null | undefined): MetricsInfo | null {
+  return m ? { deltaE00: m.deltaE00, psnr: m.psnr, colourfulnessRatio: m.colourfulnessRatio, auc: m.auc } : null;
 }

@@ -12,6 +12,9 @@ const freePath = z
   .max(4096, 'path too long')
   .refine((s) => !s.includes('\0'), 'path contains a NUL byte');
 
+/** Model and checkpoint ids, as heirloom.json allows them. */
+const modelId = z.string().regex(/^[A-Za-z0-9._-]{1,80}$/, 'not a model id');
+
 const albumName = z.string().trim().min(1, 'an album needs a name').max(200, 'name too long').refine((s) => !s.includes('\0'), 'name contains a NUL byte');
 const photoIds = z.array(id).min(1).max(100_000);
 const albumPhotos = z.strictObject({ albumId: id, photoIds });
@@ -54,8 +57,18 @@ export const ARG_SCHEMAS = {
   colorize: z.strictObject({
     photoIds: z.union([z.literal('all'), z.array(id).min(1).max(100_000)]),
     saturation: z.number().min(0).max(4).optional(),
+    modelId: modelId.optional(),
   }),
   cancelJob: id,
+  listModels: z.undefined(),
+  activateModel: modelId,
+  revertModel: z.undefined(),
+  startFinetune: z.strictObject({
+    folder: freePath,
+    name: z.string().trim().min(1, 'a fine-tune needs a name').max(60, 'name too long').regex(/^[\p{L}\p{N} ._-]+$/u, 'use letters, digits, spaces, dots, dashes'),
+    minutes: z.number().positive().max(24 * 60),
+    from: modelId.optional(),
+  }),
   resumeJob: id,
   listJobs: z.undefined(),
   listAlbums: z.undefined(),

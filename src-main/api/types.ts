@@ -88,6 +88,55 @@ export interface ColorizeRequest {
   photoIds: number[] | 'all';
   /** Colour strength, 1 = as predicted. */
   saturation?: number;
+  /** A model or checkpoint id (to compare checkpoints); default: the active one. */
+  modelId?: string;
+}
+
+/** A colorization model the library knows: the shipped one and every fine-tuned checkpoint. */
+export interface ModelInfo {
+  id: string;
+  name: string;
+  kind: 'shipped' | 'finetuned';
+  parentId: string | null;
+  createdAt: string;
+  active: boolean;
+  step: number | null;
+  /** Held-out metrics of a fine-tuned checkpoint, and of the model it started from. */
+  heldOut: MetricsInfo | null;
+  base: MetricsInfo | null;
+}
+
+export interface MetricsInfo {
+  deltaE00: number;
+  psnr: number;
+  colourfulnessRatio: number;
+  auc: number;
+}
+
+export interface FinetuneRequest {
+  /** Folder of colour photos (web bridge); the desktop app asks with the system dialog instead. */
+  folder: string;
+  /** Run name; starting a run with an existing name continues it. */
+  name: string;
+  minutes: number;
+  /** Model to start from; default: the active one. */
+  from?: string;
+}
+
+/** Live state of a fine-tune job, inside its JobInfo. */
+export interface FinetuneInfo {
+  run: string;
+  phase: 'loading' | 'measuring' | 'training' | 'saved';
+  step: number;
+  loss: number | null;
+  trainSeconds: number;
+  budgetSeconds: number;
+  /** [step, smoothed loss] pairs for the live curve. */
+  lossCurve: Array<[number, number]>;
+  base: MetricsInfo | null;
+  heldOut: MetricsInfo | null;
+  checkpointId: string | null;
+  message: string | null;
 }
 
 export interface AlbumInfo {
@@ -147,9 +196,11 @@ export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 
 
 export interface JobInfo {
   id: number;
-  kind: 'colorize' | 'export';
+  kind: 'colorize' | 'export' | 'finetune';
   /** Export jobs: the folder or .zip being made. */
   target?: string | null;
+  /** Fine-tune jobs: step, loss curve, held-out metrics. */
+  finetune?: FinetuneInfo | null;
   state: JobState;
   total: number;
   done: number;
@@ -182,6 +233,13 @@ export interface HeirloomApi {
   /** Colorizes what an interrupted (or cancelled/failed) job has not done yet, under the same job id. */
   resumeJob(jobId: number): Promise<{ resumed: boolean }>;
   listJobs(): Promise<JobInfo[]>;
+  listModels(): Promise<ModelInfo[]>;
+  /** Colorizing uses this model or checkpoint from now on. */
+  activateModel(id: string): Promise<ModelInfo[]>;
+  /** The active checkpoint's parent becomes active (in the end, the shipped model). */
+  revertModel(): Promise<ModelInfo[]>;
+  /** Starts (or continues, for an existing run name) fine-tuning as a job; cancelJob keeps the last checkpoint. */
+  startFinetune(req: FinetuneRequest): Promise<{ jobId: number | null }>;
   onJobProgress(cb: (job: JobInfo) => void): Unsubscribe;
   listAlbums(): Promise<AlbumInfo[]>;
   getAlbum(id: number): Promise<AlbumDetail>;
@@ -210,4 +268,5 @@ export const API_METHODS: readonly ApiMethod[] = [
   'getStatus', 'listPhotos', 'getPhoto', 'importPaths', 'importWithDialog', 'colorize', 'cancelJob', 'resumeJob', 'listJobs', 'listPhotoIds',
   'listAlbums', 'getAlbum', 'createAlbum', 'renameAlbum', 'deleteAlbum', 'addToAlbum', 'removeFromAlbum', 'reorderAlbum',
   'setAlbumCover', 'setAlbumCaption', 'exportAlbum',
+  'listModels', 'activateModel', 'revertModel', 'startFinetune',
 ];

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { droppedPaths, parseCall } from '../api/schemas';
 import { HostClient, type HostReply } from '../api/rpc';
-import type { DialogImportRequest, ExportRequest, ExportStart, ImportResult, JobInfo } from '../api/types';
+import type { DialogImportRequest, ExportRequest, FinetuneRequest, ExportStart, ImportResult, JobInfo } from '../api/types';
 import { writeFileAtomic } from '../core/fs-atomic';
 import {
   APP_ENTRY, APP_HOST, APP_SCHEME, IPC_CALL, IPC_DROP, IPC_JOB, isAppUrl, MEDIA_BASE, MEDIA_SCHEME, parseMediaUrl, RENDERER_CSP,
@@ -131,6 +131,12 @@ if (!app.requestSingleInstanceLock()) {
         const r = await dialog.showOpenDialog(win!, { title: 'Export the album into…', properties: ['openDirectory', 'createDirectory'] });
         if (r.canceled || !r.filePaths[0]) return { jobId: null, problem: 'cancelled', target: null } satisfies ExportStart;
         return host.call('exportAlbum', { ...(c.arg as ExportRequest), parentDir: r.filePaths[0] });
+      }
+      if (c.method === 'startFinetune') {
+        // Likewise the folder of colour photos to learn from is picked by the person, never named by the window.
+        const r = await dialog.showOpenDialog(win!, { title: 'Choose a folder of your colour photos', properties: ['openDirectory'] });
+        if (r.canceled || !r.filePaths[0]) return { jobId: null };
+        return host.call('startFinetune', { ...(c.arg as FinetuneRequest), folder: r.filePaths[0] });
       }
       return host.call(c.method, c.arg);
     });

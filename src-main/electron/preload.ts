@@ -32,6 +32,10 @@ const api: HeirloomApi = {
   setAlbumCover: (req) => call('setAlbumCover', req),
   setAlbumCaption: (req) => call('setAlbumCaption', req),
   exportAlbum: (req) => call('exportAlbum', req),
+  listModels: () => call('listModels'),
+  activateModel: (id) => call('activateModel', id),
+  revertModel: () => call('revertModel'),
+  startFinetune: (req) => call('startFinetune', req),
   // Dropped files and folders: Electron gives each File its real path; the bytes never cross IPC.
   importFiles: (files) => {
     const paths = files.map((f) => webUtils.getPathForFile(f)).filter((p) => p !== '');

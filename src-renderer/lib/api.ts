@@ -103,6 +103,10 @@ class WebApi {
       setAlbumCover: (req) => this.call('setAlbumCover', req),
       setAlbumCaption: (req) => this.call('setAlbumCaption', req),
       exportAlbum: (req) => this.call('exportAlbum', req),
+      listModels: () => this.call('listModels'),
+      activateModel: (id) => this.call('activateModel', id),
+      revertModel: () => this.call('revertModel'),
+      startFinetune: (req) => this.call('startFinetune', req),
       onJobProgress: (cb) => {
         this.listeners.add(cb);
         this.connect();

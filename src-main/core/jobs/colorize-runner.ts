@@ -1,7 +1,8 @@
-// The serving side of the colorize worker: starts it on first use, runs one job at a time, forwards
+// The serving side of the jobs worker (colorize and fine-tune): starts it on first use, runs one job at a time, forwards
 // progress, and turns a crashed worker into a failed job (the next job starts a fresh worker).
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { FinetuneProgress } from '../finetune/trainer';
 import type { BatchProgress } from '../service/heirloom-core';
 import type { WorkerReply, WorkerRequest } from './worker-protocol';
 
@@ -12,16 +13,18 @@ export interface RunEnd {
 
 export class ColorizeRunner {
   private worker: Worker | undefined;
-  private current: { jobId: number; onProgress: (p: BatchProgress) => void; resolve: (e: RunEnd) => void } | undefined;
+  private current:
+    | { jobId: number; onProgress: (p: BatchProgress) => void; onFinetune?: (p: FinetuneProgress) => void; resolve: (e: RunEnd) => void }
+    | undefined;
 
   constructor(private readonly library: string) {}
 
   /** Runs one job in the worker; resolves when it ends (never rejects: a crash is a failed job). */
-  run(jobId: number, onProgress: (p: BatchProgress) => void): Promise<RunEnd> {
+  run(jobId: number, onProgress: (p: BatchProgress) => void, onFinetune?: (p: FinetuneProgress) => void): Promise<RunEnd> {
     if (this.current) throw new Error('a colorize job is already running');
     const w = this.start();
     return new Promise<RunEnd>((resolve) => {
-      this.current = { jobId, onProgress, resolve };
+      this.current = { jobId, onProgress, onFinetune, resolve };
       w.ref();
       this.send({ type: 'run', jobId });
     });
@@ -54,6 +57,7 @@ export class ColorizeRunner {
     w.on('message', (m: WorkerReply) => {
       const cur = this.current;
       if (m.type === 'progress' && cur && m.progress.jobId === cur.jobId) cur.onProgress(m.progress);
+      else if (m.type === 'finetune-progress' && cur && m.jobId === cur.jobId) cur.onFinetune?.(m.progress);
       else if (m.type === 'end' && cur && m.jobId === cur.jobId) this.end({ status: m.status, message: m.message }, w);
     });
     const died = (why: string): void => {

@@ -1,4 +1,5 @@
-// Messages between CoreApi (the thread that serves the window) and the colorize worker thread.
+// Messages between CoreApi (the thread that serves the window) and the jobs worker thread.
+import type { FinetuneProgress } from '../finetune/trainer';
 import type { BatchProgress } from '../service/heirloom-core';
 
 export type WorkerRequest =
@@ -9,4 +10,5 @@ export type WorkerRequest =
 export type WorkerReply =
   | { type: 'ready' }
   | { type: 'progress'; progress: BatchProgress }
+  | { type: 'finetune-progress'; jobId: number; progress: FinetuneProgress }
   | { type: 'end'; jobId: number; status: 'done' | 'failed' | 'cancelled'; message: string | null };
