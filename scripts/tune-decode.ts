@@ -1,7 +1,11 @@
 // Chooses a classification model's decode settings (temperature T, prior correction α, saturation)
 // on the 'tune' half of the validation split only; the model card then reports the other half.
 // The network runs once per photo; each setting re-decodes the cached logits through the real pipeline.
-//   node dist/scripts/tune-decode.js <model dir> [pool folder] [--limit 120] [--T 0.3,0.38,0.5] [--alpha 0,0.5,1] [--sat 1] (sat = chroma gain)
+//   node dist/scripts/tune-decode.js <model dir> [pool folder] [--limit 120] [--T 0.3,0.38,0.5] [--alpha 0,0.5,1] [--sat 1] [--write]
+// (sat = chroma gain). The choice: among settings meeting all three targets on the tune half with a
+// margin (colourfulness ratio ≥ 0.80), the lowest ΔE00; else those meeting them at all; else the
+// lowest ΔE00 with colourfulness ≥ 0.75. --write stores it in the model's heirloom.json.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initBackend } from '../src-main/core/engine/backend';
 import { loadModel } from '../src-main/core/engine/model-store';
@@ -35,6 +39,7 @@ async function main(): Promise<void> {
     cached.push({ truth, input, L: grey.L, stage: await runNetworkStage(input, model), grey: computeMetrics(grey.rgb, truth.rgb, grey.L) });
   }
   const g = summarise(cached.map((c) => c.grey));
+  const results: Array<{ temperature: number; priorCorrection: number; chromaGain: number; s: ReturnType<typeof summarise>; ok: boolean }> = [];
   console.log(`grey\t\t\tPSNR ${g.psnr.toFixed(3)}\tdE00 ${g.deltaE00.toFixed(3)}\tAuC ${(100 * g.auc).toFixed(2)}`);
   for (const temperature of list('T', '0.3,0.38,0.5,0.7')) {
     for (const priorCorrection of list('alpha', '0,0.5,0.75,1')) {
@@ -46,11 +51,28 @@ async function main(): Promise<void> {
         }
         const s = summarise(metrics);
         const ok = s.psnr >= g.psnr && s.deltaE00 <= g.deltaE00 && s.colourfulnessRatio >= 0.75 && s.colourfulnessRatio <= 1.25;
+        results.push({ temperature, priorCorrection, chromaGain: saturation, s, ok });
         console.log(
           `T ${temperature}\tα ${priorCorrection}\tsat ${saturation}\tPSNR ${s.psnr.toFixed(3)}\tdE00 ${s.deltaE00.toFixed(3)}\tAuC ${(100 * s.auc).toFixed(2)}\tcolour ${s.colourfulnessRatio.toFixed(3)}${ok ? '\tMEETS' : ''}`,
         );
       }
     }
+  }
+  const byDe = (xs: typeof results) => [...xs].sort((x, y) => x.s.deltaE00 - y.s.deltaE00)[0];
+  const best =
+    byDe(results.filter((r) => r.ok && r.s.colourfulnessRatio >= 0.8)) ??
+    byDe(results.filter((r) => r.ok)) ??
+    byDe(results.filter((r) => r.s.colourfulnessRatio >= 0.75)) ??
+    byDe(results);
+  const choice = { temperature: best.temperature, priorCorrection: best.priorCorrection, chromaGain: best.chromaGain };
+  console.log(`chosen: ${JSON.stringify(choice)}`);
+  if (process.argv.includes('--write')) {
+    const file = path.join(modelDir, 'heirloom.json');
+    const manifest = JSON.parse(fs.readFileSync(file, 'utf8'));
+    Object.assign(manifest.output, choice);
+    manifest.training = { ...manifest.training, decodeTunedOn: `validation tune half, ${files.length} photos` };
+    fs.writeFileSync(file, JSON.stringify(manifest, null, 2) + '\n');
+    console.log(`wrote ${file}`);
   }
 }
 
