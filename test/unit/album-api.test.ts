@@ -9,23 +9,15 @@ import { parseCall } from '../../src-main/api/schemas';
 import type { JobInfo } from '../../src-main/api/types';
 import { HeirloomCore } from '../../src-main/core/service/heirloom-core';
 import { makeTempDir, removeDir, writePhoto } from '../helpers/fixtures';
+import { jobEnded, waitForJobEvent } from '../helpers/jobs';
 
 let dir: string;
 let core: HeirloomCore;
 let api: CoreApi;
 let ids: number[];
 
-function waitForJob(id: number, pred: (j: JobInfo) => boolean): Promise<JobInfo> {
-  return new Promise((resolve) => {
-    const off = api.onJobProgress((j) => {
-      if (j.id === id && pred(j)) {
-        off();
-        resolve(j);
-      }
-    });
-  });
-}
-const ended = (j: JobInfo): boolean => j.finishedAt !== null;
+const waitForJob = (id: number, pred: (j: JobInfo) => boolean): Promise<JobInfo> => waitForJobEvent(api, id, pred);
+const ended = jobEnded;
 
 before(async () => {
   dir = makeTempDir('heirloom-album-api-');

@@ -11,6 +11,7 @@ import { ApiArgumentError, parseCall } from '../../src-main/api/schemas';
 import type { JobInfo } from '../../src-main/api/types';
 import { HeirloomCore } from '../../src-main/core/service/heirloom-core';
 import { startBridge, type Bridge } from '../../src-main/server/web-bridge';
+import { waitForJobEvent } from '../helpers/jobs';
 
 let dir: string;
 let core: HeirloomCore;
@@ -22,16 +23,7 @@ async function greyPhoto(file: string, w: number, h: number, seed: number): Prom
   await sharp(px, { raw: { width: w, height: h, channels: 1 } }).jpeg().toFile(file);
 }
 
-function waitForJob(id: number, pred: (j: JobInfo) => boolean): Promise<JobInfo> {
-  return new Promise((resolve) => {
-    const off = api.onJobProgress((j) => {
-      if (j.id === id && pred(j)) {
-        off();
-        resolve(j);
-      }
-    });
-  });
-}
+const waitForJob = (id: number, pred: (j: JobInfo) => boolean): Promise<JobInfo> => waitForJobEvent(api, id, pred);
 
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heirloom-api-'));

@@ -9,6 +9,7 @@ import { parseCall } from '../../src-main/api/schemas';
 import type { JobInfo } from '../../src-main/api/types';
 import { HeirloomCore } from '../../src-main/core/service/heirloom-core';
 import { makeTempDir, removeDir, writePhoto } from '../helpers/fixtures';
+import { jobEnded, waitForJobEvent } from '../helpers/jobs';
 
 let dir: string;
 let core: HeirloomCore;
@@ -16,19 +17,8 @@ let api: CoreApi;
 let colourDir: string;
 let photoId: number;
 
-function waitForJob(id: number, pred: (j: JobInfo) => boolean, seen?: JobInfo[]): Promise<JobInfo> {
-  return new Promise((resolve) => {
-    const off = api.onJobProgress((j) => {
-      if (j.id !== id) return;
-      seen?.push(j);
-      if (pred(j)) {
-        off();
-        resolve(j);
-      }
-    });
-  });
-}
-const ended = (j: JobInfo): boolean => j.finishedAt !== null;
+const waitForJob = (id: number, pred: (j: JobInfo) => boolean, seen?: JobInfo[]): Promise<JobInfo> => waitForJobEvent(api, id, pred, seen);
+const ended = jobEnded;
 
 before(async () => {
   dir = makeTempDir('heirloom-ft-api-');

@@ -11,21 +11,13 @@ import { CoreApi } from '../../src-main/api/core-api';
 import { HostClient, type HostReply } from '../../src-main/api/rpc';
 import type { ImportResult, JobInfo } from '../../src-main/api/types';
 import { HeirloomCore } from '../../src-main/core/service/heirloom-core';
+import { waitForJobEvent } from '../helpers/jobs';
 
 const N = 6;
 let dir: string;
 const lib = (): string => path.join(dir, 'lib');
 
-function waitFor(api: CoreApi, id: number, pred: (j: JobInfo) => boolean): Promise<JobInfo> {
-  return new Promise((resolve) => {
-    const off = api.onJobProgress((j) => {
-      if (j.id === id && pred(j)) {
-        off();
-        resolve(j);
-      }
-    });
-  });
-}
+const waitFor = (api: CoreApi, id: number, pred: (j: JobInfo) => boolean): Promise<JobInfo> => waitForJobEvent(api, id, pred);
 
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heirloom-resume-'));
