@@ -87,6 +87,12 @@ export const ARG_SCHEMAS = {
     .default({}),
 } satisfies Record<ApiMethod, z.ZodType>;
 
+/**
+ * exportAlbum as the desktop window sends it: everything but the folder, which the main process asks
+ * for with the system dialog. A window that names a folder itself is refused (strict object).
+ */
+export const desktopExportRequest = ARG_SCHEMAS.exportAlbum.omit({ parentDir: true });
+
 export class ApiArgumentError extends Error {
   constructor(message: string) {
     super(message);
