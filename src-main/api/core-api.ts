@@ -236,6 +236,7 @@ export class CoreApi implements HeirloomApi {
     if (this.closed) throw new Error('the library is closing');
     const album = this.core.catalogue.getAlbum(req.albumId);
     if (!album) throw new Error(`album ${req.albumId} does not exist`);
+    if (!req.parentDir) throw new Error('choose the folder the export goes into');
     // The folder name is made safe like an album name: it can never point outside parentDir.
     const target = exportPaths(exportTargetFor(req.parentDir, req.folderName ?? album.name), req.zip ?? false).target;
     if (!req.overwrite && fs.existsSync(target)) return { jobId: null, problem: 'target-exists', target };

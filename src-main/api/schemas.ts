@@ -100,6 +100,15 @@ export const ARG_SCHEMAS = {
     .default({}),
 } satisfies Record<ApiMethod, z.ZodType>;
 
+/**
+ * exportAlbum as the desktop window sends it: everything but the folder, which the main process asks
+ * for with the system dialog. A window that names a folder itself is refused (strict object).
+ */
+export const desktopExportRequest = ARG_SCHEMAS.exportAlbum.omit({ parentDir: true });
+
+/** The desktop window's fine-tune request: the main process adds the folder the person picks. */
+export const desktopFinetuneRequest = ARG_SCHEMAS.startFinetune.omit({ folder: true });
+
 export class ApiArgumentError extends Error {
   constructor(message: string) {
     super(message);

@@ -167,8 +167,11 @@ export type ExportFormat = 'jpg' | 'png' | 'tiff';
 
 export interface ExportRequest {
   albumId: number;
-  /** Folder the export is created in (web bridge); the desktop app asks with the system dialog instead. */
-  parentDir: string;
+  /**
+   * Folder the export is created in: required by the web bridge and the CLI. The desktop window leaves it
+   * out: the main process asks with the system dialog (and refuses a folder named by the window).
+   */
+  parentDir?: string;
   /** Name of the new folder (or .zip); default: the album's name, made safe. */
   folderName?: string;
   format?: ExportFormat;

@@ -5,7 +5,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, screen, sessi
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { droppedPaths, parseCall } from '../api/schemas';
+import { desktopExportRequest, desktopFinetuneRequest, droppedPaths, parseCall } from '../api/schemas';
 import { HostClient, type HostReply } from '../api/rpc';
 import type { DialogImportRequest, ExportRequest, FinetuneRequest, ExportStart, ImportResult, JobInfo } from '../api/types';
 import { writeFileAtomic } from '../core/fs-atomic';
@@ -117,26 +117,49 @@ if (!app.requestSingleInstanceLock()) {
     });
   };
 
+  /**
+   * The window never names a folder itself: the person picks where the export goes. When that folder
+   * already holds the export, the window asks "Replace it?"; the agreed second call (overwrite) reuses
+   * the folder just chosen for the same album instead of showing the dialog again.
+   */
+  let askedReplace: { albumId: number; parentDir: string } | null = null;
+  const exportWithDialog = async (arg: unknown): Promise<ExportStart> => {
+    const r = desktopExportRequest.safeParse(arg === null ? undefined : arg);
+    if (!r.success) throw new Error(`exportAlbum: invalid argument (${r.error.issues.map((i) => i.message).join('; ')})`);
+    const req = r.data;
+    let parentDir: string;
+    if (req.overwrite && askedReplace?.albumId === req.albumId) {
+      parentDir = askedReplace.parentDir;
+    } else {
+      const d = await dialog.showOpenDialog(win!, { title: 'Export the album into…', properties: ['openDirectory', 'createDirectory'] });
+      if (d.canceled || !d.filePaths[0]) return { jobId: null, problem: 'cancelled', target: null };
+      parentDir = d.filePaths[0];
+    }
+    askedReplace = null;
+    const res = (await host.call('exportAlbum', { ...req, parentDir } satisfies ExportRequest)) as ExportStart;
+    if (res.jobId === null && res.problem === 'target-exists') askedReplace = { albumId: req.albumId, parentDir };
+    return res;
+  };
+
+  /** Likewise the folder of colour photos to learn from is picked by the person, never named by the window. */
+  const finetuneWithDialog = async (arg: unknown): Promise<{ jobId: number | null }> => {
+    const r = desktopFinetuneRequest.safeParse(arg);
+    if (!r.success) throw new Error(`startFinetune: invalid argument (${r.error.issues.map((i) => i.message).join('; ')})`);
+    const d = await dialog.showOpenDialog(win!, { title: 'Choose a folder of your colour photos', properties: ['openDirectory'] });
+    if (d.canceled || !d.filePaths[0]) return { jobId: null };
+    return host.call('startFinetune', { ...r.data, folder: d.filePaths[0] } satisfies FinetuneRequest) as Promise<{ jobId: number | null }>;
+  };
+
   const registerIpc = (): void => {
     ipcMain.handle(IPC_CALL, async (event, method: unknown, arg: unknown) => {
       if (!event.senderFrame || !isAppUrl(event.senderFrame.url)) throw new Error('refused: not the Heirloom window');
+      if (method === 'exportAlbum') return exportWithDialog(arg);
+      if (method === 'startFinetune') return finetuneWithDialog(arg);
       const c = parseCall(method, arg); // zod: unknown methods and bad arguments stop here
       if (c.method === 'importPaths') throw new Error('in the desktop app, photos are chosen with the system dialog');
       if (c.method === 'importWithDialog') {
         const paths = await pickPaths(c.arg as DialogImportRequest);
         return paths.length ? ((await host.call('importPaths', paths)) as ImportResult) : { imported: [], errors: [] };
-      }
-      if (c.method === 'exportAlbum') {
-        // The window never names a folder itself: the person picks where the export goes.
-        const r = await dialog.showOpenDialog(win!, { title: 'Export the album into…', properties: ['openDirectory', 'createDirectory'] });
-        if (r.canceled || !r.filePaths[0]) return { jobId: null, problem: 'cancelled', target: null } satisfies ExportStart;
-        return host.call('exportAlbum', { ...(c.arg as ExportRequest), parentDir: r.filePaths[0] });
-      }
-      if (c.method === 'startFinetune') {
-        // Likewise the folder of colour photos to learn from is picked by the person, never named by the window.
-        const r = await dialog.showOpenDialog(win!, { title: 'Choose a folder of your colour photos', properties: ['openDirectory'] });
-        if (r.canceled || !r.filePaths[0]) return { jobId: null };
-        return host.call('startFinetune', { ...(c.arg as FinetuneRequest), folder: r.filePaths[0] });
       }
       return host.call(c.method, c.arg);
     });

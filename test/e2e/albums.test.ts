@@ -1,0 +1,271 @@
+// End to end, albums: the built renderer in headless Chromium against `heirloom serve` on a temporary
+// library (same setup as app.test.ts). Create an album, drag two colorized photos onto it, reorder them
+// by drag and with Alt+arrows, caption one, export it with the web album into a temp folder, see the job
+// finish and the files on disk in the new order; a second export to the same folder asks "Replace it?".
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import sharp = require('sharp');
+import type { Browser, Page } from 'playwright-core';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+declare const document: any;
+
+const CHROMIUM = process.env.HEIRLOOM_E2E_CHROMIUM ?? '/usr/bin/chromium';
+const ROOT = path.join(__dirname, '..', '..', '..');
+const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'e2e');
+const skip = fs.existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (apt-get install chromium)`;
+
+/** A small grey "old photo" (sky, hill, house), different per variant. */
+async function scene(file: string, variant: number): Promise<void> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="480" height="360" viewBox="0 0 640 480">
+    <rect width="640" height="480" fill="${['#7fa7d9', '#9db9d0', '#88a0c8'][variant]}"/>
+    <path d="M0 330 Q160 ${250 + variant * 20} 320 320 T640 300 V480 H0Z" fill="#6f8f4e"/>
+    <rect x="${120 + variant * 150}" y="250" width="150" height="110" fill="#c9b28f"/>
+    <path d="M${105 + variant * 150} 255 L${195 + variant * 150} 190 L${285 + variant * 150} 255Z" fill="#8a4b32"/>
+    <circle cx="${508 - variant * 90}" cy="240" r="55" fill="#3f6a2f"/>
+  </svg>`;
+  await sharp(Buffer.from(svg)).greyscale().jpeg({ quality: 88 }).toFile(file);
+}
+
+describe('albums in the window: create, drag photos in, reorder, caption, export', { skip }, () => {
+  let dir: string;
+  let server: ChildProcess;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+  const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, name) });
+  const cards = () => page.locator('.album li.card');
+  const order = async (): Promise<number[]> => (await cards().evaluateAll((els: { dataset: { photoId: string } }[]) => els.map((e) => Number(e.dataset.photoId))));
+  const apiCall = (method: string, arg: unknown): Promise<unknown> =>
+    page.evaluate(async ([m, a]: [string, unknown]) => {
+      const r = await fetch(`/api/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ arg: a }) });
+      return ((await r.json()) as { result: unknown }).result;
+    }, [method, arg] as [string, unknown]);
+
+  before(async () => {
+    assert.ok(fs.existsSync(path.join(ROOT, 'dist-renderer', 'index.html')), 'build the window first: npm run build');
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heirloom-e2e-albums-'));
+    fs.mkdirSync(path.join(dir, 'Photos'));
+    fs.mkdirSync(path.join(dir, 'Exports'));
+    for (let i = 0; i < 3; i++) await scene(path.join(dir, 'Photos', `Lake ${1955 + i}.jpg`), i);
+    server = spawn(process.execPath, [path.join(ROOT, 'bin', 'heirloom.js'), 'serve', '--library', path.join(dir, 'library'), '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, HEIRLOOM_LIBRARY: '' },
+    });
+    let stderr = '';
+    server.stderr!.on('data', (d) => (stderr += d));
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`serve printed no URL in 30 s; stderr: ${stderr}`)), 30_000);
+      server.stdout!.on('data', (d) => {
+        out += d;
+        const m = /Heirloom is running at (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      });
+      server.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
+    });
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US', colorScheme: 'light' });
+    page = await ctx.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    await page.goto(url);
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (server && server.exitCode === null) {
+      const exited = new Promise((r) => server.once('exit', r));
+      server.kill('SIGTERM');
+      await exited;
+    }
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('import and colorize three photos', async () => {
+    await page.fill('#import-path', path.join(dir, 'Photos'));
+    await page.getByRole('button', { name: 'Add photos' }).click();
+    await page.locator('.notice').getByText('Added 3 photos').waitFor();
+    await page.locator('.notice .close').click();
+    await page.getByRole('button', { name: 'Colorize all' }).click();
+    await page.waitForSelector('section.job[data-job-state="done"]', { timeout: 120_000 });
+    await page.waitForFunction(() => document.querySelectorAll('.thumb .badge').length === 3);
+    await page.locator('section.job').getByRole('button', { name: 'Close' }).click();
+  });
+
+  test('create an album inside the window (no window.prompt)', async () => {
+    await page.getByText('No albums yet').waitFor();
+    await page.getByRole('button', { name: 'New album' }).click();
+    await page.fill('#new-album', 'Summer at the lake');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await page.locator('.album h2', { hasText: 'Summer at the lake' }).waitFor();
+    await page.getByText('This album is empty.').waitFor();
+    assert.equal(await page.locator('.toolbar').isVisible(), false, 'the library toolbar is hidden in an album');
+    await shot('20-album-empty.png');
+  });
+
+  let dragged: number[] = [];
+  test('drag two selected photos from the gallery onto the album', async () => {
+    await page.getByRole('button', { name: /All photos/ }).click();
+    await page.waitForFunction(() => document.querySelectorAll('.thumb img').length === 3);
+    for (let i = 0; i < 2; i++) await page.locator('.check').nth(i).click({ force: true });
+    dragged = await page.locator('.thumb').evaluateAll((els: { dataset: { photoId: string } }[]) => els.slice(0, 2).map((e) => Number(e.dataset.photoId)));
+    const album = page.locator('nav button[data-album-id]');
+    await page.locator('.thumb').nth(1).dragTo(album);
+    await page.locator('nav .flash').getByText('Added 2 photos to “Summer at the lake”').waitFor();
+    await album.getByText('2 photos').waitFor();
+    await page.getByRole('button', { name: 'Clear selection' }).click();
+    // The keyboard way: select the third photo and use "Add to album", then take it out again in the album.
+    await page.locator('.check').nth(2).click({ force: true });
+    await page.getByRole('button', { name: 'Add to album' }).click();
+    await album.getByText('3 photos').waitFor();
+    await page.getByRole('button', { name: 'Clear selection' }).click();
+    await album.click();
+    await page.waitForFunction(() => document.querySelectorAll('.album li.card').length === 3);
+    assert.deepEqual((await order()).slice(0, 2), dragged);
+    const third = (await order())[2];
+    await cards().nth(2).getByRole('button', { name: 'Remove' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('.album li.card').length === 2);
+    assert.ok(!(await order()).includes(third));
+    await album.getByText('2 photos').waitFor();
+  });
+
+  test('reorder by drag, and with Alt+arrows; caption and cover', async () => {
+    await page.waitForFunction(() => [...document.querySelectorAll('.album .frame img')].every((i: { complete: boolean; naturalWidth: number; src: string }) =>
+      i.src.includes('/media/output-thumb/') && i.complete && i.naturalWidth > 0));
+    const [a, b] = await order();
+    // Drag the second photo onto the left half of the first.
+    await cards().nth(1).dragTo(cards().nth(0), { targetPosition: { x: 20, y: 60 } });
+    await page.waitForFunction((id: number) => document.querySelector('.album li.card')?.dataset.photoId === String(id), b);
+    assert.deepEqual(await order(), [b, a]);
+    const saved = (await apiCall('getAlbum', 1)) as { items: { id: number }[] };
+    assert.deepEqual(saved.items.map((i) => i.id), [b, a], 'the new order is in the catalogue');
+    // Keyboard: Alt+→ moves the focused photo right (focus follows it), Alt+← moves it back.
+    await cards().nth(0).focus();
+    await page.keyboard.press('Alt+ArrowRight');
+    await page.waitForFunction((id: number) => document.querySelector('.album li.card')?.dataset.photoId === String(id), a);
+    await page.waitForFunction((id: number) => document.activeElement?.dataset.photoId === String(id), b); // focus stays on the moved photo
+    await page.keyboard.press('Alt+ArrowLeft');
+    await page.waitForFunction((id: number) => document.querySelector('.album li.card')?.dataset.photoId === String(id), b);
+    assert.deepEqual(await order(), [b, a]);
+    // Caption the first photo; make the second the cover.
+    const cap = cards().nth(0).locator('input.caption');
+    await cap.fill('Grandma at the lake');
+    await cap.press('Enter');
+    for (let i = 0; i < 20; i++) {
+      const d = (await apiCall('getAlbum', 1)) as { items: { caption: string | null }[] };
+      if (d.items[0].caption === 'Grandma at the lake') break;
+      await page.waitForTimeout(100);
+      assert.ok(i < 19, 'caption saved');
+    }
+    await cards().nth(1).getByRole('button', { name: 'Make cover' }).click();
+    await cards().nth(1).locator('.badge', { hasText: 'Cover' }).waitFor();
+    await page.mouse.move(5, 790);
+    await page.waitForTimeout(200);
+    await shot('21-album-view.png');
+  });
+
+  test('export with the web album into a temp folder: the job shows progress and where it went', async () => {
+    const [b, a] = await order();
+    await page.getByRole('button', { name: 'Export…' }).click();
+    const dialog = page.locator('[data-modal="export"]');
+    await dialog.getByText('Export “Summer at the lake”').waitFor();
+    await dialog.getByText('place in the album (01, 02…)').waitFor();
+    await dialog.getByRole('checkbox', { name: /Web album/ }).check();
+    await dialog.locator('select').selectOption('1200');
+    await page.fill('#export-parent', path.join(dir, 'Exports'));
+    await shot('22-export-dialog.png');
+    await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+    const panel = page.locator('section.job[data-job-kind="export"]');
+    await page.waitForSelector('section.job[data-job-kind="export"][data-job-state="done"]', { timeout: 60_000 });
+    const target = path.join(dir, 'Exports', 'Summer at the lake');
+    assert.match(await panel.innerText(), /Album “Summer at the lake” exported/);
+    assert.ok((await panel.innerText()).includes(`Saved to ${target}`), await panel.innerText());
+    await shot('23-export-done.png');
+    // On disk: the folder, the web album, and the photos in the album's order.
+    assert.ok(fs.existsSync(path.join(target, 'index.html')), 'index.html');
+    const photos = fs.readdirSync(target).filter((f) => /\.jpg$/i.test(f)).sort();
+    const names = (await apiCall('getAlbum', 1)) as { items: { id: number; name: string }[] };
+    const nameOf = (id: number) => names.items.find((i) => i.id === id)!.name.replace(/\.jpg$/i, '');
+    assert.equal(photos.length, 2, photos.join(', '));
+    assert.ok(photos[0].startsWith('01') && photos[0].includes(nameOf(b)), `${photos} / first ${nameOf(b)}`);
+    assert.ok(photos[1].startsWith('02') && photos[1].includes(nameOf(a)), `${photos} / second ${nameOf(a)}`);
+    const meta = await sharp(path.join(target, photos[0])).metadata();
+    assert.ok(Math.max(meta.width!, meta.height!) <= 1200);
+    const html = fs.readFileSync(path.join(target, 'index.html'), 'utf8');
+    assert.ok(html.includes('Grandma at the lake'), 'the caption is in the web album');
+    await panel.getByRole('button', { name: 'Close' }).click();
+  });
+
+  test('a second export to the same folder asks "Replace it?" first', async () => {
+    const target = path.join(dir, 'Exports', 'Summer at the lake');
+    fs.writeFileSync(path.join(target, 'marker.txt'), 'from the first export');
+    await page.getByRole('button', { name: 'Export…' }).click();
+    const dialog = page.locator('[data-modal="export"]');
+    assert.equal(await page.inputValue('#export-parent'), path.join(dir, 'Exports'), 'the folder is remembered');
+    await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+    const ask = page.getByRole('alertdialog', { name: 'Replace it?' });
+    await ask.waitFor();
+    assert.ok((await ask.innerText()).includes(target));
+    await shot('24-export-replace.png');
+    await ask.getByRole('button', { name: 'Keep it' }).click();
+    await page.waitForTimeout(300);
+    assert.equal(await page.locator('section.job').count(), 0, 'keeping it starts nothing');
+    assert.ok(fs.existsSync(path.join(target, 'marker.txt')));
+    await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+    await ask.getByRole('button', { name: 'Replace' }).click();
+    await page.waitForSelector('section.job[data-job-kind="export"][data-job-state="done"]', { timeout: 60_000 });
+    assert.equal(await page.locator('[data-modal="export"]').count(), 0, 'the dialog closed when the job started');
+    assert.ok(!fs.existsSync(path.join(target, 'marker.txt')), 'replaced');
+    assert.ok(fs.existsSync(path.join(target, 'index.html')));
+  });
+
+  test('dark theme and Russian: album view, export dialog, job panel', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.waitForTimeout(200);
+    await shot('25-album-dark.png');
+    await page.locator('footer select').selectOption('ru');
+    await page.getByRole('button', { name: 'Экспорт…' }).waitFor();
+    await page.locator('section.job').getByText('Альбом «Summer at the lake» экспортирован').waitFor();
+    await shot('26-album-ru-dark.png');
+    await page.getByRole('button', { name: 'Экспорт…' }).click();
+    await page.locator('[data-modal="export"]').waitFor();
+    await shot('27-export-dialog-ru-dark.png');
+    await page.keyboard.press('Escape');
+    await page.locator('[data-modal="export"]').waitFor({ state: 'detached' });
+    await page.locator('footer select').selectOption('en');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  test('rename, then delete the album: the photos stay in the library', async () => {
+    await page.getByRole('button', { name: 'Rename' }).click();
+    await page.fill('#album-name', 'Lake 1955–57');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('nav button[data-album-id]').getByText('Lake 1955–57').waitFor();
+    await page.getByRole('button', { name: 'Delete' }).click();
+    const ask = page.getByRole('alertdialog', { name: 'Delete the album “Lake 1955–57”?' });
+    await ask.getByText('its photos stay in your library').waitFor();
+    await shot('28-delete-confirm.png');
+    await ask.getByRole('button', { name: 'Delete' }).click();
+    await page.getByText('No albums yet').waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('.thumb img').length === 3);
+  });
+
+  test('no console errors and no CSP violations', () => {
+    assert.deepEqual(problems, []);
+  });
+});
