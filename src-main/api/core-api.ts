@@ -578,12 +578,14 @@ export class CoreApi implements HeirloomApi {
   }
 
   private albumInfo(a: AlbumSummary): AlbumInfo {
+    // The cover shows the photo in colour once it has been colorized.
+    const coloured = a.effectiveCoverId ? this.core.catalogue.latestOutput(a.effectiveCoverId) : undefined;
     return {
       id: a.id,
       name: a.name,
       photoCount: a.itemCount,
       coverPhotoId: a.effectiveCoverId,
-      coverThumbUrl: a.effectiveCoverId ? this.opts.mediaUrl('thumb', a.effectiveCoverId) : null,
+      coverThumbUrl: coloured ? this.opts.mediaUrl('output-thumb', coloured.id) : a.effectiveCoverId ? this.opts.mediaUrl('thumb', a.effectiveCoverId) : null,
       createdAt: a.createdAt,
       updatedAt: a.updatedAt,
     };
