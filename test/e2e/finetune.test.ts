@@ -159,6 +159,7 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
     await page.locator('section.job').getByText(/Fine-tuning “family” — step \d+, [\d.]+ of 0\.3 min/).waitFor();
     await shot('ft-02a-job-panel.png');
     await nav('Fine-tune');
+    assert.equal(await page.inputValue('#ft-minutes'), '0.3', 'the form keeps its values across views');
     const first = await ftStep();
     assert.match(await panel().innerText(), /Stop keeps the last checkpoint/);
     await page.waitForFunction((s: number) => Number(document.querySelector('.progress-card')?.getAttribute('data-ft-step')) > s ||
@@ -227,11 +228,13 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
   test('Models: activate the checkpoint (status bar follows), then revert to its parent and to the shipped model', async () => {
     const rows = page.locator('.models li');
     const newest = (await rows.first().getAttribute('data-model'))!;
-    const name = await rows.first().locator('strong').innerText();
+    const statusName = async (row: ReturnType<Page['locator']>): Promise<string> =>
+      `${await row.locator('strong').innerText()} (step ${/step (\d+)/.exec(await row.locator('.meta').innerText())![1]})`;
+    const name = await statusName(rows.first());
     await rows.first().getByRole('button', { name: 'Activate' }).click();
     await page.waitForSelector(`.models li.active[data-model="${newest}"]`);
     await page.locator('footer.status').getByText(name).waitFor();
-    await page.locator('.models .notice').getByText(`${name} is now used for colorizing.`).waitFor();
+    await page.locator('.models .notice').getByText(`${newest} is now used for colorizing.`).waitFor();
     await shot('ft-07-activated.png');
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.waitForTimeout(200);
@@ -242,7 +245,7 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
     assert.match(parent, /^family-s\d{6}$/);
     await page.getByRole('button', { name: `Revert to ${parent}` }).click();
     await page.waitForSelector(`.models li.active[data-model="${parent}"]`);
-    const parentName = await rows.nth(1).locator('strong').innerText();
+    const parentName = await statusName(rows.nth(1));
     await page.locator('footer.status').getByText(parentName).waitFor();
     await page.getByRole('button', { name: 'Revert to heirloom-base-v1' }).click();
     await page.waitForSelector('.models li.active[data-model="heirloom-base-v1"]');
@@ -256,6 +259,7 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
     await page.locator('footer select').selectOption('ru');
     await nav('Дообучение');
     await page.getByText('Научите Heirloom цветам вашей семьи').waitFor();
+    assert.ok((await ftStep()) > 0 && (await curvePoints()) >= 2, 'coming back to the panel shows the finished run with its curve');
     await page.waitForTimeout(200);
     await shot('ft-08-ru-dark.png');
     await page.locator('footer select').selectOption('en');
