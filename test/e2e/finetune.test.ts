@@ -173,6 +173,7 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
       assert.match(await panel().innerText(), /Stopped at step \d+\. The last checkpoint is kept\./);
       await shot('ft-03-stopped.png');
       await panel().getByRole('button', { name: 'Resume' }).click();
+      await page.waitForSelector('.progress-card:not([data-ft-state="cancelled"])', { timeout: 30_000 });
       await waitFt(['done', 'failed', 'cancelled']);
     }
     assert.equal(await ftState(), 'done', await panel().innerText());
