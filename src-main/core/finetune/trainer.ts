@@ -168,6 +168,8 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
     if (withMetrics) {
       report({ phase: 'measuring', step: state.step, loss: state.loss, trainSeconds: state.trainSeconds, budgetSeconds, etaSeconds: null, base: state.base, heldOut: state.heldOut, message: 'measuring on held-out photos' });
       state.heldOut = await measure(net, source, heldOut);
+    } else {
+      state.heldOut = null; // a checkpoint saved on cancel was not measured: say so rather than repeat old numbers
     }
     state.rngState = rng.state;
     let ck: SavedCheckpoint;
