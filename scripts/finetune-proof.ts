@@ -13,13 +13,10 @@ import { evaluateModel } from '../src-main/core/eval/evaluate';
 import { isValidationPhoto } from '../src-main/core/eval/split';
 import { collectPhotos } from '../src-main/core/photo-files';
 import { HeirloomCore } from '../src-main/core/service/heirloom-core';
+import { flag } from './flags';
 
 const PEOPLE = /^(celebahq|flickr8k|pedestrian)_/;
 
-function flag(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-}
 const rank = (f: string): string => createHash('sha1').update(`proof:${path.basename(f)}`).digest('hex');
 
 async function main(): Promise<void> {

@@ -5,13 +5,9 @@ import * as path from 'node:path';
 import { initBackend } from '../src-main/core/engine/backend';
 import { saveModel } from '../src-main/core/engine/model-store';
 import { buildFromTorchExport, checkParity, readTorchExport } from '../src-main/core/engine/torch-import';
+import { flag } from './flags';
 
 const PARITY_TOLERANCE = 1e-3;
-
-function flag(name: string, fallback?: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-}
 
 async function main(): Promise<void> {
   const [exportDir, modelDir] = process.argv.slice(2);
@@ -35,8 +31,8 @@ async function main(): Promise<void> {
   await saveModel(net, modelDir, {
     format: 'heirloom-model/1',
     id,
-    name: flag('name', id)!,
-    version: flag('version', '1.0.0')!,
+    name: flag('name', id),
+    version: flag('version', '1.0.0'),
     architecture: ex.arch,
     workingSize: Number(flag('working-size', '256')),
     input: { channels: ex.arch === 'heirloom' ? 4 : 1 },

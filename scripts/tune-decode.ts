@@ -15,11 +15,8 @@ import { decodePhoto, DecodedPhoto } from '../src-main/core/imaging/decode';
 import { computeMetrics, Metrics, summarise } from '../src-main/core/metrics';
 import { collectPhotos } from '../src-main/core/photo-files';
 import { finishColorize, NetworkStage, runNetworkStage } from '../src-main/core/pipeline/colorize';
+import { flag } from './flags';
 
-function flag(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-}
 const list = (name: string, fallback: string): number[] => flag(name, fallback).split(',').map(Number);
 
 async function main(): Promise<void> {

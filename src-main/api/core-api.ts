@@ -249,13 +249,11 @@ export class CoreApi implements HeirloomApi {
   // ── models and fine-tuning ──
 
   async listModels(): Promise<ModelInfo[]> {
-    await this.core.model(); // registers the shipped model on first use
-    const rows = this.core.catalogue.listCheckpoints();
-    const active = this.core.catalogue.getActiveCheckpoint()?.id ?? (await this.core.model()).model.manifest.id;
+    const { rows, activeId } = await this.core.listModels();
     return rows.map((r) => {
       const m = (r.metrics ?? {}) as { step?: number; heldOut?: MetricsInfo | null; base?: MetricsInfo | null };
       return {
-        id: r.id, name: r.name, kind: r.kind, parentId: r.parentId, createdAt: r.createdAt, active: r.id === active,
+        id: r.id, name: r.name, kind: r.kind, parentId: r.parentId, createdAt: r.createdAt, active: r.id === activeId,
         step: m.step ?? null, heldOut: pickMetrics(m.heldOut), base: pickMetrics(m.base),
       };
     });
@@ -498,6 +496,15 @@ export class CoreApi implements HeirloomApi {
 
   /** A job as the window sees it, rebuilt from its catalogue rows (after a restart, or when not running). */
   private infoFromCatalogue(row: JobRow): JobInfo {
+    if (row.kind === 'finetune') {
+      const p = (row.params ?? {}) as { name?: string; minutes?: number };
+      return { ...wholeJobInfo(row, Math.round((p.minutes ?? 0) * 60)), kind: 'finetune', target: p.name ?? null, finetune: null };
+    }
+    if (row.kind === 'export') {
+      // Export jobs have no item rows: the export folder's own manifest tracks its files.
+      const p = (row.params ?? {}) as { target?: string; total?: number };
+      return { ...wholeJobInfo(row, p.total ?? 0), kind: 'export', target: p.target ?? null };
+    }
     const items = this.core.catalogue.jobItems(row.id);
     const ids = (row.params as { photoIds?: unknown } | null)?.photoIds;
     const photoId = (seq: number, outputId: number | null): number | undefined =>
@@ -517,25 +524,6 @@ export class CoreApi implements HeirloomApi {
       }
     }
     const terminal = row.status !== 'queued' && row.status !== 'running';
-    if (row.kind === 'finetune') {
-      const p = (row.params ?? {}) as { name?: string; minutes?: number };
-      const total = Math.round((p.minutes ?? 0) * 60);
-      return {
-        id: row.id, kind: 'finetune', target: p.name ?? null, state: row.status, total, done: row.status === 'done' ? total : 0, failed: 0,
-        etaSeconds: null, finishedPhotoIds: [], errors: [], cancelRequested: false, createdAt: row.createdAt,
-        finishedAt: terminal ? row.updatedAt : null, message: row.status === 'failed' ? row.error : null, finetune: null,
-      };
-    }
-    if (row.kind === 'export') {
-      // Export jobs have no item rows: the export folder's own manifest tracks its files.
-      const p = (row.params ?? {}) as { target?: string; total?: number };
-      const total = p.total ?? 0;
-      return {
-        id: row.id, kind: 'export', target: p.target ?? null, state: row.status, total, done: row.status === 'done' ? total : 0, failed: 0,
-        etaSeconds: null, finishedPhotoIds: [], errors: [], cancelRequested: false, createdAt: row.createdAt,
-        finishedAt: terminal ? row.updatedAt : null, message: row.status === 'failed' ? row.error : null,
-      };
-    }
     return {
       id: row.id, kind: 'colorize', state: row.status, total: items.length, done, failed: errors.length, etaSeconds: null,
       finishedPhotoIds, errors, cancelRequested: false, createdAt: row.createdAt, finishedAt: terminal ? row.updatedAt : null,
@@ -594,6 +582,16 @@ export class CoreApi implements HeirloomApi {
   private albumItem(i: AlbumItemRow): AlbumItem {
     return { ...this.summary(i.original), position: i.position, caption: i.caption, outputId: i.outputId };
   }
+}
+
+/** A job without item rows (export, fine-tune), as the catalogue remembers it: done or not, and why it failed. */
+function wholeJobInfo(row: JobRow, total: number): Omit<JobInfo, 'kind'> {
+  const terminal = row.status !== 'queued' && row.status !== 'running';
+  return {
+    id: row.id, state: row.status, total, done: row.status === 'done' ? total : 0, failed: 0, etaSeconds: null,
+    finishedPhotoIds: [], errors: [], cancelRequested: false, createdAt: row.createdAt,
+    finishedAt: terminal ? row.updatedAt : null, message: row.status === 'failed' ? row.error : null,
+  };
 }
 
 /** Only the four numbers the window shows, whatever else a stored summary holds. */

@@ -114,9 +114,7 @@ export function addFinetuneCommands(program: Command, libraryOption: Option, set
     .action(async (o) => {
       const core = HeirloomCore.open({ library: o.library });
       try {
-        await core.model(); // registers the shipped model on first use
-        const rows = core.catalogue.listCheckpoints();
-        const active = core.catalogue.getActiveCheckpoint()?.id ?? rows.find((r) => r.kind === 'shipped')?.id;
+        const { rows, activeId: active } = await core.listModels();
         if (o.json) process.stdout.write(JSON.stringify(rows.map((r) => ({ ...r, active: r.id === active })), null, 2) + '\n');
         else {
           for (const r of rows) {

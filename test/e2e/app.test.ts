@@ -2,13 +2,14 @@
 // Import 3 photos (and a broken file), colorize them, see colour thumbnails, drag the before/after
 // slider, cancel a running batch, and see a clear per-file error. Screenshots go to test-artifacts/e2e/.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp = require('sharp');
 import type { Browser, Page } from 'playwright-core';
+import { ARTIFACTS, E2E_ROOT, e2eSkip, launchPage, startServe, stopServe } from '../helpers/e2e';
 
 // Callbacks passed to page.waitForFunction run in the page (string predicates would need 'unsafe-eval').
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -16,10 +17,8 @@ declare const document: any;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const window: any;
 
-const CHROMIUM = process.env.HEIRLOOM_E2E_CHROMIUM ?? '/usr/bin/chromium';
-const ROOT = path.join(__dirname, '..', '..', '..');
-const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'e2e');
-const skip = fs.existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (apt-get install chromium)`;
+const ROOT = E2E_ROOT;
+const skip = e2eSkip;
 if (skip) console.log(`# e2e skipped: ${skip}`);
 
 /** A small grey "old photo": sky, hills, a house and a tree, drawn as SVG and turned to greyscale. */
@@ -62,25 +61,9 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
 
   /** `heirloom serve` on the test library; resolves with the URL it prints (token included). */
   const startServer = async (): Promise<string> => {
-    server = spawn(process.execPath, [path.join(ROOT, 'bin', 'heirloom.js'), 'serve', '--library', path.join(dir, 'library'), '--port', '0'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, HEIRLOOM_LIBRARY: '' },
-    });
-    let stderr = '';
-    server.stderr!.on('data', (d) => (stderr += d));
-    return new Promise<string>((resolve, reject) => {
-      let out = '';
-      const timer = setTimeout(() => reject(new Error(`serve printed no URL in 30 s; stderr: ${stderr}`)), 30_000);
-      server.stdout!.on('data', (d) => {
-        out += d;
-        const m = /Heirloom is running at (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]);
-        }
-      });
-      server.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
-    });
+    const s = startServe(path.join(dir, 'library'));
+    server = s.server;
+    return s.url;
   };
 
   before(async () => {
@@ -101,26 +84,12 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
 
     url = await startServer();
 
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US', colorScheme: 'light' });
-    page = await ctx.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    ({ browser, page } = await launchPage(problems));
   });
 
   after(async () => {
     await browser?.close();
-    if (server && server.exitCode === null) {
-      const exited = new Promise((r) => server.once('exit', r));
-      server.kill('SIGTERM');
-      await exited;
-    }
+    await stopServe(server);
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 

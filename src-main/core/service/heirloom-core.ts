@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import sharp = require('sharp');
 import { appVersion } from '../app-paths';
 import { Catalogue } from '../catalogue/catalogue';
-import type { JobRow, JsonObject, OriginalRow } from '../catalogue/types';
+import type { CheckpointRow, JobRow, JsonObject, OriginalRow } from '../catalogue/types';
 import { writeFileAtomic } from '../fs-atomic';
 import { decodePhoto, readPhotoMeta } from '../imaging/decode';
 import { encodeColorized, OutputFormat, readExif } from '../imaging/encode';
@@ -121,6 +121,12 @@ export class HeirloomCore {
       },
       opts,
     );
+  }
+
+  /** Every model the catalogue knows (the shipped one registered on first use) and the one colorizing uses. */
+  async listModels(): Promise<{ rows: CheckpointRow[]; activeId: string }> {
+    const { model } = await this.model();
+    return { rows: this.catalogue.listCheckpoints(), activeId: model.manifest.id };
   }
 
   /** Makes a checkpoint the one colorizing uses; the model files are loaded first so a broken one is refused. */
