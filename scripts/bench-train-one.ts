@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     return;
   }
   if (backend.name === 'wasm' && !builtin) registerWasmConvGradients({ replaceInput: !process.argv.includes('--builtin-input') });
-  const model = await loadModel(path.join(appRoot(), 'models', 'heirloom-base-v1'));
+  const model = await loadModel(path.join(appRoot(), 'models', 'heirloom-base-v2'));
   const src = path.join(appRoot(), 'samples', '1899NycBlizzard.jpg');
   const { data, info } = await sharp(src).resize(200, 160, { fit: 'cover' }).tint('#a07050').raw().toBuffer({ resolveWithObject: true });
   const lab = rgb8ToLab(data, info.channels);

@@ -38,7 +38,7 @@ async function montage(rows: Array<Array<{ input: Buffer; width: number }>>, hei
 }
 
 async function main(): Promise<void> {
-  const [pool, oursId = 'heirloom-base-v1', betaId = 'seeds-beta-v1'] = process.argv.slice(2);
+  const [pool, oursId = 'heirloom-base-v2', betaId = 'seeds-beta-v2'] = process.argv.slice(2);
   const ours = (await resolveModel(oursId)).model;
   const beta = (await resolveModel(betaId)).model;
   const val = collectPhotos([pool]).files.filter(isValidationPhoto);

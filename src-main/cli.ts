@@ -141,6 +141,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--size <px>', 'working size', workingSize)
     .option('--temperature <t>', 'annealed-mean temperature (classification models)', positiveNumber('--temperature', 2))
     .option('--prior-correction <alpha>', 'share of the class rebalancing undone at decode time, 0..1', positiveNumber('--prior-correction', 1))
+    .option('--chroma-lift <c>', "chroma added along each pixel's hue, in ab units (classification models)", positiveNumber('--chroma-lift', 40))
     .option('--saturation <factor>', 'colour strength', positiveNumber('--saturation', 4))
     .addOption(
       new Option('--split <which>', 'use only part of the folder (the training pool\'s held-out split, or one of its halves)')

@@ -4,7 +4,7 @@ layout (conv (out,in,kh,kw) -> (kh,kw,in,out), dense (out,in) -> (in,out)), plus
 fixed inputs and the PyTorch outputs on them, which the TypeScript side must reproduce.
 
     /usr/bin/python3 training/export.py --run runs/base --out runs/base/export
-Then: node dist/scripts/import-torch.js runs/base/export models/heirloom-base-v1
+Then: node dist/scripts/import-torch.js runs/base/export models/heirloom-base-v2
 """
 import argparse
 import json

@@ -10,6 +10,7 @@ interface EvalCliOptions {
   size?: number;
   temperature?: number;
   priorCorrection?: number;
+  chromaLift?: number;
   saturation?: number;
   split: 'all' | 'validation' | 'validation-tune' | 'validation-report';
   limit?: number;
@@ -39,8 +40,8 @@ export async function runEval(folder: string, o: EvalCliOptions): Promise<number
   }
   const { model, warning } = await resolveModel(o.model);
   if (warning) process.stderr.write(`heirloom: warning: ${warning}\n`);
-  if ((o.temperature !== undefined || o.priorCorrection !== undefined) && model.manifest.output.type !== 'ab-bins') {
-    throw new Error('--temperature and --prior-correction apply only to classification models');
+  if ((o.temperature ?? o.priorCorrection ?? o.chromaLift) !== undefined && model.manifest.output.type !== 'ab-bins') {
+    throw new Error('--temperature, --prior-correction and --chroma-lift apply only to classification models');
   }
   const t0 = Date.now();
   const report = await evaluateModel(files, model, {
@@ -48,6 +49,7 @@ export async function runEval(folder: string, o: EvalCliOptions): Promise<number
     saturation: o.saturation,
     temperature: o.temperature,
     priorCorrection: o.priorCorrection,
+    chromaLift: o.chromaLift,
     onPhoto: (i, n) => {
       if (!o.json && (i % 25 === 0 || i === n - 1)) process.stderr.write(`eval ${i + 1}/${n}\r`);
     },

@@ -95,8 +95,8 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
     await page.getByText('Teach Heirloom your family’s colours').waitFor();
     assert.equal(await page.inputValue('#ft-name'), 'family');
     assert.equal(await page.inputValue('#ft-minutes'), '15');
-    await page.waitForFunction(() => document.querySelector('#ft-from')?.value === 'heirloom-base-v1');
-    assert.match(await page.locator('#ft-from option:checked').innerText(), /heirloom-base-v1 \(in use\)/);
+    await page.waitForFunction(() => document.querySelector('#ft-from')?.value === 'heirloom-base-v2');
+    assert.match(await page.locator('#ft-from option:checked').innerText(), /heirloom-base-v2 \(in use\)/);
 
     await page.fill('#ft-folder', path.join(dir, 'Nowhere'));
     await page.getByRole('button', { name: 'Start fine-tuning' }).click();
@@ -166,7 +166,7 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
     await page.locator('section.job').getByRole('button', { name: 'Close' }).click();
     const rows = page.locator('.models li');
     await page.waitForFunction(() => document.querySelectorAll('.models li').length >= 3); // shipped + stop + end
-    assert.equal(await page.locator('.models li.active').getAttribute('data-model'), 'heirloom-base-v1', 'nothing activated without asking');
+    assert.equal(await page.locator('.models li.active').getAttribute('data-model'), 'heirloom-base-v2', 'nothing activated without asking');
     const newest = (await rows.first().getAttribute('data-model'))!;
     assert.match(newest, /^family-s\d{6}$/);
     assert.match(await rows.first().innerText(), /Held-out ΔE00 \d+\.\d\d \(was \d+\.\d\d: \d+\.\d % (lower|higher)\)/);
@@ -177,14 +177,14 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
     const left = page.locator('.stage.before-pane');
     const right = page.locator('.stage.after-pane');
     await right.waitFor({ timeout: 120_000 });
-    assert.equal(await left.getAttribute('data-model'), 'heirloom-base-v1');
+    assert.equal(await left.getAttribute('data-model'), 'heirloom-base-v2');
     assert.equal(await right.getAttribute('data-model'), newest);
-    assert.equal(await left.locator('.tag').innerText(), 'model heirloom-base-v1');
+    assert.equal(await left.locator('.tag').innerText(), 'model heirloom-base-v2');
     assert.equal(await right.locator('.tag').innerText(), `model ${newest}`);
     await page.waitForFunction(() => [...document.querySelectorAll('.stage img')].every((i: { complete: boolean; naturalWidth: number }) => i.complete && i.naturalWidth > 0));
     // Every version in the history names the model that made it.
     const history = await page.locator('.history select').first().locator('option').allInnerTexts();
-    assert.ok(history.some((o) => o.endsWith(newest)) && history.some((o) => o.endsWith('heirloom-base-v1')), history.join(' | '));
+    assert.ok(history.some((o) => o.endsWith(newest)) && history.some((o) => o.endsWith('heirloom-base-v2')), history.join(' | '));
     await page.waitForTimeout(300);
     await shot('ft-06-compare.png');
     await page.emulateMedia({ colorScheme: 'dark' });
@@ -217,8 +217,8 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
     await page.waitForSelector(`.models li.active[data-model="${parent}"]`);
     const parentName = await statusName(rows.nth(1));
     await page.locator('footer.status').getByText(parentName).waitFor();
-    await page.getByRole('button', { name: 'Revert to heirloom-base-v1' }).click();
-    await page.waitForSelector('.models li.active[data-model="heirloom-base-v1"]');
+    await page.getByRole('button', { name: 'Revert to heirloom-base-v2' }).click();
+    await page.waitForSelector('.models li.active[data-model="heirloom-base-v2"]');
     await page.getByRole('button', { name: 'The shipped model is in use' }).waitFor();
     const shippedName = await page.locator('.models li.active strong').innerText();
     await page.locator('footer.status').getByText(shippedName).waitFor();

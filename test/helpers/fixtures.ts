@@ -12,7 +12,7 @@ import { rgb8ToL } from '../../src-main/core/color/lab';
 /** The repository root (this file runs from dist/test/helpers/). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const CLI = path.join(REPO_ROOT, 'bin', 'heirloom.js');
-export const SHIPPED_MODEL_DIR = path.join(REPO_ROOT, 'models', 'heirloom-base-v1');
+export const SHIPPED_MODEL_DIR = path.join(REPO_ROOT, 'models', 'heirloom-base-v2');
 
 /** A fresh folder under the OS temp dir; remove it with `removeDir`. */
 export function makeTempDir(prefix = 'heirloom-test-'): string {

@@ -102,8 +102,8 @@ describe('album export', () => {
     const exif = exifReader(meta.exif!);
     assert.equal((exif.Photo!.DateTimeOriginal as Date).toISOString(), '1958-07-14T12:30:00.000Z');
     assert.equal(exif.Image!.Make, 'Kodak');
-    assert.match(String(exif.Image!.Software), /^Heirloom 0\.0\.0-test \(colorized with heirloom-base-v1/);
-    assert.match(Buffer.from(exif.Photo!.UserComment as Buffer).toString('latin1'), /Colorized by Heirloom .*heirloom-base-v1/);
+    assert.match(String(exif.Image!.Software), /^Heirloom 0\.0\.0-test \(colorized with heirloom-base-v2/);
+    assert.match(Buffer.from(exif.Photo!.UserComment as Buffer).toString('latin1'), /Colorized by Heirloom .*heirloom-base-v2/);
     assert.ok(meta.icc, 'a colour profile is embedded');
     assert.ok((await spread(first)) > 2, 'the exported photo is the colorized one');
   });

@@ -131,14 +131,14 @@ describe('one CLI batch with every kind of bad input (and a damaged --model)', (
   });
 
   test('the damaged --model is refused by checksum with a clear warning, and the shipped model does the work', () => {
-    assert.match(run.stderr, /warning: The colorization model in .*damaged-model cannot be used: weights file weights\.bin is damaged \(checksum mismatch\)\. Using the shipped model heirloom-base-v1 instead\./);
+    assert.match(run.stderr, /warning: The colorization model in .*damaged-model cannot be used: weights file weights\.bin is damaged \(checksum mismatch\)\. Using the shipped model heirloom-base-v2 instead\./);
     const list = fx.runCli(['list', '--json'], { library });
     assert.equal(list.status, 0, list.stderr);
     const rows = JSON.parse(list.stdout) as Array<{ path: string; outputs: Array<{ checkpointId: string; path: string }> }>;
     const outputs = rows.flatMap((r) => r.outputs);
     assert.equal(outputs.length, 13);
     for (const o of outputs) {
-      assert.equal(o.checkpointId, 'heirloom-base-v1');
+      assert.equal(o.checkpointId, 'heirloom-base-v2');
       assert.ok(fs.existsSync(o.path), o.path);
     }
   });

@@ -25,7 +25,7 @@ const PHOTOS: InputPhoto[] = [
 ];
 
 const stem = (p: InputPhoto): string => path.parse(p.rel).name;
-const SOFTWARE = /^Heirloom \d+\.\d+\.\d+\S* \(colorized with heirloom-base-v1\)$/;
+const SOFTWARE = /^Heirloom \d+\.\d+\.\d+\S* \(colorized with heirloom-base-v2\)$/;
 
 function exifOf(m: sharp.Metadata): { Image: Record<string, unknown>; Photo: Record<string, unknown> } {
   assert.ok(m.exif, 'no EXIF block');
@@ -155,7 +155,7 @@ describe('heirloom colorize / list / doctor on a folder of black-and-white photo
       const expected = (['jpg', 'png', 'tiff'] as const).map((f) => path.join(runs[f].out, `${stem(p)}.${f}`)).sort();
       assert.deepEqual(row.outputs.map((o) => o.path).sort(), expected);
       for (const o of row.outputs) {
-        assert.equal(o.checkpointId, 'heirloom-base-v1');
+        assert.equal(o.checkpointId, 'heirloom-base-v2');
         assert.deepEqual([o.width, o.height], [p.width, p.height]);
       }
     }
@@ -167,7 +167,7 @@ describe('heirloom colorize / list / doctor on a folder of black-and-white photo
     const info = JSON.parse(r.stdout) as { backend: { name: string }; library: string; model: { id: string; dir: string; warning?: string } };
     assert.ok(['wasm', 'tensorflow', 'tensorflow-gpu'].includes(info.backend.name), `backend ${info.backend.name}`);
     assert.equal(info.library, library);
-    assert.equal(info.model.id, 'heirloom-base-v1');
+    assert.equal(info.model.id, 'heirloom-base-v2');
     assert.equal(info.model.warning, undefined);
     assert.ok(fs.existsSync(path.join(info.model.dir, 'weights.bin')));
   });
@@ -220,7 +220,7 @@ describe('heirloom eval', () => {
       photos: number; model: string; failures: unknown[]; grey: Record<string, number>; colorized: Record<string, number>; backend: string;
     };
     assert.equal(report.photos, 3);
-    assert.equal(report.model, 'heirloom-base-v1');
+    assert.equal(report.model, 'heirloom-base-v2');
     assert.deepEqual(report.failures, []);
     const keys = ['psnr', 'deltaE00', 'auc', 'colourfulnessOut', 'colourfulnessTruth', 'colourfulnessRatio', 'deltaL', 'count'];
     for (const which of ['grey', 'colorized'] as const) {
@@ -231,6 +231,28 @@ describe('heirloom eval', () => {
     assert.ok(report.grey.colourfulnessTruth > 0);
     assert.ok(report.colorized.deltaL < 1, `model ΔL ${report.colorized.deltaL}`);
     assert.ok(report.grey.deltaL < 1, `grey ΔL ${report.grey.deltaL}`);
+    // The decode reported is the shipped model's own, as chosen on the tune half.
+    const shipped = JSON.parse(fs.readFileSync(path.join(fx.SHIPPED_MODEL_DIR, 'heirloom.json'), 'utf8')).output;
+    assert.deepEqual(report.decode, {
+      temperature: shipped.temperature,
+      priorCorrection: shipped.priorCorrection,
+      chromaGain: shipped.chromaGain ?? 1,
+      chromaLift: shipped.chromaLift ?? 0,
+    });
+  });
+
+  test('decode options on the command line replace the manifest\'s, and a bigger lift adds colour', async () => {
+    const dir = path.join(root, 'colour photos');
+    const run = (lift: string) => {
+      const r = fx.runCli(['eval', dir, '--json', '--chroma-lift', lift], { library: path.join(root, 'library') });
+      assert.equal(r.status, 0, r.stderr);
+      return JSON.parse(r.stdout) as { decode: { chromaLift: number }; colorized: { colourfulnessOut: number } };
+    };
+    const none = run('0');
+    const strong = run('30');
+    assert.equal(none.decode.chromaLift, 0);
+    assert.equal(strong.decode.chromaLift, 30);
+    assert.ok(strong.colorized.colourfulnessOut > none.colorized.colourfulnessOut, `${strong.colorized.colourfulnessOut} vs ${none.colorized.colourfulnessOut}`);
   });
 });
 

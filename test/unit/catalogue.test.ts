@@ -62,7 +62,7 @@ function raw(): Database.Database {
   return new Database(file);
 }
 
-function addShippedModel(c: Catalogue, id = 'heirloom-base-v1') {
+function addShippedModel(c: Catalogue, id = 'heirloom-base-v2') {
   return c.registerCheckpoint({ id, name: 'Base', path: path.join(os.tmpdir(), 'app', 'models', id), kind: 'shipped' });
 }
 

@@ -74,18 +74,18 @@ describe('fine-tuning through the API', () => {
     let models = await api.listModels();
     const tuned = models.filter((m) => m.kind === 'finetuned');
     assert.ok(tuned.length >= 2, 'cancel and the end each left a checkpoint');
-    assert.equal(models.find((m) => m.active)?.id, 'heirloom-base-v1', 'nothing is activated without asking');
+    assert.equal(models.find((m) => m.active)?.id, 'heirloom-base-v2', 'nothing is activated without asking');
     const latest = tuned.at(-1)!;
     assert.equal(latest.parentId, tuned.at(-2)!.id);
     assert.ok(latest.heldOut && latest.base && latest.step);
 
     // Compare: the same photo colorized by two checkpoints, each output naming its model.
-    for (const modelId of ['heirloom-base-v1', latest.id]) {
+    for (const modelId of ['heirloom-base-v2', latest.id]) {
       const { jobId } = await api.colorize({ photoIds: [photoId], modelId });
       assert.equal((await waitForJob(jobId, ended)).state, 'done');
     }
     const outputs = (await api.getPhoto(photoId)).outputs;
-    assert.deepEqual(outputs.map((o) => o.modelId).sort(), ['heirloom-base-v1', latest.id].sort());
+    assert.deepEqual(outputs.map((o) => o.modelId).sort(), ['heirloom-base-v2', latest.id].sort());
 
     models = await api.activateModel(latest.id);
     assert.equal(models.find((m) => m.active)?.id, latest.id);

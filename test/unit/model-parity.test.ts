@@ -11,7 +11,7 @@ import { checkParity } from '../../src-main/core/engine/torch-import';
 const models = listShippedModels();
 
 test('at least the base model ships', () => {
-  assert.ok(models.includes('heirloom-base-v1'), `models found: ${models.join(', ')}`);
+  assert.ok(models.includes('heirloom-base-v2'), `models found: ${models.join(', ')}`);
 });
 
 for (const id of models) {

@@ -23,6 +23,8 @@ export const ModelManifestSchema = z.object({
       priorCorrection: z.number().min(0).max(1).optional(),
       /** Multiplies the decoded ab; chosen with the two above on the validation split. */
       chromaGain: z.number().positive().max(3).optional(),
+      /** Chroma added along each pixel's own hue, tapering to nothing on grey pixels (see decodeAb). */
+      chromaLift: z.number().min(0).max(40).optional(),
     }).refine((o) => !o.rebalancingWeights || o.rebalancingWeights.length === o.centres.length, 'one rebalancing weight per bin'),
     z.object({ type: z.literal('ab-tanh'), stride: z.literal(1), scale: z.number().positive() }),
   ]),

@@ -44,7 +44,12 @@ export interface DecodeOptions {
   priorCorrection?: number;
   /** Multiplies the decoded ab; defaults to the manifest's (chosen on the validation split). */
   chromaGain?: number;
+  /** Chroma added along each pixel's hue (ab units); defaults to the manifest's, else 0. */
+  chromaLift?: number;
 }
+
+/** Chroma (ab units) at which the lift reaches half its strength: near-grey pixels keep their hue noise small. */
+const LIFT_KNEE = 10;
 
 /** The network's raw output at its own stride: logits (Q per pixel) or tanh ab (2 per pixel). */
 export interface RawPrediction {
@@ -87,6 +92,13 @@ export function decodeAb(model: LoadedModel, raw: RawPrediction, opts: DecodeOpt
       }
       const probs = tf.softmax(logits.div(T));
       ab = tf.matMul(probs, tf.tensor2d(out.centres.flat(), [q, 2])).mul(opts.chromaGain ?? out.chromaGain ?? 1);
+      // Lift: + c·ab/(|ab| + knee). Raising colourfulness by a constant chroma step costs less
+      // squared error than multiplying, which stretches the already-far, saturated guesses most.
+      const lift = opts.chromaLift ?? out.chromaLift ?? 0;
+      if (lift > 0) {
+        const chroma = ab.square().sum(1, true).sqrt();
+        ab = ab.add(ab.mul(chroma.add(LIFT_KNEE).reciprocal().mul(lift)));
+      }
     } else {
       ab = y.mul(out.scale);
     }

@@ -15,8 +15,8 @@ export interface EvalReport {
   photos: number;
   model: string;
   workingSize: number;
-  temperature?: number;
-  priorCorrection?: number;
+  /** The decode used, for classification models (per-call options over the manifest's). */
+  decode?: { temperature: number; priorCorrection: number; chromaGain: number; chromaLift: number };
   grey: MetricsSummary;
   colorized: MetricsSummary;
   failures: Array<{ file: string; error: string }>;
@@ -54,8 +54,15 @@ export async function evaluateModel(files: string[], model: LoadedModel, opts: E
     photos: modelMetrics.length,
     model: model.manifest.id,
     workingSize: opts.workingSize ?? model.manifest.workingSize,
-    temperature: o.type === 'ab-bins' ? (opts.temperature ?? o.temperature) : undefined,
-    priorCorrection: o.type === 'ab-bins' ? (opts.priorCorrection ?? o.priorCorrection ?? 0) : undefined,
+    decode:
+      o.type === 'ab-bins'
+        ? {
+            temperature: opts.temperature ?? o.temperature,
+            priorCorrection: opts.priorCorrection ?? o.priorCorrection ?? 0,
+            chromaGain: opts.chromaGain ?? o.chromaGain ?? 1,
+            chromaLift: opts.chromaLift ?? o.chromaLift ?? 0,
+          }
+        : undefined,
     grey: summarise(greyMetrics),
     colorized: summarise(modelMetrics),
     failures,
@@ -66,7 +73,8 @@ export function formatEvalTable(r: EvalReport): string {
   const row = (name: string, s: MetricsSummary): string =>
     `${name.padEnd(22)} ${s.psnr.toFixed(2).padStart(7)} ${s.deltaE00.toFixed(2).padStart(7)} ${(100 * s.auc).toFixed(1).padStart(6)} ${s.colourfulnessRatio.toFixed(3).padStart(7)} ${s.deltaL.toFixed(3).padStart(6)}`;
   return [
-    `${r.photos} photos, working size ${r.workingSize}${r.temperature !== undefined ? `, T = ${r.temperature}, prior correction ${r.priorCorrection}` : ''}`,
+    `${r.photos} photos, working size ${r.workingSize}` +
+      (r.decode ? `, T = ${r.decode.temperature}, prior correction ${r.decode.priorCorrection}, gain ${r.decode.chromaGain}, lift ${r.decode.chromaLift}` : ''),
     `${'answer'.padEnd(22)} ${'PSNR'.padStart(7)} ${'ΔE00'.padStart(7)} ${'AuC%'.padStart(6)} ${'colour'.padStart(7)} ${'ΔL'.padStart(6)}`,
     row('grey (a=b=0)', r.grey),
     row(path.basename(r.model), r.colorized),
