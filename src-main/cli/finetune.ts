@@ -75,7 +75,7 @@ export function addFinetuneCommands(program: Command, libraryOption: Option, set
         });
         const g = r.base && r.heldOut ? gain(r.base, r.heldOut) : null;
         if (o.json) {
-          process.stdout.write(JSON.stringify({ ...r, checkpoint: r.checkpoint.id, gain: g }, null, 2) + '\n');
+          process.stdout.write(JSON.stringify({ ...r, checkpoint: r.checkpoint.id, best: r.best.id, gain: g }, null, 2) + '\n');
         } else {
           process.stdout.write(
             [
@@ -83,7 +83,8 @@ export function addFinetuneCommands(program: Command, libraryOption: Option, set
               `  held-out before: ${fmt(r.base)}`,
               `  held-out after:  ${fmt(r.heldOut)}`,
               g ? `  gain: ΔE00 ${(100 * g.deltaE00).toFixed(1)} % lower, PSNR ${g.psnr >= 0 ? '+' : ''}${g.psnr.toFixed(2)} dB` : '',
-              `Use it with: heirloom models activate ${r.checkpoint.id}`,
+              r.best.id !== r.checkpoint.id ? `  best on the held-out photos: ${r.best.id} (ΔE00 ${r.best.state.heldOut?.deltaE00.toFixed(2)})` : '',
+              `Use it with: heirloom models activate ${r.best.id}`,
             ].filter(Boolean).join('\n') + '\n',
           );
         }

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loadModel } from '../../src-main/core/engine/model-store';
 import { listRunCheckpoints } from '../../src-main/core/finetune/checkpoints';
+import { decodeCandidates, manifestDecode } from '../../src-main/core/finetune/decode-fit';
 import { FinetuneCancelled } from '../../src-main/core/finetune/trainer';
 import { HeirloomCore } from '../../src-main/core/service/heirloom-core';
 import * as fx from '../helpers/fixtures';
@@ -84,10 +85,19 @@ describe('heirloom finetune', () => {
       assert.ok(resumed.heldOut && resumed.base, 'held-out metrics before and after');
       const loaded = await loadModel(resumed.checkpoint.dir);
       assert.equal(loaded.manifest.parentId, cancelled.id);
+      // Its decode was re-chosen on the held-out photo, around the shipped model's, and is what the checkpoint uses.
+      const shipped = manifestDecode(await loadModel(fx.SHIPPED_MODEL_DIR));
+      assert.deepEqual(resumed.checkpoint.state.baseDecode, shipped);
+      assert.ok(decodeCandidates(shipped).some((d) => JSON.stringify(d) === JSON.stringify(resumed.checkpoint.state.decode)));
+      assert.deepEqual(manifestDecode(loaded), resumed.checkpoint.state.decode);
+      // The run's best checkpoint is the measured one with the lowest held-out ΔE00 (the cancelled one was not measured).
+      const measured = listRunCheckpoints(path.join(root, 'lib', 'models'), resumed.run).filter((c) => c.state.heldOut);
+      assert.ok(measured.some((c) => c.id === resumed.best.id));
+      assert.ok(measured.every((c) => c.state.heldOut!.deltaE00 >= resumed.best.state.heldOut!.deltaE00));
 
       const rows = core.catalogue.listCheckpoints().filter((r) => r.kind === 'finetuned');
       assert.deepEqual(rows.map((r) => [r.id, r.parentId]), [
-        [cancelled.id, 'heirloom-base-v1'],
+        [cancelled.id, 'heirloom-base-v2'],
         [resumed.checkpoint.id, cancelled.id],
       ]);
 
@@ -99,8 +109,8 @@ describe('heirloom finetune', () => {
       const output = core.catalogue.getOutput(out.results[0].outputId!);
       assert.equal(output?.checkpointId, resumed.checkpoint.id);
       assert.equal(await core.revertModel(), cancelled.id);
-      assert.equal(await core.revertModel(), 'heirloom-base-v1');
-      assert.equal((await core.model()).model.manifest.id, 'heirloom-base-v1');
+      assert.equal(await core.revertModel(), 'heirloom-base-v2');
+      assert.equal((await core.model()).model.manifest.id, 'heirloom-base-v2');
     } finally {
       core.close();
     }

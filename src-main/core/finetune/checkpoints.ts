@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { tf } from '../engine/backend';
 import type { ModelManifest } from '../engine/manifest';
+import type { DecodeChoice } from './decode-fit';
 import { loadModel, LoadedModel, saveModel } from '../engine/model-store';
 import type { MetricsSummary } from '../metrics';
 import type { DataSummary } from './dataset';
@@ -25,6 +26,9 @@ export interface TrainerState {
   base: MetricsSummary | null;
   heldOut: MetricsSummary | null;
   lossCurve: Array<[number, number]>;
+  /** The starting model's decode, and the one chosen for this checkpoint on the held-out photos (see decode-fit.ts). */
+  baseDecode?: DecodeChoice;
+  decode?: DecodeChoice;
   optimizer: Array<{ name: string; shape: number[] }>;
   finished: boolean;
 }
@@ -87,6 +91,7 @@ export async function saveCheckpoint(
   const { files: _files, ...rest } = baseManifest;
   const manifest: Omit<ModelManifest, 'files'> = {
     ...rest,
+    output: rest.output.type === 'ab-bins' && state.decode ? { ...rest.output, ...state.decode } : rest.output,
     id,
     name: `${state.run} (step ${state.step})`,
     version: `${baseManifest.version}+ft.${state.step}`,

@@ -8,6 +8,7 @@ import type { LoadedModel } from '../engine/model-store';
 import { evaluateModel } from '../eval/evaluate';
 import type { MetricsSummary } from '../metrics';
 import { Batch, BinSpec, makeBatch } from './batches';
+import { fitDecode, manifestDecode } from './decode-fit';
 import { listRunCheckpoints, loadCheckpoint, removePartialSaves, runSlug, saveCheckpoint, SavedCheckpoint, TrainerState } from './checkpoints';
 import { FinetuneData, loadFinetuneData } from './dataset';
 import { Rng } from './rng';
@@ -52,6 +53,8 @@ export interface FinetuneResult {
   run: string;
   status: 'finished' | 'cancelled';
   checkpoint: SavedCheckpoint;
+  /** The run's checkpoint with the lowest held-out ΔE00 (training is not monotonic on a small archive). */
+  best: SavedCheckpoint;
   base: MetricsSummary | null;
   heldOut: MetricsSummary | null;
   resumedFrom?: string;
@@ -112,6 +115,12 @@ export async function trainStep(net: tf.LayersModel, optimizer: tf.Optimizer, va
   return loss;
 }
 
+/** Among a run's measured checkpoints, the one with the lowest held-out ΔE00. */
+export function bestCheckpoint(modelsDir: string, run: string): SavedCheckpoint | undefined {
+  const measured = listRunCheckpoints(modelsDir, run).filter((c) => c.state.heldOut);
+  return measured.sort((a, b) => a.state.heldOut!.deltaE00 - b.state.heldOut!.deltaE00)[0];
+}
+
 export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Promise<FinetuneResult> {
   const backend = await initBackend();
   if (backend.name === 'wasm') registerWasmConvGradients();
@@ -148,6 +157,7 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
     parentId = source.manifest.id;
   }
   const bins = binSpec(source);
+  const baseDecode = (state.baseDecode ??= manifestDecode(source)); // runs from before decode fitting: their checkpoint's
   const net = trainableCopy(source);
   const trainVars = net.trainableWeights.map((w) => w.read() as tf.Variable);
   const optimizer = tf.train.adam(state.config.learningRate);
@@ -167,7 +177,10 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
   const save = async (withMetrics: boolean): Promise<SavedCheckpoint> => {
     if (withMetrics) {
       report({ phase: 'measuring', step: state.step, loss: state.loss, trainSeconds: state.trainSeconds, budgetSeconds, etaSeconds: null, base: state.base, heldOut: state.heldOut, message: 'measuring on held-out photos' });
-      state.heldOut = await measure(net, source, heldOut);
+      // Each checkpoint's decode is re-chosen around the starting model's (see decode-fit.ts).
+      const fit = await fitDecode({ dir: source.dir, manifest: source.manifest, net }, heldOut, baseDecode);
+      state.heldOut = fit.metrics;
+      state.decode = fit.decode;
     } else {
       state.heldOut = null; // a checkpoint saved on cancel was not measured: say so rather than repeat old numbers
     }
@@ -215,7 +228,7 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
     }
     state.finished = true;
     if (!saved || saved.state.step !== state.step || !saved.state.finished) saved = await save(true);
-    return { run, status: 'finished', checkpoint: saved, base: state.base, heldOut: state.heldOut, resumedFrom: last?.id };
+    return { run, status: 'finished', checkpoint: saved, best: bestCheckpoint(deps.modelsDir, run) ?? saved, base: state.base, heldOut: state.heldOut, resumedFrom: last?.id };
   } finally {
     optimizer.dispose();
     net.dispose();

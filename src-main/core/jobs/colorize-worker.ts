@@ -50,7 +50,7 @@ async function runFinetuneJob(jobId: number, signal: AbortSignal): Promise<void>
   let message: string | null = null;
   try {
     const r = await core.finetune({ ...p, signal, onProgress: (progress) => post({ type: 'finetune-progress', jobId, progress }) });
-    message = `checkpoint ${r.checkpoint.id}`;
+    message = r.best.id === r.checkpoint.id ? `checkpoint ${r.checkpoint.id}` : `checkpoint ${r.checkpoint.id}; best on the held-out photos: ${r.best.id}`;
   } catch (e) {
     status = e instanceof FinetuneCancelled ? 'cancelled' : 'failed';
     message = e instanceof FinetuneCancelled ? `checkpoint ${e.checkpoint.id} kept` : (e as Error).message;

@@ -1,0 +1,53 @@
+// Re-chooses a fine-tuned checkpoint's decode on the run's own held-out photos.
+// Fine-tuning sharpens the network's bin distribution, so the decode chosen for its parent (on the
+// base model's validation split) over-colours it: with the base's decode, held-out ΔE00 got worse as
+// training went on. Each checkpoint therefore tries a few settings around the base's own decode.
+import type { DecodeOptions } from '../engine/predict';
+import type { LoadedModel } from '../engine/model-store';
+import { greyAnswer } from '../eval/evaluate';
+import { decodePhoto } from '../imaging/decode';
+import { computeMetrics, Metrics, MetricsSummary, summarise } from '../metrics';
+import { finishColorize, runNetworkStage } from '../pipeline/colorize';
+
+export type DecodeChoice = Required<DecodeOptions>;
+
+/** The decode a classification manifest asks for, with defaults filled in. */
+export function manifestDecode(model: LoadedModel): DecodeChoice {
+  const o = model.manifest.output;
+  if (o.type !== 'ab-bins') throw new Error(`${model.manifest.id} has no bin decode`);
+  return { temperature: o.temperature, priorCorrection: o.priorCorrection ?? 0, chromaGain: o.chromaGain ?? 1, chromaLift: o.chromaLift ?? 0 };
+}
+
+/** The base decode, plus more prior correction and less or more lift (the two knobs that move colour most). */
+export function decodeCandidates(base: DecodeChoice): DecodeChoice[] {
+  const alphas = [base.priorCorrection, Math.min(1, base.priorCorrection + 0.15)];
+  const lifts = base.chromaLift > 0 ? [0.5, 1, 1.5].map((k) => Math.min(40, k * base.chromaLift)) : [0];
+  return alphas.flatMap((priorCorrection) => lifts.map((chromaLift) => ({ ...base, priorCorrection, chromaLift })));
+}
+
+/** Colourfulness ratio a choice must keep on the held-out photos (the base model's target floor). */
+export const MIN_COLOURFULNESS = 0.75;
+
+/**
+ * Runs the network once per held-out photo and scores every candidate through the real pipeline.
+ * The choice: lowest ΔE00 among candidates keeping colourfulness ≥ 0.75, or ≥ what the unchanged
+ * decode gives when that is already less (so the unchanged decode always qualifies).
+ */
+export async function fitDecode(model: LoadedModel, files: string[], base: DecodeChoice): Promise<{ decode: DecodeChoice; metrics: MetricsSummary }> {
+  const candidates = decodeCandidates(base);
+  const scores: Metrics[][] = candidates.map(() => []);
+  for (const file of files) {
+    const truth = await decodePhoto(file);
+    const grey = greyAnswer(truth.rgb, truth.width, truth.height);
+    const input = { ...truth, rgb: grey.rgb };
+    const stage = await runNetworkStage(input, model);
+    for (let k = 0; k < candidates.length; k++) {
+      const out = await finishColorize(input, model, stage, candidates[k]);
+      scores[k].push(computeMetrics(out.rgb, truth.rgb, grey.L));
+    }
+  }
+  const results = candidates.map((decode, k) => ({ decode, metrics: summarise(scores[k]) }));
+  const unchanged = results.find((r) => r.decode.priorCorrection === base.priorCorrection && r.decode.chromaLift === base.chromaLift);
+  const floor = Math.min(MIN_COLOURFULNESS, unchanged?.metrics.colourfulnessRatio ?? MIN_COLOURFULNESS);
+  return results.filter((r) => r.metrics.colourfulnessRatio >= floor).sort((a, b) => a.metrics.deltaE00 - b.metrics.deltaE00)[0] ?? unchanged ?? results[0];
+}
