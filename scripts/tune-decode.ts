@@ -1,6 +1,6 @@
 // Chooses a classification model's decode settings (temperature T, prior correction α, chroma gain,
 // chroma lift) on the 'tune' half of the validation split only; the model card then reports the other half.
-// The network runs once per photo; each setting re-decodes the cached logits through the real pipeline.
+// The network runs once per photo; each setting re-decodes its output through the real pipeline (evaluateDecodes).
 //   node dist/scripts/tune-decode.js <model dir> [pool folder] [--limit 322] [--beat <model dir>]
 //     [--T 0.25,0.3] [--alpha 0.4,0.55] [--sat 1,1.2] [--lift 8,12,16] [--write]
 // The choice is the setting whose worst margin over the targets is largest (see margin()), so that
@@ -10,12 +10,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initBackend } from '../src-main/core/engine/backend';
 import { loadModel } from '../src-main/core/engine/model-store';
-import { greyAnswer } from '../src-main/core/eval/evaluate';
+import type { DecodeChoice } from '../src-main/core/engine/predict';
+import { evaluateDecodes, evaluateModel } from '../src-main/core/eval/evaluate';
 import { validationHalf } from '../src-main/core/eval/split';
-import { decodePhoto, DecodedPhoto } from '../src-main/core/imaging/decode';
-import { computeMetrics, Metrics, MetricsSummary, summarise } from '../src-main/core/metrics';
+import type { MetricsSummary } from '../src-main/core/metrics';
 import { collectPhotos } from '../src-main/core/photo-files';
-import { finishColorize, NetworkStage, runNetworkStage } from '../src-main/core/pipeline/colorize';
 import { flag } from './flags';
 
 /**
@@ -45,43 +44,21 @@ async function main(): Promise<void> {
   const files = tune.filter((_, i) => i % Math.max(1, Math.floor(tune.length / limit)) === 0).slice(0, limit);
   console.error(`${backend.name} backend; ${files.length} of ${tune.length} tune-half photos`);
 
-  const rival = rivalDir ? await loadModel(rivalDir) : undefined;
-  const cached: Array<{ truth: DecodedPhoto; input: DecodedPhoto; L: Float32Array; stage: NetworkStage; grey: Metrics; rival?: Metrics }> = [];
-  for (const file of files) {
-    const truth = await decodePhoto(file);
-    const grey = greyAnswer(truth.rgb, truth.width, truth.height);
-    const input = { ...truth, rgb: grey.rgb };
-    const rivalOut = rival && (await finishColorize(input, rival, await runNetworkStage(input, rival)));
-    cached.push({
-      truth,
-      input,
-      L: grey.L,
-      stage: await runNetworkStage(input, model),
-      grey: computeMetrics(grey.rgb, truth.rgb, grey.L),
-      rival: rivalOut && computeMetrics(rivalOut.rgb, truth.rgb, grey.L),
-    });
-  }
+  const grid: DecodeChoice[] = [];
+  for (const temperature of list('T', '0.3,0.38,0.5,0.7'))
+    for (const priorCorrection of list('alpha', '0,0.5,0.75,1'))
+      for (const chromaGain of list('sat', '1')) for (const chromaLift of list('lift', '0')) grid.push({ temperature, priorCorrection, chromaGain, chromaLift });
+  const scored = await evaluateDecodes(files, model, grid);
+  const r = rivalDir ? (await evaluateModel(files, await loadModel(rivalDir))).colorized : undefined;
+
   const show = (s: MetricsSummary): string =>
     `PSNR ${s.psnr.toFixed(3)}\tdE00 ${s.deltaE00.toFixed(3)}\tAuC ${(100 * s.auc).toFixed(2)}\tcolour ${s.colourfulnessRatio.toFixed(3)}`;
-  const g = summarise(cached.map((c) => c.grey));
+  const g = scored.grey;
   console.log(`grey\t\t\t\t${show(g)}`);
-  const r = rival && summarise(cached.map((c) => c.rival as Metrics));
   if (r) console.log(`${path.basename(rivalDir)}\t\t\t\t${show(r)}`);
-  const results: Array<{ temperature: number; priorCorrection: number; chromaGain: number; chromaLift: number; s: MetricsSummary; m: number }> = [];
-  for (const temperature of list('T', '0.3,0.38,0.5,0.7')) {
-    for (const priorCorrection of list('alpha', '0,0.5,0.75,1')) {
-      for (const saturation of list('sat', '1')) for (const chromaLift of list('lift', '0')) {
-        const metrics: Metrics[] = [];
-        for (const c of cached) {
-          const out = await finishColorize(c.input, model, c.stage, { temperature, priorCorrection, chromaGain: saturation, chromaLift });
-          metrics.push(computeMetrics(out.rgb, c.truth.rgb, c.L));
-        }
-        const s = summarise(metrics);
-        const m = margin(s, g, r?.deltaE00);
-        results.push({ temperature, priorCorrection, chromaGain: saturation, chromaLift, s, m });
-        console.log(`T ${temperature}\tα ${priorCorrection}\tsat ${saturation}\tlift ${chromaLift}\t${show(s)}\tmargin ${m.toFixed(3)}${m >= 0 ? '\tMEETS' : ''}`);
-      }
-    }
+  const results = grid.map((d, k) => ({ ...d, s: scored.results[k], m: margin(scored.results[k], g, r?.deltaE00) }));
+  for (const x of results) {
+    console.log(`T ${x.temperature}\tα ${x.priorCorrection}\tsat ${x.chromaGain}\tlift ${x.chromaLift}\t${show(x.s)}\tmargin ${x.m.toFixed(3)}${x.m >= 0 ? '\tMEETS' : ''}`);
   }
   const best = [...results].sort((x, y) => y.m - x.m)[0];
   const choice = { temperature: best.temperature, priorCorrection: best.priorCorrection, chromaGain: best.chromaGain, chromaLift: best.chromaLift };

@@ -48,6 +48,21 @@ export interface DecodeOptions {
   chromaLift?: number;
 }
 
+/** Every decode setting filled in. */
+export type DecodeChoice = Required<DecodeOptions>;
+
+/** A classification model's decode: per-call options over its manifest's, then the neutral defaults. */
+export function resolveDecode(model: LoadedModel, opts: DecodeOptions = {}): DecodeChoice {
+  const o = model.manifest.output;
+  if (o.type !== 'ab-bins') throw new Error(`${model.manifest.id} has no bin decode`);
+  return {
+    temperature: opts.temperature ?? o.temperature,
+    priorCorrection: opts.priorCorrection ?? o.priorCorrection ?? 0,
+    chromaGain: opts.chromaGain ?? o.chromaGain ?? 1,
+    chromaLift: opts.chromaLift ?? o.chromaLift ?? 0,
+  };
+}
+
 /** Chroma (ab units) at which the lift reaches half its strength: near-grey pixels keep their hue noise small. */
 const LIFT_KNEE = 10;
 
@@ -84,17 +99,15 @@ export function decodeAb(model: LoadedModel, raw: RawPrediction, opts: DecodeOpt
     let ab: tf.Tensor2D;
     if (out.type === 'ab-bins') {
       const q = out.centres.length;
-      const T = opts.temperature ?? out.temperature;
-      const alpha = opts.priorCorrection ?? out.priorCorrection ?? 0;
+      const { temperature: T, priorCorrection: alpha, chromaGain, chromaLift: lift } = resolveDecode(model, opts);
       let logits: tf.Tensor2D = y;
       if (alpha > 0 && out.rebalancingWeights) {
         logits = logits.sub(tf.tensor1d(out.rebalancingWeights.map((w) => alpha * Math.log(w))));
       }
       const probs = tf.softmax(logits.div(T));
-      ab = tf.matMul(probs, tf.tensor2d(out.centres.flat(), [q, 2])).mul(opts.chromaGain ?? out.chromaGain ?? 1);
+      ab = tf.matMul(probs, tf.tensor2d(out.centres.flat(), [q, 2])).mul(chromaGain);
       // Lift: + c·ab/(|ab| + knee). Raising colourfulness by a constant chroma step costs less
       // squared error than multiplying, which stretches the already-far, saturated guesses most.
-      const lift = opts.chromaLift ?? out.chromaLift ?? 0;
       if (lift > 0) {
         const chroma = ab.square().sum(1, true).sqrt();
         ab = ab.add(ab.mul(chroma.add(LIFT_KNEE).reciprocal().mul(lift)));

@@ -3,9 +3,10 @@
 import * as path from 'node:path';
 import { labToRgb8, rgb8ToL } from '../color/lab';
 import type { LoadedModel } from '../engine/model-store';
+import { DecodeChoice, DecodeOptions, resolveDecode } from '../engine/predict';
 import { decodePhoto, DecodedPhoto } from '../imaging/decode';
 import { computeMetrics, Metrics, MetricsSummary, summarise } from '../metrics';
-import { ColorizeParams, colorizePixels } from '../pipeline/colorize';
+import { ColorizeParams, colorizePixels, finishColorize, runNetworkStage } from '../pipeline/colorize';
 
 export interface EvalOptions extends ColorizeParams {
   onPhoto?: (index: number, total: number, file: string) => void;
@@ -16,7 +17,7 @@ export interface EvalReport {
   model: string;
   workingSize: number;
   /** The decode used, for classification models (per-call options over the manifest's). */
-  decode?: { temperature: number; priorCorrection: number; chromaGain: number; chromaLift: number };
+  decode?: DecodeChoice;
   grey: MetricsSummary;
   colorized: MetricsSummary;
   failures: Array<{ file: string; error: string }>;
@@ -54,19 +55,32 @@ export async function evaluateModel(files: string[], model: LoadedModel, opts: E
     photos: modelMetrics.length,
     model: model.manifest.id,
     workingSize: opts.workingSize ?? model.manifest.workingSize,
-    decode:
-      o.type === 'ab-bins'
-        ? {
-            temperature: opts.temperature ?? o.temperature,
-            priorCorrection: opts.priorCorrection ?? o.priorCorrection ?? 0,
-            chromaGain: opts.chromaGain ?? o.chromaGain ?? 1,
-            chromaLift: opts.chromaLift ?? o.chromaLift ?? 0,
-          }
-        : undefined,
+    decode: o.type === 'ab-bins' ? resolveDecode(model, opts) : undefined,
     grey: summarise(greyMetrics),
     colorized: summarise(modelMetrics),
     failures,
   };
+}
+
+/**
+ * Scores several decode settings of one model on the same photos: the network runs once per photo,
+ * each setting then decodes its output through the real pipeline. One summary per setting, in order.
+ */
+export async function evaluateDecodes(files: string[], model: LoadedModel, decodes: DecodeOptions[]): Promise<{ grey: MetricsSummary; results: MetricsSummary[] }> {
+  const greyMetrics: Metrics[] = [];
+  const scores: Metrics[][] = decodes.map(() => []);
+  for (const file of files) {
+    const truth = await decodePhoto(file);
+    const grey = greyAnswer(truth.rgb, truth.width, truth.height);
+    const input: DecodedPhoto = { ...truth, rgb: grey.rgb };
+    const stage = await runNetworkStage(input, model);
+    greyMetrics.push(computeMetrics(grey.rgb, truth.rgb, grey.L));
+    for (let k = 0; k < decodes.length; k++) {
+      const out = await finishColorize(input, model, stage, decodes[k]);
+      scores[k].push(computeMetrics(out.rgb, truth.rgb, grey.L));
+    }
+  }
+  return { grey: summarise(greyMetrics), results: scores.map(summarise) };
 }
 
 export function formatEvalTable(r: EvalReport): string {

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { tf } from '../engine/backend';
 import type { ModelManifest } from '../engine/manifest';
-import type { DecodeChoice } from './decode-fit';
+import type { DecodeChoice } from '../engine/predict';
 import { loadModel, LoadedModel, saveModel } from '../engine/model-store';
 import type { MetricsSummary } from '../metrics';
 import type { DataSummary } from './dataset';

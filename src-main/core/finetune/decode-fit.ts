@@ -2,20 +2,14 @@
 // Fine-tuning changes how confident the network is (on people it coloured more: 0.79 → 0.83), so the
 // decode chosen for its parent on the base validation split need not fit it. Each checkpoint tries a
 // few settings around the base's decode and keeps the unchanged one unless another does better.
-import type { DecodeOptions } from '../engine/predict';
+import { DecodeChoice, resolveDecode } from '../engine/predict';
 import type { LoadedModel } from '../engine/model-store';
-import { greyAnswer } from '../eval/evaluate';
-import { decodePhoto } from '../imaging/decode';
-import { computeMetrics, Metrics, MetricsSummary, summarise } from '../metrics';
-import { finishColorize, runNetworkStage } from '../pipeline/colorize';
-
-export type DecodeChoice = Required<DecodeOptions>;
+import { evaluateDecodes } from '../eval/evaluate';
+import type { MetricsSummary } from '../metrics';
 
 /** The decode a classification manifest asks for, with defaults filled in. */
 export function manifestDecode(model: LoadedModel): DecodeChoice {
-  const o = model.manifest.output;
-  if (o.type !== 'ab-bins') throw new Error(`${model.manifest.id} has no bin decode`);
-  return { temperature: o.temperature, priorCorrection: o.priorCorrection ?? 0, chromaGain: o.chromaGain ?? 1, chromaLift: o.chromaLift ?? 0 };
+  return resolveDecode(model);
 }
 
 /** The base decode, plus more prior correction and less or more lift (the two knobs that move colour most). */
@@ -35,18 +29,8 @@ export const MIN_COLOURFULNESS = 0.75;
  */
 export async function fitDecode(model: LoadedModel, files: string[], base: DecodeChoice): Promise<{ decode: DecodeChoice; metrics: MetricsSummary }> {
   const candidates = decodeCandidates(base);
-  const scores: Metrics[][] = candidates.map(() => []);
-  for (const file of files) {
-    const truth = await decodePhoto(file);
-    const grey = greyAnswer(truth.rgb, truth.width, truth.height);
-    const input = { ...truth, rgb: grey.rgb };
-    const stage = await runNetworkStage(input, model);
-    for (let k = 0; k < candidates.length; k++) {
-      const out = await finishColorize(input, model, stage, candidates[k]);
-      scores[k].push(computeMetrics(out.rgb, truth.rgb, grey.L));
-    }
-  }
-  const results = candidates.map((decode, k) => ({ decode, metrics: summarise(scores[k]) }));
+  const scored = (await evaluateDecodes(files, model, candidates)).results;
+  const results = candidates.map((decode, k) => ({ decode, metrics: scored[k] }));
   const unchanged = results.find((r) => r.decode.priorCorrection === base.priorCorrection && r.decode.chromaLift === base.chromaLift);
   const floor = Math.min(MIN_COLOURFULNESS, unchanged?.metrics.colourfulnessRatio ?? MIN_COLOURFULNESS);
   return results.filter((r) => r.metrics.colourfulnessRatio >= floor).sort((a, b) => a.metrics.deltaE00 - b.metrics.deltaE00)[0] ?? unchanged ?? results[0];
