@@ -9,7 +9,7 @@ import { BackendName, initBackend, tf } from '../src-main/core/engine/backend';
 import { loadModel } from '../src-main/core/engine/model-store';
 import { registerWasmConvGradients } from '../src-main/core/engine/wasm-gradients';
 import { makeBatch } from '../src-main/core/finetune/batches';
-import { Rng } from '../src-main/core/finetune/rng';
+import { Rng } from '../src-main/core/rng';
 import { binSpec, trainableCopy, trainStep } from '../src-main/core/finetune/trainer';
 
 async function main(): Promise<void> {

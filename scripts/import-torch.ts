@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   if (parity.some((p) => p.maxAbsDiff > PARITY_TOLERANCE)) throw new Error('tfjs does not reproduce PyTorch within 1e-3');
   const id = path.basename(modelDir);
   const output =
-    ex.arch === 'heirloom'
+    ex.arch !== 'beta'
       ? { type: 'ab-bins' as const, stride: 4 as const, centres: ex.centres!,
           temperature: Number(flag('temperature', '0.38')),
           rebalancingWeights: ex.rebalancingWeights,
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     version: flag('version', '1.0.0'),
     architecture: ex.arch,
     workingSize: Number(flag('working-size', '256')),
-    input: { channels: ex.arch === 'heirloom' ? 4 : 1 },
+    input: { channels: ex.arch === 'beta' ? 1 : 4 },
     output,
     parentId: null,
     training: { framework: `PyTorch ${ex.torchVersion}`, steps: ex.trainedSteps, cpuMinutes: ex.cpuMinutes, parity },

@@ -9,6 +9,7 @@ import { addAlbumCommands } from './cli/album';
 import { runDoctor } from './cli/doctor';
 import { runExportCli } from './cli/export';
 import { runEval } from './cli/eval';
+import { EVAL_SPLITS } from './core/eval/split';
 import { addFinetuneCommands } from './cli/finetune';
 import { runList } from './cli/list';
 import { runServe } from './cli/serve';
@@ -144,10 +145,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--chroma-lift <c>', "chroma added along each pixel's hue, in ab units (classification models)", positiveNumber('--chroma-lift', 40))
     .option('--saturation <factor>', 'colour strength', positiveNumber('--saturation', 4))
     .addOption(
-      new Option('--split <which>', 'use only part of the folder (the training pool\'s held-out split, or one of its halves)')
-        .choices(['all', 'validation', 'validation-tune', 'validation-report'])
+      new Option('--split <which>', "use only part of the folder: the training pool's held-out photos (validation) or held-out sources (sources), or a half of either")
+        .choices([...EVAL_SPLITS])
         .default('all'),
     )
+    .option('--hints <n>', 'give the model n true-colour point hints per photo, simulated from the truth', positiveInt('--hints', 0, 1000))
     .option('--limit <n>', 'at most n photos (evenly spread)', positiveInt('--limit', 1, 1_000_000))
     .option('--json', 'machine-readable output')
     .action(async (folder: string, o) => setExit(await runEval(folder, o)));

@@ -15,7 +15,8 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from heirloom_train.models import BetaNet, HeirloomNet  # noqa: E402
+from heirloom_train.mobilenet import block_layers, trunk_from_package  # noqa: E402
+from heirloom_train.models import BetaNet, HeirloomNet, HeirloomNet3  # noqa: E402
 
 
 def fold(conv_bn):
@@ -31,16 +32,31 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--run", required=True)
     p.add_argument("--out", required=True)
+    p.add_argument("--checkpoint", default="checkpoint.pt", help="file in --run (a snapshot-*.pt, say)")
+    p.add_argument("--mobilenet-package", default=os.path.join(os.path.dirname(__file__), "..", "runs", "nsfwjs", "package"))
+    p.add_argument("--cache", default=os.path.expanduser("~/.cache/heirloom"))
     args = p.parse_args()
-    ck = torch.load(os.path.join(args.run, "checkpoint.pt"))
+    ck = torch.load(os.path.join(args.run, args.checkpoint))
     arch = ck["arch"]
     tensors = []  # (name, array in tfjs layout)
     meta = {"arch": arch, "trainedSteps": ck["state"]["step"], "cpuMinutes": round(ck["state"]["cpu_seconds"] / 60, 1)}
-    if arch == "heirloom":
+    if arch in ("heirloom", "heirloom3"):
         with open(os.path.join(args.run, "bins.json")) as f:
             bins = json.load(f)
-        net = HeirloomNet(len(bins["centres"]))
-        net.load_state_dict(ck["model"])
+        if arch == "heirloom3":
+            net = HeirloomNet3(len(bins["centres"]))
+            net.mnet = trunk_from_package(os.path.abspath(args.mobilenet_package), os.path.join(args.cache, "mobilenet_v2_nsfwjs_folded.npz"))
+            net.load_state_dict(ck["model"], strict=False)
+            for name, kind, *_ in block_layers():
+                conv = net.mnet.convs[name]
+                w = conv.weight.detach().double()
+                # tfjs layout: conv (kh,kw,in,out); depthwise (kh,kw,C,1)
+                kernel = w.permute(2, 3, 0, 1) if kind == "dw" else w.permute(2, 3, 1, 0)
+                tensors += [(f"{name}/{'depthwise_kernel' if kind == 'dw' else 'kernel'}", kernel), (f"{name}/bias", conv.bias.detach().double())]
+            meta["encoder"] = {"package": "nsfwjs@4.4.0", "model": "mobilenet_v2", "licence": "MIT"}
+        else:
+            net = HeirloomNet(len(bins["centres"]))
+            net.load_state_dict(ck["model"])
         net.eval()
         for name, layer in net.layers.items():
             w, b = fold(layer)
@@ -71,7 +87,8 @@ def main():
         f.write(b"".join(blobs))
     meta["weights"] = specs
 
-    # Parity fixtures: a seeded random input and a smooth ramp, both 64 x 96, NHWC float32.
+    # Parity fixtures: a seeded random input and a smooth ramp, both 64 x 96, NHWC float32
+    # (multiples of 16, as v3 needs).
     g = torch.Generator().manual_seed(7)
     rand = torch.rand(1, in_ch, 64, 96, generator=g) * 2 - 1
     if in_ch == 4:

@@ -2,7 +2,7 @@
 import { initBackend } from '../core/engine/backend';
 import { resolveModel } from '../core/engine/model-registry';
 import { evaluateModel, formatEvalTable } from '../core/eval/evaluate';
-import { isValidationPhoto, validationHalf } from '../core/eval/split';
+import { EvalSplit, inSplit } from '../core/eval/split';
 import { collectPhotos } from '../core/photo-files';
 
 interface EvalCliOptions {
@@ -12,7 +12,8 @@ interface EvalCliOptions {
   priorCorrection?: number;
   chromaLift?: number;
   saturation?: number;
-  split: 'all' | 'validation' | 'validation-tune' | 'validation-report';
+  split: EvalSplit;
+  hints?: number;
   limit?: number;
   json?: boolean;
 }
@@ -31,15 +32,14 @@ export async function runEval(folder: string, o: EvalCliOptions): Promise<number
     process.stderr.write(`heirloom: ${problems.map((p) => `${p.input}: ${p.error}`).join('; ')}\n`);
     return 1;
   }
-  const inSplit = (f: string): boolean =>
-    o.split === 'all' ? true : o.split === 'validation' ? isValidationPhoto(f) : validationHalf(f) === o.split.slice('validation-'.length);
-  const files = spread(all.filter(inSplit), o.limit);
+  const files = spread(all.filter((f) => inSplit(f, o.split)), o.limit);
   if (files.length === 0) {
     process.stderr.write(`heirloom: no photos to evaluate in ${folder}\n`);
     return 2;
   }
   const { model, warning } = await resolveModel(o.model);
   if (warning) process.stderr.write(`heirloom: warning: ${warning}\n`);
+  if (o.hints && model.manifest.input.channels !== 4) throw new Error(`--hints: ${model.manifest.id} takes no colour hints`);
   if ((o.temperature ?? o.priorCorrection ?? o.chromaLift) !== undefined && model.manifest.output.type !== 'ab-bins') {
     throw new Error('--temperature, --prior-correction and --chroma-lift apply only to classification models');
   }
@@ -50,6 +50,7 @@ export async function runEval(folder: string, o: EvalCliOptions): Promise<number
     temperature: o.temperature,
     priorCorrection: o.priorCorrection,
     chromaLift: o.chromaLift,
+    hintCount: o.hints,
     onPhoto: (i, n) => {
       if (!o.json && (i % 25 === 0 || i === n - 1)) process.stderr.write(`eval ${i + 1}/${n}\r`);
     },

@@ -19,11 +19,24 @@ def is_validation(file_name: str) -> bool:
     return int(digest[:8], 16) % 10 == 0
 
 
-def list_pool(pool_dir: str):
+# Whole sources never trained on, so the model is also judged on sources it has never seen
+# (people in the street, indoor rooms, garments on phone photos). Mirrors src-main/core/eval/split.ts.
+HELD_OUT_SOURCES = ("pedestrian", "indoorsample", "clothing")
+
+
+def is_held_out_source(file_name: str) -> bool:
+    return any(file_name.startswith(s + "_") for s in HELD_OUT_SOURCES)
+
+
+def list_pool(pool_dir: str, hold_out_sources: bool = False):
+    """(train, sha1 validation, out-of-source validation) file names. With hold_out_sources False
+    (how v1 and v2 were trained) the held-out sources are trained on and the third list is empty."""
     names = sorted(n for n in os.listdir(pool_dir) if n.lower().endswith((".jpg", ".jpeg", ".png")))
-    train = [n for n in names if not is_validation(n)]
+    oos = [n for n in names if hold_out_sources and is_held_out_source(n)]
+    held = set(oos)
+    train = [n for n in names if not is_validation(n) and n not in held]
     val = [n for n in names if is_validation(n)]
-    return train, val
+    return train, val, oos
 
 
 def _load_square(path: str, side: int) -> np.ndarray:

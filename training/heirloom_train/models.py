@@ -8,6 +8,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .mobilenet import POOLED, MobileNetV2Trunk
+
 # (name, in, out, kernel, stride) for the heirloom colorizer's convs, in order.
 HEIRLOOM_CONVS = [
     ("enc1", 4, 32, 3, 1),
@@ -72,6 +74,73 @@ class HeirloomNet(nn.Module):
         x = c["dec1"](x)
         x = c["dec2"](x)
         return self.head(x)
+
+
+# v3: the same own encoder down to 1/8, fused with the frozen pretrained MobileNetV2 trunk.
+HEIRLOOM3_CONVS = [
+    ("enc1", 4, 32, 3, 1),
+    ("enc1_down", 32, 48, 3, 2),
+    ("enc2", 48, 64, 3, 1),
+    ("enc2_down", 64, 96, 3, 2),
+    ("enc3", 96, 128, 3, 1),
+    ("enc3_down", 128, 192, 3, 2),
+    ("fuse", 192 + 32 + 96, 256, 1, 1),  # own 1/8 + MobileNet 1/8 tap + MobileNet 1/16 tap (x2 up)
+    ("enc4", 256, 256, 3, 1),
+    ("enc4b", 256, 256, 3, 1),
+    ("mid", 256, 256, 3, 1),
+    ("reduce", 256, 128, 1, 1),
+    ("dec1", 128, 128, 3, 1),
+    ("dec2", 128, 128, 3, 1),
+]
+
+
+class HeirloomNet3(nn.Module):
+    """Input [L, hint a, hint b, hint mask] at H x W (multiples of 16). Output: ab-bin logits at H/4.
+
+    The MobileNetV2 trunk (frozen, pretrained) sees L only; its features say what things are, the own
+    encoder carries the hints and fine detail. Its pooled 1280-d vector joins the global path."""
+
+    def __init__(self, num_bins: int):
+        super().__init__()
+        self.mnet = MobileNetV2Trunk()
+        self.layers = nn.ModuleDict({n: ConvBN(i, o, k, s) for n, i, o, k, s in HEIRLOOM3_CONVS})
+        self.global1 = nn.Linear(256 + POOLED, 256)
+        self.global2 = nn.Linear(256, 256)
+        self.head = nn.Conv2d(128, num_bins, 1)
+
+    def train(self, mode=True):
+        super().train(mode)
+        self.mnet.eval()  # frozen: no BatchNorm statistics to update, but keep it in eval for clarity
+        return self
+
+    def trainable_state(self):
+        """State without the frozen trunk (it is rebuilt from the npm package): smaller checkpoints."""
+        return {k: v for k, v in self.state_dict().items() if not k.startswith("mnet.")}
+
+    def forward(self, x):
+        c = self.layers
+        with torch.no_grad():
+            m8, m16, mpool = self.mnet(x)
+        h = c["enc1"](x)
+        h = c["enc1_down"](h)
+        h = c["enc2"](h)
+        h = c["enc2_down"](h)
+        skip = c["enc3"](h)
+        h = c["enc3_down"](skip)
+        h = torch.cat([h, m8, F.interpolate(m16, scale_factor=2, mode="nearest")], 1)
+        h = c["fuse"](h)
+        h = c["enc4"](h)
+        h = c["enc4b"](h)
+        g = torch.cat([h.mean(dim=(2, 3)), mpool], 1)
+        g = self.global2(F.relu(self.global1(g)))
+        h = h + g[:, :, None, None]
+        h = c["mid"](h)
+        h = c["reduce"](h)
+        h = F.interpolate(h, scale_factor=2, mode="nearest")
+        h = h + skip
+        h = c["dec1"](h)
+        h = c["dec2"](h)
+        return self.head(h)
 
 
 # The seeds' "beta" colorizer: L in, ab/128 out (tanh), MSE. No BatchNorm.

@@ -2,6 +2,7 @@
 // trained there load here by name. Stride-2 convs pad one pixel on every side then convolve 'valid'
 // (tfjs 'same' pads only bottom/right at stride 2, which would not match PyTorch).
 import { tf } from './backend';
+import { mobileNetTrunk } from './mobilenet';
 
 type SymbolicTensor = tf.SymbolicTensor;
 
@@ -30,8 +31,15 @@ function conv(x: SymbolicTensor, name: string, filters: number, kernel: number, 
     .apply(x) as SymbolicTensor;
 }
 
-function convByName(x: SymbolicTensor, name: string): SymbolicTensor {
-  const spec = HEIRLOOM_CONVS.find((c) => c[0] === name);
+/** v3: as v2 down to 1/8, then fused with the pretrained MobileNetV2 trunk (see mobilenet.ts). */
+export const HEIRLOOM3_CONVS: Array<[string, number, number, number]> = [
+  ...HEIRLOOM_CONVS.slice(0, 6),
+  ['fuse', 256, 1, 1],
+  ...HEIRLOOM_CONVS.slice(6),
+];
+
+function convByName(x: SymbolicTensor, name: string, table = HEIRLOOM_CONVS): SymbolicTensor {
+  const spec = table.find((c) => c[0] === name);
   if (!spec) throw new Error(`unknown layer ${name}`);
   return conv(x, spec[0], spec[1], spec[2], spec[3]);
 }
@@ -61,6 +69,54 @@ export function buildHeirloomNet(numBins: number): tf.LayersModel {
   x = convByName(x, 'dec2');
   const logits = conv(x, 'head', numBins, 1, 1, 'linear');
   return tf.model({ inputs: input, outputs: logits, name: 'heirloom' });
+}
+
+/**
+ * v3, as HeirloomNet3 in training/heirloom_train/models.py: input [L, hint a, hint b, hint mask]
+ * (H, W multiples of 16) → ab-bin logits at H/4 × W/4. The frozen MobileNetV2 says what things are;
+ * the own encoder carries the hints and fine detail.
+ */
+export function buildHeirloomNet3(numBins: number): tf.LayersModel {
+  const T = HEIRLOOM3_CONVS;
+  const input = tf.input({ shape: [null, null, 4], name: 'l_and_hints' });
+  const m = mobileNetTrunk(input);
+  let x = convByName(input, 'enc1', T);
+  x = convByName(x, 'enc1_down', T);
+  x = convByName(x, 'enc2', T);
+  x = convByName(x, 'enc2_down', T);
+  const skip = convByName(x, 'enc3', T);
+  x = convByName(skip, 'enc3_down', T);
+  const m16up = tf.layers.upSampling2d({ name: 'mnet_up', size: [2, 2] }).apply(m.tap16) as SymbolicTensor;
+  x = tf.layers.concatenate({ name: 'fuse_concat', axis: -1 }).apply([x, m.tap8, m16up]) as SymbolicTensor;
+  x = convByName(x, 'fuse', T);
+  x = convByName(x, 'enc4', T);
+  x = convByName(x, 'enc4b', T);
+  let g = tf.layers.globalAveragePooling2d({ name: 'global_pool' }).apply(x) as SymbolicTensor;
+  g = tf.layers.concatenate({ name: 'global_concat', axis: -1 }).apply([g, m.pooled]) as SymbolicTensor;
+  g = tf.layers.dense({ name: 'global1', units: 256, activation: 'relu' }).apply(g) as SymbolicTensor;
+  g = tf.layers.dense({ name: 'global2', units: 256 }).apply(g) as SymbolicTensor;
+  g = tf.layers.reshape({ name: 'global_broadcast', targetShape: [1, 1, 256] }).apply(g) as SymbolicTensor;
+  x = tf.layers.add({ name: 'global_add' }).apply([x, g]) as SymbolicTensor;
+  x = convByName(x, 'mid', T);
+  x = convByName(x, 'reduce', T);
+  x = tf.layers.upSampling2d({ name: 'up', size: [2, 2] }).apply(x) as SymbolicTensor;
+  x = tf.layers.add({ name: 'skip_add' }).apply([x, skip]) as SymbolicTensor;
+  x = convByName(x, 'dec1', T);
+  x = convByName(x, 'dec2', T);
+  const logits = conv(x, 'head', numBins, 1, 1, 'linear');
+  return tf.model({ inputs: input, outputs: logits, name: 'heirloom3' });
+}
+
+/** The network of an architecture, untrained (weights are assigned by name afterwards). */
+export function buildNetwork(arch: 'heirloom' | 'heirloom3' | 'beta', numBins = 0): tf.LayersModel {
+  if (arch === 'heirloom') return buildHeirloomNet(numBins);
+  if (arch === 'heirloom3') return buildHeirloomNet3(numBins);
+  return buildBetaNet();
+}
+
+/** The short side of the network input must be a multiple of this (v3's 1/16 tap joins the 1/8 grid). */
+export function inputMultiple(arch: 'heirloom' | 'heirloom3' | 'beta'): number {
+  return arch === 'heirloom3' ? 16 : 8;
 }
 
 /** The seeds' "beta" colorizer, kept for the fair comparison in models/README.md: L → ab/128. */

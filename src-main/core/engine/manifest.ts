@@ -6,7 +6,7 @@ export const ModelManifestSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9._-]{1,80}$/),
   name: z.string().min(1),
   version: z.string().min(1),
-  architecture: z.enum(['heirloom', 'beta']),
+  architecture: z.enum(['heirloom', 'heirloom3', 'beta']),
   /** Short side the network sees, in pixels (a multiple of 8). */
   workingSize: z.number().int().min(64).max(2048).refine((n) => n % 8 === 0, 'workingSize must be a multiple of 8'),
   input: z.object({ channels: z.union([z.literal(1), z.literal(4)]) }),

@@ -1,4 +1,5 @@
 // Runs a loaded model on one working-size lightness image and returns its ab prediction.
+import { inputMultiple } from './architectures';
 import { tf } from './backend';
 import type { LoadedModel } from './model-store';
 
@@ -79,11 +80,36 @@ export function runNetwork(model: LoadedModel, L: Float32Array, width: number, h
   const { manifest, net } = model;
   if (width % 8 !== 0 || height % 8 !== 0) throw new Error(`working size ${width}x${height} must be a multiple of 8`);
   const channels = manifest.input.channels;
-  const y = tf.tidy(() => net.predict(tf.tensor4d(networkInput(channels, L, width, height, hints), [1, height, width, channels])) as tf.Tensor4D);
+  // Some networks need a coarser grid: extend the edges, run, and crop the output back.
+  const m = inputMultiple(manifest.architecture);
+  const pw = Math.ceil(width / m) * m;
+  const ph = Math.ceil(height / m) * m;
+  const input = pw === width && ph === height ? networkInput(channels, L, width, height, hints) : padInput(networkInput(channels, L, width, height, hints), channels, width, height, pw, ph);
+  const stride = manifest.output.stride;
+  const y = tf.tidy(() => {
+    const out = net.predict(tf.tensor4d(input, [1, ph, pw, channels])) as tf.Tensor4D;
+    return pw === width && ph === height ? out : out.slice([0, 0, 0, 0], [1, height / stride, width / stride, -1]);
+  });
   const [, oh, ow, oc] = y.shape;
   const data = y.dataSync() as Float32Array;
   y.dispose();
   return { width: ow, height: oh, channels: oc, data };
+}
+
+/** Pads an interleaved network input to pw x ph: L repeats its edge, hint channels stay empty. */
+function padInput(x: Float32Array, channels: number, width: number, height: number, pw: number, ph: number): Float32Array {
+  const out = new Float32Array(pw * ph * channels);
+  for (let y = 0; y < ph; y++) {
+    const sy = Math.min(y, height - 1);
+    for (let xx = 0; xx < pw; xx++) {
+      const sx = Math.min(xx, width - 1);
+      const src = (sy * width + sx) * channels;
+      const dst = (y * pw + xx) * channels;
+      if (sy === y && sx === xx) for (let c = 0; c < channels; c++) out[dst + c] = x[src + c];
+      else out[dst] = x[src];
+    }
+  }
+  return out;
 }
 
 /**

@@ -2,11 +2,11 @@
 // reproduces PyTorch's outputs on the fixed parity inputs saved with it.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildBetaNet, buildHeirloomNet } from './architectures';
+import { buildNetwork } from './architectures';
 import { tf } from './backend';
 
 export interface TorchExport {
-  arch: 'heirloom' | 'beta';
+  arch: 'heirloom' | 'heirloom3' | 'beta';
   trainedSteps: number;
   cpuMinutes: number;
   centres?: Array<[number, number]>;
@@ -28,7 +28,7 @@ function readF32(file: string): Float32Array {
 /** Builds the tfjs network and assigns every exported tensor to the layer weight of the same name. */
 export function buildFromTorchExport(dir: string): tf.LayersModel {
   const ex = readTorchExport(dir);
-  const net = ex.arch === 'heirloom' ? buildHeirloomNet(ex.centres!.length) : buildBetaNet();
+  const net = buildNetwork(ex.arch, ex.centres?.length ?? 0);
   const all = readF32(path.join(dir, 'weights.bin'));
   const byName = new Map(ex.weights.map((w) => [w.name, w]));
   for (const layer of net.layers) {

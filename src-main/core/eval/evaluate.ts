@@ -7,8 +7,12 @@ import { DecodeChoice, DecodeOptions, resolveDecode } from '../engine/predict';
 import { decodePhoto, DecodedPhoto } from '../imaging/decode';
 import { computeMetrics, Metrics, MetricsSummary, summarise } from '../metrics';
 import { ColorizeParams, colorizePixels, finishColorize, runNetworkStage } from '../pipeline/colorize';
+import { workingDims } from '../pipeline/working-size';
+import { truthHints } from './simulated-hints';
 
 export interface EvalOptions extends ColorizeParams {
+  /** Simulated true-colour point hints per photo (see simulated-hints.ts); 0 or absent: none. */
+  hintCount?: number;
   onPhoto?: (index: number, total: number, file: string) => void;
 }
 
@@ -16,6 +20,8 @@ export interface EvalReport {
   photos: number;
   model: string;
   workingSize: number;
+  /** Simulated hints per photo. */
+  hints: number;
   /** The decode used, for classification models (per-call options over the manifest's). */
   decode?: DecodeChoice;
   grey: MetricsSummary;
@@ -46,7 +52,12 @@ export async function evaluateModel(files: string[], model: LoadedModel, opts: E
     }
     const grey = greyAnswer(truth.rgb, truth.width, truth.height);
     const input: DecodedPhoto = { ...truth, rgb: grey.rgb };
-    const out = await colorizePixels(input, model, opts);
+    let params: ColorizeParams = opts;
+    if (opts.hintCount) {
+      const work = workingDims(truth.width, truth.height, opts.workingSize ?? model.manifest.workingSize);
+      params = { ...opts, hints: await truthHints(truth.rgb, truth.width, truth.height, work.width, work.height, opts.hintCount, file) };
+    }
+    const out = await colorizePixels(input, model, params);
     greyMetrics.push(computeMetrics(grey.rgb, truth.rgb, grey.L));
     modelMetrics.push(computeMetrics(out.rgb, truth.rgb, grey.L));
   }
@@ -55,6 +66,7 @@ export async function evaluateModel(files: string[], model: LoadedModel, opts: E
     photos: modelMetrics.length,
     model: model.manifest.id,
     workingSize: opts.workingSize ?? model.manifest.workingSize,
+    hints: opts.hintCount ?? 0,
     decode: o.type === 'ab-bins' ? resolveDecode(model, opts) : undefined,
     grey: summarise(greyMetrics),
     colorized: summarise(modelMetrics),
@@ -87,7 +99,7 @@ export function formatEvalTable(r: EvalReport): string {
   const row = (name: string, s: MetricsSummary): string =>
     `${name.padEnd(22)} ${s.psnr.toFixed(2).padStart(7)} ${s.deltaE00.toFixed(2).padStart(7)} ${(100 * s.auc).toFixed(1).padStart(6)} ${s.colourfulnessRatio.toFixed(3).padStart(7)} ${s.deltaL.toFixed(3).padStart(6)}`;
   return [
-    `${r.photos} photos, working size ${r.workingSize}` +
+    `${r.photos} photos, working size ${r.workingSize}` + (r.hints ? `, ${r.hints} simulated hints each` : '') +
       (r.decode ? `, T = ${r.decode.temperature}, prior correction ${r.decode.priorCorrection}, gain ${r.decode.chromaGain}, lift ${r.decode.chromaLift}` : ''),
     `${'answer'.padEnd(22)} ${'PSNR'.padStart(7)} ${'ΔE00'.padStart(7)} ${'AuC%'.padStart(6)} ${'colour'.padStart(7)} ${'ΔL'.padStart(6)}`,
     row('grey (a=b=0)', r.grey),

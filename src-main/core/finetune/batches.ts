@@ -1,9 +1,10 @@
 // Training batches, built exactly as in training/train.py: a random crop and flip of a stored photo,
 // user hints simulated from the truth half the time, ab targets soft-encoded over the model's bins
 // (5 nearest, σ = 5) at the network's output stride, each pixel weighted by its bin's rebalancing weight.
+import { emptyHints, revealPatch } from '../engine/hints';
 import { Hints, networkInput } from '../engine/predict';
 import type { StoredPhoto } from './dataset';
-import { Rng } from './rng';
+import { Rng } from '../rng';
 
 export interface Batch {
   size: number;
@@ -27,7 +28,7 @@ const SIGMA = 5;
 
 /** Hints as in Zhang et al. 2017: none half the time, else a geometric number of small patches of the true mean ab. */
 export function simulateHints(a: Float32Array, b: Float32Array, w: number, h: number, rng: Rng): Hints {
-  const hints: Hints = { a: new Float32Array(w * h), b: new Float32Array(w * h), mask: new Uint8Array(w * h) };
+  const hints = emptyHints(w, h);
   if (rng.next() < 0.5) return hints;
   let n = 1;
   while (rng.next() > 1 / 8 && n < 24) n++;
@@ -35,17 +36,7 @@ export function simulateHints(a: Float32Array, b: Float32Array, w: number, h: nu
     const s = rng.int(1, 9);
     const y0 = Math.min(Math.max(Math.floor(rng.gauss(h / 2, h / 4)), 0), h - s);
     const x0 = Math.min(Math.max(Math.floor(rng.gauss(w / 2, w / 4)), 0), w - s);
-    let sa = 0;
-    let sb = 0;
-    for (let y = y0; y < y0 + s; y++) for (let x = x0; x < x0 + s; x++) { sa += a[y * w + x]; sb += b[y * w + x]; }
-    sa /= s * s;
-    sb /= s * s;
-    for (let y = y0; y < y0 + s; y++) for (let x = x0; x < x0 + s; x++) {
-      const i = y * w + x;
-      hints.a[i] = sa;
-      hints.b[i] = sb;
-      hints.mask[i] = 1;
-    }
+    revealPatch(a, b, w, hints, x0, y0, s);
   }
   return hints;
 }

@@ -3,7 +3,8 @@
 // decoder learn the family's colours. Checkpoints are complete model folders; a cancelled or
 // killed run resumes from the last one, and the model it started from is never touched.
 import { initBackend, tf } from '../engine/backend';
-import { buildHeirloomNet } from '../engine/architectures';
+import { buildNetwork } from '../engine/architectures';
+import { MOBILENET_LAYER } from '../engine/mobilenet';
 import type { LoadedModel } from '../engine/model-store';
 import { evaluateModel } from '../eval/evaluate';
 import type { MetricsSummary } from '../metrics';
@@ -11,11 +12,11 @@ import { Batch, BinSpec, makeBatch } from './batches';
 import { fitDecode, manifestDecode } from './decode-fit';
 import { listRunCheckpoints, loadCheckpoint, removePartialSaves, runSlug, saveCheckpoint, SavedCheckpoint, TrainerState } from './checkpoints';
 import { FinetuneData, loadFinetuneData } from './dataset';
-import { Rng } from './rng';
+import { Rng } from '../rng';
 import { registerWasmConvGradients } from '../engine/wasm-gradients';
 
-/** Layers that stay as the base model has them. */
-const FROZEN = /^enc/;
+/** Layers that stay as the base model has them: the encoders (own and pretrained) and v3's fusion. */
+const FROZEN = /^(enc|fuse)/;
 
 export interface FinetuneOptions {
   folder: string;
@@ -77,7 +78,7 @@ export class FinetuneCancelled extends Error {
 
 export function binSpec(model: LoadedModel): BinSpec {
   const out = model.manifest.output;
-  if (out.type !== 'ab-bins' || model.manifest.architecture !== 'heirloom') {
+  if (out.type !== 'ab-bins' || model.manifest.architecture === 'beta') {
     throw new Error(`${model.manifest.id} cannot be fine-tuned: only Heirloom classification models can.`);
   }
   if (!out.rebalancingWeights) throw new Error(`${model.manifest.id} has no rebalancing weights in its manifest, so its loss cannot be rebuilt.`);
@@ -86,11 +87,13 @@ export function binSpec(model: LoadedModel): BinSpec {
 
 /** A trainable copy: the source model (maybe cached and in use for colorizing) is left alone. */
 export function trainableCopy(model: LoadedModel): tf.LayersModel {
-  const net = buildHeirloomNet(binSpec(model).centres.length);
+  const arch = model.manifest.architecture;
+  if (arch === 'beta') throw new Error(`${model.manifest.id} cannot be fine-tuned`);
+  const net = buildNetwork(arch, binSpec(model).centres.length);
   // Layer by layer, by name: a saved checkpoint lists its frozen layers' weights last.
   for (const layer of net.layers) {
     if (layer.weights.length) layer.setWeights(model.net.getLayer(layer.name).getWeights());
-    if (FROZEN.test(layer.name)) layer.trainable = false;
+    if (FROZEN.test(layer.name) || MOBILENET_LAYER.test(layer.name)) layer.trainable = false;
   }
   return net;
 }
