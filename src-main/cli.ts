@@ -11,9 +11,11 @@ import { runExportCli } from './cli/export';
 import { runEval } from './cli/eval';
 import { EVAL_SPLITS } from './core/eval/split';
 import { addFinetuneCommands } from './cli/finetune';
+import { addJobsCommands } from './cli/jobs';
 import { runList } from './cli/list';
 import { runServe } from './cli/serve';
 import { progressPrinter } from './cli/progress';
+import { oneLine } from './cli/one-line';
 
 function positiveInt(name: string, min: number, max: number) {
   return (v: string): number => {
@@ -56,15 +58,16 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('jpg'))
     .option('--quality <q>', 'JPEG quality 1-100', positiveInt('--quality', 1, 100), 92)
     .option('--saturation <factor>', 'colour strength (1 = as predicted)', positiveNumber('--saturation', 4), 1)
+    .option('--no-resume', 'start afresh instead of continuing an unfinished run of the same command')
     .action(async (inputs: string[], o) => {
       const { files, problems } = collectPhotos(inputs);
-      for (const p of problems) process.stderr.write(`heirloom: ${p.input}: ${p.error}\n`);
+      for (const p of problems) process.stderr.write(`heirloom: ${oneLine(p.input)}: ${oneLine(p.error)}\n`);
       if (files.length === 0) {
         process.stderr.write('heirloom: no photos found in the given inputs\n');
         setExit(problems.length ? 1 : 2);
         return;
       }
-      const core = HeirloomCore.open({ library: o.library });
+      const core = HeirloomCore.open({ library: o.library, holder: '`heirloom colorize`' });
       const ctrl = new AbortController();
       const onSigint = (): void => {
         process.stderr.write('\nheirloom: stopping after the current photo…\n');
@@ -80,12 +83,17 @@ export function buildProgram(setExit: (code: number) => void): Command {
           workingSize: o.size,
           model: o.model,
           signal: ctrl.signal,
+          resume: o.resume,
+          requestedInputs: inputs,
           onProgress: progressPrinter(process.stderr),
+          onResume: (jobId, done, total) => process.stderr.write(`heirloom: continuing job ${jobId}: ${done} of ${total} photos were already done\n`),
         });
         if (summary.modelWarning) process.stderr.write(`heirloom: warning: ${summary.modelWarning}\n`);
         const ok = summary.results.filter((r) => r.output).length;
-        const bad = summary.results.length - ok;
-        process.stderr.write(`heirloom: ${ok} colorized${bad ? `, ${bad} failed` : ''}${summary.status === 'cancelled' ? ', cancelled' : ''} → ${path.resolve(o.out)}\n`);
+        const skipped = summary.results.filter((r) => r.skipped).length;
+        const bad = summary.results.length - ok - skipped;
+        const earlier = summary.resumed ? `, ${summary.resumed.alreadyDone} done before` : '';
+        process.stderr.write(`heirloom: ${ok} colorized${earlier}${skipped ? `, ${skipped} skipped` : ''}${bad ? `, ${bad} failed` : ''}${summary.status === 'cancelled' ? ', cancelled' : ''} → ${path.resolve(o.out)}\n`);
         setExit(bad > 0 || problems.length > 0 ? 1 : summary.status === 'cancelled' ? 130 : 0);
       } finally {
         process.removeListener('SIGINT', onSigint);
@@ -95,9 +103,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command('doctor')
-    .description('show the compute backend, versions, GPU, library and model in use')
+    .description('show the compute backend, versions, GPU, library and model in use, and check the catalogue')
     .addOption(libraryOption)
     .option('--json', 'machine-readable output')
+    .option('--repair', 'if the catalogue is damaged: keep it aside, restore the newest good backup (or start a new one)')
     .action(async (o) => setExit(await runDoctor(o)));
 
   program
@@ -116,6 +125,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action(async (o) => setExit(await runServe(o)));
 
   addFinetuneCommands(program, libraryOption, setExit);
+  addJobsCommands(program, libraryOption, setExit);
   addAlbumCommands(program, libraryOption, setExit);
 
   program
@@ -157,8 +167,28 @@ export function buildProgram(setExit: (code: number) => void): Command {
   return program;
 }
 
+let pipesGuarded = false;
+
+/**
+ * A reader that goes away (`heirloom list | head -1`) must end the command quietly, not with an
+ * EPIPE stack trace: a closed stdout exits 0 at once, a closed stderr is ignored (the work goes on).
+ */
+function guardClosedPipes(): void {
+  if (pipesGuarded) return;
+  pipesGuarded = true;
+  const gone = (e: NodeJS.ErrnoException): boolean => e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED';
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (!gone(e)) throw e;
+    process.exit(0);
+  });
+  process.stderr.on('error', (e: NodeJS.ErrnoException) => {
+    if (!gone(e)) throw e;
+  });
+}
+
 /** Entry point used by bin/heirloom.js; resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
+  guardClosedPipes();
   let code = 0;
   const program = buildProgram((c) => (code = c));
   program.exitOverride();

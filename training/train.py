@@ -37,6 +37,8 @@ def parse_args():
     p.add_argument("--hint-uniform", action="store_true", help="place simulated hints uniformly, not centre-weighted")
     p.add_argument("--mobilenet-package", default=os.path.join(os.path.dirname(__file__), "..", "runs", "nsfwjs", "package"),
                    help="unpacked npm tarball of nsfwjs@4.4.0 (heirloom3's pretrained encoder)")
+    p.add_argument("--seed-checkpoint", default=None,
+                   help="a committed checkpoint (training/checkpoints/*.pt) to continue from when --out has none yet")
     p.add_argument("--snapshot-every", type=float, default=0, help="CPU-minutes between kept weight snapshots (0: none)")
     p.add_argument("--pool", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "datasets", "photos"))
     p.add_argument("--cache", default=os.path.expanduser("~/.cache/heirloom"))
@@ -118,6 +120,15 @@ def main():
     print(f"train {len(train_names)} photos, validation {len(val_names)}, out-of-source {len(oos_names)} (held out)", flush=True)
 
     bins_path = os.path.join(args.out, "bins.json")
+    ckpt_path = os.path.join(args.out, "checkpoint.pt")
+    if args.seed_checkpoint and not os.path.exists(ckpt_path):
+        # A fresh machine continues the run from the checkpoint committed to the repo.
+        seed = torch.load(args.seed_checkpoint)
+        if "bins" in seed and not os.path.exists(bins_path):
+            with open(bins_path, "w") as f:
+                json.dump(seed["bins"], f)
+        save_atomic(seed, ckpt_path)
+        print(f"seeded from {args.seed_checkpoint}", flush=True)
     if args.arch in ("heirloom", "heirloom3"):
         if not os.path.exists(bins_path):
             # ab statistics from a sample of training photos at the network's output resolution
@@ -140,7 +151,6 @@ def main():
         net = BetaNet()
     opt = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=args.lr)
 
-    ckpt_path = os.path.join(args.out, "checkpoint.pt")
     state = {"step": 0, "cpu_seconds": 0.0}
     rng = random.Random(args.seed)
     if os.path.exists(ckpt_path):
@@ -171,7 +181,8 @@ def main():
         model_state = net.trainable_state() if args.arch == "heirloom3" else net.state_dict()
         save_atomic({"model": model_state, "optim": opt.state_dict(), "state": state,
                      "rng": rng.getstate(), "torch_rng": torch.get_rng_state(), "arch": args.arch,
-                     "crop": args.crop, "hold_out_sources": args.hold_out_sources}, ckpt_path)
+                     "crop": args.crop, "hold_out_sources": args.hold_out_sources,
+                     **({"bins": bins} if args.arch != "beta" else {})}, ckpt_path)
         if args.snapshot_every > 0:
             # Weights only, one per --snapshot-every CPU-minutes, for the ΔE00-against-CPU-time curve.
             k = int(state["cpu_seconds"] / 60 // args.snapshot_every)

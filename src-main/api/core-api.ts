@@ -1,23 +1,22 @@
 // HeirloomApi implemented once over HeirloomCore. The web bridge runs it in-process; the desktop app
 // runs it in a separate process (api/host.ts) so the window's main thread never does heavy work.
 import * as crypto from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import sharp = require('sharp');
 import { appVersion } from '../core/app-paths';
-import type { AlbumItemRow, AlbumSummary, JobRow, OriginalListRow, OriginalRow, OutputRow } from '../core/catalogue/types';
-import { ExportError, exportPaths, exportTargetFor, runExport } from '../core/export';
-import { ColorizeRunner } from '../core/jobs/colorize-runner';
-import type { FinetuneProgress } from '../core/finetune/trainer';
-import type { BatchProgress } from '../core/service/heirloom-core';
+import type { AlbumItemRow, AlbumSummary, OriginalListRow, OriginalRow, OutputRow } from '../core/catalogue/types';
+import { ExportError, exportPaths, exportTargetFor } from '../core/export';
+import { makeJobParams } from '../core/jobs/job-params';
+import { JobQueue, pickMetrics } from '../core/jobs/job-queue';
+import { checkExportTarget } from '../core/export/target-safety';
 import { initBackend } from '../core/engine/backend';
 import { writeFileAtomic } from '../core/fs-atomic';
 import { collectPhotos } from '../core/photo-files';
 import type { HeirloomCore } from '../core/service/heirloom-core';
 import { parseCall, uploadName } from './schemas';
 import type {
-  AlbumDetail, AlbumInfo, AlbumItem, ExportRequest, ExportStart, FinetuneInfo, FinetuneRequest, MetricsInfo, ModelInfo,
+  AlbumDetail, AlbumInfo, AlbumItem, ExportRequest, ExportStart, FinetuneRequest, MetricsInfo, ModelInfo,
   ApiMethod, ColorizeRequest, DialogImportRequest, FileError, HeirloomApi, ImportResult, JobInfo, ListPhotosQuery,
   OutputInfo, PhotoDetail, PhotoPage, PhotoSummary, Status, Unsubscribe,
 } from './types';
@@ -39,28 +38,16 @@ export interface CoreApiOptions {
 /** Image types every browser shows as they are; anything else (TIFF, HEIF…) is converted for viewing. */
 const BROWSER_IMAGES = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif', '.avif']);
 
-/** How many recent jobs listJobs reports (older ones stay in the catalogue). */
-const JOBS_LISTED = 20;
-/** Job states that can be resumed: the pending items are colorized, finished ones kept. */
-const RESUMABLE = new Set<JobRow['status']>(['interrupted', 'cancelled', 'failed']);
-
 export class CoreApi implements HeirloomApi {
-  private readonly events = new EventEmitter();
-  /** Job ids waiting to run, in order; job ids are catalogue job rows, so they survive a restart. */
-  private readonly queue: number[] = [];
-  /** Live state of queued and running jobs (the catalogue has the rest). */
-  private readonly live = new Map<number, JobInfo>();
-  private readonly runner: ColorizeRunner;
-  /** Export jobs run here (sharp is asynchronous); their requests live only while queued or running. */
-  private readonly exports = new Map<number, { req: ExportRequest & { target: string }; ctrl: AbortController }>();
-  private running: Promise<void> | undefined;
-  private closed = false;
+  /** The library's job queue lives in the core; this face only starts, lists and cancels jobs. */
+  private readonly jobs: JobQueue;
 
   constructor(readonly core: HeirloomCore, private readonly opts: CoreApiOptions) {
-    this.events.setMaxListeners(100);
-    this.runner = new ColorizeRunner(core.paths.root);
-    // Only one process owns a library: a job still 'queued' now was queued by one that died.
-    for (const j of core.catalogue.listJobs({ status: 'queued' })) core.catalogue.updateJobStatus(j.id, 'interrupted');
+    this.jobs = new JobQueue(core);
+  }
+
+  private get closed(): boolean {
+    return this.jobs.isClosed;
   }
 
   async getStatus(): Promise<Status> {
@@ -177,7 +164,7 @@ export class CoreApi implements HeirloomApi {
       });
       return row;
     });
-    this.enqueue(job.id);
+    this.jobs.enqueue(job.id);
     return { jobId: job.id };
   }
 
@@ -238,11 +225,24 @@ export class CoreApi implements HeirloomApi {
     if (!album) throw new Error(`album ${req.albumId} does not exist`);
     if (!req.parentDir) throw new Error('choose the folder the export goes into');
     // The folder name is made safe like an album name: it can never point outside parentDir.
-    const target = exportPaths(exportTargetFor(req.parentDir, req.folderName ?? album.name), req.zip ?? false).target;
-    if (!req.overwrite && fs.existsSync(target)) return { jobId: null, problem: 'target-exists', target };
-    const row = this.core.catalogue.createJob('export', { albumId: req.albumId, target, total: album.itemCount }, []);
-    this.exports.set(row.id, { req: { ...req, target }, ctrl: new AbortController() });
-    this.enqueue(row.id);
+    const target = exportPaths(exportTargetFor(req.parentDir, req.folderName ?? album.name), req.zip ?? false, album.name).target;
+    // The rules runExport applies again (target-safety.ts): refusals come back as problems the window explains.
+    try {
+      checkExportTarget(this.core.catalogue, target, { zip: req.zip ?? false, overwrite: req.overwrite ?? false });
+    } catch (e) {
+      if (!(e instanceof ExportError)) throw e;
+      if (e.code === 'target-exists') return { jobId: null, problem: 'target-exists', target };
+      if (e.code === 'not-an-export' || e.code === 'unsafe-target') {
+        return { jobId: null, problem: e.code, target, ...(e.reason ? { reason: e.reason } : {}), message: e.message };
+      }
+      throw e;
+    }
+    // The whole request is kept with the job, so an export interrupted by a restart can be resumed.
+    const row = this.core.catalogue.createJob('export', makeJobParams('export', {
+      albumId: req.albumId, target, total: album.itemCount, format: req.format, maxSize: req.maxSize, quality: req.quality,
+      names: req.names, withOriginals: req.withOriginals, zip: req.zip, html: req.html, overwrite: req.overwrite,
+    }), []);
+    this.jobs.enqueue(row.id);
     return { jobId: row.id, target };
   }
 
@@ -279,58 +279,26 @@ export class CoreApi implements HeirloomApi {
       throw new Error(`${req.folder} does not exist`);
     }
     if (!st.isDirectory()) throw new Error(`${req.folder} is not a folder`);
-    const row = this.core.catalogue.createJob('finetune', { folder: path.resolve(req.folder), name: req.name, minutes: req.minutes, ...(req.from ? { from: req.from } : {}) }, []);
-    this.enqueue(row.id);
+    const row = this.core.catalogue.createJob('finetune', makeJobParams('finetune', { folder: path.resolve(req.folder), name: req.name, minutes: req.minutes, ...(req.from ? { from: req.from } : {}) }), []);
+    this.jobs.enqueue(row.id);
     return { jobId: row.id };
   }
 
-  /** Colorizes the photos an interrupted, cancelled or failed job has not done yet. */
+  /** Continues an interrupted, cancelled or failed job: the photos it has not done yet, a fine-tune from its last checkpoint. */
   async resumeJob(jobId: number): Promise<{ resumed: boolean }> {
-    if (this.closed) throw new Error('the library is closing');
-    const row = this.core.catalogue.getJob(jobId);
-    if (!row || (row.kind !== 'colorize' && row.kind !== 'finetune') || this.live.has(jobId) || !RESUMABLE.has(row.status)) return { resumed: false };
-    // A fine-tune resumes from its run's last checkpoint; a colorize job needs items still to do.
-    if (row.kind === 'colorize' && this.core.catalogue.pendingItems(jobId).length === 0) return { resumed: false };
-    this.core.catalogue.updateJobStatus(jobId, 'queued');
-    this.enqueue(jobId);
-    return { resumed: true };
+    return { resumed: this.jobs.resume(jobId) };
   }
 
   async cancelJob(jobId: number): Promise<{ cancelled: boolean }> {
-    const info = this.live.get(jobId);
-    if (!info) {
-      // An interrupted job nobody wants to resume: cancelling files it away.
-      const row = this.core.catalogue.getJob(jobId);
-      if (row?.status !== 'interrupted') return { cancelled: false };
-      this.core.catalogue.updateJobStatus(jobId, 'cancelled');
-      this.emitInfo(this.infoFromCatalogue(this.core.catalogue.getJob(jobId)!));
-      return { cancelled: true };
-    }
-    info.cancelRequested = true;
-    const q = this.queue.indexOf(jobId);
-    if (q >= 0) {
-      this.queue.splice(q, 1);
-      this.core.catalogue.updateJobStatus(jobId, 'cancelled');
-      this.finish(info, 'cancelled');
-    } else {
-      const exp = this.exports.get(jobId);
-      if (exp) exp.ctrl.abort();
-      else this.runner.cancel(jobId);
-      this.emitInfo(info);
-    }
-    return { cancelled: true };
+    return { cancelled: this.jobs.cancel(jobId) };
   }
 
   async listJobs(): Promise<JobInfo[]> {
-    return this.core.catalogue
-      .listJobs({ limit: JOBS_LISTED })
-      .filter((r) => r.kind === 'colorize' || r.kind === 'export' || r.kind === 'finetune')
-      .map((r) => structuredClone(this.live.get(r.id) ?? this.infoFromCatalogue(r)));
+    return this.jobs.list();
   }
 
   onJobProgress(cb: (job: JobInfo) => void): Unsubscribe {
-    this.events.on('job', cb);
-    return () => this.events.off('job', cb);
+    return this.jobs.onChange(cb);
   }
 
   /** Dispatches a validated call by name (used by the web bridge, IPC and the host process). */
@@ -377,158 +345,7 @@ export class CoreApi implements HeirloomApi {
 
   /** Stops after the current photo of the running job, then lets the caller close the core. */
   async close(): Promise<void> {
-    this.closed = true;
-    for (const id of [...this.live.keys()]) await this.cancelJob(id);
-    await this.running;
-    await this.runner.close();
-  }
-
-  private enqueue(jobId: number): void {
-    const info = this.infoFromCatalogue(this.core.catalogue.getJob(jobId)!);
-    this.live.set(jobId, info);
-    this.queue.push(jobId);
-    this.emitInfo(info);
-    this.pump();
-  }
-
-  private pump(): void {
-    if (this.running) return;
-    const next = this.queue.shift();
-    if (next === undefined) return;
-    this.running = this.run(next).finally(() => {
-      this.running = undefined;
-      this.pump();
-    });
-  }
-
-  private async runExportJob(jobId: number, info: JobInfo): Promise<void> {
-    const { req, ctrl } = this.exports.get(jobId)!;
-    info.state = 'running';
-    this.core.catalogue.updateJobStatus(jobId, 'running');
-    this.emitInfo(info);
-    const started = Date.now();
-    let state: JobInfo['state'] = 'done';
-    try {
-      await runExport(this.core.catalogue, req.albumId, req.target, {
-        format: req.format, maxSize: req.maxSize, quality: req.quality, names: req.names,
-        withOriginals: req.withOriginals, html: req.html, overwrite: req.overwrite,
-        // `target` already ends in .zip when zipping; runExport keeps such a name as it is.
-        zip: req.zip,
-        appVersion: appVersion(),
-        signal: ctrl.signal,
-        discardOnCancel: true,
-        onProgress: (p) => {
-          info.total = p.total;
-          info.done = p.done;
-          if (p.photo) info.finishedPhotoIds.push(p.photo.originalId);
-          const perItem = (Date.now() - started) / Math.max(1, p.done);
-          info.etaSeconds = p.phase === 'photos' ? Math.round((perItem * (p.total - p.done)) / 1000) : null;
-          this.emitInfo(info);
-        },
-      });
-    } catch (e) {
-      const cancelled = e instanceof ExportError && e.code === 'cancelled';
-      info.message = cancelled ? null : (e as Error).message;
-      state = cancelled ? 'cancelled' : 'failed';
-    } finally {
-      this.exports.delete(jobId);
-    }
-    this.core.catalogue.updateJobStatus(jobId, state, info.message);
-    this.finish(info, state);
-  }
-
-  private async run(jobId: number): Promise<void> {
-    const info = this.live.get(jobId)!;
-    if (this.exports.has(jobId)) return this.runExportJob(jobId, info);
-    info.state = 'running';
-    this.emitInfo(info);
-    const end = await this.runner.run(jobId, (p) => this.progress(info, p), (p) => this.finetuneProgress(info, p));
-    // A worker that died mid-photo left the row 'running': record how it ended.
-    const row = this.core.catalogue.getJob(jobId);
-    if (row && (row.status === 'running' || row.status === 'queued')) this.core.catalogue.updateJobStatus(jobId, end.status, end.message);
-    if (end.message) info.message = end.message;
-    this.finish(info, end.status === 'cancelled' && info.done >= info.total ? (info.failed ? 'failed' : 'done') : end.status);
-  }
-
-  private progress(info: JobInfo, p: BatchProgress): void {
-    info.done = p.done;
-    info.total = p.total;
-    info.failed = p.failed;
-    info.etaSeconds = p.done < p.total ? (p.etaSeconds ?? null) : 0;
-    const item = p.item;
-    if (item?.error) info.errors.push({ photoId: this.photoIdOf(info.id, item.seq), name: path.basename(item.input), error: item.error });
-    else if (item?.originalId) info.finishedPhotoIds.push(item.originalId);
-    this.emitInfo(info);
-  }
-
-  private finetuneProgress(info: JobInfo, p: FinetuneProgress): void {
-    const prev = info.finetune;
-    const curve = prev?.lossCurve ?? [];
-    if (p.phase === 'training' && p.loss !== null && (curve.length === 0 || p.step - curve[curve.length - 1][0] >= 2)) curve.push([p.step, Number(p.loss.toFixed(4))]);
-    const ft: FinetuneInfo = {
-      run: p.run, phase: p.phase, step: p.step, loss: p.loss, trainSeconds: p.trainSeconds, budgetSeconds: p.budgetSeconds,
-      lossCurve: curve.length > 400 ? curve.filter((_, i) => i % 2 === 0) : curve,
-      base: pickMetrics(p.base), heldOut: pickMetrics(p.heldOut), checkpointId: p.checkpointId ?? prev?.checkpointId ?? null, message: p.message ?? null,
-    };
-    info.finetune = ft;
-    info.total = Math.round(p.budgetSeconds);
-    info.done = Math.min(info.total, Math.round(p.trainSeconds));
-    info.etaSeconds = p.etaSeconds === null ? null : Math.round(p.etaSeconds);
-    this.emitInfo(info);
-  }
-
-  private finish(info: JobInfo, state: JobInfo['state']): void {
-    info.state = state;
-    info.etaSeconds = null;
-    info.finishedAt = new Date().toISOString();
-    this.live.delete(info.id);
-    this.emitInfo(info);
-  }
-
-  private emitInfo(info: JobInfo): void {
-    this.events.emit('job', structuredClone(info));
-  }
-
-  private photoIdOf(jobId: number, seq: number | undefined): number | undefined {
-    const ids = (this.core.catalogue.getJob(jobId)?.params as { photoIds?: unknown } | null)?.photoIds;
-    return Array.isArray(ids) && seq !== undefined && typeof ids[seq] === 'number' ? ids[seq] : undefined;
-  }
-
-  /** A job as the window sees it, rebuilt from its catalogue rows (after a restart, or when not running). */
-  private infoFromCatalogue(row: JobRow): JobInfo {
-    if (row.kind === 'finetune') {
-      const p = (row.params ?? {}) as { name?: string; minutes?: number };
-      return { ...wholeJobInfo(row, Math.round((p.minutes ?? 0) * 60)), kind: 'finetune', target: p.name ?? null, finetune: null };
-    }
-    if (row.kind === 'export') {
-      // Export jobs have no item rows: the export folder's own manifest tracks its files.
-      const p = (row.params ?? {}) as { target?: string; total?: number };
-      return { ...wholeJobInfo(row, p.total ?? 0), kind: 'export', target: p.target ?? null };
-    }
-    const items = this.core.catalogue.jobItems(row.id);
-    const ids = (row.params as { photoIds?: unknown } | null)?.photoIds;
-    const photoId = (seq: number, outputId: number | null): number | undefined =>
-      Array.isArray(ids) && typeof ids[seq] === 'number' ? ids[seq] : outputId ? this.core.catalogue.getOutput(outputId)?.originalId : undefined;
-    const errors: FileError[] = [];
-    const finishedPhotoIds: number[] = [];
-    let done = 0;
-    for (const it of items) {
-      if (it.status === 'pending') continue;
-      done++;
-      if (it.status === 'failed') {
-        const pid = photoId(it.seq, null);
-        errors.push({ photoId: pid, name: it.input.startsWith('#') ? it.input : path.basename(it.input), error: it.error ?? 'failed' });
-      } else if (it.status === 'done') {
-        const pid = photoId(it.seq, it.outputId);
-        if (pid !== undefined) finishedPhotoIds.push(pid);
-      }
-    }
-    const terminal = row.status !== 'queued' && row.status !== 'running';
-    return {
-      id: row.id, kind: 'colorize', state: row.status, total: items.length, done, failed: errors.length, etaSeconds: null,
-      finishedPhotoIds, errors, cancelRequested: false, createdAt: row.createdAt, finishedAt: terminal ? row.updatedAt : null,
-      message: row.status === 'failed' && errors.length === 0 ? row.error : null,
-    };
+    await this.jobs.close();
   }
 
   private withOutputs(row: OriginalRow): OriginalListRow {
@@ -582,19 +399,4 @@ export class CoreApi implements HeirloomApi {
   private albumItem(i: AlbumItemRow): AlbumItem {
     return { ...this.summary(i.original), position: i.position, caption: i.caption, outputId: i.outputId };
   }
-}
-
-/** A job without item rows (export, fine-tune), as the catalogue remembers it: done or not, and why it failed. */
-function wholeJobInfo(row: JobRow, total: number): Omit<JobInfo, 'kind'> {
-  const terminal = row.status !== 'queued' && row.status !== 'running';
-  return {
-    id: row.id, state: row.status, total, done: row.status === 'done' ? total : 0, failed: 0, etaSeconds: null,
-    finishedPhotoIds: [], errors: [], cancelRequested: false, createdAt: row.createdAt,
-    finishedAt: terminal ? row.updatedAt : null, message: row.status === 'failed' ? row.error : null,
-  };
-}
-
-/** Only the four numbers the window shows, whatever else a stored summary holds. */
-function pickMetrics(m: MetricsInfo | null | undefined): MetricsInfo | null {
-  return m ? { deltaE00: m.deltaE00, psnr: m.psnr, colourfulnessRatio: m.colourfulnessRatio, auc: m.auc } : null;
 }

@@ -21,7 +21,7 @@ const MEDIA_KINDS = new Set<MediaKind>(['thumb', 'original', 'output', 'output-t
 
 export function runHost(library: string | undefined, mediaBase: string): void {
   const port = parentPort();
-  const core = HeirloomCore.open({ library });
+  const core = HeirloomCore.open({ library, holder: 'the Heirloom window' });
   const api = new CoreApi(core, { mediaUrl: (kind, id) => `${mediaBase}${kind}/${id}`, importByPath: false, importByDialog: true });
   const reply = (r: HostReply): void => port.send(r);
   api.onJobProgress((job) => reply({ type: 'job', job }));

@@ -1,6 +1,8 @@
 // The one API every face of Heirloom speaks: the Electron preload exposes it with contextBridge,
 // `heirloom serve` exposes it over HTTP + WebSocket, and the Svelte renderer only knows this interface.
 // No runtime imports: safe for the renderer; the sandboxed preload imports its types only.
+export type { FileError, FinetuneInfo, JobInfo, JobState, MetricsInfo } from '../contract/jobs';
+import type { FileError, FinetuneInfo, JobInfo, MetricsInfo } from '../contract/jobs';
 
 export type PhotoSort = 'taken' | 'name' | 'imported';
 export type PhotoFilter = 'all' | 'colorized' | 'uncolorized';
@@ -67,12 +69,6 @@ export interface PhotoDetail extends PhotoSummary {
   outputs: OutputInfo[];
 }
 
-export interface FileError {
-  /** File name (not the full path) so it can be shown. */
-  name: string;
-  photoId?: number;
-  error: string;
-}
 
 export interface ImportResult {
   imported: PhotoSummary[];
@@ -106,12 +102,6 @@ export interface ModelInfo {
   base: MetricsInfo | null;
 }
 
-export interface MetricsInfo {
-  deltaE00: number;
-  psnr: number;
-  colourfulnessRatio: number;
-  auc: number;
-}
 
 export interface FinetuneRequest {
   /** Folder of colour photos (web bridge); the desktop app asks with the system dialog instead. */
@@ -123,21 +113,6 @@ export interface FinetuneRequest {
   from?: string;
 }
 
-/** Live state of a fine-tune job, inside its JobInfo. */
-export interface FinetuneInfo {
-  run: string;
-  phase: 'loading' | 'measuring' | 'training' | 'saved';
-  step: number;
-  loss: number | null;
-  trainSeconds: number;
-  budgetSeconds: number;
-  /** [step, smoothed loss] pairs for the live curve. */
-  lossCurve: Array<[number, number]>;
-  base: MetricsInfo | null;
-  heldOut: MetricsInfo | null;
-  checkpointId: string | null;
-  message: string | null;
-}
 
 export interface AlbumInfo {
   id: number;
@@ -189,35 +164,16 @@ export interface ExportRequest {
 /**
  * A started export job, or why it did not start: 'target-exists' is a question for the person
  * ("replace it?" → call again with overwrite), 'cancelled' means the folder dialog was dismissed.
+ * Refusals, where replacing is not offered: 'not-an-export' (something that no Heirloom export made
+ * already has the name) and 'unsafe-target' (a drive's top folder, the home folder, the library or a
+ * folder holding originals; `reason` says which). `message` is the core's English explanation.
  */
 export type ExportStart =
   | { jobId: number; target: string }
-  | { jobId: null; problem: 'target-exists' | 'cancelled'; target: string | null };
+  | { jobId: null; problem: 'target-exists' | 'cancelled'; target: string | null }
+  | { jobId: null; problem: 'not-an-export' | 'unsafe-target'; target: string; reason?: 'root' | 'home' | 'library' | 'originals'; message: string };
 
-/** 'interrupted': the app stopped (crash, power cut) while the job ran; resumeJob finishes it. */
-export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
 
-export interface JobInfo {
-  id: number;
-  kind: 'colorize' | 'export' | 'finetune';
-  /** Export jobs: the folder or .zip being made. */
-  target?: string | null;
-  /** Fine-tune jobs: step, loss curve, held-out metrics. */
-  finetune?: FinetuneInfo | null;
-  state: JobState;
-  total: number;
-  done: number;
-  failed: number;
-  etaSeconds: number | null;
-  /** Photo ids finished successfully so far (the gallery refreshes them). */
-  finishedPhotoIds: number[];
-  errors: FileError[];
-  cancelRequested: boolean;
-  createdAt: string;
-  finishedAt: string | null;
-  /** Short reason when the whole job failed (e.g. the model could not be loaded). */
-  message: string | null;
-}
 
 export type Unsubscribe = () => void;
 

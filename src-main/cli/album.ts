@@ -13,7 +13,7 @@ function photoId(v: string): number {
 
 /** Opens the library, runs `fn`, closes it; errors become one line on stderr and exit code 1. */
 async function withCore(o: { library?: string }, setExit: (c: number) => void, fn: (core: HeirloomCore) => void | Promise<void>): Promise<void> {
-  const core = HeirloomCore.open({ library: o.library });
+  const core = HeirloomCore.open({ library: o.library, holder: '`heirloom album`' });
   try {
     await fn(core);
     setExit(0);

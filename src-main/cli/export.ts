@@ -10,7 +10,7 @@ export interface ExportCliOptions extends ExportOptions {
 }
 
 export async function runExportCli(ref: string, o: ExportCliOptions): Promise<number> {
-  const core = HeirloomCore.open({ library: o.library });
+  const core = HeirloomCore.open({ library: o.library, holder: '`heirloom export`' });
   const ctrl = new AbortController();
   const onSigint = (): void => {
     process.stderr.write('\nheirloom: stopping after the current file…\n');
@@ -37,6 +37,11 @@ export async function runExportCli(ref: string, o: ExportCliOptions): Promise<nu
   } catch (e) {
     if (e instanceof ExportError && e.code === 'target-exists') {
       process.stderr.write(`heirloom: ${e.message.split(';')[0]}; nothing was changed. Add --overwrite to replace it.\n`);
+      return 1;
+    }
+    if (e instanceof ExportError && (e.code === 'not-an-export' || e.code === 'unsafe-target')) {
+      process.stderr.write(`heirloom: ${e.message}.\n`);
+      if (o.overwrite && e.code === 'not-an-export') process.stderr.write('heirloom: --overwrite replaces only a folder or .zip that an earlier Heirloom export made.\n');
       return 1;
     }
     if (e instanceof ExportError && e.code === 'cancelled') {

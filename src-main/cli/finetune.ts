@@ -52,7 +52,7 @@ export function addFinetuneCommands(program: Command, libraryOption: Option, set
     .addOption(libraryOption)
     .option('--json', 'print the result as JSON')
     .action(async (folder: string, o) => {
-      const core = HeirloomCore.open({ library: o.library });
+      const core = HeirloomCore.open({ library: o.library, holder: '`heirloom finetune`' });
       const controller = new AbortController();
       const onSignal = (): void => {
         process.stderr.write('\nstopping after this step; the last checkpoint is kept…\n');
@@ -113,7 +113,7 @@ export function addFinetuneCommands(program: Command, libraryOption: Option, set
     .addOption(libraryOption)
     .option('--json', 'machine-readable output')
     .action(async (o) => {
-      const core = HeirloomCore.open({ library: o.library });
+      const core = HeirloomCore.open({ library: o.library, holder: '`heirloom finetune`' });
       try {
         const { rows, activeId: active } = await core.listModels();
         if (o.json) process.stdout.write(JSON.stringify(rows.map((r) => ({ ...r, active: r.id === active })), null, 2) + '\n');
@@ -134,7 +134,7 @@ export function addFinetuneCommands(program: Command, libraryOption: Option, set
     .argument('<id>', 'model or checkpoint id')
     .addOption(libraryOption)
     .action(async (id: string, o) => {
-      const core = HeirloomCore.open({ library: o.library });
+      const core = HeirloomCore.open({ library: o.library, holder: '`heirloom finetune`' });
       try {
         await core.activateModel(id);
         process.stdout.write(`active model: ${id}\n`);
@@ -148,7 +148,7 @@ export function addFinetuneCommands(program: Command, libraryOption: Option, set
     .description("go back to the active checkpoint's parent (in the end, the shipped model)")
     .addOption(libraryOption)
     .action(async (o) => {
-      const core = HeirloomCore.open({ library: o.library });
+      const core = HeirloomCore.open({ library: o.library, holder: '`heirloom finetune`' });
       try {
         process.stdout.write(`active model: ${await core.revertModel()}\n`);
         setExit(0);

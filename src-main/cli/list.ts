@@ -1,9 +1,10 @@
 // `heirloom list`: the originals in the catalogue with their outputs.
 import { HeirloomCore } from '../core/service/heirloom-core';
 import type { OriginalFilter } from '../core/catalogue/types';
+import { oneLine } from './one-line';
 
 export async function runList(o: { library?: string; filter: OriginalFilter; json?: boolean }): Promise<number> {
-  const core = HeirloomCore.open({ library: o.library });
+  const core = HeirloomCore.open({ library: o.library, role: 'reader' });
   try {
     const rows = core.catalogue.listOriginals({ sort: 'imported', filter: o.filter }).map((r) => ({
       ...r,
@@ -17,10 +18,11 @@ export async function runList(o: { library?: string; filter: OriginalFilter; jso
       process.stdout.write(`No photos in the library at ${core.paths.root} yet. Try: heirloom colorize <photos> --out <folder>\n`);
       return 0;
     }
+    // Paths go through oneLine: a newline in a file name must not split a photo's line (--json keeps them raw).
     for (const r of rows) {
       const size = r.width && r.height ? `${r.width}×${r.height}` : '?';
-      process.stdout.write(`#${r.id}  ${r.path}  ${size}${r.takenAt ? `  taken ${r.takenAt}` : ''}${r.missing ? '  (MISSING)' : ''}\n`);
-      for (const out of r.outputs) process.stdout.write(`      → ${out.path}  [${out.checkpointId}, ${out.createdAt}]\n`);
+      process.stdout.write(`#${r.id}  ${oneLine(r.path)}  ${size}${r.takenAt ? `  taken ${r.takenAt}` : ''}${r.missing ? '  (MISSING)' : ''}\n`);
+      for (const out of r.outputs) process.stdout.write(`      → ${oneLine(out.path)}  [${out.checkpointId}, ${out.createdAt}]\n`);
     }
     process.stdout.write(`${rows.length} photos, ${rows.reduce((n, r) => n + r.outputs.length, 0)} outputs — library ${core.paths.root}\n`);
     return 0;

@@ -1,6 +1,7 @@
 // Batch progress on stderr: one line per photo (a log a person can read back), with count and ETA.
 import * as path from 'node:path';
 import type { BatchProgress } from '../core/service/heirloom-core';
+import { oneLine } from './one-line';
 
 function eta(s: number | undefined): string {
   if (s === undefined || s <= 0) return '';
@@ -10,8 +11,8 @@ function eta(s: number | undefined): string {
 export function progressPrinter(out: NodeJS.WritableStream): (p: BatchProgress) => void {
   return (p) => {
     if (!p.item) return;
-    const name = path.basename(p.item.input);
-    const what = p.item.error ? `FAILED: ${p.item.error}` : `ok (${(p.item.millis / 1000).toFixed(1)} s)`;
+    const name = oneLine(path.basename(p.item.input)); // a newline in a name must not break the log
+    const what = p.item.skipped ? `skipped: ${oneLine(p.item.error ?? '')}` : p.item.error ? `FAILED: ${oneLine(p.item.error)}` : `ok (${(p.item.millis / 1000).toFixed(1)} s)`;
     out.write(`[${p.done}/${p.total}] ${name}: ${what}${p.done < p.total ? eta(p.etaSeconds) : ''}\n`);
   };
 }

@@ -4,7 +4,7 @@ import { HeirloomCore } from '../core/service/heirloom-core';
 import { defaultRendererDir, startBridge } from '../server/web-bridge';
 
 export async function runServe(o: { library?: string; port?: number; renderer?: string }): Promise<number> {
-  const core = HeirloomCore.open({ library: o.library });
+  const core = HeirloomCore.open({ library: o.library, holder: '`heirloom serve`' });
   const api = new CoreApi(core, {
     mediaUrl: (kind, id) => `/media/${kind}/${id}`,
     importByPath: true,

@@ -12,6 +12,8 @@ export interface LibraryPaths {
   readonly outputs: string;
   readonly models: string;
   readonly exports: string;
+  /** Automatic catalogue backups (see catalogue/health.ts). */
+  readonly backups: string;
 }
 
 /** Platform inputs, injectable so every OS's answer can be tested on any OS. */
@@ -57,8 +59,9 @@ export function ensureLibrary(dir: string): LibraryPaths {
     outputs: path.join(root, 'outputs'),
     models: path.join(root, 'models'),
     exports: path.join(root, 'exports'),
+    backups: path.join(root, 'backups'),
   };
-  for (const d of [paths.root, paths.thumbs, paths.outputs, paths.models, paths.exports]) {
+  for (const d of [paths.root, paths.thumbs, paths.outputs, paths.models, paths.exports, paths.backups]) {
     fs.mkdirSync(d, { recursive: true });
     // mkdirSync is silent when the path exists; a plain file there would only fail much later.
     if (!fs.statSync(d).isDirectory()) throw new Error(`Cannot use ${d} as a library folder: it is a file.`);

@@ -18,7 +18,27 @@ export interface CollectResult {
 export function collectPhotos(inputs: string[]): CollectResult {
   const files: string[] = [];
   const problems: CollectResult['problems'] = [];
+  // Symbolic links (and entries whose type the file system does not report) are followed, never
+  // skipped silently: a photo must not go missing because it is a link. Real paths guard against loops.
+  const seenDirs = new Set<string>();
+  const seenFiles = new Set<string>();
+  const realOf = (p: string): string => {
+    try {
+      return fs.realpathSync(p);
+    } catch {
+      return p;
+    }
+  };
+  const addFile = (p: string): void => {
+    const real = realOf(p);
+    if (seenFiles.has(real)) return; // the same photo reached twice (a link and its target)
+    seenFiles.add(real);
+    files.push(p);
+  };
   const walk = (dir: string): void => {
+    const real = realOf(dir);
+    if (seenDirs.has(real)) return; // a link back to a folder already searched
+    seenDirs.add(real);
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -31,7 +51,22 @@ export function collectPhotos(inputs: string[]): CollectResult {
       if (e.name.startsWith('.')) continue;
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.isFile() && isPhotoName(e.name)) files.push(p);
+      else if (e.isFile()) {
+        if (isPhotoName(e.name)) addFile(p);
+      } else if (!(e.isFIFO() || e.isSocket() || e.isCharacterDevice() || e.isBlockDevice())) { // a link, or type not reported
+        let st: fs.Stats;
+        try {
+          st = fs.statSync(p);
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          if (isPhotoName(e.name)) {
+            problems.push({ input: p, error: code === 'ENOENT' ? 'a link to something that does not exist' : code === 'ELOOP' ? 'a link that loops back on itself' : `cannot be read (${code ?? 'error'})` });
+          }
+          continue;
+        }
+        if (st.isDirectory()) walk(p);
+        else if (st.isFile() && (isPhotoName(e.name) || isPhotoName(realOf(p)))) addFile(p);
+      }
     }
   };
   for (const input of inputs) {
@@ -44,7 +79,7 @@ export function collectPhotos(inputs: string[]): CollectResult {
       continue;
     }
     if (st.isDirectory()) walk(abs);
-    else files.push(abs);
+    else addFile(abs);
   }
-  return { files: [...new Set(files)], problems };
+  return { files, problems };
 }

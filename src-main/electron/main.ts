@@ -5,10 +5,11 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, screen, sessi
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { desktopExportRequest, desktopFinetuneRequest, droppedPaths, parseCall } from '../api/schemas';
+import { desktopExportRequest, desktopFinetuneRequest, parseCall } from '../api/schemas';
 import { HostClient, type HostReply } from '../api/rpc';
 import type { DialogImportRequest, ExportRequest, FinetuneRequest, ExportStart, ImportResult, JobInfo } from '../api/types';
 import { writeFileAtomic } from '../core/fs-atomic';
+import { checkDroppedPaths } from './drop-paths';
 import {
   APP_ENTRY, APP_HOST, APP_SCHEME, IPC_CALL, IPC_DROP, IPC_JOB, isAppUrl, MEDIA_BASE, MEDIA_SCHEME, parseMediaUrl, RENDERER_CSP,
   WINDOW_DEFAULTS, webPreferences,
@@ -163,13 +164,14 @@ if (!app.requestSingleInstanceLock()) {
       }
       return host.call(c.method, c.arg);
     });
-    // Drag and drop is the one place a path comes from the window: the preload learned it from the
-    // dropped File (webUtils). Checked like any argument; the core then reads only photo files from it.
+    // Drag and drop is the one place a path comes from the window: the preload learned it from a
+    // trusted drop event's File (webUtils). The renderer is not trusted with paths, so each is checked
+    // (absolute, existing, a photo file or a folder, a bounded count) before the core reads it.
     ipcMain.handle(IPC_DROP, async (event, paths: unknown) => {
       if (!event.senderFrame || !isAppUrl(event.senderFrame.url)) throw new Error('refused: not the Heirloom window');
-      const r = droppedPaths.safeParse(paths);
-      if (!r.success) throw new Error('refused: dropped items are not files on this computer');
-      return host.call('importPaths', r.data);
+      const checked = checkDroppedPaths(paths);
+      const r = checked.paths.length ? ((await host.call('importPaths', checked.paths)) as ImportResult) : { imported: [], errors: [] };
+      return { imported: r.imported, errors: [...checked.refused, ...r.errors] } satisfies ImportResult;
     });
   };
 

@@ -8,6 +8,23 @@ const IPC_CALL = 'heirloom:call';
 const IPC_JOB = 'heirloom:job';
 const IPC_DROP = 'heirloom:drop';
 
+// The DOM is not in this project's TypeScript libs (they are for Node); the preload needs only this much.
+declare const window: {
+  addEventListener(type: 'drop', listener: (e: { isTrusted: boolean; dataTransfer: { files: ArrayLike<File> } | null }) => void, capture: boolean): void;
+};
+
+// Paths of the files in the last real drop: a page script cannot fake a trusted drop event, so
+// importFiles sends main no path that the person did not drop (main checks each one again).
+const dropped = new Set<string>();
+window.addEventListener('drop', (e) => {
+  if (!e.isTrusted || !e.dataTransfer) return;
+  dropped.clear();
+  for (const f of Array.from(e.dataTransfer.files)) {
+    const p = webUtils.getPathForFile(f);
+    if (p) dropped.add(p);
+  }
+}, true);
+
 const call = <T>(method: string, arg?: unknown): Promise<T> => ipcRenderer.invoke(IPC_CALL, method, arg ?? null) as Promise<T>;
 
 const api: HeirloomApi = {
@@ -38,7 +55,7 @@ const api: HeirloomApi = {
   startFinetune: (req) => call('startFinetune', req),
   // Dropped files and folders: Electron gives each File its real path; the bytes never cross IPC.
   importFiles: (files) => {
-    const paths = files.map((f) => webUtils.getPathForFile(f)).filter((p) => p !== '');
+    const paths = files.map((f) => webUtils.getPathForFile(f)).filter((p) => p !== '' && dropped.has(p));
     return ipcRenderer.invoke(IPC_DROP, paths);
   },
   onJobProgress: (cb) => {

@@ -9,12 +9,16 @@ import * as path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { CoreApi, MediaKind } from '../api/core-api';
 import { ApiArgumentError, uploadName } from '../api/schemas';
+import { BodyTooLarge, consumeBody, importUpload, incomingDir, receiveToFile, Slots } from './request-body';
 
 export const TOKEN_COOKIE = 'heirloom_token';
 export const TOKEN_HEADER = 'x-heirloom-token';
 const MAX_BODY = 1 << 20;
-/** One dropped photo; large enough for a 600 dpi 16-bit TIFF scan, small enough to hold in memory. */
+/** One dropped photo; large enough for a 600 dpi 16-bit TIFF scan (streamed to disk, never held in memory). */
 export const MAX_UPLOAD = 300 * 1024 * 1024;
+/** Uploads received at once (each also decodes a thumbnail); a few more wait their turn, the rest get 503. */
+export const UPLOADS_AT_ONCE = 2;
+const UPLOADS_WAITING = 8;
 
 export interface BridgeOptions {
   api: CoreApi;
@@ -74,6 +78,8 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const token = opts.token ?? crypto.randomBytes(24).toString('base64url');
   const api = opts.api;
   const maxUpload = opts.maxUpload ?? MAX_UPLOAD;
+  const uploadSlots = new Slots(UPLOADS_AT_ONCE, UPLOADS_WAITING);
+  fs.rmSync(incomingDir(api), { recursive: true, force: true }); // leftovers of uploads cut short by a crash
   const tooLarge = (name: string): string => `${name} is larger than ${Math.round(maxUpload / 1024 / 1024)} MB`;
   let port = 0;
   const allowedHosts = (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`];
@@ -130,22 +136,12 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     serveFile(res, file, { 'Cache-Control': kind === 'original' ? 'private, no-cache' : 'private, max-age=86400' });
   };
 
-  const readBody = (req: http.IncomingMessage): Promise<string> => readBytes(req, MAX_BODY).then((b) => b.toString('utf8'));
-
-  const readBytes = (req: http.IncomingMessage, limit: number): Promise<Buffer> =>
-    new Promise((resolve, reject) => {
-      let size = 0;
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > limit) {
-          reject(new ApiArgumentError('request too large'));
-          req.destroy();
-        } else chunks.push(c);
-      });
-      req.on('end', () => resolve(Buffer.concat(chunks)));
-      req.on('error', reject);
-    });
+  // Past the limit the body is read on and dropped (consumeBody), so the client gets a 413, not a reset.
+  const readBody = async (req: http.IncomingMessage): Promise<string> => {
+    const chunks: Buffer[] = [];
+    await consumeBody(req, MAX_BODY, (c) => void chunks.push(c));
+    return Buffer.concat(chunks).toString('utf8');
+  };
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     baseHeaders(res);
@@ -177,6 +173,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
         const parsed = body ? (JSON.parse(body) as { arg?: unknown }) : {};
         arg = parsed?.arg;
       } catch (e) {
+        if (e instanceof BodyTooLarge) return json(res, 413, { error: `the request is too large (over ${MAX_BODY / 1024 / 1024} MB)` });
         return json(res, 400, { error: e instanceof ApiArgumentError ? e.message : 'the request body is not valid JSON' });
       }
       try {
@@ -197,14 +194,26 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
         res.setHeader('Connection', 'close');
         return json(res, 413, { error: tooLarge(name.data) });
       }
-      let data: Buffer;
-      try {
-        data = await readBytes(req, maxUpload);
-      } catch {
+      // Streamed to a temp file in the library, a few at a time: parallel big uploads must not fill the memory.
+      const release = await uploadSlots.acquire();
+      if (!release) {
         res.setHeader('Connection', 'close');
-        return json(res, 413, { error: tooLarge(name.data) });
+        res.setHeader('Retry-After', '5');
+        return json(res, 503, { error: `too many uploads at once: ${name.data} was not received, try it again in a moment` });
       }
-      return json(res, 200, { result: await api.importBytes(name.data, data) });
+      try {
+        const tmp = path.join(incomingDir(api), `${crypto.randomUUID()}.part`);
+        let received: { sha256: string };
+        try {
+          received = await receiveToFile(req, tmp, maxUpload);
+        } catch (e) {
+          if (e instanceof BodyTooLarge) return json(res, 413, { error: tooLarge(name.data) });
+          throw e;
+        }
+        return json(res, 200, { result: await importUpload(api, name.data, tmp, received.sha256) });
+      } finally {
+        release();
+      }
     }
 
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed', 'text/plain; charset=utf-8');

@@ -274,3 +274,24 @@ export function runCli(args: string[], opts: CliOptions): CliResult {
 export function progressLine(stderr: string, fileName: string): string | undefined {
   return stderr.split('\n').find((l) => /^\[\d+\/\d+\] /.test(l) && l.slice(l.indexOf('] ') + 2).startsWith(`${fileName}: `));
 }
+
+/**
+ * Overwrites `length` bytes of `file` at `offset` (default: the page-aligned middle of the file) with
+ * pseudo-random bytes from a fixed seed, so a "damaged disk" is the same on every run. Returns the offset.
+ */
+export function writeRandomBytes(file: string, offset?: number, length = 4096, seed = 12345): number {
+  const at = offset ?? Math.floor(fs.statSync(file).size / 2 / length) * length;
+  const buf = Buffer.alloc(length);
+  let x = seed >>> 0;
+  for (let i = 0; i < length; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    buf[i] = x >>> 24;
+  }
+  const fd = fs.openSync(file, 'r+');
+  try {
+    fs.writeSync(fd, buf, 0, length, at);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return at;
+}

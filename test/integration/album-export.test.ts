@@ -1,6 +1,8 @@
 // Albums and export on real files: 5 small photos imported and colorized with the shipped model, then
 // exported as JPEG/PNG/TIFF folders, with originals, as a ZIP and as an offline web album opened from disk
-// in headless Chromium. Hostile names, a crash mid-export and an existing target are covered too.
+// in headless Chromium. Hostile names, a crash mid-export and an existing target are covered too, and so
+// are the places an export must never go or replace (target-safety.ts): a folder no export made, the parent
+// through "..", a drive's top folder, the library, a folder of originals, the home folder.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -11,7 +13,9 @@ import exifReader from 'exif-reader';
 import sharp = require('sharp');
 import type { Browser } from 'playwright-core';
 import { ExportError, exportTargetFor, runExport, type ExportRunOptions } from '../../src-main/core/export';
-import { listZip } from '../../src-main/core/export/zip';
+import { MANIFEST_NAME } from '../../src-main/core/export/manifest';
+import { ZIP_MARK, zipComment } from '../../src-main/core/export/target-safety';
+import { listZip, writeZip } from '../../src-main/core/export/zip';
 import { HeirloomCore } from '../../src-main/core/service/heirloom-core';
 import { listFilesDeep, makeTempDir, removeDir, REPO_ROOT, runCli, sha256File, writePhoto } from '../helpers/fixtures';
 
@@ -61,7 +65,10 @@ after(() => {
   if (dir) removeDir(dir);
 });
 
-/** Every file under `root`, resolved, must stay inside it; no name may be unusable on Windows. */
+/**
+ * Every file under `root`, resolved, must stay inside it; no name may be unusable on Windows. The export's
+ * manifest (what lets a later export replace it) lists exactly the other files, which are returned.
+ */
 function assertContained(root: string): string[] {
   const files = listFilesDeep(root);
   for (const rel of files) {
@@ -71,7 +78,11 @@ function assertContained(root: string): string[] {
       assert.doesNotMatch(seg, /[<>:"\\|?*\u0000-\u001f]|^(con|prn|aux|nul|com\d|lpt\d)(\.|$)|[ .]$/i, `unsafe name ${seg}`);
     }
   }
-  return files;
+  const made = files.filter((f) => f !== MANIFEST_NAME);
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, MANIFEST_NAME), 'utf8'));
+  assert.equal(manifest.complete, true);
+  assert.deepEqual([...manifest.files].sort(), made.map((f) => f.split(path.sep).join('/')).sort());
+  return made;
 }
 
 async function spread(file: string | Buffer, region?: sharp.Region): Promise<number> {
@@ -196,19 +207,150 @@ describe('album export', () => {
     const res2 = await runExport(core.catalogue, albumId, t2, base({ format: 'png' }));
     assert.equal(res2.resumed, false);
     assert.equal(res2.reused, 0);
-    assert.ok(listFilesDeep(t2).every((f) => f.endsWith('.png')));
+    assert.ok(assertContained(t2).every((f) => f.endsWith('.png')));
   });
 
-  test('an existing target is never replaced without asking', async () => {
+  test('a folder that no export made is never replaced, with or without overwrite; its files stay', async () => {
     const target = path.join(dir, 'out', 'existing');
-    fs.mkdirSync(target, { recursive: true });
+    fs.mkdirSync(path.join(target, 'letters'), { recursive: true });
     fs.writeFileSync(path.join(target, 'family-notes.txt'), 'keep me');
+    fs.writeFileSync(path.join(target, 'letters', '1958.txt'), 'dear Rose');
+    for (const overwrite of [false, true]) {
+      await assert.rejects(
+        runExport(core.catalogue, albumId, target, base({ overwrite })),
+        (e: unknown) => e instanceof ExportError && e.code === 'not-an-export' && /is not a folder that Heirloom exported.*nothing was replaced/.test(e.message),
+      );
+      assert.deepEqual(listFilesDeep(target), ['family-notes.txt', path.join('letters', '1958.txt')]);
+      assert.equal(fs.readFileSync(path.join(target, 'family-notes.txt'), 'utf8'), 'keep me');
+      assert.deepEqual(fs.readdirSync(path.dirname(target)).filter((f) => f.startsWith('.heirloom')), []);
+    }
+    // A file where the folder would go, and a .zip that Heirloom did not make (a real archive), are not replaced either.
+    const file = path.join(dir, 'out', 'a-file');
+    fs.writeFileSync(file, 'not a folder');
+    await assert.rejects(runExport(core.catalogue, albumId, file, base({ overwrite: true })), (e: unknown) => e instanceof ExportError && e.code === 'not-an-export');
+    assert.equal(fs.readFileSync(file, 'utf8'), 'not a folder');
+    const otherZip = path.join(dir, 'out', 'holiday.zip');
+    writeZip(otherZip, [{ name: 'holiday/notes.txt', file: path.join(target, 'family-notes.txt') }]);
+    const zipBytes = fs.readFileSync(otherZip);
+    await assert.rejects(
+      runExport(core.catalogue, albumId, otherZip, base({ zip: true, overwrite: true })),
+      (e: unknown) => e instanceof ExportError && e.code === 'not-an-export' && /is not a \.zip that Heirloom exported/.test(e.message),
+    );
+    assert.ok(fs.readFileSync(otherZip).equals(zipBytes), 'the other archive is untouched');
+  });
+
+  test('a second export replaces an earlier Heirloom export (folder or .zip), only when asked to', async () => {
+    const target = path.join(dir, 'out', 'again');
+    await runExport(core.catalogue, albumId, target, base({ html: true }));
+    assert.equal(assertContained(target).length, 1 + 5 + 10);
     await assert.rejects(runExport(core.catalogue, albumId, target, base()), (e: unknown) => e instanceof ExportError && e.code === 'target-exists');
-    assert.deepEqual(fs.readdirSync(target), ['family-notes.txt']);
-    assert.deepEqual(fs.readdirSync(path.dirname(target)).filter((f) => f.startsWith('.heirloom')), []);
-    await runExport(core.catalogue, albumId, target, base({ overwrite: true }));
-    assert.equal(fs.readdirSync(target).length, 5);
-    assert.equal(fs.existsSync(path.join(target, 'family-notes.txt')), false);
+    await runExport(core.catalogue, albumId, target, base({ overwrite: true, format: 'png' }));
+    const files = assertContained(target);
+    assert.equal(files.length, 5);
+    assert.ok(files.every((f) => f.endsWith('.png')), files.join(', '));
+    assert.deepEqual(fs.readdirSync(path.dirname(target)).filter((f) => f.startsWith('.heirloom')), [], 'the old export is gone, nothing aside');
+
+    const zip = path.join(dir, 'out', 'again-zip');
+    const first = await runExport(core.catalogue, albumId, zip, base({ zip: true }));
+    assert.ok(zipComment(first.target)?.includes(ZIP_MARK), 'the archive says Heirloom made it');
+    await assert.rejects(runExport(core.catalogue, albumId, zip, base({ zip: true })), (e: unknown) => e instanceof ExportError && e.code === 'target-exists');
+    const second = await runExport(core.catalogue, albumId, zip, base({ zip: true, overwrite: true, format: 'png' }));
+    assert.equal(second.target, first.target);
+    assert.equal(listZip(second.target).filter((n) => n.endsWith('.png')).length, 5);
+  });
+
+  test('"<folder>/.." never replaces the parent, also through a symlink; the parent and its files stay', async () => {
+    const parent = path.join(dir, 'out', 'parent');
+    const earlier = path.join(parent, 'earlier');
+    await runExport(core.catalogue, albumId, earlier, base());
+    fs.writeFileSync(path.join(parent, 'letter.txt'), 'keep');
+    const before = listFilesDeep(parent);
+    // Typed with "..", the path is refused as it is; resolved, it names the parent, which no export made.
+    await assert.rejects(
+      runExport(core.catalogue, albumId, `${earlier}${path.sep}..`, base({ overwrite: true })),
+      (e: unknown) => e instanceof ExportError && e.code === 'bad-target',
+    );
+    await assert.rejects(
+      runExport(core.catalogue, albumId, path.join(earlier, '..'), base({ overwrite: true })),
+      (e: unknown) => e instanceof ExportError && e.code === 'not-an-export',
+    );
+    await assert.rejects(
+      runExport(core.catalogue, albumId, `${earlier}${path.sep}..${path.sep}`, base({ overwrite: true, zip: true })),
+      (e: unknown) => e instanceof ExportError && e.code === 'bad-target',
+    );
+    const link = path.join(dir, 'out', 'link-to-parent');
+    fs.symlinkSync(parent, link);
+    await assert.rejects(
+      runExport(core.catalogue, albumId, link, base({ overwrite: true })),
+      (e: unknown) => e instanceof ExportError && e.code === 'not-an-export',
+    );
+    assert.deepEqual(listFilesDeep(parent), before);
+    assert.equal(fs.readlinkSync(link), parent);
+  });
+
+  test('a drive\'s top folder is refused: "--to / --zip" writes no "/.zip"; a bare ".zip" is named after the album', async () => {
+    const root = path.parse(dir).root;
+    const strays = [path.join(root, '.zip'), path.join(root, '.heirloom-export-.zip.partial')];
+    assert.deepEqual(strays.filter((f) => fs.existsSync(f)), [], 'nothing there before');
+    for (const zip of [true, false]) {
+      await assert.rejects(
+        runExport(core.catalogue, albumId, root, base({ zip })),
+        (e: unknown) => e instanceof ExportError && e.code === 'unsafe-target' && e.reason === 'root' && /nothing was changed/.test(e.message),
+      );
+    }
+    assert.deepEqual(strays.filter((f) => fs.existsSync(f)), []);
+    const named = await runExport(core.catalogue, albumId, path.join(dir, 'out', 'zips', '.zip'), base({ zip: true }));
+    assert.equal(named.target, exportTargetFor(path.join(dir, 'out', 'zips'), HOSTILE_ALBUM, true));
+    assert.notEqual(path.basename(named.target), '.zip');
+    assert.deepEqual(fs.readdirSync(path.join(dir, 'out', 'zips')), [path.basename(named.target)]);
+  });
+
+  test('the library (but for its exports folder), a folder of originals and the home folder are refused', async () => {
+    const library = core.catalogue.libraryRoot;
+    const scans = path.join(dir, 'scans');
+    const snapshot = (d: string): string[] => listFilesDeep(d).map((f) => `${f} ${sha256File(path.join(d, f))}`);
+    const scansBefore = snapshot(scans);
+    const libraryBefore = listFilesDeep(library).filter((f) => !f.startsWith('exports') && !f.startsWith('catalogue'));
+    const refused = (to: string, reason: string, extra: Partial<ExportRunOptions> = {}) =>
+      assert.rejects(
+        runExport(core.catalogue, albumId, to, base({ overwrite: true, ...extra })),
+        (e: unknown) => e instanceof ExportError && e.code === 'unsafe-target' && e.reason === reason && /nothing was changed/.test(e.message),
+        `${to} (${reason})`,
+      );
+    await refused(library, 'library');
+    await refused(path.join(library, 'outputs'), 'library');
+    await refused(path.join(library, 'models', 'new-folder'), 'library', { overwrite: false });
+    await refused(path.join(library, 'exports'), 'library');
+    await refused(path.join(library, 'thumbs'), 'library', { zip: true });
+    await refused(dir, 'library'); // holds the library (and the originals)
+    await refused(scans, 'originals');
+    const link = path.join(dir, 'out', 'scans-link');
+    fs.symlinkSync(scans, link);
+    await refused(link, 'originals');
+    assert.deepEqual(snapshot(scans), scansBefore, 'the originals are untouched');
+    assert.deepEqual(listFilesDeep(library).filter((f) => !f.startsWith('exports') && !f.startsWith('catalogue')), libraryBefore);
+
+    const home = path.join(dir, 'home');
+    fs.mkdirSync(path.join(home, 'Desktop'), { recursive: true });
+    fs.writeFileSync(path.join(home, 'diary.txt'), 'private');
+    const savedHome = process.env.HOME;
+    process.env.HOME = home;
+    try {
+      await refused(home, 'home');
+      // A new folder inside the home folder is the ordinary place for an export.
+      const res = await runExport(core.catalogue, albumId, path.join(home, 'Desktop', 'Album'), base());
+      assert.equal(assertContained(res.target).length, 5);
+    } finally {
+      if (savedHome === undefined) delete process.env.HOME;
+      else process.env.HOME = savedHome;
+    }
+    assert.equal(fs.readFileSync(path.join(home, 'diary.txt'), 'utf8'), 'private');
+
+    // The library's own exports folder takes exports, and an earlier one there can be replaced.
+    const inLibrary = path.join(library, 'exports', 'Family');
+    await runExport(core.catalogue, albumId, inLibrary, base());
+    await runExport(core.catalogue, albumId, inLibrary, base({ overwrite: true, format: 'png' }));
+    assert.ok(assertContained(inLibrary).every((f) => f.endsWith('.png')));
   });
 });
 
@@ -298,6 +440,12 @@ describe('the offline web album in Chromium', { skip: skipBrowser }, () => {
 });
 
 describe('heirloom album / export on the command line', () => {
+  // One process owns a library at a time: the in-process core steps aside while the CLI works on it.
+  before(() => core.close());
+  after(() => {
+    core = HeirloomCore.open({ library: path.join(dir, 'library') });
+  });
+
   test('create, add, move, cover, caption, show, rename, export, refuse to overwrite, delete keeps photos', () => {
     const library = path.join(dir, 'library');
     const cli = (...args: string[]) => runCli(args, { library });
@@ -332,12 +480,44 @@ describe('heirloom album / export on the command line', () => {
     assert.equal(r.status, 1);
     assert.match(r.stderr, /already exists; nothing was changed\. Add --overwrite/);
     assert.equal(cli('export', id, '--to', to, '--overwrite', '--format', 'png').status, 0);
-    assert.ok(listFilesDeep(to).every((f) => f.endsWith('.png')));
+    assert.ok(listFilesDeep(to).every((f) => f.endsWith('.png') || f === MANIFEST_NAME));
 
     r = cli('album', 'list');
     assert.match(r.stdout, /Christmas, 1961  \(2 photos/);
     assert.equal(cli('album', 'delete', id).status, 0);
     assert.doesNotMatch(cli('album', 'list').stdout, /Christmas/);
-    assert.equal(core.catalogue.countOriginals(), 5, 'deleting an album never deletes photos');
+    const look = HeirloomCore.open({ library, role: 'reader' });
+    assert.equal(look.catalogue.countOriginals(), 5, 'deleting an album never deletes photos');
+    look.close();
+  });
+
+  test('--overwrite replaces only an earlier export: not an unrelated folder, not the parent through "..", not "/" as a .zip', () => {
+    const library = path.join(dir, 'library');
+    const cli = (...args: string[]) => runCli(args, { library });
+    const mine = path.join(dir, 'out', 'cli-mine');
+    fs.mkdirSync(mine, { recursive: true });
+    fs.writeFileSync(path.join(mine, 'recipes.txt'), 'apple pie');
+    let r = cli('export', String(albumId), '--to', mine, '--overwrite');
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /already exists and it is not a folder that Heirloom exported .*nothing was replaced/);
+    assert.match(r.stderr, /--overwrite replaces only a folder or \.zip that an earlier Heirloom export made/);
+    assert.deepEqual(fs.readdirSync(mine), ['recipes.txt']);
+
+    const exported = path.join(dir, 'out', 'cli-parent', 'album');
+    assert.equal(cli('export', String(albumId), '--to', exported).status, 0);
+    r = cli('export', String(albumId), '--to', `${exported}${path.sep}..`, '--overwrite');
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /name the export's own new folder \(not "\.\."\)/);
+    assert.ok(fs.existsSync(path.join(exported, MANIFEST_NAME)), 'the parent and the export in it are still there');
+
+    r = cli('export', String(albumId), '--to', path.parse(dir).root, '--zip');
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /it is the top folder of a drive; choose a new folder inside it; nothing was changed/);
+    assert.equal(fs.existsSync(path.join(path.parse(dir).root, '.zip')), false);
+
+    r = cli('export', String(albumId), '--to', library, '--overwrite');
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /it is \(or holds\) the Heirloom library; nothing was changed/);
+    assert.ok(fs.existsSync(path.join(library, 'catalogue.sqlite')));
   });
 });

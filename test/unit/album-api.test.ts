@@ -88,7 +88,35 @@ describe('album API', () => {
     const replaced = await api.exportAlbum({ albumId: a.id, parentDir: parent, overwrite: true, format: 'png' });
     assert.ok(replaced.jobId);
     assert.equal((await waitForJob(replaced.jobId, ended)).state, 'done');
-    assert.ok(fs.readdirSync(start.target).every((f) => f.endsWith('.png')));
+    assert.ok(fs.readdirSync(start.target).every((f) => f.endsWith('.png') || f === '.heirloom-export.json'));
+  });
+
+  test('a place the core refuses is a problem with its reason, never a "replace?" question; nothing is touched', async () => {
+    const a = await api.createAlbum({ name: 'Letters' });
+    await api.addToAlbum({ albumId: a.id, photoIds: ids });
+    const parent = path.join(dir, 'refused');
+    fs.mkdirSync(path.join(parent, 'Letters'), { recursive: true });
+    fs.writeFileSync(path.join(parent, 'Letters', 'notes.txt'), 'keep me');
+    const jobsBefore = (await api.listJobs()).length;
+    for (const overwrite of [false, true]) {
+      const r = await api.exportAlbum({ albumId: a.id, parentDir: parent, overwrite });
+      assert.equal(r.jobId, null);
+      assert.ok(r.jobId === null && r.problem === 'not-an-export', JSON.stringify(r));
+      assert.equal(r.target, path.join(parent, 'Letters'));
+      assert.match(r.message, /is not a folder that Heirloom exported.*nothing was replaced/);
+    }
+    assert.deepEqual(fs.readdirSync(path.join(parent, 'Letters')), ['notes.txt']);
+
+    const refused = async (parentDir: string, folderName: string | undefined, reason: string): Promise<void> => {
+      const r = await api.exportAlbum({ albumId: a.id, parentDir, folderName, overwrite: true });
+      assert.ok(r.jobId === null && r.problem === 'unsafe-target' && r.reason === reason, JSON.stringify(r));
+      assert.match(r.message, /nothing was changed/);
+    };
+    await refused(path.join(dir, 'lib'), undefined, 'library');
+    await refused(dir, 'lib', 'library');
+    await refused(dir, 'photos', 'originals');
+    assert.equal((await api.listJobs()).length, jobsBefore, 'no job was made');
+    assert.ok(fs.existsSync(path.join(dir, 'photos', 'p0.jpg')) && fs.existsSync(path.join(dir, 'lib', 'catalogue.sqlite')));
   });
 
   test('cancelling an export job leaves neither a target nor a partial folder', async () => {

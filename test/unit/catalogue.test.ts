@@ -6,14 +6,18 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import {
+  BACKUPS_KEPT,
   Catalogue,
+  CatalogueCorruptError,
   CatalogueMigrationError,
   CatalogueTooNewError,
   CatalogueUnreadableError,
+  listBackups,
   MIGRATIONS,
   latestVersion,
   type Migration,
 } from '../../src-main/core/catalogue';
+import { writeRandomBytes } from '../helpers/fixtures';
 
 let dir: string;
 let file: string;
@@ -526,5 +530,156 @@ describe('settings', () => {
     assert.equal(c.getSetting('theme'), 'light');
     c.setSetting('theme', null);
     assert.equal(c.getSetting('theme'), undefined);
+  });
+});
+
+describe('damage', () => {
+  /** A closed catalogue of `n` photos with outputs and a job, big enough to have pages in the middle. */
+  function filledCatalogue(n: number): void {
+    const c = openCat();
+    addShippedModel(c);
+    c.transaction(() => {
+      for (let i = 0; i < n; i++) {
+        const o = c.upsertOriginal(photo(`p${i}.jpg`));
+        c.addOutput({ originalId: o.id, checkpointId: 'heirloom-base-v2', params: { i }, path: path.join(dir, 'outputs', `p${i}.jpg`) });
+      }
+      c.createJob('colorize', null, Array.from({ length: n }, (_, i) => `/photos/p${i}.jpg`));
+    });
+    closeCat(c);
+  }
+
+  function quickCheck(f: string): string {
+    const db = new Database(f, { readonly: true });
+    try {
+      return (db.pragma('quick_check') as { quick_check: string }[]).map((r) => r.quick_check).join('\n');
+    } catch (e) {
+      return (e as Error).message;
+    } finally {
+      db.close();
+    }
+  }
+
+  test('random bytes in the middle: opening fails with a clear message and the file is left byte-for-byte as it was', () => {
+    filledCatalogue(500);
+    writeRandomBytes(file);
+    assert.notEqual(quickCheck(file), 'ok', 'the fixture really is damaged');
+    const before = hashFile(file);
+    const filesBefore = fs.readdirSync(dir).sort();
+    const backups = path.join(dir, 'backups');
+    assert.throws(
+      () => Catalogue.open(file, { backupDir: backups }),
+      (err: unknown) => {
+        assert.ok(err instanceof CatalogueCorruptError, String(err));
+        assert.equal(err.file, file);
+        assert.equal(err.when, 'open');
+        assert.match(err.message, new RegExp(`^The catalogue ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged \\(SQLite reports: .+\\)\\. Heirloom has left it untouched\\.`));
+        assert.match(err.message, /Run `heirloom doctor --repair`/);
+        return true;
+      },
+    );
+    assert.equal(hashFile(file), before, 'not a byte changed');
+    assert.deepEqual(fs.readdirSync(dir).sort(), filesBefore, 'no file added next to it');
+    assert.equal(fs.existsSync(backups), false, 'a damaged catalogue is never backed up');
+  });
+
+  test('"malformed" met during work becomes the same clear error, and nothing more runs on that catalogue', () => {
+    filledCatalogue(300);
+    const db = new Database(file, { readonly: true });
+    const root = (db.prepare("SELECT rootpage FROM sqlite_schema WHERE name = 'originals'").get() as { rootpage: number }).rootpage;
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    db.close();
+    const c = openCat(); // healthy when opened
+    writeRandomBytes(file, (root - 1) * pageSize, pageSize); // then the disk damages the photos table
+    let first: unknown;
+    assert.throws(
+      () => c.getOriginal(1), // a lookup by id starts at the table's root page
+      (err: unknown) => {
+        first = err;
+        assert.ok(err instanceof CatalogueCorruptError, String(err));
+        assert.equal(err.when, 'work');
+        assert.match(err.message, /^The catalogue .+ is damaged \(SQLite reports: .*malformed.*\)\. Heirloom stopped before writing anything more to it\. Run `heirloom doctor --repair`/);
+        return true;
+      },
+    );
+    // Sticky: later calls, even ones that would not touch the damaged page, fail the same way.
+    assert.throws(() => c.setSetting('k', 'v'), (err: unknown) => err === first);
+    assert.throws(() => c.transaction(() => c.getSetting('k')), (err: unknown) => err === first);
+  });
+});
+
+describe('backups', () => {
+  test('a healthy catalogue is backed up on opening at most once a day, the newest 3 are kept, each whole', () => {
+    const backups = path.join(dir, 'backups');
+    const at = (iso: string): Catalogue => {
+      const c = Catalogue.open(file, { now: () => iso, backupDir: backups });
+      open.push(c);
+      return c;
+    };
+    const day = (d: number, h: number) => new Date(Date.UTC(2024, 0, d, h)).toISOString();
+
+    let c = at(day(1, 0));
+    assert.deepEqual(listBackups(backups), [], 'a catalogue created just now has nothing to keep');
+    c.upsertOriginal(photo('a.jpg'));
+    closeCat(c);
+    c = at(day(1, 1));
+    assert.equal(listBackups(backups).length, 1);
+    assert.equal(c.backup?.file, listBackups(backups)[0]!.file);
+    c.upsertOriginal(photo('b.jpg'));
+    closeCat(c);
+    c = at(day(1, 20));
+    assert.equal(listBackups(backups).length, 1, 'not again within 24 hours');
+    assert.equal(c.backup, undefined);
+    closeCat(c);
+    for (const d of [2, 3, 4, 5]) {
+      c = at(day(d, 2));
+      c.upsertOriginal(photo(`d${d}.jpg`));
+      closeCat(c);
+    }
+
+    assert.equal(BACKUPS_KEPT, 3);
+    const kept = listBackups(backups);
+    assert.deepEqual(kept.map((b) => b.takenAt), [day(5, 2), day(4, 2), day(3, 2)], 'the newest three, newest first');
+    assert.deepEqual(fs.readdirSync(backups).sort(), kept.map((b) => path.basename(b.file)).sort(), 'no temp files or older backups left');
+    // Each one a healthy catalogue holding the photos there were when it was taken.
+    kept.forEach((b, i) => {
+      const db = new Database(b.file, { readonly: true });
+      try {
+        assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+        assert.equal((db.prepare('SELECT count(*) AS n FROM originals').get() as { n: number }).n, 5 - i);
+      } finally {
+        db.close();
+      }
+    });
+  });
+});
+
+describe('the same bytes at two paths', () => {
+  test('the first path stays on the photo, the second is kept in original_paths, and none is lost', () => {
+    const c = openCat();
+    const first = path.join(dir, 'photos', 'Oma 1952.jpg');
+    const second = path.join(dir, 'copies', 'scan-0001.jpg');
+    const bytes = crypto.randomBytes(5000);
+    for (const f of [first, second]) {
+      fs.mkdirSync(path.dirname(f), { recursive: true });
+      fs.writeFileSync(f, bytes);
+    }
+    const input = (p: string) => ({ path: p, sha256: hashFile(p), bytes: bytes.length, width: 640, height: 480 });
+
+    const a = c.upsertOriginal(input(first));
+    const b = c.upsertOriginal(input(second));
+    assert.equal(b.id, a.id, 'one photo');
+    assert.equal(b.path, first, 'importing the copy does not overwrite the first path');
+    assert.deepEqual(c.otherPaths(a.id), [second]);
+    c.upsertOriginal(input(second));
+    c.upsertOriginal(input(first));
+    assert.deepEqual(c.otherPaths(a.id), [second], 'each path recorded once');
+    assert.equal(c.countOriginals(), 1);
+    assert.equal(c.getOriginal(a.id)?.path, first);
+
+    // The first file goes away (moved): the photo follows the copy still there, and keeps the old path too.
+    fs.rmSync(first);
+    const moved = c.upsertOriginal(input(second));
+    assert.equal(moved.path, second);
+    assert.deepEqual(c.otherPaths(a.id), [first]);
   });
 });

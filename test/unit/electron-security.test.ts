@@ -55,9 +55,10 @@ test('IPC: one channel, sender checked, every argument parsed, free paths refuse
   assert.match(mainSrc, /const c = parseCall\(method, arg\)/);
   assert.match(mainSrc, /c\.method === 'importPaths'\) throw/);
   assert.match(mainSrc, /utilityProcess\.fork\(HOST/);
-  // The drop channel: same sender check, and its paths parsed by the droppedPaths schema.
+  // The drop channel: same sender check, and its paths checked by checkDroppedPaths (test/unit/drop-paths.test.ts).
   assert.match(mainSrc, /ipcMain\.handle\(IPC_DROP, async \(event, paths: unknown\) => \{\n\s+if \(!event\.senderFrame \|\| !isAppUrl\(event\.senderFrame\.url\)\) throw/);
-  assert.match(mainSrc, /droppedPaths\.safeParse\(paths\)/);
+  assert.match(mainSrc, /const checked = checkDroppedPaths\(paths\);/);
+  assert.match(mainSrc, /host\.call\('importPaths', checked\.paths\)/);
   assert.doesNotMatch(mainSrc, /HeirloomCore|colorizeBatch|from '\.\.\/core\/service/, 'the core is not loaded in the main process');
   assert.equal(IPC_CALL, 'heirloom:call');
   assert.equal(IPC_JOB, 'heirloom:job');
@@ -68,6 +69,9 @@ test('preload: exposes only the API object, never ipcRenderer; requires nothing 
   assert.doesNotMatch(preloadSrc, /exposeInMainWorld\([^)]*ipcRenderer/);
   assert.match(preloadSrc, new RegExp(`const IPC_CALL = '${IPC_CALL}'`));
   assert.match(preloadSrc, new RegExp(`const IPC_JOB = '${IPC_JOB}'`));
+  // Only paths of files from a trusted (real, not script-made) drop event are sent to main.
+  assert.match(preloadSrc, /window\.addEventListener\('drop', \(e\) => \{\n\s+if \(!e\.isTrusted/);
+  assert.match(preloadSrc, /\.filter\(\(p\) => p !== '' && dropped\.has\(p\)\)/);
   const compiled = fs.readFileSync(path.join(__dirname, '..', '..', 'src-main', 'electron', 'preload.js'), 'utf8');
   const requires = [...compiled.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
   assert.deepEqual(requires, ['electron'], 'a sandboxed preload can only require electron');

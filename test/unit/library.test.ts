@@ -93,8 +93,9 @@ describe('library folder', () => {
       outputs: path.join(root, 'outputs'),
       models: path.join(root, 'models'),
       exports: path.join(root, 'exports'),
+      backups: path.join(root, 'backups'),
     });
-    for (const d of [p.thumbs, p.outputs, p.models, p.exports]) assert.ok(fs.statSync(d).isDirectory());
+    for (const d of [p.thumbs, p.outputs, p.models, p.exports, p.backups]) assert.ok(fs.statSync(d).isDirectory());
     assert.deepEqual(ensureLibrary(root), p);
     fs.writeFileSync(path.join(dir, 'afile'), '');
     assert.throws(() => ensureLibrary(path.join(dir, 'afile')));

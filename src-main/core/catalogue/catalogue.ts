@@ -1,7 +1,11 @@
 // The library's catalogue: one SQLite file (WAL) holding originals, outputs, checkpoints, albums, jobs, settings.
 // Every multi-row change runs in one transaction; all SQL is prepared once and cached.
 import Database from 'better-sqlite3';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { renameIntoPlace, tempPathFor } from '../fs-atomic';
+import { CatalogueCorruptError, CatalogueUnreadableError, isCorruptionError, LibraryVanishedError } from './errors';
+import { backupDue, backupFileName, BACKUP_EVERY_MS, BACKUPS_KEPT, checkCatalogueFile, openSqlite, pruneBackups } from './health';
 import { MIGRATIONS, migrate, type Migration, type MigrationResult } from './migrations';
 import {
   toAlbum,
@@ -21,7 +25,7 @@ import {
   type RawOriginalList,
   type RawOutput,
 } from './rows';
-import { toStoredPath } from './stored-paths';
+import { fromStoredPath, toStoredPath } from './stored-paths';
 import type {
   AlbumItemRow,
   AlbumRow,
@@ -45,7 +49,15 @@ import type {
 } from './types';
 
 export * from './types';
-export { CatalogueMigrationError, CatalogueTooNewError, CatalogueUnreadableError } from './errors';
+export {
+  CatalogueCorruptError,
+  CatalogueMigrationError,
+  CatalogueTooNewError,
+  CatalogueUnreadableError,
+  isCorruptionError,
+  LibraryVanishedError,
+} from './errors';
+export { BACKUP_EVERY_MS, BACKUPS_KEPT, checkCatalogueFile, listBackups, type BackupFile, type CatalogueHealth } from './health';
 export type { Migration, MigrationResult } from './migrations';
 
 export interface CatalogueOpenOptions {
@@ -58,6 +70,18 @@ export interface CatalogueOpenOptions {
    * process (the colorize worker thread) passes false, or it would mark the live job as crashed.
    */
   readonly recoverCrashedJobs?: boolean;
+  /**
+   * Where automatic backups go (e.g. <library>/backups). When set, opening a healthy catalogue makes a
+   * backup if the newest there is BACKUP_EVERY_MS old, and keeps the newest BACKUPS_KEPT.
+   */
+  readonly backupDir?: string;
+}
+
+/** The three statement methods the catalogue uses, each guarded (see Catalogue.guard). */
+interface Statement {
+  run(...params: unknown[]): Database.RunResult;
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
 }
 
 // Original + its newest output; shared by the gallery listing and album items.
@@ -93,7 +117,13 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
 export class Catalogue {
   /** Folder holding the catalogue file; library-internal paths are stored relative to it. */
   readonly libraryRoot: string;
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements = new Map<string, Statement>();
+  /** Device and inode of the file as opened: a different answer means it was deleted or replaced. */
+  private readonly identity: { dev: number; ino: number };
+  /** The first corruption SQLite reported during work; every later call fails with it. */
+  private corruption: CatalogueCorruptError | undefined;
+  /** The automatic backup made on opening, or why it could not be made (work goes on without it). */
+  backup: { file?: string; error?: string } | undefined;
 
   private constructor(
     readonly file: string,
@@ -104,6 +134,7 @@ export class Catalogue {
     recoverCrashedJobs = true,
   ) {
     this.libraryRoot = path.dirname(file);
+    this.identity = fileIdentity(file);
     db.function('heirloom_basename', { deterministic: true }, (p: unknown) =>
       typeof p === 'string' ? p.split(/[\\/]/).pop() ?? p : p,
     );
@@ -115,13 +146,18 @@ export class Catalogue {
 
   /**
    * Opens (creating if needed) and migrates the catalogue. A catalogue from a newer Heirloom throws
-   * CatalogueTooNewError and a non-database file throws CatalogueUnreadableError, both without writing to it.
+   * CatalogueTooNewError, a non-database file CatalogueUnreadableError, and one that fails SQLite's
+   * quick check CatalogueCorruptError, all without writing to it.
    */
   static open(file: string, options: CatalogueOpenOptions = {}): Catalogue {
     const abs = path.resolve(file);
+    // Checked before the catalogue's own connection exists: nothing is written to a damaged file.
+    const health = checkCatalogueFile(abs, 'quick');
+    if (!health.ok) {
+      throw health.notADatabase ? new CatalogueUnreadableError(abs, health.error) : new CatalogueCorruptError(abs, health.problems, 'open');
+    }
     // The desktop app runs on Electron's ABI: it points at a better-sqlite3 built for it (scripts/electron-native.js).
-    const binding = process.env.HEIRLOOM_SQLITE_BINDING;
-    const db = new Database(abs, binding ? { nativeBinding: binding } : {});
+    const db = openSqlite(abs);
     try {
       // Connection-only pragmas first: nothing may be written before the version check in migrate().
       db.pragma('busy_timeout = 5000');
@@ -132,11 +168,60 @@ export class Catalogue {
       // Safe with WAL: a power cut may lose the last commits but never corrupts the file.
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
-      return new Catalogue(abs, db, migration, options.now ?? (() => new Date().toISOString()), options.recoverCrashedJobs ?? true);
+      const cat = new Catalogue(abs, db, migration, options.now ?? (() => new Date().toISOString()), options.recoverCrashedJobs ?? true);
+      // A catalogue created just now has nothing to keep yet; its first backup comes with the next opening.
+      if (options.backupDir !== undefined && migration.fromVersion > 0) cat.backupIfDue(options.backupDir);
+      return cat;
     } catch (err) {
       db.close();
       throw err;
     }
+  }
+
+  /**
+   * Stops work on a catalogue that is no longer the file that was opened (its library folder was
+   * deleted, moved or replaced: writes would go nowhere) or that SQLite already found damaged.
+   * Runs before every statement; the colorize loop also calls it before each photo.
+   */
+  assertIntact(): void {
+    if (this.corruption) throw this.corruption;
+    const now = fs.statSync(this.file, { throwIfNoEntry: false });
+    if (!now || now.dev !== this.identity.dev || now.ino !== this.identity.ino) throw new LibraryVanishedError(this.libraryRoot, this.file);
+  }
+
+  /**
+   * A consistent copy (VACUUM INTO a temp name, then renamed) in `dir` when the newest there is
+   * `everyMs` old; keeps the newest `keep`. A failed backup is recorded in `backup`, not thrown.
+   */
+  backupIfDue(dir: string, everyMs = BACKUP_EVERY_MS, keep = BACKUPS_KEPT): string | undefined {
+    dir = path.resolve(dir);
+    const now = this.now();
+    if (!backupDue(dir, now, everyMs)) return undefined;
+    try {
+      const file = this.backupTo(path.join(dir, backupFileName(now)));
+      pruneBackups(dir, keep);
+      this.backup = { file };
+      return file;
+    } catch (err) {
+      if (err instanceof CatalogueCorruptError) throw err;
+      this.backup = { error: `Could not back up the catalogue to ${dir}: ${(err as Error).message}` };
+      return undefined;
+    }
+  }
+
+  /** Writes a consistent copy of the catalogue to `target` atomically (never replacing an existing file). */
+  backupTo(target: string): string {
+    if (fs.existsSync(target)) throw new Error(`${target} already exists.`);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    const tmp = tempPathFor(target);
+    try {
+      this.guard(() => this.db.prepare('VACUUM INTO ?').run(tmp));
+    } catch (err) {
+      fs.rmSync(tmp, { force: true });
+      throw err;
+    }
+    renameIntoPlace(tmp, target);
+    return target;
   }
 
   close(): void {
@@ -151,22 +236,52 @@ export class Catalogue {
 
   /** Runs `fn` in one transaction (nests as a savepoint), e.g. addOutput + setJobItem together. */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.guard(() => this.db.transaction(fn)());
   }
 
   /** 'ok' when the file is healthy, otherwise SQLite's list of problems, one per line. */
   integrityCheck(): string {
-    const rows = this.db.pragma('integrity_check') as { integrity_check: string }[];
-    return rows.map((r) => r.integrity_check).join('\n');
+    try {
+      const rows = this.db.pragma('integrity_check') as { integrity_check: string }[];
+      return rows.map((r) => r.integrity_check).join('\n');
+    } catch (err) {
+      if (isCorruptionError(err)) return (err as Error).message;
+      throw err;
+    }
   }
 
   // ── originals ────────────────────────────────────────────────────────────────────────────────────────
 
-  /** Same sha256 → same row; the path is updated if the file moved, and it is no longer missing. */
+  /**
+   * Same sha256 → same row, no longer missing. The same bytes at a second path keep the row's path
+   * and the new one is recorded in original_paths (see otherPaths); only when the row's file is gone
+   * (it moved) does the row follow the new path, and the old one is recorded instead. No path is lost.
+   */
   upsertOriginal(input: OriginalInput): OriginalRow {
     if (!path.isAbsolute(input.path)) throw new Error(`Original path must be absolute: "${input.path}".`);
     const sha256 = input.sha256.toLowerCase();
     if (!SHA256_HEX.test(sha256)) throw new Error(`Not a sha256 hex digest: "${input.sha256}".`);
+    return this.transaction(() => {
+      const known = this.st('SELECT id, path FROM originals WHERE sha256 = ?').get(sha256) as { id: number; path: string } | undefined;
+      let primary = input.path;
+      if (known && known.path !== input.path) {
+        const keepKnown = fs.existsSync(fromStoredPath(this.libraryRoot, known.path));
+        primary = keepKnown ? known.path : input.path;
+        const other = keepKnown ? input.path : known.path;
+        this.st('INSERT INTO original_paths (original_id, path, first_seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(known.id, other, this.now());
+        this.st('DELETE FROM original_paths WHERE original_id = ? AND path = ?').run(known.id, primary);
+      }
+      return this.insertOrUpdateOriginal({ ...input, path: primary }, sha256);
+    });
+  }
+
+  /** The other paths where this photo's exact bytes were found (oldest first), besides its own `path`. */
+  otherPaths(originalId: number): string[] {
+    const rows = this.st('SELECT path FROM original_paths WHERE original_id = ? ORDER BY first_seen_at, path').all(originalId) as { path: string }[];
+    return rows.map((r) => r.path);
+  }
+
+  private insertOrUpdateOriginal(input: OriginalInput, sha256: string): OriginalRow {
     const raw = this.st(
       `INSERT INTO originals (path, sha256, bytes, width, height, taken_at, camera, imported_at)
        VALUES (@path, @sha256, @bytes, @width, @height, @takenAt, @camera, @importedAt)
@@ -292,8 +407,8 @@ export class Catalogue {
   /** Call only after the output file has been renamed into place. */
   addOutput(input: OutputInput): OutputRow {
     const raw = this.st(
-      `INSERT INTO outputs (original_id, checkpoint_id, params_json, path, width, height, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      `INSERT INTO outputs (original_id, checkpoint_id, params_json, path, width, height, created_at, sha256)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
     ).get(
       input.originalId,
       input.checkpointId,
@@ -302,6 +417,7 @@ export class Catalogue {
       input.width ?? null,
       input.height ?? null,
       this.now(),
+      input.sha256 ?? null,
     ) as RawOutput;
     return toOutput(this.libraryRoot, raw);
   }
@@ -400,6 +516,38 @@ export class Catalogue {
   jobItems(jobId: number): JobItemRow[] {
     const rows = this.st('SELECT * FROM job_items WHERE job_id = ? ORDER BY seq').all(jobId) as RawJobItem[];
     return rows.map(toJobItem);
+  }
+
+  /** Appends pending items to an existing job (files added to a folder since it started). */
+  addJobItems(jobId: number, inputs: readonly string[]): void {
+    this.transaction(() => {
+      const next = (this.st('SELECT COALESCE(MAX(seq), -1) + 1 AS n FROM job_items WHERE job_id = ?').get(jobId) as { n: number }).n;
+      const add = this.st(`INSERT INTO job_items (job_id, seq, input, status) VALUES (?, ?, ?, 'pending')`);
+      inputs.forEach((input, i) => add.run(jobId, next + i, input));
+      this.st('UPDATE jobs SET progress_total = progress_total + ? WHERE id = ?').run(inputs.length, jobId);
+    });
+  }
+
+  /** Records the file an item is about to write (see migration v3). */
+  planItemOutput(jobId: number, seq: number, file: string): void {
+    this.st('UPDATE job_items SET planned_output = ? WHERE job_id = ? AND seq = ?').run(file, jobId, seq);
+  }
+
+  /** An output whose file has these bytes, if Heirloom made one. */
+  findOutputBySha(sha256: string): OutputRow | undefined {
+    const raw = this.st('SELECT * FROM outputs WHERE sha256 = ? LIMIT 1').get(sha256) as RawOutput | undefined;
+    return raw && toOutput(this.libraryRoot, raw);
+  }
+
+  /** The newest unfinished job of a kind started with this resume key (see ColorizeJobParams.resumeKey). */
+  findResumableJob(kind: string, resumeKey: string): JobRow | undefined {
+    const raw = this.st(
+      `SELECT * FROM jobs WHERE kind = ? AND json_extract(params_json, '$.resumeKey') = ?
+         AND status IN ('queued', 'interrupted', 'cancelled', 'failed')
+         AND EXISTS (SELECT 1 FROM job_items WHERE job_id = jobs.id AND status = 'pending')
+       ORDER BY id DESC LIMIT 1`,
+    ).get(kind, resumeKey) as RawJob | undefined;
+    return raw && toJob(raw);
   }
 
   pendingItems(jobId: number): JobItemRow[] {
@@ -602,13 +750,33 @@ export class Catalogue {
 
   // ── internals ────────────────────────────────────────────────────────────────────────────────────────
 
-  private st(sql: string): Database.Statement {
+  private st(sql: string): Statement {
     let s = this.statements.get(sql);
     if (!s) {
-      s = this.db.prepare(sql);
+      const prepared = this.guard(() => this.db.prepare(sql));
+      s = {
+        run: (...params) => this.guard(() => prepared.run(...params)),
+        get: (...params) => this.guard(() => prepared.get(...params)),
+        all: (...params) => this.guard(() => prepared.all(...params)),
+      };
       this.statements.set(sql, s);
     }
     return s;
+  }
+
+  /**
+   * The one place SQLite's errors are looked at: a vanished or replaced file stops the call before
+   * it runs, and SQLITE_CORRUPT / "malformed" becomes CatalogueCorruptError (sticky: nothing more is written).
+   */
+  private guard<T>(fn: () => T): T {
+    this.assertIntact();
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof CatalogueCorruptError || !isCorruptionError(err)) throw err;
+      this.corruption = new CatalogueCorruptError(this.file, (err as Error).message, 'work');
+      throw this.corruption;
+    }
   }
 
   /**
@@ -648,6 +816,11 @@ const ALBUM_SUMMARY_SELECT = `
       (SELECT i.original_id FROM album_items i WHERE i.album_id = a.id ORDER BY i.position, i.original_id LIMIT 1)
     ) AS effective_cover_id
   FROM albums a`;
+
+function fileIdentity(file: string): { dev: number; ino: number } {
+  const st = fs.statSync(file);
+  return { dev: st.dev, ino: st.ino };
+}
 
 function jsonOrNull(value: JsonObject | null | undefined): string | null {
   return value === null || value === undefined ? null : JSON.stringify(value);

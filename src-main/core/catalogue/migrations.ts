@@ -112,9 +112,31 @@ CREATE TABLE settings (
 // v2: a per-album caption for each photo (shown in exports; NULL = the photo's file name).
 const V2_ALBUM_CAPTIONS = `ALTER TABLE album_items ADD COLUMN caption TEXT;`;
 
+// v3: resume without duplicates. Each job item records the output file it will write before writing
+// it (a re-run after a crash reuses that name instead of adding "name (2).jpg"), and each output its
+// file's sha256, so a colorized result found among inputs is never imported as an original.
+const V3_PLANNED_OUTPUTS = `
+ALTER TABLE job_items ADD COLUMN planned_output TEXT;
+ALTER TABLE outputs ADD COLUMN sha256 TEXT;
+CREATE INDEX outputs_sha256 ON outputs(sha256);
+`;
+
+// v4: every path a photo's bytes were found at. The originals row keeps one path (the first, unless
+// that file has gone); each other path seen with the same sha256 is kept here, so none is lost.
+const V4_ORIGINAL_PATHS = `
+CREATE TABLE original_paths (
+  original_id   INTEGER NOT NULL REFERENCES originals(id) ON DELETE CASCADE,
+  path          TEXT NOT NULL,
+  first_seen_at TEXT NOT NULL,
+  PRIMARY KEY (original_id, path)
+);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, sql: SCHEMA_V1 },
   { version: 2, sql: V2_ALBUM_CAPTIONS },
+  { version: 3, sql: V3_PLANNED_OUTPUTS },
+  { version: 4, sql: V4_ORIGINAL_PATHS },
 ];
 
 export interface MigrationResult {

@@ -52,6 +52,7 @@ export interface RawOutput {
   width: number | null;
   height: number | null;
   created_at: string;
+  sha256: string | null;
 }
 export interface RawAlbum {
   id: number;
@@ -82,6 +83,7 @@ export interface RawJobItem {
   status: string;
   output_id: number | null;
   error: string | null;
+  planned_output: string | null;
 }
 
 function parseJson(text: string | null): JsonObject | null {
@@ -137,6 +139,7 @@ export function toOutput(root: string, r: RawOutput): OutputRow {
     width: r.width,
     height: r.height,
     createdAt: r.created_at,
+    sha256: r.sha256,
   };
 }
 
@@ -176,5 +179,6 @@ export function toJobItem(r: RawJobItem): JobItemRow {
     status: r.status as JobItemStatus,
     outputId: r.output_id,
     error: r.error,
+    plannedOutput: r.planned_output,
   };
 }

@@ -80,12 +80,15 @@ export interface OutputRow {
   readonly width: number | null;
   readonly height: number | null;
   readonly createdAt: string;
+  /** sha256 of the file as written (null for outputs made before v3). */
+  readonly sha256: string | null;
 }
 
 export interface OutputInput {
   readonly originalId: number;
   readonly checkpointId: string;
   readonly params: JsonObject;
+  readonly sha256?: string;
   /** Must already be renamed into place: a row may only point at a complete file. */
   readonly path: string;
   readonly width?: number | null;
@@ -139,6 +142,8 @@ export interface JobItemRow {
   readonly status: JobItemStatus;
   readonly outputId: number | null;
   readonly error: string | null;
+  /** The output file this item writes, chosen before writing so a resumed job reuses it. */
+  readonly plannedOutput: string | null;
 }
 
 export interface ListJobsOptions {

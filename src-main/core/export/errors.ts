@@ -6,11 +6,16 @@ export type ExportErrorCode =
   | 'bad-option'
   | 'bad-target'
   | 'target-exists'
+  | 'not-an-export'
+  | 'unsafe-target'
   | 'file-missing'
   | 'cancelled';
 
+/** Why a place can never take an export (code 'unsafe-target'; see target-safety.ts). */
+export type UnsafeReason = 'root' | 'home' | 'library' | 'originals';
+
 export class ExportError extends Error {
-  constructor(readonly code: ExportErrorCode, message: string) {
+  constructor(readonly code: ExportErrorCode, message: string, readonly reason?: UnsafeReason) {
     super(message);
     this.name = 'ExportError';
   }

@@ -1,5 +1,6 @@
 // What an interrupted export already finished, kept inside its .partial folder. Rewritten atomically
-// after every file, so after a crash it lists only files that are complete on disk.
+// after every file, so after a crash it lists only files that are complete on disk. A finished export
+// folder keeps a final manifest (`complete: true`): the proof that a later "replace" deletes only an export.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../fs-atomic';
@@ -43,5 +44,34 @@ export class ExportManifest {
 
   remove(): void {
     fs.rmSync(this.file, { force: true });
+  }
+}
+
+export interface FinishedManifest {
+  complete: true;
+  /** "Heirloom <version>". */
+  generator: string;
+  album: string;
+  albumId: number;
+  fingerprint: string;
+  madeAt: string;
+  /** The export's files, relative with forward slashes. */
+  files: string[];
+}
+
+/** Written into the finished folder last, just before it is moved into place. */
+export function writeFinishedManifest(dir: string, m: Omit<FinishedManifest, 'complete'>): void {
+  writeFileAtomic(path.join(dir, MANIFEST_NAME), JSON.stringify({ complete: true, ...m }, null, 1));
+}
+
+/** The finished manifest of an export folder, or null when there is none (or only an unfinished one). */
+export function readFinishedManifest(dir: string): FinishedManifest | null {
+  const file = path.join(dir, MANIFEST_NAME);
+  try {
+    if (!fs.lstatSync(file).isFile()) return null;
+    const data = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<FinishedManifest> | null;
+    return data && data.complete === true && Array.isArray(data.files) ? (data as FinishedManifest) : null;
+  } catch {
+    return null;
   }
 }

@@ -1,6 +1,7 @@
 // Runs an album export safely: everything is built in a hidden ".partial" folder next to the target and
 // moved into place only when complete, so the target never holds half an album. Re-running the same
-// export after a crash or cancel continues where it stopped (see manifest.ts).
+// export after a crash or cancel continues where it stopped (see manifest.ts). Where it may go and what
+// it may replace is decided by target-safety.ts.
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -9,10 +10,11 @@ import type { Catalogue } from '../catalogue/catalogue';
 import { fsyncDir, renameIntoPlace, writeFileAtomic } from '../fs-atomic';
 import { ExportError } from './errors';
 import { buildAlbumHtml, type HtmlPhoto } from './html-album';
-import { ExportManifest, MANIFEST_NAME } from './manifest';
+import { ExportManifest, MANIFEST_NAME, writeFinishedManifest } from './manifest';
 import { buildPlan, type ExportOptions, type ExportPlan, type PlannedPhoto } from './plan';
 import { renderPhoto, renderWebPair, type Provenance } from './render';
 import { safeSegment } from './safe-names';
+import { assertReplaceable, checkExportTarget, ZIP_MARK } from './target-safety';
 import { writeZip } from './zip';
 
 export interface ExportProgress {
@@ -50,12 +52,32 @@ export function exportTargetFor(parentDir: string, albumName: string, zip = fals
   return path.join(path.resolve(parentDir), safeSegment(albumName, 'album') + (zip ? '.zip' : ''));
 }
 
-/** The final path for `to` (a folder, or with zip a .zip file) and the hidden work folder beside it. */
-export function exportPaths(to: string, zip: boolean): { target: string; partial: string; rootName: string } {
+/**
+ * The final path for `to` (a folder, or with zip a .zip file) and the hidden work folder beside it.
+ * `to` must name the export itself: never a drive's top folder, never ending in "." or "..". A .zip with
+ * no name before ".zip" is named after `albumName` (or refused without one).
+ */
+export function exportPaths(to: string, zip: boolean, albumName?: string): { target: string; partial: string; rootName: string } {
   let target = path.resolve(to);
-  if (zip && path.extname(target).toLowerCase() !== '.zip') target += '.zip';
+  if (path.dirname(target) === target) {
+    throw new ExportError('unsafe-target', `cannot export to ${to}: it is the top folder of a drive; choose a new folder inside it; nothing was changed`, 'root');
+  }
+  const last = to.split(/[\\/]+/).filter(Boolean).at(-1);
+  if (last === '.' || last === '..') {
+    throw new ExportError('bad-target', `cannot export to ${to}: name the export's own new folder (not "${last}")`);
+  }
+  if (zip) {
+    const stem = path.basename(target).replace(/\.zip$/i, '');
+    if (/^\.*$/.test(stem)) {
+      // ".zip" alone names no file (it would be a hidden one): the archive is named after the album instead.
+      if (albumName === undefined) throw new ExportError('bad-target', `cannot export to ${to}: a .zip needs a name before ".zip"`);
+      target = path.join(path.dirname(target), safeSegment(albumName, 'album') + '.zip');
+    } else if (!/\.zip$/i.test(target)) {
+      target += '.zip';
+    }
+  }
   const base = path.basename(target);
-  if (!base || base === '.' || base === '..' || path.dirname(target) === target) {
+  if (!base || base === '.' || base === '..') {
     throw new ExportError('bad-target', `cannot export to ${to}: choose a new folder's name`);
   }
   const rootName = zip ? base.replace(/\.zip$/i, '') || 'album' : base;
@@ -65,11 +87,11 @@ export function exportPaths(to: string, zip: boolean): { target: string; partial
 export async function runExport(catalogue: Catalogue, albumId: number, to: string, o: ExportRunOptions): Promise<ExportResult> {
   const plan = buildPlan(catalogue, albumId, o);
   const opts = plan.options;
-  const { target, partial, rootName } = exportPaths(to, opts.zip);
-  const parent = path.dirname(target);
-  if (fs.lstatSync(target, { throwIfNoEntry: false }) && !opts.overwrite) {
-    throw new ExportError('target-exists', `${target} already exists; choose another name or allow replacing it`);
-  }
+  const { target, rootName } = exportPaths(to, opts.zip, plan.albumName);
+  // Refuses unsafe places and anything there but an earlier export; `real` has `..` and symlinks resolved.
+  const { real } = checkExportTarget(catalogue, target, { zip: opts.zip, overwrite: opts.overwrite });
+  const parent = path.dirname(real);
+  const partial = path.join(parent, `.heirloom-export-${path.basename(real)}.partial`);
   try {
     fs.mkdirSync(parent, { recursive: true });
   } catch (e) {
@@ -143,19 +165,22 @@ export async function runExport(catalogue: Catalogue, albumId: number, to: strin
 
   if (opts.zip) {
     progress({ phase: 'zip', done: total, total });
-    const tmp = path.join(parent, `.heirloom-export-${path.basename(target)}.${crypto.randomBytes(4).toString('hex')}.tmp`);
+    const tmp = path.join(parent, `.heirloom-export-${path.basename(real)}.${crypto.randomBytes(4).toString('hex')}.tmp`);
     try {
-      writeZip(tmp, listFiles(partial).map((rel) => ({ name: `${rootName}/${rel}`, file: path.join(partial, ...rel.split('/')) })));
-      if (!opts.overwrite && fs.lstatSync(target, { throwIfNoEntry: false })) {
-        throw new ExportError('target-exists', `${target} appeared while exporting; nothing was replaced`);
-      }
-      renameIntoPlace(tmp, target);
+      const entries = listFiles(partial).map((rel) => ({ name: `${rootName}/${rel}`, file: path.join(partial, ...rel.split('/')) }));
+      writeZip(tmp, entries, `Heirloom ${o.appVersion} album export (${ZIP_MARK})`);
+      checkStillReplaceable(real, target, true, opts.overwrite);
+      renameIntoPlace(tmp, real);
     } finally {
       fs.rmSync(tmp, { force: true });
     }
     fs.rmSync(partial, { recursive: true, force: true });
   } else {
-    moveFolderIntoPlace(partial, target, opts.overwrite);
+    writeFinishedManifest(partial, {
+      generator: `Heirloom ${o.appVersion}`, album: plan.albumName, albumId: plan.albumId, fingerprint: plan.fingerprint,
+      madeAt: new Date().toISOString(), files: listFiles(partial),
+    });
+    moveFolderIntoPlace(partial, real, target, opts.overwrite);
   }
   progress({ phase: 'done', done: total, total });
   return {
@@ -210,10 +235,17 @@ function copyAtomic(from: string, dest: string): void {
   renameIntoPlace(tmp, dest);
 }
 
+/** Just before replacing: whatever is at the target now must still be an earlier export, and replacing allowed. */
+function checkStillReplaceable(real: string, shown: string, zip: boolean, overwrite: boolean): boolean {
+  if (!fs.lstatSync(real, { throwIfNoEntry: false })) return false;
+  if (!overwrite) throw new ExportError('target-exists', `${shown} appeared while exporting; nothing was replaced`);
+  assertReplaceable(real, zip, shown);
+  return true;
+}
+
 /** Renames the finished folder into place; an old export being replaced is moved aside first and removed last. */
-function moveFolderIntoPlace(partial: string, target: string, overwrite: boolean): void {
-  const existing = fs.lstatSync(target, { throwIfNoEntry: false });
-  if (existing && !overwrite) throw new ExportError('target-exists', `${target} appeared while exporting; nothing was replaced`);
+function moveFolderIntoPlace(partial: string, target: string, shown: string, overwrite: boolean): void {
+  const existing = checkStillReplaceable(target, shown, false, overwrite);
   let aside: string | undefined;
   if (existing) {
     aside = path.join(path.dirname(target), `.heirloom-export-${path.basename(target)}.old-${crypto.randomBytes(4).toString('hex')}`);

@@ -50,8 +50,13 @@ function fileCrc(fd: number, size: number): number {
   return crc;
 }
 
-/** Writes the archive to `outFile` (which must not exist: the caller renames it into place afterwards). */
-export function writeZip(outFile: string, entries: readonly ZipEntry[]): void {
+/**
+ * Writes the archive to `outFile` (which must not exist: the caller renames it into place afterwards).
+ * `comment`: the archive comment (ASCII, at most 65535 bytes), e.g. the mark that Heirloom made it.
+ */
+export function writeZip(outFile: string, entries: readonly ZipEntry[], comment = ''): void {
+  const note = Buffer.from(comment, 'latin1');
+  if (note.length > 0xffff || /[^\x20-\x7e]/.test(comment)) throw new Error('a ZIP comment must be printable ASCII, at most 65535 bytes');
   const out = fs.openSync(outFile, 'wx', 0o644);
   let offset = 0;
   const write = (b: Buffer): void => {
@@ -144,7 +149,8 @@ export function writeZip(outFile: string, entries: readonly ZipEntry[]): void {
     end.writeUInt16LE(needs64 ? 0xffff : entries.length, 10);
     end.writeUInt32LE(needs64 ? MAX32 : cdSize, 12);
     end.writeUInt32LE(needs64 ? MAX32 : cdOffset, 16);
-    write(end);
+    end.writeUInt16LE(note.length, 20);
+    write(Buffer.concat([end, note]));
     fs.fsyncSync(out);
   } finally {
     fs.closeSync(out);

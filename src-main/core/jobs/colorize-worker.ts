@@ -3,14 +3,15 @@
 // serving the window (HTTP/IPC) stays free.
 // It opens its own catalogue connection (WAL lets both write); the job rows are the shared truth.
 import { parentPort, workerData } from 'node:worker_threads';
-import { FinetuneCancelled } from '../finetune/trainer';
 import { HeirloomCore } from '../service/heirloom-core';
+import { runFinetuneJob } from './finetune-job';
+import { markEnded } from './job-state';
 import type { WorkerReply, WorkerRequest } from './worker-protocol';
 
 const port = parentPort;
 if (!port) throw new Error('colorize-worker.js must run in a worker thread');
 
-const core = HeirloomCore.open({ library: (workerData as { library: string }).library, recoverCrashedJobs: false });
+const core = HeirloomCore.open({ library: (workerData as { library: string }).library, role: 'worker' });
 const controllers = new Map<number, AbortController>();
 const post = (m: WorkerReply): void => port.postMessage(m);
 
@@ -24,7 +25,7 @@ port.on('message', (m: WorkerRequest) => {
     const ctrl = new AbortController();
     controllers.set(m.jobId, ctrl);
     if (core.catalogue.getJob(m.jobId)?.kind === 'finetune') {
-      runFinetuneJob(m.jobId, ctrl.signal).finally(() => controllers.delete(m.jobId));
+      finetuneJob(m.jobId, ctrl.signal).finally(() => controllers.delete(m.jobId));
       return;
     }
     core
@@ -33,7 +34,7 @@ port.on('message', (m: WorkerRequest) => {
       .catch((e: Error) => {
         // A job that could not even start (e.g. no model) must not stay 'running' in the catalogue.
         try {
-          core.catalogue.updateJobStatus(m.jobId, 'failed', e.message);
+          markEnded(core.catalogue, m.jobId, 'failed', e.message);
         } catch {
           /* the catalogue itself is the problem; the message below still reaches the window */
         }
@@ -42,21 +43,9 @@ port.on('message', (m: WorkerRequest) => {
       .finally(() => controllers.delete(m.jobId));
   }
 });
-/** A fine-tune job: its row holds the request; the trainer resumes the run from its last checkpoint. */
-async function runFinetuneJob(jobId: number, signal: AbortSignal): Promise<void> {
-  const p = (core.catalogue.getJob(jobId)!.params ?? {}) as { folder: string; name: string; minutes: number; from?: string };
-  core.catalogue.updateJobStatus(jobId, 'running');
-  let status: 'done' | 'failed' | 'cancelled' = 'done';
-  let message: string | null = null;
-  try {
-    const r = await core.finetune({ ...p, signal, onProgress: (progress) => post({ type: 'finetune-progress', jobId, progress }) });
-    message = r.best.id === r.checkpoint.id ? `checkpoint ${r.checkpoint.id}` : `checkpoint ${r.checkpoint.id}; best on the held-out photos: ${r.best.id}`;
-  } catch (e) {
-    status = e instanceof FinetuneCancelled ? 'cancelled' : 'failed';
-    message = e instanceof FinetuneCancelled ? `checkpoint ${e.checkpoint.id} kept` : (e as Error).message;
-  }
-  core.catalogue.updateJobStatus(jobId, status, status === 'failed' ? message : null);
-  post({ type: 'end', jobId, status, message });
+async function finetuneJob(jobId: number, signal: AbortSignal): Promise<void> {
+  const end = await runFinetuneJob(core, jobId, signal, (progress) => post({ type: 'finetune-progress', jobId, progress }));
+  post({ type: 'end', jobId, ...end });
 }
 
 post({ type: 'ready' });

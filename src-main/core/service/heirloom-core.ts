@@ -1,5 +1,6 @@
 // The core behind every face of Heirloom (CLI, desktop window, web bridge): one library, its
 // catalogue, the colorizer, and batch work with progress, cancel and per-file errors.
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import sharp = require('sharp');
@@ -11,17 +12,26 @@ import { decodePhoto, readPhotoMeta } from '../imaging/decode';
 import { encodeColorized, OutputFormat, readExif } from '../imaging/encode';
 import { explainReadError, explainWriteError } from '../imaging/photo-error';
 import { ensureLibrary, LibraryPaths, resolveLibraryDir } from '../library';
+import { acquireLibraryLock, LibraryLock } from '../library-lock';
 import { resolveModel, ModelResolution } from '../engine/model-registry';
 import { ColorizeParams, colorizePixels } from '../pipeline/colorize';
 import { FinetuneOptions, FinetuneResult, runFinetune } from '../finetune/trainer';
 import { DEFAULT_MODEL_ID } from '../engine/model-registry';
 import { hashFile } from './file-hash';
 import { OutputNamer } from './output-names';
+import { ColorizeJobInput, ColorizeJobParams, jobParams, makeJobParams } from '../jobs/job-params';
+import { markEnded, markRunning } from '../jobs/job-state';
 
 export interface OpenOptions {
   library?: string;
-  /** See CatalogueOpenOptions.recoverCrashedJobs. */
-  recoverCrashedJobs?: boolean;
+  /**
+   * 'owner' (default): this process works on the library, so it takes the library's lock (see
+   * library-lock.ts) and may mark jobs left running by a process that is gone as interrupted.
+   * 'reader': looks only (list, doctor). 'worker': a thread of the process that owns the lock.
+   */
+  role?: 'owner' | 'reader' | 'worker';
+  /** What this owner is, for the message another process gets, e.g. "heirloom colorize". */
+  holder?: string;
 }
 
 export interface BatchOptions extends ColorizeParams {
@@ -33,12 +43,23 @@ export interface BatchOptions extends ColorizeParams {
   model?: string;
   signal?: AbortSignal;
   onProgress?: (p: BatchProgress) => void;
+  /**
+   * Default true: an unfinished job started with the same inputs, output folder and settings is
+   * continued (its finished photos are not done again) instead of starting a new one.
+   */
+  resume?: boolean;
+  /** What the caller was given, for the resume key (default: the files). */
+  requestedInputs?: readonly string[];
+  /** Called once, before work starts, when an unfinished earlier job is continued. */
+  onResume?: (jobId: number, alreadyDone: number, total: number) => void;
 }
 
 export interface BatchItemResult {
   input: string;
   /** The item's position in its job. */
   seq?: number;
+  /** Not colorized on purpose (e.g. it is itself a Heirloom result); not a failure. */
+  skipped?: boolean;
   originalId?: number;
   output?: string;
   outputId?: number;
@@ -61,18 +82,42 @@ export interface BatchSummary {
   results: BatchItemResult[];
   modelId: string;
   modelWarning?: string;
+  /** Set when an unfinished earlier job was continued: how many of its photos were already done. */
+  resumed?: { alreadyDone: number };
+}
+
+/** An input that must not be imported as an original, with why (it is a Heirloom result). */
+export class NotAnOriginalError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotAnOriginalError';
+  }
 }
 
 export class HeirloomCore {
-  private constructor(readonly paths: LibraryPaths, readonly catalogue: Catalogue) {}
+  private constructor(readonly paths: LibraryPaths, readonly catalogue: Catalogue, private readonly lock?: LibraryLock) {}
 
   static open(opts: OpenOptions = {}): HeirloomCore {
     const paths = ensureLibrary(resolveLibraryDir(opts.library));
-    return new HeirloomCore(paths, Catalogue.open(paths.catalogue, { recoverCrashedJobs: opts.recoverCrashedJobs }));
+    const role = opts.role ?? 'owner';
+    const lock = role === 'owner' ? acquireLibraryLock(paths.root, opts.holder ?? 'another Heirloom command') : undefined;
+    try {
+      // Only the lock's owner may call a 'running' job interrupted: no live process can be running it.
+      // Opening checks the catalogue (quick_check) and, once a day, backs it up; a worker thread leaves that to its owner.
+      const backupDir = role === 'worker' ? undefined : paths.backups;
+      return new HeirloomCore(paths, Catalogue.open(paths.catalogue, { recoverCrashedJobs: role === 'owner', backupDir }), lock);
+    } catch (e) {
+      lock?.release();
+      throw e;
+    }
   }
 
   close(): void {
-    this.catalogue.close();
+    try {
+      this.catalogue.close();
+    } finally {
+      this.lock?.release();
+    }
   }
 
   /** The model to use, registered in the catalogue so outputs can name the checkpoint that made them. */
@@ -156,16 +201,30 @@ export class HeirloomCore {
     } catch (e) {
       throw explainReadError(abs, e);
     }
+    const made = this.catalogue.findOutputBySha(sha);
+    if (made) {
+      const of = this.catalogue.getOriginal(made.originalId);
+      throw new NotAnOriginalError(`${abs} is a colorized result made by Heirloom${of ? ` (of ${path.basename(of.path)})` : ''}; it is not taken as an original.`);
+    }
     const exif = readExif(meta.exif);
+    // The thumbnail is decoded before anything is recorded, failing on truncation: the header alone cannot show a cut-off file.
+    const known = this.catalogue.findOriginalBySha(sha);
+    let thumbJpeg: Buffer | undefined;
+    if (!known?.thumbPath || !fs.existsSync(known.thumbPath)) {
+      try {
+        thumbJpeg = await sharp(abs, { pages: 1, failOn: 'truncated' }).rotate().resize(320, 320, { fit: 'inside' }).flatten({ background: '#ffffff' }).jpeg({ quality: 80 }).toBuffer();
+      } catch (e) {
+        throw explainReadError(abs, e);
+      }
+    }
     const row = this.catalogue.upsertOriginal({
       path: abs, sha256: sha, bytes, width: meta.width, height: meta.height, takenAt: exif.takenAt ?? null, camera: exif.camera ?? null,
     });
-    if (!row.thumbPath || !fs.existsSync(row.thumbPath)) {
+    if (thumbJpeg && (!row.thumbPath || !fs.existsSync(row.thumbPath))) {
       const thumb = path.join(this.paths.thumbs, `${sha.slice(0, 2)}`, `${sha}.jpg`);
       fs.mkdirSync(path.dirname(thumb), { recursive: true });
       try {
-        const buf = await sharp(abs, { pages: 1, failOn: 'none' }).rotate().resize(320, 320, { fit: 'inside' }).flatten({ background: '#ffffff' }).jpeg({ quality: 80 }).toBuffer();
-        writeFileAtomic(thumb, buf);
+        writeFileAtomic(thumb, thumbJpeg);
         this.catalogue.setThumb(row.id, thumb);
       } catch (e) {
         throw explainReadError(abs, e);
@@ -175,27 +234,46 @@ export class HeirloomCore {
     return row;
   }
 
-  /** Colorizes photos one by one; a bad file is reported and the batch goes on. */
+  /**
+   * Colorizes photos one by one; a bad file is reported and the batch goes on. Re-running the same
+   * request after a crash or cancel continues that job: done photos are kept, nothing is duplicated.
+   */
   async colorizeBatch(files: string[], opts: BatchOptions = {}): Promise<BatchSummary> {
     const { model, warning } = await this.model(opts.model);
     // The output folder is checked before a job is recorded: a bad --out is one clear error, not a job stuck 'running'.
     if (opts.outDir) ensureOutputFolder(path.resolve(opts.outDir));
-    const job = this.createColorizeJob(files, {
-      model: model.manifest.id,
+    const params = makeJobParams('colorize', {
+      model: opts.model ?? model.manifest.id,
       workingSize: opts.workingSize ?? model.manifest.workingSize,
       saturation: opts.saturation ?? 1,
       format: opts.format ?? 'jpg',
       quality: opts.quality ?? 92,
-      outDir: opts.outDir ?? null,
+      outDir: opts.outDir ? path.resolve(opts.outDir) : null,
     });
-    const summary = await this.runColorizeJob(job.id, opts);
+    params.resumeKey = resumeKey(opts.requestedInputs ?? files, params);
+    const earlier = opts.resume === false ? undefined : this.catalogue.findResumableJob('colorize', params.resumeKey);
+    let jobId: number;
+    let resumed: BatchSummary['resumed'];
+    if (earlier) {
+      jobId = earlier.id;
+      const items = this.catalogue.jobItems(jobId);
+      resumed = { alreadyDone: items.filter((i) => i.status !== 'pending').length };
+      // Photos added to the folders since then join the job; results the job planned are not inputs.
+      const known = new Set(items.flatMap((i) => [path.resolve(i.input), ...(i.plannedOutput ? [path.resolve(i.plannedOutput)] : [])]));
+      const added = files.filter((f) => !known.has(path.resolve(f)));
+      if (added.length) this.catalogue.addJobItems(jobId, added);
+      opts.onResume?.(jobId, resumed.alreadyDone, items.length + added.length);
+    } else {
+      jobId = this.createColorizeJob(files, params).id;
+    }
+    const summary = await this.runColorizeJob(jobId, opts);
     // The job records the model actually used; a fallback's warning comes from resolving the one asked for.
-    return { ...summary, modelWarning: summary.modelWarning ?? warning };
+    return { ...summary, modelWarning: summary.modelWarning ?? warning, resumed };
   }
 
   /** Records a queued colorize job with one pending item per file; nothing runs yet. */
-  createColorizeJob(files: readonly string[], params: JsonObject): JobRow {
-    return this.catalogue.createJob('colorize', params, files);
+  createColorizeJob(files: readonly string[], params: ColorizeJobInput): JobRow {
+    return this.catalogue.createJob('colorize', makeJobParams('colorize', params), files);
   }
 
   /**
@@ -205,25 +283,27 @@ export class HeirloomCore {
   async runColorizeJob(jobId: number, opts: Pick<BatchOptions, 'signal' | 'onProgress' | 'hints'> = {}): Promise<BatchSummary> {
     const row = this.catalogue.getJob(jobId);
     if (!row) throw new Error(`No job with id ${jobId}.`);
-    const saved = (row.params ?? {}) as Record<string, unknown>;
-    const { model, warning } = await this.model(typeof saved.model === 'string' ? saved.model : undefined);
-    const format: OutputFormat = saved.format === 'png' || saved.format === 'tiff' ? saved.format : 'jpg';
+    const saved = jobParams(row, 'colorize');
+    const { model, warning } = await this.model(saved.model);
+    const format = saved.format;
     const params = {
       model: model.manifest.id,
-      workingSize: typeof saved.workingSize === 'number' ? saved.workingSize : model.manifest.workingSize,
-      saturation: typeof saved.saturation === 'number' ? saved.saturation : 1,
+      workingSize: saved.workingSize ?? model.manifest.workingSize,
+      saturation: saved.saturation,
       format,
-      quality: typeof saved.quality === 'number' ? saved.quality : 92,
+      quality: saved.quality,
     };
-    const outDir = typeof saved.outDir === 'string' ? saved.outDir : undefined;
+    const outDir = saved.outDir ?? undefined;
     if (outDir) ensureOutputFolder(path.resolve(outDir));
-    this.catalogue.updateJobStatus(jobId, 'running');
+    markRunning(this.catalogue, jobId);
     const items = this.catalogue.jobItems(jobId);
     const total = items.length;
     const pending = items.filter((i) => i.status === 'pending');
     let done = total - pending.length;
     let failed = items.filter((i) => i.status === 'failed').length;
     const namer = outDir ? new OutputNamer(path.resolve(outDir), format) : undefined;
+    // Names this job already planned stay reserved for their own items.
+    for (const it of items) if (it.plannedOutput) namer?.reserve(it.plannedOutput);
     const results: BatchItemResult[] = [];
     const started = Date.now();
     let cancelled = false;
@@ -232,17 +312,20 @@ export class HeirloomCore {
         cancelled = true;
         break;
       }
-      const { seq, input } = pending[k];
+      // The library folder deleted or the catalogue found damaged: the batch stops here, loudly (throws).
+      this.catalogue.assertIntact();
+      const item = pending[k];
+      const { seq, input } = item;
       const t0 = Date.now();
       let result: BatchItemResult;
       try {
-        const { outputPath, outputId, originalId } = await this.colorizeOne(input, model, params, opts, namer);
+        const { outputPath, outputId, originalId } = await this.colorizeOne(input, model, params, opts, namer, item);
         result = { input, seq, output: outputPath, outputId, originalId, millis: Date.now() - t0 };
-        this.catalogue.setJobItem(jobId, seq, 'done', outputId);
       } catch (e) {
-        failed++;
-        result = { input, seq, error: (e as Error).message, millis: Date.now() - t0 };
-        this.catalogue.setJobItem(jobId, seq, 'failed', null, result.error);
+        const skipped = e instanceof NotAnOriginalError;
+        if (!skipped) failed++;
+        result = { input, seq, error: (e as Error).message, skipped, millis: Date.now() - t0 };
+        this.catalogue.setJobItem(jobId, seq, skipped ? 'skipped' : 'failed', null, result.error);
       }
       results.push(result);
       done++;
@@ -250,7 +333,7 @@ export class HeirloomCore {
       opts.onProgress?.({ jobId, done, total, failed, item: result, etaSeconds: Math.round((perItem * (total - done)) / 1000) });
     }
     const status = cancelled ? 'cancelled' : failed > 0 ? 'failed' : 'done';
-    this.catalogue.updateJobStatus(jobId, status, failed > 0 ? `${failed} of ${total} photos failed` : null);
+    markEnded(this.catalogue, jobId, status, failed > 0 ? `${failed} of ${total} photos failed` : null);
     return { jobId, status, results, modelId: model.manifest.id, modelWarning: warning };
   }
 
@@ -259,43 +342,75 @@ export class HeirloomCore {
     model: ModelResolution['model'],
     params: { workingSize: number; saturation: number; format: OutputFormat; quality: number; model: string },
     opts: Pick<BatchOptions, 'hints'>,
-    namer?: OutputNamer,
+    namer: OutputNamer | undefined,
+    item: { jobId: number; seq: number; plannedOutput: string | null },
   ): Promise<{ outputPath: string; outputId: number; originalId: number }> {
-    const original = await this.importPhoto(input);
-    const photo = await decodePhoto(original.path);
+    // The file asked for, not the row's path: the same bytes may be recorded under an earlier path.
+    const source = path.resolve(input);
+    const original = await this.importPhoto(source);
+    const photo = await decodePhoto(source);
     const px = await colorizePixels(photo, model, { workingSize: params.workingSize, saturation: params.saturation, hints: opts.hints });
     const encoded = await encodeColorized(px.rgb, px.width, px.height, photo.meta, {
       format: params.format,
       quality: params.quality,
       software: `Heirloom ${appVersion()} (colorized with ${model.manifest.id})`,
     });
-    const outputPath = namer
-      ? namer.nameFor(original.path)
-      : path.join(this.paths.outputs, String(original.id), `${path.parse(original.path).name}-${Date.now()}.${params.format}`);
+    // The name is recorded before the file is written: after a crash, the re-run writes the same
+    // name again (the file there, if any, is this item's own unrecorded result), never "name (2)".
+    const outputPath =
+      item.plannedOutput ??
+      (namer ? namer.nameFor(source) : path.join(this.paths.outputs, String(original.id), `${path.parse(source).name}-${Date.now()}.${params.format}`));
+    if (!item.plannedOutput) this.catalogue.planItemOutput(item.jobId, item.seq, outputPath);
     try {
       fs.mkdirSync(path.dirname(outputPath), { recursive: true });
       writeFileAtomic(outputPath, encoded);
     } catch (e) {
       throw explainWriteError(outputPath, e);
     }
-    const row = this.catalogue.addOutput({
-      originalId: original.id, checkpointId: model.manifest.id, params, path: outputPath, width: px.width, height: px.height,
+    // The output and the item's 'done' land together: a crash leaves both or neither.
+    const row = this.catalogue.transaction(() => {
+      const out = this.catalogue.addOutput({
+        originalId: original.id, checkpointId: model.manifest.id, params, path: outputPath, width: px.width, height: px.height,
+        sha256: createHash('sha256').update(encoded).digest('hex'),
+      });
+      this.catalogue.setJobItem(item.jobId, item.seq, 'done', out.id);
+      return out;
     });
     return { outputPath, outputId: row.id, originalId: original.id };
   }
 }
 
+/** Why a folder cannot take the results, in plain words, from the error that said so. */
+export function outputFolderError(dir: string, e: unknown): Error {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file with this name (or in its path) is in the way'
+    : code === 'EROFS' ? 'it is on a read-only disk'
+    : code === 'EACCES' || code === 'EPERM' ? 'no permission to write there'
+    : code === 'ENOSPC' || code === 'EDQUOT' ? 'the disk is full'
+    : (e as Error).message.split('\n')[0];
+  return new Error(`Cannot use ${dir} as the output folder: ${why}.`);
+}
+
 /** Creates the output folder, or says in plain words why it cannot be used. */
-function ensureOutputFolder(dir: string): void {
+export function ensureOutputFolder(dir: string): void {
   try {
     fs.mkdirSync(dir, { recursive: true });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file with this name (or in its path) is in the way'
-      : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'no permission to write there'
-      : code === 'ENOSPC' ? 'the disk is full'
-      : (e as Error).message.split('\n')[0];
-    throw new Error(`Cannot use ${dir} as the output folder: ${why}.`);
+    throw outputFolderError(dir, e);
   }
   if (!fs.statSync(dir).isDirectory()) throw new Error(`Cannot use ${dir} as the output folder: it is a file, not a folder.`);
+  // An existing folder can still refuse writes (read-only disk, permissions): try one tiny file now, before any photo is colorized.
+  const probe = path.join(dir, `.heirloom-write-test-${process.pid}-${Date.now()}`);
+  try {
+    fs.writeFileSync(probe, '', { flag: 'wx' });
+  } catch (e) {
+    throw outputFolderError(dir, e);
+  }
+  fs.rmSync(probe, { force: true });
+}
+
+/** Same requested inputs, output folder and settings → same key (sha1 of them, order-free). */
+function resumeKey(inputs: readonly string[], p: ColorizeJobParams): string {
+  const what = { inputs: [...new Set(inputs.map((f) => path.resolve(f)))].sort(), outDir: p.outDir, model: p.model, workingSize: p.workingSize, saturation: p.saturation, format: p.format, quality: p.quality };
+  return createHash('sha1').update(JSON.stringify(what)).digest('hex');
 }

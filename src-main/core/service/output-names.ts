@@ -10,9 +10,18 @@ export class OutputNamer {
 
   constructor(private readonly outDir: string, private readonly format: OutputFormat) {}
 
+  /** Keeps a name for the item that planned it (a resumed job's own, maybe already written, result). */
+  reserve(file: string): void {
+    this.taken.add(this.key(path.resolve(file)));
+  }
+
+  private key(p: string): string {
+    return process.platform === 'linux' ? p : p.toLowerCase();
+  }
+
   nameFor(input: string): string {
     const stem = path.parse(input).name;
-    const key = (p: string): string => (process.platform === 'linux' ? p : p.toLowerCase());
+    const key = (p: string): string => this.key(p);
     const inputKey = key(path.resolve(input));
     for (let n = 1; ; n++) {
       const suffix = n === 1 ? '' : ` (${n})`;

@@ -1,0 +1,57 @@
+// The jobs part of the API contract: what a job looks like to every face (window, web bridge, CLI).
+// A bottom layer: it imports nothing, and the core's job queue fills these shapes.
+
+export interface FileError {
+  /** File name (not the full path) so it can be shown. */
+  name: string;
+  photoId?: number;
+  error: string;
+}
+
+export interface MetricsInfo {
+  deltaE00: number;
+  psnr: number;
+  colourfulnessRatio: number;
+  auc: number;
+}
+
+/** Live state of a fine-tune job, inside its JobInfo. */
+export interface FinetuneInfo {
+  run: string;
+  phase: 'loading' | 'measuring' | 'training' | 'saved';
+  step: number;
+  loss: number | null;
+  trainSeconds: number;
+  budgetSeconds: number;
+  /** [step, smoothed loss] pairs for the live curve. */
+  lossCurve: Array<[number, number]>;
+  base: MetricsInfo | null;
+  heldOut: MetricsInfo | null;
+  checkpointId: string | null;
+  message: string | null;
+}
+
+/** 'interrupted': the app stopped (crash, power cut) while the job ran; resumeJob finishes it. */
+export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+
+export interface JobInfo {
+  id: number;
+  kind: 'colorize' | 'export' | 'finetune';
+  /** Export jobs: the folder or .zip being made. */
+  target?: string | null;
+  /** Fine-tune jobs: step, loss curve, held-out metrics. */
+  finetune?: FinetuneInfo | null;
+  state: JobState;
+  total: number;
+  done: number;
+  failed: number;
+  etaSeconds: number | null;
+  /** Photo ids finished successfully so far (the gallery refreshes them). */
+  finishedPhotoIds: number[];
+  errors: FileError[];
+  cancelRequested: boolean;
+  createdAt: string;
+  finishedAt: string | null;
+  /** Short reason when the whole job failed (e.g. the model could not be loaded). */
+  message: string | null;
+}

@@ -1,0 +1,27 @@
+// A fine-tune job: its row holds the request; the trainer resumes the run from its last checkpoint.
+// Shared by the jobs worker (window) and `heirloom jobs resume` (command line).
+import { FinetuneCancelled, FinetuneProgress } from '../finetune/trainer';
+import type { HeirloomCore } from '../service/heirloom-core';
+import { jobParams } from './job-params';
+import { markEnded, markRunning } from './job-state';
+
+export interface JobEnd {
+  status: 'done' | 'failed' | 'cancelled';
+  message: string | null;
+}
+
+export async function runFinetuneJob(core: HeirloomCore, jobId: number, signal: AbortSignal, onProgress?: (p: FinetuneProgress) => void): Promise<JobEnd> {
+  const row = core.catalogue.getJob(jobId);
+  if (!row) throw new Error(`No job with id ${jobId}.`);
+  const p = jobParams(row, 'finetune');
+  markRunning(core.catalogue, jobId);
+  let end: JobEnd;
+  try {
+    const r = await core.finetune({ ...p, signal, onProgress });
+    end = { status: 'done', message: r.best.id === r.checkpoint.id ? `checkpoint ${r.checkpoint.id}` : `checkpoint ${r.checkpoint.id}; best on the held-out photos: ${r.best.id}` };
+  } catch (e) {
+    end = e instanceof FinetuneCancelled ? { status: 'cancelled', message: `checkpoint ${e.checkpoint.id} kept` } : { status: 'failed', message: (e as Error).message };
+  }
+  markEnded(core.catalogue, jobId, end.status, end.message);
+  return end;
+}

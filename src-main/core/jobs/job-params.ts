@@ -1,0 +1,69 @@
+// What each kind of job needs to run (and to run again after a crash), as stored in its catalogue
+// row: one schema per kind, which fills the defaults once. Everything that reads a job's parameters
+// goes through jobParams(), so no caller casts untyped JSON.
+import { z } from 'zod';
+import type { JobRow, JsonObject } from '../catalogue/types';
+import { OUTPUT_FORMATS, OutputFormat } from '../imaging/encode';
+
+export const ColorizeJobParams = z.object({
+  /** Model id or folder the job was started with (resolved again on resume). */
+  model: z.string().optional(),
+  workingSize: z.number().int().positive().optional(),
+  saturation: z.number().min(0).max(4).default(1),
+  format: z.enum(OUTPUT_FORMATS as [OutputFormat, ...OutputFormat[]]).default('jpg'),
+  quality: z.number().int().min(1).max(100).default(92),
+  /** Folder for results; null: the library's outputs/<photo id>/. */
+  outDir: z.string().nullable().default(null),
+  /** The window's jobs: photoIds[seq] is item seq's photo. */
+  photoIds: z.array(z.number().int()).optional(),
+  /** Same inputs, output folder and settings → same key: re-running the command resumes the job. */
+  resumeKey: z.string().optional(),
+});
+export type ColorizeJobParams = z.infer<typeof ColorizeJobParams>;
+export type ColorizeJobInput = z.input<typeof ColorizeJobParams>;
+
+export const ExportJobParams = z.object({
+  albumId: z.number().int(),
+  /** The folder (or .zip) being made. */
+  target: z.string(),
+  /** Photos in the album when the job was queued. */
+  total: z.number().int().min(0).default(0),
+  format: z.enum(OUTPUT_FORMATS as [OutputFormat, ...OutputFormat[]]).optional(),
+  maxSize: z.number().int().positive().optional(),
+  quality: z.number().int().min(1).max(100).optional(),
+  names: z.string().optional(),
+  withOriginals: z.boolean().optional(),
+  zip: z.boolean().optional(),
+  html: z.boolean().optional(),
+  overwrite: z.boolean().optional(),
+});
+export type ExportJobParams = z.infer<typeof ExportJobParams>;
+
+export const FinetuneJobParams = z.object({
+  folder: z.string(),
+  name: z.string(),
+  minutes: z.number().positive(),
+  from: z.string().optional(),
+});
+export type FinetuneJobParams = z.infer<typeof FinetuneJobParams>;
+
+const SCHEMAS = { colorize: ColorizeJobParams, export: ExportJobParams, finetune: FinetuneJobParams } as const;
+export type JobKind = keyof typeof SCHEMAS;
+export type JobParamsOf<K extends JobKind> = z.infer<(typeof SCHEMAS)[K]>;
+
+export function isJobKind(kind: string): kind is JobKind {
+  return Object.hasOwn(SCHEMAS, kind);
+}
+
+/** Checks and completes parameters before a job is recorded: a bad one never reaches the catalogue. */
+export function makeJobParams<K extends JobKind>(kind: K, params: z.input<(typeof SCHEMAS)[K]>): JobParamsOf<K> & JsonObject {
+  return SCHEMAS[kind].parse(params) as JobParamsOf<K> & JsonObject;
+}
+
+/** A recorded job's parameters, typed, with defaults filled; a row from an older version or another kind is refused plainly. */
+export function jobParams<K extends JobKind>(row: JobRow, kind: K): JobParamsOf<K> {
+  if (row.kind !== kind) throw new Error(`Job ${row.id} is a ${row.kind} job, not ${kind}.`);
+  const r = SCHEMAS[kind].safeParse(row.params ?? {});
+  if (!r.success) throw new Error(`Job ${row.id}'s saved settings cannot be read (${r.error.issues[0].path.join('.')}: ${r.error.issues[0].message}).`);
+  return r.data as JobParamsOf<K>;
+}

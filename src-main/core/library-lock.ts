@@ -1,0 +1,186 @@
+// One process owns a library's jobs at a time. The owner holds <library>/heirloom.lock (its pid, host,
+// what it is and a heartbeat it refreshes); another process that wants to do work there is told,
+// in plain words, who has it. A lock whose owner is gone (dead pid on this host, or a heartbeat
+// long silent on another host) is taken over — only then may that owner's running jobs be called
+// interrupted. Re-entrant within a process (the jobs worker and the API share one owner).
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const LOCK_FILE = 'heirloom.lock';
+/** How often the owner refreshes its heartbeat. */
+const HEARTBEAT_MS = 10_000;
+/** A lock from another host counts as abandoned after this long without a heartbeat. */
+const STALE_MS = 90_000;
+
+export interface LockInfo {
+  pid: number;
+  host: string;
+  /** What holds it, e.g. "heirloom colorize" or "the Heirloom window". */
+  holder: string;
+  startedAt: string;
+  heartbeatAt: string;
+}
+
+export class LibraryInUseError extends Error {
+  constructor(readonly library: string, readonly owner: LockInfo) {
+    super(
+      `The library ${library} is in use by ${owner.holder} (process ${owner.pid}${owner.host !== os.hostname() ? ` on ${owner.host}` : ''}, ` +
+        `since ${owner.startedAt.replace('T', ' ').slice(0, 19)} UTC). Wait for it to finish or close it, or use another --library.`,
+    );
+    this.name = 'LibraryInUseError';
+  }
+}
+
+export interface LibraryLock {
+  readonly file: string;
+  /** Whether this process took the lock over from an owner that is gone (its running jobs were interrupted). */
+  readonly tookOver: boolean;
+  release(): void;
+}
+
+interface Held {
+  count: number;
+  info: LockInfo;
+  timer: NodeJS.Timeout;
+  tookOver: boolean;
+}
+
+const held = new Map<string, Held>();
+
+function readLock(file: string): LockInfo | undefined {
+  try {
+    const v = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<LockInfo>;
+    if (typeof v.pid === 'number' && typeof v.host === 'string' && typeof v.heartbeatAt === 'string') {
+      return { pid: v.pid, host: v.host, holder: String(v.holder ?? 'another Heirloom process'), startedAt: String(v.startedAt ?? v.heartbeatAt), heartbeatAt: v.heartbeatAt };
+    }
+  } catch {
+    /* missing, half-written or not ours: treated below */
+  }
+  return undefined;
+}
+
+function mtimeMs(file: string): number {
+  return fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+}
+
+function sleepMs(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
+  }
+}
+
+/** Whether the lock's owner is really gone: dead pid on this host, or silent too long elsewhere. */
+export function ownerGone(info: LockInfo, now = Date.now()): boolean {
+  if (info.host === os.hostname()) return info.pid !== process.pid && !pidAlive(info.pid);
+  return now - Date.parse(info.heartbeatAt) > STALE_MS;
+}
+
+function writeInfo(file: string, info: LockInfo): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(info) + '\n');
+  fs.renameSync(tmp, file);
+}
+
+function tryCreate(file: string, info: LockInfo): boolean {
+  try {
+    fs.writeFileSync(file, JSON.stringify(info) + '\n', { flag: 'wx' });
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  }
+}
+
+/**
+ * Takes the library's lock for this process (or adds to the hold it already has).
+ * Throws LibraryInUseError when another live process owns it.
+ */
+export function acquireLibraryLock(libraryRoot: string, holder: string): LibraryLock {
+  const file = path.join(libraryRoot, LOCK_FILE);
+  const mine = held.get(file);
+  if (mine) {
+    mine.count++;
+    return handle(file, mine.tookOver);
+  }
+  const now = new Date().toISOString();
+  const info: LockInfo = { pid: process.pid, host: os.hostname(), holder, startedAt: now, heartbeatAt: now };
+  let tookOver = false;
+  for (let attempt = 0; ; attempt++) {
+    if (tryCreate(file, info)) break;
+    let other = readLock(file);
+    if (!other && Date.now() - mtimeMs(file) < 5000) {
+      // Perhaps being written right now by a process taking it: look again shortly.
+      sleepMs(100);
+      other = readLock(file);
+      if (!other && Date.now() - mtimeMs(file) < 5000) throw new Error(`Cannot take the lock ${file}: another process is taking it right now. Try again.`);
+    }
+    if (other && other.pid === process.pid && other.host === info.host) break; // left by this process (a closed hold)
+    if (other && !ownerGone(other)) throw new LibraryInUseError(libraryRoot, other);
+    if (attempt >= 3) throw new Error(`Cannot take the lock ${file}: another process keeps replacing it.`);
+    // Abandoned (or unreadable): move it aside under a name only we use, then check it was the one we judged.
+    const aside = `${file}.stale-${process.pid}`;
+    try {
+      fs.renameSync(file, aside);
+    } catch {
+      continue; // someone else moved it first: look again
+    }
+    const moved = readLock(aside);
+    if (moved && other && moved.pid === other.pid && moved.startedAt === other.startedAt) {
+      fs.rmSync(aside, { force: true });
+      tookOver = true;
+    } else if (moved && !ownerGone(moved)) {
+      // A live owner's fresh lock slipped in between our look and our move: give it back.
+      fs.renameSync(aside, file);
+      throw new LibraryInUseError(libraryRoot, moved);
+    } else {
+      fs.rmSync(aside, { force: true });
+      tookOver = true;
+    }
+  }
+  writeInfo(file, info);
+  const timer = setInterval(() => {
+    const h = held.get(file);
+    if (!h) return;
+    h.info.heartbeatAt = new Date().toISOString();
+    try {
+      writeInfo(file, h.info);
+    } catch {
+      /* the library folder may be gone; the work itself reports that */
+    }
+  }, HEARTBEAT_MS);
+  timer.unref();
+  held.set(file, { count: 1, info, timer, tookOver });
+  return handle(file, tookOver);
+}
+
+function handle(file: string, tookOver: boolean): LibraryLock {
+  let released = false;
+  return {
+    file,
+    tookOver,
+    release: () => {
+      if (released) return;
+      released = true;
+      const h = held.get(file);
+      if (!h || --h.count > 0) return;
+      clearInterval(h.timer);
+      held.delete(file);
+      const now = readLock(file);
+      if (now && now.pid === process.pid && now.host === os.hostname()) fs.rmSync(file, { force: true });
+    },
+  };
+}
+
+/** Who holds the library now, if anyone alive does (for `heirloom doctor` and messages). */
+export function libraryOwner(libraryRoot: string): LockInfo | undefined {
+  const info = readLock(path.join(libraryRoot, LOCK_FILE));
+  return info && !ownerGone(info) ? info : undefined;
+}
