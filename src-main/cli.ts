@@ -12,6 +12,8 @@ import { runEval } from './cli/eval';
 import { EVAL_SPLITS } from './core/eval/split';
 import { addFinetuneCommands } from './cli/finetune';
 import { addJobsCommands } from './cli/jobs';
+import { addVersionsCommand } from './cli/versions';
+import { readHintsFile } from './core/hints/hints-file';
 import { runList } from './cli/list';
 import { runServe } from './cli/serve';
 import { progressPrinter } from './cli/progress';
@@ -58,6 +60,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('jpg'))
     .option('--quality <q>', 'JPEG quality 1-100', positiveInt('--quality', 1, 100), 92)
     .option('--saturation <factor>', 'colour strength (1 = as predicted)', positiveNumber('--saturation', 4), 1)
+    .option('--hints <file.json>', 'colour hints: a JSON list of {"x","y","color"[,"size"]} for one photo, or lists keyed by file name')
     .option('--no-resume', 'start afresh instead of continuing an unfinished run of the same command')
     .action(async (inputs: string[], o) => {
       const { files, problems } = collectPhotos(inputs);
@@ -67,6 +70,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
         setExit(problems.length ? 1 : 2);
         return;
       }
+      // A bad hints file is one clear error before any work starts.
+      const hintsByInput = o.hints ? readHintsFile(path.resolve(o.hints), files) : undefined;
       const core = HeirloomCore.open({ library: o.library, holder: '`heirloom colorize`' });
       const ctrl = new AbortController();
       const onSigint = (): void => {
@@ -84,6 +89,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
           model: o.model,
           signal: ctrl.signal,
           resume: o.resume,
+          hintsByInput,
           requestedInputs: inputs,
           onProgress: progressPrinter(process.stderr),
           onResume: (jobId, done, total) => process.stderr.write(`heirloom: continuing job ${jobId}: ${done} of ${total} photos were already done\n`),
@@ -126,6 +132,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
 
   addFinetuneCommands(program, libraryOption, setExit);
   addJobsCommands(program, libraryOption, setExit);
+  addVersionsCommand(program, libraryOption, setExit);
   addAlbumCommands(program, libraryOption, setExit);
 
   program

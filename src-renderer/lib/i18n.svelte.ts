@@ -20,8 +20,26 @@ export function setLocale(l: Locale): void {
   document.documentElement.lang = l;
 }
 
+const formats = new Map<string, Intl.NumberFormat>();
+/** A number as the window's language writes it: num(0.95, 2) is "0.95" in English, "0,95" in Russian. */
+export function num(v: number, digits?: number): string {
+  const key = `${i18n.locale}/${digits ?? ''}`;
+  let f = formats.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(i18n.locale, digits === undefined ? { maximumFractionDigits: 3 } : { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    formats.set(key, f);
+  }
+  // "−0.00" would read as a change that is not there.
+  return f.format(Number(v.toFixed(digits ?? 3)) === 0 ? 0 : v);
+}
+
+/** Numbers in {vars} are written the language's way; pre-formatted strings pass as they are. */
 function fill(s: string, vars?: Record<string, string | number>): string {
-  return vars ? s.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m)) : s;
+  if (!vars) return s;
+  return s.replace(/\{(\w+)\}/g, (m, k: string) => {
+    const v = vars[k];
+    return v === undefined ? m : typeof v === 'number' ? num(v) : v;
+  });
 }
 
 export function t(key: string, vars?: Record<string, string | number>): string {
@@ -35,6 +53,11 @@ export function tn(key: string, n: number, vars: Record<string, string | number>
   const dict = LOCALES[i18n.locale];
   const s = dict[`${key}.${rule}`] ?? dict[`${key}.other`] ?? LOCALES.en[`${key}.other`] ?? key;
   return fill(s, { n, ...vars });
+}
+
+/** A date/time stored as ISO (or SQLite's "YYYY-MM-DD hh:mm:ss", UTC), shown in the window's language. */
+export function formatDate(s: string, opts: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' }): string {
+  return new Date(s.endsWith('Z') || s.includes('+') ? s : s.replace(' ', 'T') + 'Z').toLocaleString(i18n.locale, opts);
 }
 
 export function formatSeconds(s: number): string {

@@ -84,11 +84,12 @@ interface Statement {
   all(...params: unknown[]): unknown[];
 }
 
-// Original + its newest output; shared by the gallery listing and album items.
+// Original + the version in use: the one the family picked, else the newest. Shared by the gallery
+// listing and album items ("latest_output_*" names that version).
 const LATEST_OUTPUT_JOIN = `
-  LEFT JOIN outputs lo ON lo.id = (
+  LEFT JOIN outputs lo ON lo.id = COALESCE(o.current_output_id, (
     SELECT x.id FROM outputs x WHERE x.original_id = o.id ORDER BY x.created_at DESC, x.id DESC LIMIT 1
-  )`;
+  ))`;
 const ORIGINAL_LIST_FROM = `FROM originals o ${LATEST_OUTPUT_JOIN}`;
 const ORIGINAL_LIST_COLUMNS = 'o.*, lo.id AS latest_output_id, lo.path AS latest_output_path';
 
@@ -405,7 +406,9 @@ export class Catalogue {
   // ── outputs ──────────────────────────────────────────────────────────────────────────────────────────
 
   /** Call only after the output file has been renamed into place. */
+  /** Records a new version; it becomes the one in use (a version picked earlier stops being pinned). */
   addOutput(input: OutputInput): OutputRow {
+    this.st('UPDATE originals SET current_output_id = NULL WHERE id = ?').run(input.originalId);
     const raw = this.st(
       `INSERT INTO outputs (original_id, checkpoint_id, params_json, path, width, height, created_at, sha256)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
@@ -435,11 +438,29 @@ export class Catalogue {
     return rows.map((r) => toOutput(this.libraryRoot, r));
   }
 
+  /** The version in use: the one picked with setCurrentOutput, else the newest. */
   latestOutput(originalId: number): OutputRow | undefined {
     const raw = this.st(
-      'SELECT * FROM outputs WHERE original_id = ? ORDER BY created_at DESC, id DESC LIMIT 1',
+      `SELECT x.* FROM outputs x JOIN originals o ON o.id = x.original_id WHERE x.original_id = ?
+       ORDER BY (x.id = o.current_output_id) DESC, x.created_at DESC, x.id DESC LIMIT 1`,
     ).get(originalId) as RawOutput | undefined;
     return raw && toOutput(this.libraryRoot, raw);
+  }
+
+  /** Makes one of a photo's versions the one in use (null: back to the newest). */
+  setCurrentOutput(originalId: number, outputId: number | null): void {
+    if (outputId !== null && this.getOutput(outputId)?.originalId !== originalId) {
+      throw new Error(`Version ${outputId} is not a version of photo ${originalId}.`);
+    }
+    const res = this.st('UPDATE originals SET current_output_id = ? WHERE id = ?').run(outputId, originalId);
+    if (res.changes === 0) throw new Error(`No photo with id ${originalId}.`);
+  }
+
+  /** Forgets a version (album items showing it fall back to the version in use); returns what was removed. */
+  deleteOutput(outputId: number): OutputRow | undefined {
+    const row = this.getOutput(outputId);
+    if (row) this.st('DELETE FROM outputs WHERE id = ?').run(outputId);
+    return row;
   }
 
   // ── jobs ─────────────────────────────────────────────────────────────────────────────────────────────

@@ -132,11 +132,18 @@ CREATE TABLE original_paths (
 );
 `;
 
+// v5: the version of a photo the family keeps (what the gallery shows and albums export). NULL: the
+// newest. Picking an older version pins it until a newer version is made.
+const V5_CURRENT_OUTPUT = `
+ALTER TABLE originals ADD COLUMN current_output_id INTEGER REFERENCES outputs(id) ON DELETE SET NULL;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, sql: SCHEMA_V1 },
   { version: 2, sql: V2_ALBUM_CAPTIONS },
   { version: 3, sql: V3_PLANNED_OUTPUTS },
   { version: 4, sql: V4_ORIGINAL_PATHS },
+  { version: 5, sql: V5_CURRENT_OUTPUT },
 ];
 
 export interface MigrationResult {

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { JobRow, JsonObject } from '../catalogue/types';
 import { OUTPUT_FORMATS, OutputFormat } from '../imaging/encode';
+import { PointHintsSchema } from '../hints/point-hints';
 
 export const ColorizeJobParams = z.object({
   /** Model id or folder the job was started with (resolved again on resume). */
@@ -16,6 +17,8 @@ export const ColorizeJobParams = z.object({
   outDir: z.string().nullable().default(null),
   /** The window's jobs: photoIds[seq] is item seq's photo. */
   photoIds: z.array(z.number().int()).optional(),
+  /** A user's colour hints, by input path (see hints/point-hints.ts); recorded with each output. */
+  hints: z.record(z.string(), PointHintsSchema).optional(),
   /** Same inputs, output folder and settings → same key: re-running the command resumes the job. */
   resumeKey: z.string().optional(),
 });

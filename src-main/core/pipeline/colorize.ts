@@ -9,13 +9,17 @@ import type { DecodedPhoto } from '../imaging/decode';
 import { fitGuidedCoefficients, guidedUpsample } from '../imaging/guided-upsample';
 import { renderFullResolution } from './render-pool';
 import { workingDims } from './working-size';
+import { PointHint, rasteriseHints } from '../hints/point-hints';
 
 export interface ColorizeParams extends DecodeOptions {
   /** Short side, in pixels, the network sees; defaults to the model's own. */
   workingSize?: number;
   /** Multiplies the predicted colour (1 = as predicted). */
   saturation?: number;
+  /** Colour hints already at working size (simulated ones, say). */
   hints?: Hints;
+  /** A user's point hints; rasterised at the working size this photo gets (ignored when `hints` is given). */
+  pointHints?: readonly PointHint[];
 }
 
 export interface ColorizedPixels {
@@ -59,7 +63,8 @@ export async function runNetworkStage(photo: DecodedPhoto, model: LoadedModel, p
   const work = workingDims(width, height, params.workingSize ?? model.manifest.workingSize);
   const workL = await resizedL(rgb, width, height, work.width, work.height);
   const t1 = Date.now();
-  const raw = runNetwork(model, workL, work.width, work.height, params.hints);
+  const hints = params.hints ?? (params.pointHints?.length ? rasteriseHints(params.pointHints, work.width, work.height) : undefined);
+  const raw = runNetwork(model, workL, work.width, work.height, hints);
   return { workWidth: work.width, workHeight: work.height, workL, raw, millis: { prepare: t1 - t0, predict: Date.now() - t1 } };
 }
 

@@ -15,6 +15,7 @@ import { ensureLibrary, LibraryPaths, resolveLibraryDir } from '../library';
 import { acquireLibraryLock, LibraryLock } from '../library-lock';
 import { resolveModel, ModelResolution } from '../engine/model-registry';
 import { ColorizeParams, colorizePixels } from '../pipeline/colorize';
+import type { PointHint } from '../hints/point-hints';
 import { FinetuneOptions, FinetuneResult, runFinetune } from '../finetune/trainer';
 import { DEFAULT_MODEL_ID } from '../engine/model-registry';
 import { hashFile } from './file-hash';
@@ -50,6 +51,8 @@ export interface BatchOptions extends ColorizeParams {
   resume?: boolean;
   /** What the caller was given, for the resume key (default: the files). */
   requestedInputs?: readonly string[];
+  /** A user's colour hints per input (resolved path → hints); kept with the job and with each output. */
+  hintsByInput?: ReadonlyMap<string, readonly PointHint[]>;
   /** Called once, before work starts, when an unfinished earlier job is continued. */
   onResume?: (jobId: number, alreadyDone: number, total: number) => void;
 }
@@ -189,6 +192,25 @@ export class HeirloomCore {
     return target;
   }
 
+  /** Makes one of a photo's versions the one the gallery shows and albums export (null: the newest). */
+  setCurrentVersion(photoId: number, outputId: number | null): void {
+    this.catalogue.setCurrentOutput(photoId, outputId);
+  }
+
+  /**
+   * Deletes a version. Its file goes too when it lies in the library's own outputs folder; a result
+   * written to a folder the user chose stays there (the user may have shared or edited it).
+   */
+  deleteVersion(outputId: number): { deleted: boolean; fileRemoved: boolean; file?: string } {
+    const row = this.catalogue.deleteOutput(outputId);
+    if (!row) return { deleted: false, fileRemoved: false };
+    fs.rmSync(path.join(this.paths.thumbs, 'outputs', `${outputId}.jpg`), { force: true });
+    const inLibrary = path.relative(this.paths.outputs, row.path);
+    const ours = inLibrary !== '' && !inLibrary.startsWith('..') && !path.isAbsolute(inLibrary);
+    if (ours) fs.rmSync(row.path, { force: true });
+    return { deleted: true, fileRemoved: ours, file: row.path };
+  }
+
   /** Records an original (hash, size, EXIF date and camera) and makes its gallery thumbnail once. */
   async importPhoto(file: string): Promise<OriginalRow> {
     const abs = path.resolve(file);
@@ -249,6 +271,7 @@ export class HeirloomCore {
       format: opts.format ?? 'jpg',
       quality: opts.quality ?? 92,
       outDir: opts.outDir ? path.resolve(opts.outDir) : null,
+      ...(opts.hintsByInput?.size ? { hints: Object.fromEntries([...opts.hintsByInput].map(([f, h]) => [path.resolve(f), [...h]])) } : {}),
     });
     params.resumeKey = resumeKey(opts.requestedInputs ?? files, params);
     const earlier = opts.resume === false ? undefined : this.catalogue.findResumableJob('colorize', params.resumeKey);
@@ -319,7 +342,8 @@ export class HeirloomCore {
       const t0 = Date.now();
       let result: BatchItemResult;
       try {
-        const { outputPath, outputId, originalId } = await this.colorizeOne(input, model, params, opts, namer, item);
+        const pointHints = saved.hints?.[path.resolve(input)];
+        const { outputPath, outputId, originalId } = await this.colorizeOne(input, model, params, { ...opts, pointHints }, namer, item);
         result = { input, seq, output: outputPath, outputId, originalId, millis: Date.now() - t0 };
       } catch (e) {
         const skipped = e instanceof NotAnOriginalError;
@@ -341,7 +365,7 @@ export class HeirloomCore {
     input: string,
     model: ModelResolution['model'],
     params: { workingSize: number; saturation: number; format: OutputFormat; quality: number; model: string },
-    opts: Pick<BatchOptions, 'hints'>,
+    opts: Pick<BatchOptions, 'hints' | 'pointHints'>,
     namer: OutputNamer | undefined,
     item: { jobId: number; seq: number; plannedOutput: string | null },
   ): Promise<{ outputPath: string; outputId: number; originalId: number }> {
@@ -349,7 +373,7 @@ export class HeirloomCore {
     const source = path.resolve(input);
     const original = await this.importPhoto(source);
     const photo = await decodePhoto(source);
-    const px = await colorizePixels(photo, model, { workingSize: params.workingSize, saturation: params.saturation, hints: opts.hints });
+    const px = await colorizePixels(photo, model, { workingSize: params.workingSize, saturation: params.saturation, hints: opts.hints, pointHints: opts.pointHints });
     const encoded = await encodeColorized(px.rgb, px.width, px.height, photo.meta, {
       format: params.format,
       quality: params.quality,
@@ -370,7 +394,9 @@ export class HeirloomCore {
     // The output and the item's 'done' land together: a crash leaves both or neither.
     const row = this.catalogue.transaction(() => {
       const out = this.catalogue.addOutput({
-        originalId: original.id, checkpointId: model.manifest.id, params, path: outputPath, width: px.width, height: px.height,
+        // Everything that made it, hints included, so it can be made again.
+        originalId: original.id, checkpointId: model.manifest.id, params: opts.pointHints?.length ? { ...params, hints: [...opts.pointHints] } : params,
+        path: outputPath, width: px.width, height: px.height,
         sha256: createHash('sha256').update(encoded).digest('hex'),
       });
       this.catalogue.setJobItem(item.jobId, item.seq, 'done', out.id);
@@ -411,6 +437,6 @@ export function ensureOutputFolder(dir: string): void {
 
 /** Same requested inputs, output folder and settings → same key (sha1 of them, order-free). */
 function resumeKey(inputs: readonly string[], p: ColorizeJobParams): string {
-  const what = { inputs: [...new Set(inputs.map((f) => path.resolve(f)))].sort(), outDir: p.outDir, model: p.model, workingSize: p.workingSize, saturation: p.saturation, format: p.format, quality: p.quality };
+  const what = { inputs: [...new Set(inputs.map((f) => path.resolve(f)))].sort(), outDir: p.outDir, model: p.model, workingSize: p.workingSize, saturation: p.saturation, format: p.format, quality: p.quality, hints: p.hints ?? null };
   return createHash('sha1').update(JSON.stringify(what)).digest('hex');
 }
