@@ -57,7 +57,8 @@ async function main(): Promise<void> {
       },
     });
     const wallMinutes = (Date.now() - t0) / 60000;
-    const tuned = await loadModel(r.best.dir); // the run's best checkpoint on the archive's own held-out photos
+    // The checkpoint the run recommends (better than the base beyond noise on the archive's held-out photos), else the last.
+    const tuned = await loadModel((r.recommended ?? r.checkpoint).dir);
     // How much is the decode alone: the base network with a decode fitted the same way on the archive's held-out photos.
     const refit = await fitDecode(base, (await loadFinetuneData(archiveDir)).heldOut, manifestDecode(base));
     const score = async (files: string[]) => ({
@@ -72,7 +73,8 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       backend: backend.name,
       baseModel: base.manifest.id,
-      checkpoint: r.best.id,
+      checkpoint: (r.recommended ?? r.checkpoint).id,
+      recommended: r.recommended?.id ?? null,
       lastCheckpoint: r.checkpoint.id,
       steps: r.checkpoint.state.step,
       trainMinutes: Number((r.checkpoint.state.trainSeconds / 60).toFixed(2)),

@@ -2,6 +2,7 @@
 // list, activate and revert the checkpoints it made.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { FinetuneDataError } from '../core/finetune/dataset';
+import { describeChange } from '../core/finetune/recommend';
 import { FinetuneCancelled, FinetuneProgress } from '../core/finetune/trainer';
 import type { MetricsSummary } from '../core/metrics';
 import { HeirloomCore } from '../core/service/heirloom-core';
@@ -74,17 +75,22 @@ export function addFinetuneCommands(program: Command, libraryOption: Option, set
           },
         });
         const g = r.base && r.heldOut ? gain(r.base, r.heldOut) : null;
+        const j = r.judgement;
+        const held = r.checkpoint.state.heldOutFiles?.length ?? r.checkpoint.state.data.heldOut;
         if (o.json) {
-          process.stdout.write(JSON.stringify({ ...r, checkpoint: r.checkpoint.id, best: r.best.id, gain: g }, null, 2) + '\n');
+          process.stdout.write(JSON.stringify({ ...r, checkpoint: r.checkpoint.id, recommended: r.recommended?.id ?? null, gain: g }, null, 2) + '\n');
         } else {
+          const verdict = r.recommended && j
+            ? [`  recommended: ${r.recommended.id} — ${describeChange(j)} on ${held} held-out photos (95 % interval of the change ${j.ci[0].toFixed(2)} to ${j.ci[1].toFixed(2)})`,
+               `Use it with: heirloom models activate ${r.recommended.id}`]
+            : [`  This archive did not improve the model${j ? `: ${describeChange(j)} on ${held} held-out photos, within their noise or worse` : ''}.`,
+               `  No checkpoint is recommended; the model in use stays as it is.`];
           process.stdout.write(
             [
               `${r.run}: finished at step ${r.checkpoint.state.step}; latest checkpoint ${r.checkpoint.id}`,
-              `  held-out before: ${fmt(r.base)}`,
-              `  held-out after:  ${fmt(r.heldOut)}`,
-              g ? `  gain: ΔE00 ${(100 * g.deltaE00).toFixed(1)} % lower, PSNR ${g.psnr >= 0 ? '+' : ''}${g.psnr.toFixed(2)} dB` : '',
-              r.best.id !== r.checkpoint.id ? `  best on the held-out photos: ${r.best.id} (ΔE00 ${r.best.state.heldOut?.deltaE00.toFixed(2)})` : '',
-              `Use it with: heirloom models activate ${r.best.id}`,
+              `  held-out photos (${held}) before: ${fmt(r.base)}`,
+              `  held-out photos (${held}) after:  ${fmt(r.heldOut)}`,
+              ...verdict,
             ].filter(Boolean).join('\n') + '\n',
           );
         }

@@ -26,6 +26,8 @@ export interface EvalReport {
   decode?: DecodeChoice;
   grey: MetricsSummary;
   colorized: MetricsSummary;
+  /** Each photo's ΔE00, in the order of the files measured (failures left out). */
+  perPhotoDeltaE00: number[];
   failures: Array<{ file: string; error: string }>;
 }
 
@@ -70,6 +72,7 @@ export async function evaluateModel(files: string[], model: LoadedModel, opts: E
     decode: o.type === 'ab-bins' ? resolveDecode(model, opts) : undefined,
     grey: summarise(greyMetrics),
     colorized: summarise(modelMetrics),
+    perPhotoDeltaE00: modelMetrics.map((m) => m.deltaE00),
     failures,
   };
 }
@@ -78,7 +81,7 @@ export async function evaluateModel(files: string[], model: LoadedModel, opts: E
  * Scores several decode settings of one model on the same photos: the network runs once per photo,
  * each setting then decodes its output through the real pipeline. One summary per setting, in order.
  */
-export async function evaluateDecodes(files: string[], model: LoadedModel, decodes: DecodeOptions[]): Promise<{ grey: MetricsSummary; results: MetricsSummary[] }> {
+export async function evaluateDecodes(files: string[], model: LoadedModel, decodes: DecodeOptions[]): Promise<{ grey: MetricsSummary; results: MetricsSummary[]; perPhotoDeltaE00: number[][] }> {
   const greyMetrics: Metrics[] = [];
   const scores: Metrics[][] = decodes.map(() => []);
   for (const file of files) {
@@ -92,7 +95,7 @@ export async function evaluateDecodes(files: string[], model: LoadedModel, decod
       scores[k].push(computeMetrics(out.rgb, truth.rgb, grey.L));
     }
   }
-  return { grey: summarise(greyMetrics), results: scores.map(summarise) };
+  return { grey: summarise(greyMetrics), results: scores.map(summarise), perPhotoDeltaE00: scores.map((list) => list.map((m) => m.deltaE00)) };
 }
 
 export function formatEvalTable(r: EvalReport): string {

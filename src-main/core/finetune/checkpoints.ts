@@ -25,6 +25,10 @@ export interface TrainerState {
   data: DataSummary;
   base: MetricsSummary | null;
   heldOut: MetricsSummary | null;
+  /** The held-out photos (fixed for the whole run) and each one's ΔE00 before and at this checkpoint. */
+  heldOutFiles?: string[];
+  basePerPhoto?: number[];
+  heldOutPerPhoto?: number[] | null;
   lossCurve: Array<[number, number]>;
   /** The starting model's decode, and the one chosen for this checkpoint on the held-out photos (see decode-fit.ts). */
   baseDecode?: DecodeChoice;

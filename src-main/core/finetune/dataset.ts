@@ -1,11 +1,13 @@
 // The user's colour photos as fine-tuning data: which ones can teach colour (not black-and-white,
-// not tiny, readable), a deterministic ~10 % held out for measuring, the rest kept in memory as Lab.
+// not tiny, readable), a deterministic share held out for measuring (see heldOutCount; the same
+// photos for the whole run, resumes included), the rest kept in memory as Lab.
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import sharp = require('sharp');
 import { rgb8ToLab } from '../color/lab';
 import { decodePhoto } from '../imaging/decode';
 import { collectPhotos } from '../photo-files';
+import { heldOutCount } from './recommend';
 
 /** Training photos are stored with this short side; crops are taken from them. */
 export const STORE_SIDE = 160;
@@ -45,12 +47,19 @@ export interface FinetuneData {
   summary: DataSummary;
 }
 
-/** Held out when sha1(name) lands in the lowest tenth; at least one photo either side. */
-function splitHeldOut(files: string[]): { train: string[]; heldOut: string[] } {
-  const key = (f: string): number => parseInt(createHash('sha1').update(path.basename(f)).digest('hex').slice(0, 8), 16);
-  const ranked = [...files].sort((x, y) => key(x) - key(y));
-  const n = Math.max(1, Math.round(files.length * 0.1));
-  const held = new Set(ranked.slice(0, n));
+/**
+ * The photos with the lowest sha1(name) are held out, heldOutCount() of them. A resumed run passes the
+ * list it started with: those stay held out (photos added since only train), so its numbers compare.
+ */
+function splitHeldOut(files: string[], fixed?: readonly string[]): { train: string[]; heldOut: string[] } {
+  let held: Set<string>;
+  if (fixed) {
+    held = new Set(fixed.map((f) => path.resolve(f)).filter((f) => files.includes(f)));
+  } else {
+    const key = (f: string): number => parseInt(createHash('sha1').update(path.basename(f)).digest('hex').slice(0, 8), 16);
+    const ranked = [...files].sort((x, y) => key(x) - key(y));
+    held = new Set(ranked.slice(0, heldOutCount(files.length)));
+  }
   return { train: files.filter((f) => !held.has(f)), heldOut: files.filter((f) => held.has(f)) };
 }
 
@@ -60,7 +69,7 @@ function meanChroma(a: Float32Array, b: Float32Array): number {
   return s / a.length;
 }
 
-export async function loadFinetuneData(folder: string, signal?: AbortSignal): Promise<FinetuneData> {
+export async function loadFinetuneData(folder: string, signal?: AbortSignal, fixedHeldOut?: readonly string[]): Promise<FinetuneData> {
   const { files, problems } = collectPhotos([folder]);
   if (problems.length) throw new FinetuneDataError(`Cannot read ${folder}: ${problems[0].error}.`);
   if (files.length === 0) throw new FinetuneDataError(`There are no photos in ${folder} (looked for JPEG, PNG, TIFF, WebP, HEIF and others).`);
@@ -96,10 +105,10 @@ export async function loadFinetuneData(folder: string, signal?: AbortSignal): Pr
     );
   }
   if (usable.length < 2) throw new FinetuneDataError(`Only one usable colour photo in ${folder}: at least 2 are needed (one is held out to measure).`);
-  const split = splitHeldOut(usable.map((u) => u.file));
+  const split = splitHeldOut(usable.map((u) => path.resolve(u.file)), fixedHeldOut);
   const held = new Set(split.heldOut);
   return {
-    train: usable.filter((u) => !held.has(u.file)).map((u) => u.stored),
+    train: usable.filter((u) => !held.has(path.resolve(u.file))).map((u) => u.stored),
     heldOut: split.heldOut,
     summary: { folder: path.resolve(folder), found: files.length, train: usable.length - held.size, heldOut: held.size, skipped },
   };

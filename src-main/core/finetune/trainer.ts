@@ -9,10 +9,11 @@ import type { LoadedModel } from '../engine/model-store';
 import { evaluateModel } from '../eval/evaluate';
 import type { MetricsSummary } from '../metrics';
 import { Batch, BinSpec, makeBatch } from './batches';
-import { fitDecode, manifestDecode } from './decode-fit';
+import { fitDecode, manifestDecode, withDecode } from './decode-fit';
 import { listRunCheckpoints, loadCheckpoint, removePartialSaves, runSlug, saveCheckpoint, SavedCheckpoint, TrainerState } from './checkpoints';
 import { FinetuneData, loadFinetuneData } from './dataset';
 import { Rng } from '../rng';
+import { judge, Judgement, MIN_PHOTOS_FOR_DECODE_FIT, recommend } from './recommend';
 import { registerWasmConvGradients } from '../engine/wasm-gradients';
 
 /** Layers that stay as the base model has them: the encoders (own and pretrained) and v3's fusion. */
@@ -54,8 +55,13 @@ export interface FinetuneResult {
   run: string;
   status: 'finished' | 'cancelled';
   checkpoint: SavedCheckpoint;
-  /** The run's checkpoint with the lowest held-out ΔE00 (training is not monotonic on a small archive). */
-  best: SavedCheckpoint;
+  /**
+   * The checkpoint to offer: the lowest held-out ΔE00 among those better than the starting model
+   * beyond the noise of the held-out photos; undefined when none is (the archive did not help).
+   */
+  recommended?: SavedCheckpoint;
+  /** How the recommended checkpoint (else the last one) compares with the start on the held-out photos. */
+  judgement?: Judgement;
   base: MetricsSummary | null;
   heldOut: MetricsSummary | null;
   resumedFrom?: string;
@@ -98,9 +104,9 @@ export function trainableCopy(model: LoadedModel): tf.LayersModel {
   return net;
 }
 
-async function measure(net: tf.LayersModel, like: LoadedModel, files: string[]): Promise<MetricsSummary> {
+async function measure(net: tf.LayersModel, like: LoadedModel, files: string[]): Promise<{ metrics: MetricsSummary; perPhoto: number[] }> {
   const r = await evaluateModel(files, { dir: like.dir, manifest: like.manifest, net });
-  return r.colorized;
+  return { metrics: r.colorized, perPhoto: r.perPhotoDeltaE00 };
 }
 
 /** One optimizer step of the rebalanced soft cross-entropy (as in training/train.py); returns the loss. */
@@ -118,10 +124,13 @@ export async function trainStep(net: tf.LayersModel, optimizer: tf.Optimizer, va
   return loss;
 }
 
-/** Among a run's measured checkpoints, the one with the lowest held-out ΔE00. */
-export function bestCheckpoint(modelsDir: string, run: string): SavedCheckpoint | undefined {
-  const measured = listRunCheckpoints(modelsDir, run).filter((c) => c.state.heldOut);
-  return measured.sort((a, b) => a.state.heldOut!.deltaE00 - b.state.heldOut!.deltaE00)[0];
+/** The run's checkpoint worth offering (see recommend.ts), with its judgement; undefined if none helped. */
+export function recommendedCheckpoint(modelsDir: string, run: string): { pick: SavedCheckpoint; judgement: Judgement } | undefined {
+  const measured = listRunCheckpoints(modelsDir, run).filter((c) => c.state.heldOutPerPhoto && c.state.basePerPhoto);
+  if (measured.length === 0) return undefined;
+  const start = measured[0].state.basePerPhoto!;
+  const r = recommend(start, measured.map((c) => ({ ck: c, perPhoto: c.state.heldOutPerPhoto! })));
+  return r && { pick: r.pick.ck, judgement: r.judgement };
 }
 
 export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Promise<FinetuneResult> {
@@ -138,8 +147,8 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
 
   const loadingMessage = last ? `resuming from checkpoint ${last.id}; reading photos` : 'reading photos';
   report({ phase: 'loading', step: last?.state.step ?? 0, loss: null, trainSeconds: 0, budgetSeconds, etaSeconds: null, base: null, heldOut: null, message: loadingMessage });
-  const data: FinetuneData = await loadFinetuneData(opts.folder, opts.signal);
-  const heldOut = data.heldOut.slice(0, opts.heldOutLimit ?? 30);
+  const data: FinetuneData = await loadFinetuneData(opts.folder, opts.signal, last?.state.heldOutFiles);
+  const heldOut = opts.heldOutLimit ? data.heldOut.slice(0, opts.heldOutLimit) : data.heldOut;
 
   let source: LoadedModel;
   let state: Omit<TrainerState, 'optimizer'>;
@@ -155,7 +164,7 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
     source = await deps.startModel();
     state = {
       run, baseModelId: source.manifest.id, step: 0, trainSeconds: 0, budgetSeconds, rngState: config.seed, loss: null, config,
-      data: data.summary, base: null, heldOut: null, lossCurve: [], finished: false,
+      data: data.summary, base: null, heldOut: null, lossCurve: [], finished: false, heldOutFiles: heldOut,
     };
     parentId = source.manifest.id;
   }
@@ -168,8 +177,11 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
 
   if (!state.base) {
     report({ phase: 'measuring', step: state.step, loss: null, trainSeconds: state.trainSeconds, budgetSeconds, etaSeconds: null, base: null, heldOut: null, message: `measuring the starting model on ${heldOut.length} held-out photos` });
-    state.base = await measure(net, source, heldOut);
+    const m = await measure(net, source, heldOut);
+    state.base = m.metrics;
+    state.basePerPhoto = m.perPhoto;
     state.heldOut = state.base;
+    state.heldOutPerPhoto = m.perPhoto;
   }
 
   const rng = new Rng(state.rngState);
@@ -180,12 +192,22 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
   const save = async (withMetrics: boolean): Promise<SavedCheckpoint> => {
     if (withMetrics) {
       report({ phase: 'measuring', step: state.step, loss: state.loss, trainSeconds: state.trainSeconds, budgetSeconds, etaSeconds: null, base: state.base, heldOut: state.heldOut, message: 'measuring on held-out photos' });
-      // Each checkpoint's decode is re-chosen around the starting model's (see decode-fit.ts).
-      const fit = await fitDecode({ dir: source.dir, manifest: source.manifest, net }, heldOut, baseDecode);
-      state.heldOut = fit.metrics;
-      state.decode = fit.decode;
+      const now = { dir: source.dir, manifest: source.manifest, net };
+      if (heldOut.length >= MIN_PHOTOS_FOR_DECODE_FIT) {
+        // Enough photos for the choice to mean something: re-choose the decode around the start's (decode-fit.ts).
+        const fit = await fitDecode(now, heldOut, baseDecode);
+        state.heldOut = fit.metrics;
+        state.heldOutPerPhoto = fit.perPhoto;
+        state.decode = fit.decode;
+      } else {
+        const m = await measure(net, { ...now, manifest: withDecode(source.manifest, baseDecode) }, heldOut);
+        state.heldOut = m.metrics;
+        state.heldOutPerPhoto = m.perPhoto;
+        state.decode = baseDecode;
+      }
     } else {
       state.heldOut = null; // a checkpoint saved on cancel was not measured: say so rather than repeat old numbers
+      state.heldOutPerPhoto = null;
     }
     state.rngState = rng.state;
     let ck: SavedCheckpoint;
@@ -231,7 +253,9 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
     }
     state.finished = true;
     if (!saved || saved.state.step !== state.step || !saved.state.finished) saved = await save(true);
-    return { run, status: 'finished', checkpoint: saved, best: bestCheckpoint(deps.modelsDir, run) ?? saved, base: state.base, heldOut: state.heldOut, resumedFrom: last?.id };
+    const rec = recommendedCheckpoint(deps.modelsDir, run);
+    const judgement = rec?.judgement ?? (state.basePerPhoto && state.heldOutPerPhoto ? judge(state.basePerPhoto, state.heldOutPerPhoto) : undefined);
+    return { run, status: 'finished', checkpoint: saved, recommended: rec?.pick, judgement, base: state.base, heldOut: state.heldOut, resumedFrom: last?.id };
   } finally {
     optimizer.dispose();
     net.dispose();

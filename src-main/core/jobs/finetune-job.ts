@@ -2,6 +2,7 @@
 // Shared by the jobs worker (window) and `heirloom jobs resume` (command line).
 import { FinetuneCancelled, FinetuneProgress } from '../finetune/trainer';
 import type { HeirloomCore } from '../service/heirloom-core';
+import { describeChange } from '../finetune/recommend';
 import { jobParams } from './job-params';
 import { markEnded, markRunning } from './job-state';
 
@@ -18,7 +19,12 @@ export async function runFinetuneJob(core: HeirloomCore, jobId: number, signal: 
   let end: JobEnd;
   try {
     const r = await core.finetune({ ...p, signal, onProgress });
-    end = { status: 'done', message: r.best.id === r.checkpoint.id ? `checkpoint ${r.checkpoint.id}` : `checkpoint ${r.checkpoint.id}; best on the held-out photos: ${r.best.id}` };
+    end = {
+      status: 'done',
+      message: r.recommended && r.judgement
+        ? `recommended: ${r.recommended.id} (${describeChange(r.judgement)})`
+        : `the archive did not improve the model${r.judgement ? ` (${describeChange(r.judgement)})` : ''}; nothing is recommended`,
+    };
   } catch (e) {
     end = e instanceof FinetuneCancelled ? { status: 'cancelled', message: `checkpoint ${e.checkpoint.id} kept` } : { status: 'failed', message: (e as Error).message };
   }
