@@ -74,6 +74,7 @@ interface RunResult {
   killed: boolean;
   ms: number;
   stderr: string;
+  stdout: string;
 }
 
 function runCli(args: string[], killAfterMs?: number): Promise<RunResult> {
@@ -85,8 +86,9 @@ function runCli(args: string[], killAfterMs?: number): Promise<RunResult> {
     });
     children.add(child);
     let stderr = '';
+    let stdout = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdout!.on('data', () => undefined);
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
     let killed = false;
     const timer = killAfterMs === undefined ? undefined : setTimeout(() => {
       if (child.exitCode === null && child.signalCode === null && child.pid) {
@@ -98,7 +100,7 @@ function runCli(args: string[], killAfterMs?: number): Promise<RunResult> {
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
       children.delete(child);
-      resolve({ code, killed: killed && signal === 'SIGKILL', ms: Date.now() - t0, stderr });
+      resolve({ code, killed: killed && signal === 'SIGKILL', ms: Date.now() - t0, stderr, stdout });
     });
   });
 }
@@ -289,19 +291,26 @@ function checkInvariants(before: Snapshot | undefined, label: string): Snapshot 
 const expectedExportFiles = (): number => PHOTOS * 4 + 1; // photo, original, web before/after each; index.html
 const timing: Record<Cmd, number> = { colorize: 0, export: 0, finetune: 0 };
 
+/** The command's own final report was printed: its work was complete when the kill came (it was exiting). */
+function reportedDone(cmd: Cmd, r: RunResult): boolean {
+  if (cmd === 'colorize') return /^heirloom: \d+ colorized/m.test(r.stderr);
+  if (cmd === 'export') return /^heirloom: exported /m.test(r.stderr);
+  return /finished at step/.test(r.stdout);
+}
+
 function progressFraction(cmd: Cmd, stderr: string): string {
   const lines = stderr.split('\n').filter(Boolean);
   if (cmd === 'finetune') {
     const last = lines.at(-1) ?? '';
     if (!last) return 'start-up (no output yet)';
     if (/resuming from|reading photos/.test(last)) return 'reading photos / loading model';
-    if (/measuring the starting model/.test(last)) return 'measuring the start model';
-    if (/measuring on held-out/.test(last)) return 'measuring a checkpoint (before its save)';
-    if (/checkpoint .* saved/.test(last)) return 'training (just after a save)';
+    if (/measuring the starting model/.test(last)) return 'measuring the start model, or training to the 1st checkpoint';
+    if (/measuring on held-out/.test(last)) return 'measuring and saving a checkpoint';
+    if (/checkpoint .* saved/.test(last)) return 'training after a checkpoint';
     return 'training';
   }
   const done = lines.map((l) => /^\[(\d+)\/(\d+)\]/.exec(l)).filter(Boolean).at(-1);
-  if (!done) return lines.some((l) => /continuing|web album|writing/.test(l)) ? 'start-up (resumed)' : 'start-up (model load / plan)';
+  if (!done) return lines.some((l) => /continuing|web album|writing/.test(l)) ? 'start-up (resumed)' : (cmd === 'colorize' ? 'start-up (model load)' : 'start-up (plan)');
   const f = Number(done[1]) / Number(done[2]);
   return f >= 1 ? 'after the last photo (finishing)' : f < 1 / 3 ? 'first third of the photos' : f < 2 / 3 ? 'second third' : 'last third';
 }
@@ -381,13 +390,26 @@ async function episode(cmd: Cmd, kills: number): Promise<void> {
       break;
     }
     counts.kills[cmd]++;
-    const phase = progressFraction(cmd, r.stderr);
+    // Reported and let go of the library: it had ended, and running it again is a new request (a colorize
+    // would then add "name (2).jpg" by design). Reported but still holding it: the re-run must resume.
+    const reported = reportedDone(cmd, r);
+    const done = reported && !fs.existsSync(path.join(W.lib, 'heirloom.lock'));
+    const phase = done ? 'after it reported and released the library (exiting)' : reported ? 'after its final report, while closing' : progressFraction(cmd, r.stderr);
     killPhase[cmd][phase] = (killPhase[cmd][phase] ?? 0) + 1;
     process.stdout.write(`${label}: SIGKILL after ${(delay / 1000).toFixed(1)} s (${phase})\n`);
     checkInvariants(before, label);
     countKillTemps(ep, label);
-    // (d) for exports: the earlier finished export is still there, whole (it is replaced only by a whole one).
-    if (exportBefore) for (const p of exportProblems(EXPORT_TARGET, expectedExportFiles())) problem('lostOutputs', `${label}: ${p}`);
+    // (d) for exports: the earlier finished export is still there, whole (it is replaced only by a whole
+    // one) — or, killed between the two renames of a replace, whole in its ".old-" folder, which the next
+    // export puts back (export/runner.ts restoreMovedAside).
+    if (exportBefore) {
+      const aside = fs.existsSync(EXPORT_TARGET) ? undefined : fs.readdirSync(W.exp).find((n) => /^\.heirloom-export-family\.old-[0-9a-f]{8}$/.test(n));
+      for (const p of exportProblems(aside ? path.join(W.exp, aside) : EXPORT_TARGET, expectedExportFiles())) problem('lostOutputs', `${label}: ${p}`);
+    }
+    if (done) {
+      finishedEarly = true;
+      break;
+    }
   }
   const label = `#${ep.no} ${cmd} completion`;
   if (!finishedEarly) {

@@ -13,6 +13,7 @@ import { checkExportTarget } from '../core/export/target-safety';
 import { initBackend } from '../core/engine/backend';
 import { writeFileAtomic } from '../core/fs-atomic';
 import { collectPhotos } from '../core/photo-files';
+import { hashFile } from '../core/service/file-hash';
 import type { HeirloomCore } from '../core/service/heirloom-core';
 import { parseCall, uploadName } from './schemas';
 import type {
@@ -92,7 +93,7 @@ export class CoreApi implements HeirloomApi {
     const safe = uploadName.parse(name);
     const sha = crypto.createHash('sha256').update(data).digest('hex');
     const known = this.core.catalogue.findOriginalBySha(sha);
-    if (known && fs.existsSync(known.path)) return { imported: [this.summary(this.withOutputs(known))], errors: [] };
+    if (known && fs.existsSync(known.path)) return { imported: [this.summary(this.withOutputs(known))], alreadyInLibrary: 1, errors: [] };
     const dir = path.join(this.core.paths.root, 'uploads', new Date().toISOString().slice(0, 10));
     fs.mkdirSync(dir, { recursive: true });
     const { name: stem, ext } = path.parse(safe);
@@ -100,10 +101,10 @@ export class CoreApi implements HeirloomApi {
     for (let i = 2; fs.existsSync(file); i++) file = path.join(dir, `${stem} (${i})${ext}`);
     writeFileAtomic(file, data);
     try {
-      return { imported: [this.summary(this.withOutputs(await this.core.importPhoto(file)))], errors: [] };
+      return { imported: [this.summary(this.withOutputs(await this.core.importPhoto(file)))], alreadyInLibrary: known ? 1 : 0, errors: [] };
     } catch (e) {
       fs.rmSync(file, { force: true }); // not a photo we can read: keep nothing of it
-      return { imported: [], errors: [{ name: safe, error: (e as Error).message }] };
+      return { imported: [], alreadyInLibrary: 0, errors: [{ name: safe, error: (e as Error).message }] };
     }
   }
 
@@ -129,21 +130,26 @@ export class CoreApi implements HeirloomApi {
     const { files, problems } = collectPhotos(paths);
     const errors: FileError[] = problems.map((p) => ({ name: path.basename(p.input), error: p.error }));
     const imported: PhotoSummary[] = [];
+    let alreadyInLibrary = 0;
     for (const f of files) {
       try {
+        // Already there when the catalogue had these bytes before (a file it cannot hash, importPhoto explains).
+        const sha = await hashFile(f).catch(() => null);
+        const had = sha !== null && this.core.catalogue.findOriginalBySha(sha) !== undefined;
         const row = await this.core.importPhoto(f);
         imported.push(this.summary(this.withOutputs(row)));
+        if (had) alreadyInLibrary++;
       } catch (e) {
         errors.push({ name: path.basename(f), error: (e as Error).message });
       }
     }
-    return { imported, errors };
+    return { imported, alreadyInLibrary, errors };
   }
 
   async importWithDialog(req: DialogImportRequest): Promise<ImportResult> {
     if (!this.opts.pickPaths) throw new Error('choosing files with a dialog is only available in the desktop app');
     const paths = await this.opts.pickPaths(req);
-    return paths.length ? this.importPaths(paths) : { imported: [], errors: [] };
+    return paths.length ? this.importPaths(paths) : { imported: [], alreadyInLibrary: 0, errors: [] };
   }
 
   async colorize(req: ColorizeRequest): Promise<{ jobId: number }> {
@@ -240,7 +246,7 @@ export class CoreApi implements HeirloomApi {
     // The whole request is kept with the job, so an export interrupted by a restart can be resumed.
     const row = this.core.catalogue.createJob('export', makeJobParams('export', {
       albumId: req.albumId, target, total: album.itemCount, format: req.format, maxSize: req.maxSize, quality: req.quality,
-      names: req.names, withOriginals: req.withOriginals, zip: req.zip, html: req.html, overwrite: req.overwrite,
+      names: req.names, withOriginals: req.withOriginals, zip: req.zip, html: req.html, overwrite: req.overwrite, locale: req.locale,
     }), []);
     this.jobs.enqueue(row.id);
     return { jobId: row.id, target };

@@ -93,6 +93,7 @@ export const ARG_SCHEMAS = {
     zip: z.boolean().optional(),
     html: z.boolean().optional(),
     overwrite: z.boolean().optional(),
+    locale: z.enum(['en', 'ru']).optional(),
   }),
   listPhotoIds: z
     .strictObject({ sort: z.enum(['taken', 'name', 'imported']).optional(), filter: z.enum(['all', 'colorized', 'uncolorized']).optional() })

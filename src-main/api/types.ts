@@ -2,7 +2,7 @@
 // `heirloom serve` exposes it over HTTP + WebSocket, and the Svelte renderer only knows this interface.
 // No runtime imports: safe for the renderer; the sandboxed preload imports its types only.
 export type { FileError, FinetuneInfo, JobInfo, JobState, MetricsInfo } from '../contract/jobs';
-import type { FileError, FinetuneInfo, JobInfo, MetricsInfo } from '../contract/jobs';
+import type { FileError, JobInfo, MetricsInfo } from '../contract/jobs';
 
 export type PhotoSort = 'taken' | 'name' | 'imported';
 export type PhotoFilter = 'all' | 'colorized' | 'uncolorized';
@@ -71,7 +71,10 @@ export interface PhotoDetail extends PhotoSummary {
 
 
 export interface ImportResult {
+  /** Every photo the import found and read, including the ones the library already had. */
   imported: PhotoSummary[];
+  /** How many of `imported` the library already had (the same bytes, found by their sha256) before this import. */
+  alreadyInLibrary: number;
   errors: FileError[];
 }
 
@@ -159,7 +162,11 @@ export interface ExportRequest {
   html?: boolean;
   /** Replace an existing export; send only after the person agreed. */
   overwrite?: boolean;
+  /** Language of the web album's words and of "undated" in file names: the window's; default 'en'. */
+  locale?: ExportLocale;
 }
+
+export type ExportLocale = 'en' | 'ru';
 
 /**
  * A started export job, or why it did not start: 'target-exists' is a question for the person

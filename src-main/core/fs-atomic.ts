@@ -13,6 +13,33 @@ export function tempPathFor(finalPath: string): string {
   return path.join(dir, `.${base}.${nonce}.tmp`);
 }
 
+/**
+ * Removes what writeFileAtomic left beside these final paths when its process was killed mid-write
+ * (".<name>.<pid>.<12 hex>.tmp", see tempPathFor), except this process's own. Only for paths that no
+ * other live process may be writing: e.g. a job's planned outputs, written only by the library's owner.
+ * (A SIGKILL mid-write, one of the moments scripts/soak.ts kills at, left such files for good.)
+ */
+export function removeStaleTemps(finalPaths: readonly string[]): void {
+  const byDir = new Map<string, Set<string>>();
+  for (const f of finalPaths) {
+    const dir = path.dirname(f);
+    if (!byDir.has(dir)) byDir.set(dir, new Set());
+    byDir.get(dir)!.add(path.basename(f));
+  }
+  for (const [dir, names] of byDir) {
+    let entries: string[];
+    try {
+      entries = fs.readdirSync(dir);
+    } catch {
+      continue; // not made yet
+    }
+    for (const entry of entries) {
+      const m = /^\.(.+)\.(\d+)\.[0-9a-f]{12}\.tmp$/.exec(entry);
+      if (m && names.has(m[1]!) && Number(m[2]) !== process.pid) removeQuietly(path.join(dir, entry));
+    }
+  }
+}
+
 /** Writes `data` to `finalPath` atomically. Leaves no temp file behind, whether it succeeds or throws. */
 export function writeFileAtomic(finalPath: string, data: Buffer | string): void {
   const tmp = tempPathFor(finalPath);

@@ -36,6 +36,8 @@ export interface LibraryLock {
   readonly file: string;
   /** Whether this process took the lock over from an owner that is gone (its running jobs were interrupted). */
   readonly tookOver: boolean;
+  /** That owner, when it was readable: what it was and since when it held the library. */
+  readonly previousOwner?: LockInfo;
   release(): void;
 }
 
@@ -44,6 +46,7 @@ interface Held {
   info: LockInfo;
   timer: NodeJS.Timeout;
   tookOver: boolean;
+  previousOwner?: LockInfo;
 }
 
 const held = new Map<string, Held>();
@@ -108,11 +111,12 @@ export function acquireLibraryLock(libraryRoot: string, holder: string): Library
   const mine = held.get(file);
   if (mine) {
     mine.count++;
-    return handle(file, mine.tookOver);
+    return handle(file, mine.tookOver, mine.previousOwner);
   }
   const now = new Date().toISOString();
   const info: LockInfo = { pid: process.pid, host: os.hostname(), holder, startedAt: now, heartbeatAt: now };
   let tookOver = false;
+  let previousOwner: LockInfo | undefined;
   for (let attempt = 0; ; attempt++) {
     if (tryCreate(file, info)) break;
     let other = readLock(file);
@@ -136,6 +140,7 @@ export function acquireLibraryLock(libraryRoot: string, holder: string): Library
     if (moved && other && moved.pid === other.pid && moved.startedAt === other.startedAt) {
       fs.rmSync(aside, { force: true });
       tookOver = true;
+      previousOwner = moved;
     } else if (moved && !ownerGone(moved)) {
       // A live owner's fresh lock slipped in between our look and our move: give it back.
       fs.renameSync(aside, file);
@@ -143,6 +148,7 @@ export function acquireLibraryLock(libraryRoot: string, holder: string): Library
     } else {
       fs.rmSync(aside, { force: true });
       tookOver = true;
+      previousOwner = moved;
     }
   }
   writeInfo(file, info);
@@ -157,15 +163,16 @@ export function acquireLibraryLock(libraryRoot: string, holder: string): Library
     }
   }, HEARTBEAT_MS);
   timer.unref();
-  held.set(file, { count: 1, info, timer, tookOver });
-  return handle(file, tookOver);
+  held.set(file, { count: 1, info, timer, tookOver, previousOwner });
+  return handle(file, tookOver, previousOwner);
 }
 
-function handle(file: string, tookOver: boolean): LibraryLock {
+function handle(file: string, tookOver: boolean, previousOwner?: LockInfo): LibraryLock {
   let released = false;
   return {
     file,
     tookOver,
+    previousOwner,
     release: () => {
       if (released) return;
       released = true;

@@ -160,7 +160,7 @@ if (!app.requestSingleInstanceLock()) {
       if (c.method === 'importPaths') throw new Error('in the desktop app, photos are chosen with the system dialog');
       if (c.method === 'importWithDialog') {
         const paths = await pickPaths(c.arg as DialogImportRequest);
-        return paths.length ? ((await host.call('importPaths', paths)) as ImportResult) : { imported: [], errors: [] };
+        return paths.length ? ((await host.call('importPaths', paths)) as ImportResult) : { imported: [], alreadyInLibrary: 0, errors: [] };
       }
       return host.call(c.method, c.arg);
     });
@@ -170,8 +170,8 @@ if (!app.requestSingleInstanceLock()) {
     ipcMain.handle(IPC_DROP, async (event, paths: unknown) => {
       if (!event.senderFrame || !isAppUrl(event.senderFrame.url)) throw new Error('refused: not the Heirloom window');
       const checked = checkDroppedPaths(paths);
-      const r = checked.paths.length ? ((await host.call('importPaths', checked.paths)) as ImportResult) : { imported: [], errors: [] };
-      return { imported: r.imported, errors: [...checked.refused, ...r.errors] } satisfies ImportResult;
+      const r = checked.paths.length ? ((await host.call('importPaths', checked.paths)) as ImportResult) : { imported: [], alreadyInLibrary: 0, errors: [] };
+      return { imported: r.imported, alreadyInLibrary: r.alreadyInLibrary, errors: [...checked.refused, ...r.errors] } satisfies ImportResult;
     });
   };
 

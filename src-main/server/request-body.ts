@@ -115,7 +115,7 @@ export async function importUpload(api: CoreApi, name: string, tmp: string, sha2
     }
     const r = await api.importPaths([file]);
     if (r.imported.length === 0) fs.rmSync(file, { force: true });
-    return { imported: r.imported, errors: r.errors.map((e) => ({ ...e, name })) };
+    return { imported: r.imported, alreadyInLibrary: r.alreadyInLibrary, errors: r.errors.map((e) => ({ ...e, name })) };
   } finally {
     fs.rmSync(tmp, { force: true });
   }

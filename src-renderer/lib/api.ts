@@ -55,6 +55,7 @@ class WebApi {
   private async upload(files: File[]): Promise<ImportResult> {
     const imported: PhotoSummary[] = [];
     const errors: FileError[] = [];
+    let alreadyInLibrary = 0;
     for (const f of files) {
       // Same rule as the bridge's (schemas.ts uploadName); checked here too so a stray file costs no upload.
       if (!PHOTO_NAME.test(f.name)) {
@@ -71,12 +72,13 @@ class WebApi {
         const body = (await res.json().catch(() => ({}))) as { result?: ImportResult; error?: string };
         if (!res.ok || !body.result) throw new Error(body.error ?? `HTTP ${res.status}`);
         imported.push(...body.result.imported);
+        alreadyInLibrary += body.result.alreadyInLibrary ?? 0;
         errors.push(...body.result.errors);
       } catch (e) {
         errors.push({ name: f.name, error: (e as Error).message });
       }
     }
-    return { imported, errors };
+    return { imported, alreadyInLibrary, errors };
   }
 
   api(): HeirloomApi {

@@ -3,16 +3,17 @@ import en from '../locales/en.json';
 import ru from '../locales/ru.json';
 
 type Dict = Record<string, string>;
-export const LOCALES: Record<string, Dict> = { en, ru };
-export type Locale = keyof typeof LOCALES;
+export type Locale = 'en' | 'ru';
+export const LOCALES: Record<Locale, Dict> = { en, ru };
 
 function initial(): Locale {
   const saved = localStorage.getItem('heirloom.locale');
-  if (saved && saved in LOCALES) return saved;
+  if (saved && saved in LOCALES) return saved as Locale;
   return navigator.language.toLowerCase().startsWith('ru') ? 'ru' : 'en';
 }
 
-export const i18n = $state({ locale: initial() as Locale });
+export const i18n = $state({ locale: initial() });
+document.documentElement.lang = i18n.locale;
 
 export function setLocale(l: Locale): void {
   i18n.locale = l;

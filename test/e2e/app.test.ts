@@ -54,6 +54,11 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     return file;
   };
   const jobState = (): Promise<string | null> => page.locator('section.job').getAttribute('data-job-state', { timeout: 30_000 });
+  /** Closes the job panel if it is still there (a finished job's line closes by itself after a few seconds). */
+  const dismissJob = async (): Promise<void> => {
+    const close = page.locator('section.job').getByRole('button', { name: 'Close' });
+    if (await close.count()) await close.click({ timeout: 2000 }).catch(() => undefined);
+  };
   const waitJobEnd = async (): Promise<string> => {
     await page.waitForSelector('section.job[data-job-state="done"], section.job[data-job-state="failed"], section.job[data-job-state="cancelled"]', { timeout: 120_000 });
     return (await jobState())!;
@@ -131,7 +136,7 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
 
   test('photo view: drag, click and arrow keys move the slider; colour on one side only', async () => {
     await page.locator('.thumb').first().click();
-    const handle = page.getByRole('slider', { name: 'Compare before and after' });
+    const handle = page.getByRole('slider', { name: 'Compare the original and the colour version' });
     await handle.waitFor();
     await page.waitForFunction(() => [...document.querySelectorAll('.stage img')].every((i: { complete: boolean; naturalWidth: number; src: string }) => i.complete && i.naturalWidth > 0));
     const box = (await page.locator('.stage').boundingBox())!;
@@ -178,10 +183,11 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
 
   test('the window stays responsive while a batch runs (no long tasks, fast API round trips)', async () => {
     await page.locator('.notice .close').click(); // the first import's notice
-    await page.locator('section.job').getByRole('button', { name: 'Close' }).click();
+    await dismissJob();
     await page.fill('#import-path', path.join(dir, 'Attic box'));
     await page.getByRole('button', { name: 'Add photos' }).click();
     await page.locator('.notice').getByText('Added 3 photos').waitFor();
+    await page.locator('.notice .close').click();
     await page.getByRole('radio', { name: 'Not yet' }).click();
     await page.waitForSelector('.viewport[data-query="imported/uncolorized"]');
     await page.waitForFunction(() => document.querySelectorAll('.thumb').length === 3);
@@ -229,7 +235,7 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
 
   test('photo view: magnifier at the handle, zoom to 100 % and pan, side by side', async () => {
     await page.locator('.thumb').first().click(); // an Attic scan, 1500×1125, colorized
-    const handle = page.getByRole('slider', { name: 'Compare before and after' });
+    const handle = page.getByRole('slider', { name: 'Compare the original and the colour version' });
     await handle.waitFor();
     await page.waitForFunction(() => [...document.querySelectorAll('.stage img')].every((i: { complete: boolean; naturalWidth: number }) => i.complete && i.naturalWidth > 0));
     const stage = page.locator('.stage');
@@ -313,7 +319,7 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     await page.fill('#import-path', path.join(dir, 'Big scans'));
     await page.getByRole('button', { name: 'Add photos' }).click();
     await page.locator('.notice').getByText('Added 4 photos').waitFor();
-    await page.getByRole('button', { name: 'Close' }).first().click(); // the previous job's panel
+    await dismissJob(); // the previous job's panel, if it has not closed by itself yet
     await page.getByRole('button', { name: 'Colorize all' }).click();
     await page.waitForSelector('section.job[data-job-state="running"]');
     await page.getByRole('button', { name: 'Cancel' }).click();
@@ -328,7 +334,7 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
   });
 
   test('a broken file in a batch gets a clear error; the others are colorized', async () => {
-    await page.getByRole('button', { name: 'Close' }).first().click(); // the cancelled job's panel
+    await dismissJob(); // the cancelled job's panel (it waits for Resume)
     await page.getByRole('radio', { name: 'Not yet' }).click();
     await page.waitForSelector('.viewport[data-query="imported/uncolorized"]');
     // A photo that was fine when imported and is damaged now (e.g. a failing disk or a bad copy).
@@ -385,7 +391,7 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     await page.locator('footer select').selectOption('ru');
     await page.getByRole('button', { name: 'Раскрасить все' }).waitFor();
     await page.locator('.thumb', { has: page.locator('.badge') }).first().click();
-    await page.getByRole('slider', { name: 'Сравнить до и после' }).waitFor();
+    await page.getByRole('slider', { name: 'Сравнить оригинал и цветную версию' }).waitFor();
     await page.waitForTimeout(300);
     await shot('07-ru-dark-slider.png');
     const b = (await page.locator('.stage').boundingBox())!;

@@ -2,8 +2,9 @@
 // again, nothing is written twice ("name (2).jpg"), results are never taken for originals, and
 // `heirloom jobs` lists the job and can resume it.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { HeirloomCore } from '../../src-main/core/service/heirloom-core';
@@ -94,6 +95,56 @@ test('`heirloom jobs` lists an interrupted job and `jobs resume` finishes it', a
     const after = runCli(['jobs', 'resume', '1'], { library });
     assert.equal(after.status, 1);
     assert.match(after.stderr, /Job #1 is done; only an interrupted, cancelled or failed job can be resumed/);
+  } finally {
+    removeDir(dir);
+  }
+});
+
+test('killed after its job was done but before it exited, the same command run again writes nothing twice', async () => {
+  // Found by scripts/soak.ts: a SIGKILL while the process was closing left the job 'done' and the lock
+  // behind; the re-run started a new job and colorized every photo again as "name (2).jpg".
+  const dir = makeTempDir();
+  try {
+    const input = path.join(dir, 'in');
+    const out = path.join(dir, 'out');
+    const library = path.join(dir, 'lib');
+    await photos(input, 2);
+    const startedAt = new Date().toISOString();
+    const args = ['colorize', input, '--out', out];
+    assert.equal(runCli(args, { library }).status, 0);
+    // The state that kill leaves: the lock of a process that is gone, taken when it started.
+    const deadPid = spawnSync(process.execPath, ['-e', '0']).pid;
+    fs.writeFileSync(path.join(library, 'heirloom.lock'), JSON.stringify({ pid: deadPid, host: os.hostname(), holder: '`heirloom colorize`', startedAt, heartbeatAt: startedAt }));
+    const again = runCli(args, { library });
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stderr, /continuing job 1: 2 of 2 photos were already done/);
+    assert.deepEqual(fs.readdirSync(out).sort(), ['p0.jpg', 'p1.jpg']);
+    // After a clean exit, running it again is a new request, as before: new results beside the old.
+    assert.equal(runCli(args, { library }).status, 0);
+    assert.deepEqual(fs.readdirSync(out).sort(), ['p0 (2).jpg', 'p0.jpg', 'p1 (2).jpg', 'p1.jpg']);
+  } finally {
+    removeDir(dir);
+  }
+});
+
+test('a result torn by a kill mid-write (a hidden temp file beside its planned name) is removed by the re-run', async () => {
+  const dir = makeTempDir();
+  try {
+    const input = path.join(dir, 'in');
+    const out = path.join(dir, 'out');
+    const library = path.join(dir, 'lib');
+    await photos(input, 3);
+    const args = ['colorize', input, '--out', out];
+    await killAfter(args, library, 1);
+    // As writeFileAtomic leaves it when killed between writing and renaming: ".<name>.<pid>.<hex>.tmp".
+    const deadPid = spawnSync(process.execPath, ['-e', '0']).pid;
+    const torn = path.join(out, `.p0.jpg.${deadPid}.0123456789ab.tmp`);
+    const notOurs = path.join(out, `.holiday.jpg.${deadPid}.0123456789ab.tmp`); // no item of this job planned that name
+    fs.writeFileSync(torn, 'half a jpeg');
+    fs.writeFileSync(notOurs, 'someone else');
+    const again = runCli(args, { library });
+    assert.equal(again.status, 0, again.stderr);
+    assert.deepEqual(fs.readdirSync(out).sort(), [path.basename(notOurs), 'p0.jpg', 'p1.jpg', 'p2.jpg']);
   } finally {
     removeDir(dir);
   }

@@ -66,6 +66,7 @@ describe('import and list', () => {
   test('imports a folder; the broken file gets a clear, per-file error', async () => {
     const r = await api.importPaths([path.join(dir, 'photos')]);
     assert.equal(r.imported.length, 3);
+    assert.equal(r.alreadyInLibrary, 0);
     assert.equal(r.errors.length, 1);
     assert.equal(r.errors[0].name, 'broken.jpg');
     assert.match(r.errors[0].error, /not an image/);
@@ -76,6 +77,10 @@ describe('import and list', () => {
     assert.equal(page.items[0].colorThumbUrl, null);
     const paged = await api.listPhotos({ sort: 'name', offset: 1, limit: 1 });
     assert.deepEqual([paged.total, paged.items.map((p) => p.name)], [3, ['p1.jpg']]);
+    // The same folder again: the photos are found, and counted as already in the library.
+    const again = await api.importPaths([path.join(dir, 'photos')]);
+    assert.deepEqual([again.imported.length, again.alreadyInLibrary], [3, 3]);
+    assert.equal((await api.listPhotos({})).total, 3);
   });
 
   test('status names backend, model and library', async () => {
@@ -245,8 +250,9 @@ describe('web bridge', () => {
     const stored = core.catalogue.getOriginal(result.imported[0].id)!.path;
     assert.ok(stored.startsWith(path.join(core.paths.root, 'uploads') + path.sep), stored);
     // The same bytes again: the same photo, no second copy.
-    const again = (await (await up('copy.jpg', jpeg)).json()) as { result: { imported: { id: number }[] } };
+    const again = (await (await up('copy.jpg', jpeg)).json()) as { result: { imported: { id: number }[]; alreadyInLibrary: number } };
     assert.equal(again.result.imported[0].id, result.imported[0].id);
+    assert.equal(again.result.alreadyInLibrary, 1, 'the same bytes are counted as already in the library');
     assert.equal(fs.readdirSync(path.dirname(stored)).length, 1);
     for (const evil of ['../evil.jpg', 'a/b.jpg', 'a\\b.jpg', 'CON.jpg', '.hidden.jpg', 'x.jpg ', 'notes.txt', 'x\u0000.jpg', '']) {
       const e = await up(evil, jpeg);

@@ -49,6 +49,7 @@ describe('safe export names', () => {
     assert.equal(renderTemplate('{album} {id}', v), 'Summer 42');
     assert.equal(renderTemplate('{n}', { ...v, count: 5 }), '07');
     assert.equal(dateToken(null), 'undated');
+    assert.equal(dateToken(null, 'ru'), 'без даты');
     assert.throws(() => resolveOptions({ names: '{n}-{nope}' }), /unknown token \{nope\}/);
     assert.throws(() => resolveOptions({ quality: 0 }), /quality/);
     assert.throws(() => resolveOptions({ maxSize: 3 }), /max size/);
@@ -70,6 +71,8 @@ describe('safe export names', () => {
   test('HTML escaping and dates', () => {
     assert.equal(escapeHtml(`<script>"a" & 'b'</script>`), '&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/script&gt;');
     assert.deepEqual(humanDate('1958-07-04T10:00:00'), { iso: '1958-07-04', text: '4 July 1958' });
+    assert.deepEqual(humanDate('1958-07-04T10:00:00', 'ru'), { iso: '1958-07-04', text: '4 июля 1958' });
+    assert.deepEqual(humanDate('1958-07', 'ru'), { iso: '1958-07', text: 'июль 1958' });
     assert.equal(humanDate(null), null);
   });
 });

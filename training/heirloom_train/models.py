@@ -43,6 +43,27 @@ class ConvBN(nn.Module):
         return F.relu(x) if self.relu else x
 
 
+def encode_to_eighth(c, x):
+    """The own encoder shared by v2 and v3: [L, hints] -> (features at 1/8, skip at 1/4)."""
+    x = c["enc1"](x)
+    x = c["enc1_down"](x)
+    x = c["enc2"](x)
+    x = c["enc2_down"](x)
+    skip = c["enc3"](x)
+    return c["enc3_down"](skip), skip
+
+
+def decode_from_eighth(c, head, x, skip):
+    """The decoder shared by v2 and v3: 1/8 features (global context added) + 1/4 skip -> logits at 1/4."""
+    x = c["mid"](x)
+    x = c["reduce"](x)
+    x = F.interpolate(x, scale_factor=2, mode="nearest")
+    x = x + skip
+    x = c["dec1"](x)
+    x = c["dec2"](x)
+    return head(x)
+
+
 class HeirloomNet(nn.Module):
     """Input: [L, hint a, hint b, hint mask] at H x W. Output: ab-bin logits at H/4 x W/4."""
 
@@ -56,24 +77,12 @@ class HeirloomNet(nn.Module):
 
     def forward(self, x):
         c = self.layers
-        x = c["enc1"](x)
-        x = c["enc1_down"](x)
-        x = c["enc2"](x)
-        x = c["enc2_down"](x)
-        skip = c["enc3"](x)
-        x = c["enc3_down"](skip)
+        x, skip = encode_to_eighth(c, x)
         x = c["enc4"](x)
         x = c["enc4b"](x)
         g = x.mean(dim=(2, 3))
         g = self.global2(F.relu(self.global1(g)))
-        x = x + g[:, :, None, None]
-        x = c["mid"](x)
-        x = c["reduce"](x)
-        x = F.interpolate(x, scale_factor=2, mode="nearest")
-        x = x + skip
-        x = c["dec1"](x)
-        x = c["dec2"](x)
-        return self.head(x)
+        return decode_from_eighth(c, self.head, x + g[:, :, None, None], skip)
 
 
 # v3: the same own encoder down to 1/8, fused with the frozen pretrained MobileNetV2 trunk.
@@ -121,26 +130,14 @@ class HeirloomNet3(nn.Module):
         c = self.layers
         with torch.no_grad():
             m8, m16, mpool = self.mnet(x)
-        h = c["enc1"](x)
-        h = c["enc1_down"](h)
-        h = c["enc2"](h)
-        h = c["enc2_down"](h)
-        skip = c["enc3"](h)
-        h = c["enc3_down"](skip)
+        h, skip = encode_to_eighth(c, x)
         h = torch.cat([h, m8, F.interpolate(m16, scale_factor=2, mode="nearest")], 1)
         h = c["fuse"](h)
         h = c["enc4"](h)
         h = c["enc4b"](h)
         g = torch.cat([h.mean(dim=(2, 3)), mpool], 1)
         g = self.global2(F.relu(self.global1(g)))
-        h = h + g[:, :, None, None]
-        h = c["mid"](h)
-        h = c["reduce"](h)
-        h = F.interpolate(h, scale_factor=2, mode="nearest")
-        h = h + skip
-        h = c["dec1"](h)
-        h = c["dec2"](h)
-        return self.head(h)
+        return decode_from_eighth(c, self.head, h + g[:, :, None, None], skip)
 
 
 # The seeds' "beta" colorizer: L in, ab/128 out (tanh), MSE. No BatchNorm.

@@ -571,6 +571,16 @@ export class Catalogue {
     return raw && toJob(raw);
   }
 
+  /** The newest job of `kind` with this resume key that ended with nothing left to do (done, or done but for failures) at or after `sinceIso`. */
+  findJobEndedSince(kind: string, resumeKey: string, sinceIso: string): JobRow | undefined {
+    const raw = this.st(
+      `SELECT * FROM jobs WHERE kind = ? AND json_extract(params_json, '$.resumeKey') = ?
+         AND status IN ('done', 'failed') AND updated_at >= ?
+       ORDER BY id DESC LIMIT 1`,
+    ).get(kind, resumeKey, sinceIso) as RawJob | undefined;
+    return raw && toJob(raw);
+  }
+
   pendingItems(jobId: number): JobItemRow[] {
     const rows = this.st(
       "SELECT * FROM job_items WHERE job_id = ? AND status = 'pending' ORDER BY seq",

@@ -243,7 +243,7 @@ function backupCatalogue(db: Database.Database, file: string, version: number): 
     db.prepare('VACUUM INTO ?').run(tmp);
   } catch (err) {
     fs.rmSync(tmp, { force: true });
-    throw new Error(`Could not back up the catalogue before updating it (to ${path.basename(target)}): ${String(err)}`);
+    throw new Error(`Could not back up the catalogue before updating it (to ${path.basename(target)}): ${String(err)}`, { cause: err });
   }
   renameIntoPlace(tmp, target);
   return target;

@@ -158,7 +158,7 @@ const ENC_LUT = new Float64Array(ENC_N + 2);
 for (let i = 0; i < ENC_N + 2; i++) ENC_LUT[i] = 255 * srgbEncode(Math.min(1, i / ENC_N));
 
 function encode8(v: number): number {
-  let x = v * ENC_N;
+  const x = v * ENC_N;
   if (!(x > 0)) return 0; // clamp below (and NaN)
   if (x >= ENC_N) return 255;
   const i = x | 0;
@@ -202,7 +202,7 @@ export function labToRgb8(L: Float32Array, a: Float32Array, b: Float32Array, out
     }
     // Locals rather than a helper writing shared state: this loop is the hot path for saturated outputs.
     let s = 1, lo = 0, hi = 1; // lo: known inside (s = 0 is the grey of the same L), hi: known outside
-    let linR = 0, linG = 0, linB = 0;
+    let linR: number, linG: number, linB: number;
     for (let k = 0; ; k++) {
       const X = WHITE_X * labFInv(fy + (ca * s) / 500);
       const Z = WHITE_Z * labFInv(fy - (cb * s) / 200);

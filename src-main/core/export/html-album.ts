@@ -1,6 +1,7 @@
 // The offline web album: one index.html (inline CSS and JS, allowed by hash in a strict CSP) next to
 // web/ with the images. Opens from disk in any browser; makes no request outside its own folder.
 import * as crypto from 'node:crypto';
+import { exportWords, type ExportLocale } from './words';
 
 export interface HtmlPhoto {
   /** Relative URLs' raw paths (forward slashes), encoded here. */
@@ -18,9 +19,9 @@ export interface HtmlAlbum {
   /** e.g. "Heirloom 0.1.0"; shown in the footer. */
   generator: string;
   models: string[];
+  /** The language of the page's words (default English). */
+  locale?: ExportLocale;
 }
-
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 /** Every text that came from a person or a file name goes through here (element text and attributes). */
 export function escapeHtml(s: string): string {
@@ -31,12 +32,13 @@ function relUrl(p: string): string {
   return p.split('/').map(encodeURIComponent).join('/');
 }
 
-/** "14 July 1958" (or "July 1958" / "1958" for partial dates); null when undated. */
-export function humanDate(iso: string | null): { iso: string; text: string } | null {
+/** "14 July 1958" (or "July 1958" / "1958" for partial dates; "14 июля 1958" in Russian); null when undated. */
+export function humanDate(iso: string | null, locale?: ExportLocale): { iso: string; text: string } | null {
   const m = iso ? /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/.exec(iso) : null;
   if (!m) return null;
   const [, y, mo, d] = m;
-  const month = mo ? MONTHS[Number(mo) - 1] : undefined;
+  const w = exportWords(locale);
+  const month = mo ? (d ? w.dayMonths : w.months)[Number(mo) - 1] : undefined;
   const text = [d ? String(Number(d)) : '', month ?? '', y].filter(Boolean).join(' ');
   return { iso: [y, mo, d].filter(Boolean).join('-'), text };
 }
@@ -123,19 +125,20 @@ export function albumCsp(): string {
 }
 
 export function buildAlbumHtml(a: HtmlAlbum): string {
+  const w = exportWords(a.locale);
   const n = a.photos.length;
   const years = a.photos.map((p) => humanDate(p.takenAt)?.iso.slice(0, 4)).filter((y): y is string => !!y).sort();
   const span = years.length ? (years[0] === years[years.length - 1] ? years[0] : `${years[0]} – ${years[years.length - 1]}`) : null;
-  const meta = [`${n} photo${n === 1 ? '' : 's'}`, span, 'colorized with Heirloom'].filter(Boolean).join(' · ');
+  const meta = [w.photos(n), span, w.colorizedWith].filter(Boolean).join(' · ');
   const figures = a.photos.map((p, i) => {
     const cap = escapeHtml(p.caption);
-    const d = humanDate(p.takenAt);
+    const d = humanDate(p.takenAt, a.locale);
     return `<figure class="photo" id="photo-${i + 1}" tabindex="-1" aria-labelledby="cap-${i + 1}">
 <div class="compare">
-<img class="after" src="${escapeHtml(relUrl(p.after))}" width="${p.width}" height="${p.height}" alt="${cap} (colorized)"${i > 1 ? ' loading="lazy"' : ''} decoding="async">
-<img class="before" src="${escapeHtml(relUrl(p.before))}" width="${p.width}" height="${p.height}" alt="${cap} (original)"${i > 1 ? ' loading="lazy"' : ''} decoding="async">
-<span class="tag b" aria-hidden="true">Before</span><span class="tag a" aria-hidden="true">After</span>
-<input class="slider" type="range" min="0" max="100" step="1" value="50" aria-label="Before and after: ${cap}">
+<img class="after" src="${escapeHtml(relUrl(p.after))}" width="${p.width}" height="${p.height}" alt="${cap} (${w.altAfter})"${i > 1 ? ' loading="lazy"' : ''} decoding="async">
+<img class="before" src="${escapeHtml(relUrl(p.before))}" width="${p.width}" height="${p.height}" alt="${cap} (${w.altBefore})"${i > 1 ? ' loading="lazy"' : ''} decoding="async">
+<span class="tag b" aria-hidden="true">${w.before}</span><span class="tag a" aria-hidden="true">${w.after}</span>
+<input class="slider" type="range" min="0" max="100" step="1" value="50" aria-label="${w.beforeAfter}: ${cap}">
 <div class="handle" aria-hidden="true"></div>
 </div>
 <figcaption><span class="num">${i + 1} / ${n}</span><span class="cap" id="cap-${i + 1}">${cap}</span>${d ? `<time datetime="${escapeHtml(d.iso)}">${escapeHtml(d.text)}</time>` : ''}</figcaption>
@@ -143,7 +146,7 @@ export function buildAlbumHtml(a: HtmlAlbum): string {
   });
   const title = escapeHtml(a.title);
   return `<!doctype html>
-<html lang="en">
+<html lang="${w.lang}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeHtml(albumCsp())}">
@@ -155,15 +158,15 @@ export function buildAlbumHtml(a: HtmlAlbum): string {
 </head>
 <body>
 <header class="top">
-<p class="eyebrow">Family album</p>
+<p class="eyebrow">${w.eyebrow}</p>
 <h1>${title}</h1>
 <p class="meta">${escapeHtml(meta)}</p>
-<p class="hint">Drag across a photo to compare the original with the colours.<span class="keys"> <kbd>←</kbd> <kbd>→</kbd> move between photos.</span></p>
+<p class="hint">${w.hint}<span class="keys"> ${w.keys}</span></p>
 </header>
 <main>
 ${figures.join('\n')}
 </main>
-<footer>Made with ${escapeHtml(a.generator)}${a.models.length ? ` (model ${escapeHtml(a.models.join(', '))})` : ''}. The colours are a computer's informed guess, not a record of the past.</footer>
+<footer>${w.madeWith(escapeHtml(a.generator), escapeHtml(a.models.join(', ')))}</footer>
 <script>${JS}</script>
 </body>
 </html>

@@ -7,6 +7,7 @@ import type { Catalogue } from '../catalogue/catalogue';
 import type { OutputFormat } from '../imaging/encode';
 import { ExportError } from './errors';
 import { safeSegment, UniqueNames } from './safe-names';
+import { exportWords, type ExportLocale } from './words';
 
 export const DEFAULT_NAME_TEMPLATE = '{n}-{name}';
 export const NAME_TOKENS = ['n', 'date', 'name', 'album', 'id'] as const;
@@ -27,6 +28,8 @@ export interface ExportOptions {
   html?: boolean;
   /** Replace an existing export at the target (the UI asks first). */
   overwrite?: boolean;
+  /** Language of the web album's words and of "undated" in file names (default English). */
+  locale?: ExportLocale;
 }
 
 export type ResolvedOptions = Required<Omit<ExportOptions, 'maxSize'>> & { maxSize: number | null };
@@ -75,6 +78,7 @@ export function resolveOptions(o: ExportOptions): ResolvedOptions {
     zip: o.zip ?? false,
     html: o.html ?? false,
     overwrite: o.overwrite ?? false,
+    locale: o.locale === 'ru' ? 'ru' : 'en',
   };
 }
 
@@ -87,10 +91,10 @@ function checkTemplate(t: string): void {
   }
 }
 
-/** "1958-07-14" from an ISO date/time, or "undated". */
-export function dateToken(takenAt: string | null): string {
+/** "1958-07-14" from an ISO date/time, or "undated" ("без даты" in Russian). */
+export function dateToken(takenAt: string | null, locale?: ExportLocale): string {
   const m = takenAt ? /^(\d{4}-\d{2}-\d{2})/.exec(takenAt) : null;
-  return m ? m[1]! : 'undated';
+  return m ? m[1]! : exportWords(locale).undated;
 }
 
 export function renderTemplate(t: string, v: { n: number; count: number; date: string; name: string; album: string; id: number }): string {
@@ -122,7 +126,7 @@ export function buildPlan(catalogue: Catalogue, albumId: number, opts: ExportOpt
     const output = catalogue.getOutput((item.outputId ?? item.original.latestOutputId)!)!;
     const stem = path.parse(item.original.path).name;
     const raw = renderTemplate(options.names, {
-      n: i + 1, count: items.length, date: dateToken(item.original.takenAt), name: stem, album: album.name, id: item.originalId,
+      n: i + 1, count: items.length, date: dateToken(item.original.takenAt, options.locale), name: stem, album: album.name, id: item.originalId,
     });
     const base = unique.claim(safeSegment(raw, `photo-${i + 1}`));
     const origExt = safeSegment(path.extname(item.original.path).slice(1).toLowerCase(), 'img').slice(0, 8);
@@ -148,7 +152,8 @@ export function buildPlan(catalogue: Catalogue, albumId: number, opts: ExportOpt
     .createHash('sha256')
     .update(JSON.stringify({
       v: 1,
-      options: { ...options, zip: undefined, overwrite: undefined },
+      // English, the default, leaves the fingerprint as it was before exports had a language.
+      options: { ...options, zip: undefined, overwrite: undefined, locale: options.locale === 'en' ? undefined : options.locale },
       photos: photos.map((p) => [p.originalId, p.outputId, p.files, fileStamp(p.outputPath)]),
     }))
     .digest('hex');

@@ -88,6 +88,7 @@ export async function runExport(catalogue: Catalogue, albumId: number, to: strin
   const plan = buildPlan(catalogue, albumId, o);
   const opts = plan.options;
   const { target, rootName } = exportPaths(to, opts.zip, plan.albumName);
+  if (!opts.zip) restoreMovedAside(target);
   // Refuses unsafe places and anything there but an earlier export; `real` has `..` and symlinks resolved.
   const { real } = checkExportTarget(catalogue, target, { zip: opts.zip, overwrite: opts.overwrite });
   const parent = path.dirname(real);
@@ -156,6 +157,7 @@ export async function runExport(catalogue: Catalogue, albumId: number, to: strin
       photos: htmlPhotos,
       generator: `Heirloom ${o.appVersion}`,
       models: [...new Set(plan.photos.map((p) => p.checkpointId))],
+      locale: opts.locale,
     });
     writeFileAtomic(path.join(partial, 'index.html'), html);
   }
@@ -241,6 +243,28 @@ function checkStillReplaceable(real: string, shown: string, zip: boolean, overwr
   if (!overwrite) throw new ExportError('target-exists', `${shown} appeared while exporting; nothing was replaced`);
   assertReplaceable(real, zip, shown);
   return true;
+}
+
+/**
+ * A kill between the two renames of moveFolderIntoPlace left the earlier export hidden beside its place
+ * (".heirloom-export-<name>.old-<hex>") and nothing at the target; the re-run then rebuilt the export and
+ * the hidden copy stayed for good (found listing temp names for scripts/soak.ts). The earlier export is put back (the state
+ * before that replace), or dropped when the target is there, before anything else looks at the target.
+ */
+function restoreMovedAside(target: string): void {
+  let parent: string;
+  try {
+    parent = fs.realpathSync(path.dirname(target));
+  } catch {
+    return; // no parent folder yet: nothing was ever moved aside there
+  }
+  const real = path.join(parent, path.basename(target));
+  const prefix = `.heirloom-export-${path.basename(real)}.old-`; // as moveFolderIntoPlace names it
+  for (const name of fs.readdirSync(parent)) {
+    if (!name.startsWith(prefix) || !/^[0-9a-f]{8}$/.test(name.slice(prefix.length))) continue;
+    if (fs.lstatSync(real, { throwIfNoEntry: false })) fs.rmSync(path.join(parent, name), { recursive: true, force: true });
+    else fs.renameSync(path.join(parent, name), real);
+  }
 }
 
 /** Renames the finished folder into place; an old export being replaced is moved aside first and removed last. */

@@ -216,7 +216,7 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       const kept = parentId === state.baseModelId ? 'nothing of this run was saved yet' : `checkpoint ${parentId} is kept`;
-      if (code === 'ENOSPC' || code === 'EDQUOT') throw new Error(`The disk is full: the checkpoint at step ${state.step} could not be saved (${kept}). Free some space and run the same command again to resume.`);
+      if (code === 'ENOSPC' || code === 'EDQUOT') throw new Error(`The disk is full: the checkpoint at step ${state.step} could not be saved (${kept}). Free some space and run the same command again to resume.`, { cause: e });
       throw e;
     }
     deps.onCheckpoint?.(ck, parentId);

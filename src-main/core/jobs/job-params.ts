@@ -39,6 +39,8 @@ export const ExportJobParams = z.object({
   zip: z.boolean().optional(),
   html: z.boolean().optional(),
   overwrite: z.boolean().optional(),
+  /** The language of the web album's words and of "undated" in file names (the window's). */
+  locale: z.enum(['en', 'ru']).optional(),
 });
 export type ExportJobParams = z.infer<typeof ExportJobParams>;
 

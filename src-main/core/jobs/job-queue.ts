@@ -143,7 +143,7 @@ export class JobQueue {
     try {
       await runExport(this.core.catalogue, p.albumId, p.target, {
         format: p.format, maxSize: p.maxSize, quality: p.quality, names: p.names,
-        withOriginals: p.withOriginals, html: p.html, overwrite: p.overwrite,
+        withOriginals: p.withOriginals, html: p.html, overwrite: p.overwrite, locale: p.locale,
         // `target` already ends in .zip when zipping; runExport keeps such a name as it is.
         zip: p.zip,
         appVersion: appVersion(),

@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import sharp = require('sharp');
 import { appVersion } from '../app-paths';
 import { Catalogue } from '../catalogue/catalogue';
-import type { CheckpointRow, JobRow, JsonObject, OriginalRow } from '../catalogue/types';
-import { writeFileAtomic } from '../fs-atomic';
+import type { CheckpointRow, JobRow, OriginalRow } from '../catalogue/types';
+import { removeStaleTemps, writeFileAtomic } from '../fs-atomic';
 import { decodePhoto, readPhotoMeta } from '../imaging/decode';
 import { encodeColorized, OutputFormat, readExif } from '../imaging/encode';
 import { explainReadError, explainWriteError } from '../imaging/photo-error';
@@ -17,6 +17,8 @@ import { resolveModel, ModelResolution } from '../engine/model-registry';
 import { ColorizeParams, colorizePixels } from '../pipeline/colorize';
 import type { PointHint } from '../hints/point-hints';
 import { FinetuneOptions, FinetuneResult, runFinetune } from '../finetune/trainer';
+import { listRunCheckpoints, runSlug, SavedCheckpoint } from '../finetune/checkpoints';
+import { MANIFEST_FILE } from '../engine/manifest';
 import { DEFAULT_MODEL_ID } from '../engine/model-registry';
 import { hashFile } from './file-hash';
 import { OutputNamer } from './output-names';
@@ -147,6 +149,26 @@ export class HeirloomCore {
    * becomes a catalogue row with its parent; none is made active until the user says so.
    */
   async finetune(opts: FinetuneOptions & { from?: string }): Promise<FinetuneResult> {
+    const register = (ck: SavedCheckpoint, parentId: string | null): void => {
+      this.catalogue.registerCheckpoint({
+        id: ck.id,
+        name: ck.state.run,
+        parentId,
+        path: ck.dir,
+        kind: 'finetuned',
+        metrics: { step: ck.state.step, trainSeconds: ck.state.trainSeconds, heldOut: ck.state.heldOut, base: ck.state.base, loss: ck.state.loss },
+        dataSummary: { ...ck.state.data, skipped: ck.state.data.skipped.length },
+      });
+    };
+    // A kill between a checkpoint's atomic save and its catalogue row leaves a complete checkpoint that
+    // no row lists: it was lost to the catalogue, and resuming from it made every later save fail
+    // (its child's parent_id named an unknown checkpoint: FOREIGN KEY constraint failed). Such
+    // checkpoints of this run are listed now, oldest first, with the parent their own manifest names.
+    for (const ck of listRunCheckpoints(this.paths.models, runSlug(opts.name))) {
+      if (this.catalogue.getCheckpoint(ck.id)) continue;
+      const parent = (JSON.parse(fs.readFileSync(path.join(ck.dir, MANIFEST_FILE), 'utf8')) as { parentId?: string }).parentId;
+      register(ck, parent && this.catalogue.getCheckpoint(parent) ? parent : null);
+    }
     return runFinetune(
       {
         modelsDir: this.paths.models,
@@ -155,17 +177,7 @@ export class HeirloomCore {
           if (warning && opts.from) throw new Error(warning); // never silently fine-tune a different model
           return model;
         },
-        onCheckpoint: (ck, parentId) => {
-          this.catalogue.registerCheckpoint({
-            id: ck.id,
-            name: ck.state.run,
-            parentId,
-            path: ck.dir,
-            kind: 'finetuned',
-            metrics: { step: ck.state.step, trainSeconds: ck.state.trainSeconds, heldOut: ck.state.heldOut, base: ck.state.base, loss: ck.state.loss },
-            dataSummary: { ...ck.state.data, skipped: ck.state.data.skipped.length },
-          });
-        },
+        onCheckpoint: register,
       },
       opts,
     );
@@ -246,6 +258,7 @@ export class HeirloomCore {
       const thumb = path.join(this.paths.thumbs, `${sha.slice(0, 2)}`, `${sha}.jpg`);
       fs.mkdirSync(path.dirname(thumb), { recursive: true });
       try {
+        removeStaleTemps([thumb]); // a thumbnail write torn by a kill (this process holds the library)
         writeFileAtomic(thumb, thumbJpeg);
         this.catalogue.setThumb(row.id, thumb);
       } catch (e) {
@@ -274,7 +287,7 @@ export class HeirloomCore {
       ...(opts.hintsByInput?.size ? { hints: Object.fromEntries([...opts.hintsByInput].map(([f, h]) => [path.resolve(f), [...h]])) } : {}),
     });
     params.resumeKey = resumeKey(opts.requestedInputs ?? files, params);
-    const earlier = opts.resume === false ? undefined : this.catalogue.findResumableJob('colorize', params.resumeKey);
+    const earlier = opts.resume === false ? undefined : this.catalogue.findResumableJob('colorize', params.resumeKey) ?? this.endedByDeadOwner(params.resumeKey);
     let jobId: number;
     let resumed: BatchSummary['resumed'];
     if (earlier) {
@@ -292,6 +305,18 @@ export class HeirloomCore {
     const summary = await this.runColorizeJob(jobId, opts);
     // The job records the model actually used; a fallback's warning comes from resolving the one asked for.
     return { ...summary, modelWarning: summary.modelWarning ?? warning, resumed };
+  }
+
+  /**
+   * The same command's job when the process whose lock this one took over had finished it but was killed
+   * before it exited (found by scripts/soak.ts: a SIGKILL while closing). Its user saw a crash, not the
+   * summary, and runs the command again: that re-run continues this job (nothing left to do) instead of
+   * colorizing every photo again as "name (2).jpg". Jobs it touched are those updated since it took the
+   * lock (one owner at a time). A re-run after a clean exit still makes new results, as before.
+   */
+  private endedByDeadOwner(resumeKey: string): JobRow | undefined {
+    const dead = this.lock?.previousOwner;
+    return dead ? this.catalogue.findJobEndedSince('colorize', resumeKey, dead.startedAt) : undefined;
   }
 
   /** Records a queued colorize job with one pending item per file; nothing runs yet. */
@@ -327,6 +352,9 @@ export class HeirloomCore {
     const namer = outDir ? new OutputNamer(path.resolve(outDir), format) : undefined;
     // Names this job already planned stay reserved for their own items.
     for (const it of items) if (it.plannedOutput) namer?.reserve(it.plannedOutput);
+    // A kill mid-write left an item's result as a hidden temp file beside its planned name; this process
+    // holds the library, so no one else is writing it: it is removed (the item is written again).
+    removeStaleTemps(items.flatMap((i) => (i.plannedOutput ? [i.plannedOutput] : [])));
     const results: BatchItemResult[] = [];
     const started = Date.now();
     let cancelled = false;
