@@ -2,9 +2,9 @@
 // and fine-tunes on one real library, and after every kill checks that nothing was damaged, lost or
 // left behind; then re-runs the same command to completion and checks that nothing was done twice.
 //   npm run soak                       (build, then: node dist/scripts/soak.js)
-//   node dist/scripts/soak.js [--kills 60] [--seed 1] [--photos 12] [--colour 30] [--size 128]
-//                             [--ft-minutes 0.25] [--ft-every 0.1] [--keep] [--json <file>]
-// Not part of `npm test` (it takes ~15 minutes on 2 cores). Exit code 1 when any problem count is not 0.
+//   node dist/scripts/soak.js [--kills 60] [--seed 1] [--photos 12] [--colour 8] [--size 128]
+//                             [--ft-minutes 0.2] [--ft-every 0.1] [--keep] [--json <file>]
+// Not part of `npm test` (it takes 10–20 minutes on 2 busy cores). Exit code 1 when any problem count is not 0.
 //
 // What counts as a temp file, and what may legitimately stay after a kill (from the code's own names):
 //   .<name>.<pid>.<hex>.tmp                  fs-atomic.ts writeFileAtomic (outputs, thumbs, export files, manifests)
@@ -44,9 +44,9 @@ const has = (name: string): boolean => process.argv.includes(`--${name}`);
 const KILLS = Number(arg('kills', '60'));
 const SEED = Number(arg('seed', '1'));
 const PHOTOS = Number(arg('photos', '12'));
-const COLOUR = Number(arg('colour', '30'));
+const COLOUR = Number(arg('colour', '8'));
 const SIZE = arg('size', '128');
-const FT_MINUTES = arg('ft-minutes', '0.25');
+const FT_MINUTES = arg('ft-minutes', '0.2');
 const FT_EVERY = arg('ft-every', '0.1');
 const KEEP = has('keep');
 const JSON_OUT = arg('json', '');
@@ -426,7 +426,8 @@ async function episode(cmd: Cmd, kills: number): Promise<void> {
 
 async function setup(): Promise<void> {
   for (const d of Object.values(W)) fs.mkdirSync(d, { recursive: true });
-  // Old black-and-white photos to colorize, and a colour archive to fine-tune on (≥ 64 px short side, ≥ 2 usable).
+  // Old black-and-white photos to colorize, and a colour archive to fine-tune on (≥ 64 px short side, ≥ 2 usable;
+  // heldOutCount keeps half of a small archive to measure on: 8 photos → 4 trained on, 4 held out).
   for (let k = 0; k < PHOTOS; k++) await writePhoto(path.join(W.photos, `old-${String(k).padStart(2, '0')}.jpg`), 480 + 16 * k, 360, { colour: false, seed: k });
   for (let k = 0; k < COLOUR; k++) await writePhoto(path.join(W.colour, `colour-${String(k).padStart(2, '0')}.jpg`), 160 + 4 * k, 128, { seed: k + 3 });
 
