@@ -127,7 +127,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .command('serve')
     .description('open the Heirloom window in a browser: serves the app and its API on 127.0.0.1 with a secret token')
     .addOption(libraryOption)
-    .option('--port <n>', 'port to listen on (default: a free one)', positiveInt('--port', 0, 65535), 0)
+    .addOption(new Option('--port <n>', 'port to listen on').argParser(positiveInt('--port', 0, 65535)).default(0, 'a free one'))
     .action(async (o) => setExit(await runServe(o)));
 
   addFinetuneCommands(program, libraryOption, setExit);

@@ -169,3 +169,15 @@ describe('a file name with a newline', () => {
     assert.ok(json.some((o) => o.path === odd), 'the real name, newline and all');
   });
 });
+
+test('`serve --help` names the port default once, in words', () => {
+  const dir = fx.makeTempDir();
+  try {
+    const r = fx.runCli(['serve', '--help'], { library: dir });
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /--port <n> +port to listen on \(default: a free one\)\n/);
+    assert.doesNotMatch(r.stdout, /\(default: 0\)/);
+  } finally {
+    fx.removeDir(dir);
+  }
+});
