@@ -3,16 +3,17 @@
 # one per 15 CPU-minutes) is exported, imported into tfjs and measured with `heirloom eval` on a fixed
 # spread of photos from both TUNE halves (sha1 split and held-out sources), default decode.
 #   bash training/curve.sh <run> [photos per half, default 100]
-# Results: runs/<run>/curve/<cpu-min>-<split>.json; plot with training/plot_curve.py.
+# Results: training/curve/<run>/<cpu-min>-<split>.json (committed, so the curve grows across sessions);
+# plot with training/plot_curve.py.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUN="$1"
 LIMIT="${2:-100}"
-mkdir -p "runs/$RUN/curve"
+mkdir -p "training/curve/$RUN" "runs/$RUN/curve"
 for SNAP in runs/"$RUN"/snapshot-*.pt; do
   MIN=$(basename "$SNAP" .pt | sed 's/snapshot-//')
   for SPLIT in validation-tune sources-tune; do
-    OUT="runs/$RUN/curve/$MIN-$SPLIT.json"
+    OUT="training/curve/$RUN/$MIN-$SPLIT.json"
     [[ -f "$OUT" ]] && continue
     TMP="runs/$RUN/curve/tmp-$MIN"
     if [[ ! -d "$TMP/model" ]]; then
@@ -24,4 +25,4 @@ for SNAP in runs/"$RUN"/snapshot-*.pt; do
     mv "$OUT.tmp" "$OUT"
   done
 done
-echo "curve points in runs/$RUN/curve/"
+echo "curve points in training/curve/$RUN/"
