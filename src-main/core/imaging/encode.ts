@@ -10,6 +10,9 @@ import type { PhotoMeta } from './decode';
 export type OutputFormat = 'jpg' | 'png' | 'tiff';
 export const OUTPUT_FORMATS: OutputFormat[] = ['jpg', 'png', 'tiff'];
 
+/** Photos up to this size get optimised JPEG Huffman tables (a 40 MP scan does; a 144 MP one does not). */
+export const OPTIMISE_CODING_MAX_PIXELS = 50_000_000;
+
 export interface EncodeOptions {
   format: OutputFormat;
   quality?: number;
@@ -101,7 +104,9 @@ export async function encodeColorized(rgb: Buffer, width: number, height: number
       img = img.withIccProfile('srgb');
     }
     const q = opts.quality ?? 92;
-    if (opts.format === 'jpg') img = img.jpeg({ quality: q, mozjpeg: false });
+    // Huffman optimisation keeps every DCT coefficient of the image in memory (2 bytes per sample,
+    // 860 MB at 144 MP): above OPTIMISE_CODING_MAX_PIXELS the file is a few per cent larger instead.
+    if (opts.format === 'jpg') img = img.jpeg({ quality: q, mozjpeg: false, optimiseCoding: width * height <= OPTIMISE_CODING_MAX_PIXELS });
     else if (opts.format === 'png') img = img.png({ compressionLevel: 6 });
     else img = img.tiff({ compression: 'lzw' });
     return await img.toBuffer();

@@ -46,22 +46,24 @@ function run(w: Worker, task: object): Promise<void> {
   }).finally(() => w.unref());
 }
 
-/** Renders the colorized photo: interleaved 8-bit sRGB, same size as `rgb`. */
+/**
+ * Renders the colorized photo: interleaved 8-bit sRGB, same size as `rgb` (which is left as it is).
+ * Each row is rendered in place over a copy of the input, since a row's colour needs only that
+ * row's own L: one extra image in memory, not two (a 144 MP scan is 432 MB per copy).
+ */
 export async function renderFullResolution(rgb: Uint8Array, width: number, height: number, coeffs: GuidedCoefficients): Promise<Buffer> {
   if (width * height < INLINE_BELOW_PIXELS) {
-    const out = Buffer.alloc(width * height * 3);
-    renderRows({ rgb, out, width, height, coeffs, y0: 0, y1: height });
+    const out = Buffer.from(rgb);
+    renderRows({ rgb: out, out, width, height, coeffs, y0: 0, y1: height });
     return out;
   }
-  const shared = new Uint8Array(new SharedArrayBuffer(rgb.length));
+  const sab = new SharedArrayBuffer(rgb.length);
+  const shared = new Uint8Array(sab);
   shared.set(rgb);
-  const outSab = new SharedArrayBuffer(width * height * 3);
   const ws = pool();
   const band = Math.ceil(height / ws.length);
   await Promise.all(
-    ws.map((w, i) =>
-      run(w, { rgb: shared, out: new Uint8Array(outSab), width, height, coeffs, y0: Math.min(height, i * band), y1: Math.min(height, (i + 1) * band) }),
-    ),
+    ws.map((w, i) => run(w, { rgb: shared, out: shared, width, height, coeffs, y0: Math.min(height, i * band), y1: Math.min(height, (i + 1) * band) })),
   );
-  return Buffer.from(outSab);
+  return Buffer.from(sab);
 }

@@ -5,6 +5,7 @@ import { applyGuidedRows, GuidedCoefficients } from '../imaging/guided-upsample'
 
 export interface RenderTask {
   rgb: Uint8Array;
+  /** May be `rgb` itself: a row is read whole before it is written. */
   out: Uint8Array;
   width: number;
   height: number;
