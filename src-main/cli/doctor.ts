@@ -88,7 +88,13 @@ function repairLines(r: RepairReport): string[] {
   for (const b of r.badBackups) lines.push(`  skipped the backup ${b.file}: it fails its own check (${b.problems.split('\n')[0]})`);
   if (r.restoredFrom) lines.push(`  restored the backup of ${utc(r.restoredFrom.takenAt)} UTC (${r.restoredFrom.file}); it passes the integrity check`);
   if (r.action === 'rebuilt') {
-    lines.push(`  made a new, empty catalogue; registered ${r.registeredModels.length} fine-tuned model(s) found in the library${r.registeredModels.length ? `: ${r.registeredModels.join(', ')}` : ''}`);
+    const n = (t: string): number => r.salvaged.find((s) => s.table === t)?.recovered ?? 0;
+    lines.push(
+      r.salvaged.length === 0
+        ? '  made a new, empty catalogue: the damaged one could not be read at all'
+        : `  made a new catalogue from what the damaged one still holds: ${n('originals')} photo(s), ${n('outputs')} colorized version(s), ${n('albums')} album(s), ${n('jobs')} job(s)`,
+    );
+    lines.push(`  registered ${r.registeredModels.length} fine-tuned model(s) found in the library${r.registeredModels.length ? `: ${r.registeredModels.join(', ')}` : ''}`);
   }
   for (const n of r.notRecovered) lines.push(`  not recovered: ${n}`);
   return lines;

@@ -13,7 +13,7 @@ test('colorizing a 60 MP scan peaks at under 3 × its decoded pixels above the l
   try {
     const file = path.join(dir, 'scan-60mp.jpg');
     // Smooth noise, upscaled: real-looking content that JPEG cannot squeeze to nothing.
-    await sharp({ create: { width: 400, height: 375, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
+    await sharp({ create: { width: 400, height: 375, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
       .resize(8000, 7500, { kernel: 'cubic' }).jpeg({ quality: 90 }).toFile(file);
     const child = spawnSync(process.execPath, [path.join(__dirname, '..', 'helpers', 'peak-memory-child.js'), file], { encoding: 'utf8', maxBuffer: 1 << 20 });
     assert.equal(child.status, 0, child.stderr);

@@ -1,10 +1,12 @@
 // `heirloom doctor --repair`: a catalogue that fails SQLite's integrity check is moved aside (kept,
 // never deleted) and replaced by the newest automatic backup that passes the check, or, with no such
-// backup, by a fresh catalogue holding what the library folder itself still tells (its fine-tuned models).
+// backup, by a fresh catalogue holding every row the damaged one still yields and what the library
+// folder itself tells (its fine-tuned models).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Catalogue } from '../catalogue/catalogue';
 import { checkCatalogueFile, listBackups } from '../catalogue/health';
+import { SalvagedTable, salvageRows } from '../catalogue/salvage';
 import { MANIFEST_FILE } from '../engine/manifest';
 import { findModelDir } from '../engine/model-registry';
 import { renameIntoPlace, tempPathFor } from '../fs-atomic';
@@ -14,6 +16,8 @@ import { acquireLibraryLock } from '../library-lock';
 export interface RepairReport {
   /** 'none': the catalogue passed its check and was not touched. */
   readonly action: 'none' | 'restored' | 'rebuilt';
+  /** Rebuild only: per table, the rows read back from the damaged catalogue and those lost. */
+  readonly salvaged: SalvagedTable[];
   /** What the full integrity check said before repairing. */
   readonly problems: string;
   /** Where the damaged catalogue (and its -wal/-shm files) were moved. */
@@ -36,7 +40,7 @@ interface ManifestLite {
 
 export function repairCatalogue(paths: LibraryPaths, now: Date = new Date()): RepairReport {
   const health = checkCatalogueFile(paths.catalogue, 'full');
-  if (health.ok) return { action: 'none', problems: health.problems, movedAside: [], badBackups: [], registeredModels: [], notRecovered: [] };
+  if (health.ok) return { action: 'none', problems: health.problems, movedAside: [], badBackups: [], salvaged: [], registeredModels: [], notRecovered: [] };
   // No other Heirloom process may be using the library while its catalogue is swapped.
   const lock = acquireLibraryLock(paths.root, '`heirloom doctor --repair`');
   try {
@@ -68,6 +72,7 @@ export function repairCatalogue(paths: LibraryPaths, now: Date = new Date()): Re
         movedAside,
         restoredFrom: { file: restored.file, takenAt: restored.takenAt },
         badBackups,
+        salvaged: [],
         registeredModels: [],
         notRecovered: [
           `Changes made after the backup was taken (${restored.takenAt.replace('T', ' ').slice(0, 19)} UTC) are not in it: ` +
@@ -78,18 +83,31 @@ export function repairCatalogue(paths: LibraryPaths, now: Date = new Date()): Re
 
     const registeredModels: string[] = [];
     const notRecovered: string[] = [];
+    Catalogue.open(paths.catalogue).close(); // a fresh, empty catalogue at the current schema
+    const salvaged = salvageRows(movedAside[0]!, paths.catalogue);
     const cat = Catalogue.open(paths.catalogue);
+    let activeKnown: boolean;
     try {
       registerLibraryModels(cat, paths.models, registeredModels, notRecovered);
+      activeKnown = cat.getActiveCheckpoint() !== undefined;
     } finally {
       cat.close();
     }
-    notRecovered.unshift(
-      'No backup could be used, so the list of photos, their colorized versions, albums and captions, and the job history are not in the new catalogue. ' +
-        `The photos themselves and the files in ${paths.outputs} are untouched; colorizing the photos again records them anew.`,
-      'Which model was active: the shipped model is used until you choose again (heirloom models activate <id>).',
-    );
-    return { action: 'rebuilt', problems: health.problems, movedAside, badBackups, registeredModels, notRecovered };
+    const photos = salvaged.find((t) => t.table === 'originals');
+    const lost = salvaged.reduce((n, t) => n + t.lost, 0);
+    if (!photos) {
+      notRecovered.unshift(
+        'No backup could be used and the damaged catalogue could not be read at all, so the list of photos, their colorized versions, albums and captions, and the job history are not in the new catalogue. ' +
+          `The photos themselves and the files in ${paths.outputs} are untouched; colorizing the photos again records them anew.`,
+      );
+    } else if (lost > 0) {
+      notRecovered.unshift(
+        `${lost} record(s) in the damaged catalogue could not be read (${salvaged.filter((t) => t.lost > 0).map((t) => `${t.table}: ${t.lost}`).join(', ')}). ` +
+          `The photos themselves and the files in ${paths.outputs} are untouched; add or colorize a missing photo again to record it anew.`,
+      );
+    }
+    if (!activeKnown) notRecovered.push('Which model was active: the shipped model is used until you choose again (heirloom models activate <id>).');
+    return { action: 'rebuilt', problems: health.problems, movedAside, badBackups, salvaged, registeredModels, notRecovered };
   } finally {
     lock.release();
   }
