@@ -1,10 +1,7 @@
 // The `heirloom` command line: the same core as the desktop app, for scripts and headless use.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import * as path from 'node:path';
 import { appVersion } from './core/app-paths';
-import { collectPhotos } from './core/photo-files';
-import { OUTPUT_FORMATS, OutputFormat } from './core/imaging/encode';
-import { HeirloomCore } from './core/service/heirloom-core';
+import { OUTPUT_FORMATS } from './core/imaging/encode';
 import { addAlbumCommands } from './cli/album';
 import { runDoctor } from './cli/doctor';
 import { runExportCli } from './cli/export';
@@ -13,11 +10,9 @@ import { EVAL_SPLITS } from './core/eval/split';
 import { addFinetuneCommands } from './cli/finetune';
 import { addJobsCommands } from './cli/jobs';
 import { addVersionsCommand } from './cli/versions';
-import { readHintsFile } from './core/hints/hints-file';
 import { runList } from './cli/list';
 import { runServe } from './cli/serve';
-import { progressPrinter } from './cli/progress';
-import { oneLine } from './cli/one-line';
+import { restoreSteps, runPhotoBatch } from './cli/photo-batch';
 
 function positiveInt(name: string, min: number, max: number) {
   return (v: string): number => {
@@ -49,63 +44,30 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .configureOutput({ outputError: (s, write) => write(s) });
   const libraryOption = new Option('--library <dir>', 'library folder (default: $HEIRLOOM_LIBRARY or the per-user data folder)');
 
-  program
-    .command('colorize')
-    .description('colorize photos (files or folders, searched recursively) into an output folder')
-    .argument('<inputs...>', 'photo files or folders')
-    .requiredOption('--out <folder>', 'where to write the colorized photos')
-    .addOption(libraryOption)
-    .option('--model <id|path>', 'model id or folder (default: the active model)')
-    .option('--size <px>', 'working size: short side the network sees, multiple of 8', workingSize)
-    .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('jpg'))
-    .option('--quality <q>', 'JPEG quality 1-100', positiveInt('--quality', 1, 100), 92)
-    .option('--saturation <factor>', 'colour strength (1 = as predicted)', positiveNumber('--saturation', 4), 1)
-    .option('--hints <file.json>', 'colour hints: a JSON list of {"x","y","color"[,"size"]} for one photo, or lists keyed by file name')
-    .option('--no-resume', 'start afresh instead of continuing an unfinished run of the same command')
-    .action(async (inputs: string[], o) => {
-      const { files, problems } = collectPhotos(inputs);
-      for (const p of problems) process.stderr.write(`heirloom: ${oneLine(p.input)}: ${oneLine(p.error)}\n`);
-      if (files.length === 0) {
-        process.stderr.write('heirloom: no photos found in the given inputs\n');
-        setExit(problems.length ? 1 : 2);
-        return;
-      }
-      // A bad hints file is one clear error before any work starts.
-      const hintsByInput = o.hints ? readHintsFile(path.resolve(o.hints), files) : undefined;
-      const core = HeirloomCore.open({ library: o.library, holder: '`heirloom colorize`' });
-      const ctrl = new AbortController();
-      const onSigint = (): void => {
-        process.stderr.write('\nheirloom: stopping after the current photo…\n');
-        ctrl.abort();
-      };
-      process.once('SIGINT', onSigint);
-      try {
-        const summary = await core.colorizeBatch(files, {
-          outDir: path.resolve(o.out),
-          format: o.format as OutputFormat,
-          quality: o.quality,
-          saturation: o.saturation,
-          workingSize: o.size,
-          model: o.model,
-          signal: ctrl.signal,
-          resume: o.resume,
-          hintsByInput,
-          requestedInputs: inputs,
-          onProgress: progressPrinter(process.stderr),
-          onResume: (jobId, done, total) => process.stderr.write(`heirloom: continuing job ${jobId}: ${done} of ${total} photos were already done\n`),
-        });
-        if (summary.modelWarning) process.stderr.write(`heirloom: warning: ${summary.modelWarning}\n`);
-        const ok = summary.results.filter((r) => r.output).length;
-        const skipped = summary.results.filter((r) => r.skipped).length;
-        const bad = summary.results.length - ok - skipped;
-        const earlier = summary.resumed ? `, ${summary.resumed.alreadyDone} done before` : '';
-        process.stderr.write(`heirloom: ${ok} colorized${earlier}${skipped ? `, ${skipped} skipped` : ''}${bad ? `, ${bad} failed` : ''}${summary.status === 'cancelled' ? ', cancelled' : ''} → ${path.resolve(o.out)}\n`);
-        setExit(bad > 0 || problems.length > 0 ? 1 : summary.status === 'cancelled' ? 130 : 0);
-      } finally {
-        process.removeListener('SIGINT', onSigint);
-        core.close();
-      }
-    });
+  const photoCommand = (name: string, description: string): Command =>
+    program
+      .command(name)
+      .description(description)
+      .argument('<inputs...>', 'photo files or folders')
+      .requiredOption('--out <folder>', `where to write the ${name === 'restore' ? 'restored' : 'colorized'} photos`)
+      .addOption(libraryOption)
+      .option('--model <id|path>', 'model id or folder (default: the active model)')
+      .option('--size <px>', 'working size: short side the network sees, multiple of 8', workingSize)
+      .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('jpg'))
+      .option('--quality <q>', 'JPEG quality 1-100', positiveInt('--quality', 1, 100), 92)
+      .option('--saturation <factor>', 'colour strength (1 = as predicted)', positiveNumber('--saturation', 4), 1)
+      .option('--hints <file.json>', 'colour hints: a JSON list of {"x","y","color"[,"size"]} for one photo, or lists keyed by file name')
+      .option('--no-resume', 'start afresh instead of continuing an unfinished run of the same command');
+
+  photoCommand('colorize', 'colorize photos (files or folders, searched recursively) into an output folder')
+    .action(async (inputs: string[], o) => setExit(await runPhotoBatch(inputs, o)));
+
+  photoCommand('restore', 'repair scratches and dust, restore faded tone, then colorize (with no step flag: all three)')
+    .option('--repair', 'find and fill scratches, dust and creases')
+    .option('--tone', 'restore the black and white points and contrast of a faded print')
+    .option('--recolor-faded', 'remove the cast of a faded colour print and bring back its colour')
+    .option('--no-colorize', 'do not colorize (restore only)')
+    .action(async (inputs: string[], o) => setExit(await runPhotoBatch(inputs, o, restoreSteps(o))));
 
   program
     .command('doctor')

@@ -187,7 +187,9 @@ def main():
             # Weights only, one per --snapshot-every CPU-minutes, for the ΔE00-against-CPU-time curve.
             k = int(state["cpu_seconds"] / 60 // args.snapshot_every)
             snap = os.path.join(args.out, f"snapshot-{int(k * args.snapshot_every):04d}.pt")
-            if k > 0 and not os.path.exists(snap):
+            # Only near the mark: a run resumed on a fresh machine past 75 must not call its weights "75".
+            near = state["cpu_seconds"] / 60 - k * args.snapshot_every < args.snapshot_every / 3
+            if k > 0 and near and not os.path.exists(snap):
                 save_atomic({"model": model_state, "state": dict(state), "arch": args.arch}, snap)
         v = validate()
         line = f"{state['step']}\t{state['cpu_seconds'] / 60:.2f}\t{state.get('loss', float('nan')):.4f}\t" + "\t".join(f"{k}={x:.4f}" for k, x in v.items())

@@ -25,6 +25,27 @@ export const ColorizeJobParams = z.object({
 export type ColorizeJobParams = z.infer<typeof ColorizeJobParams>;
 export type ColorizeJobInput = z.input<typeof ColorizeJobParams>;
 
+/** Which restoration steps a restore job runs on each photo, in this order (core/restore). */
+export const RestoreSteps = z.object({
+  /** Find scratches, dust and creases and fill them. */
+  repair: z.boolean().default(true),
+  /** Black and white points and local contrast of a faded black-and-white print. */
+  tone: z.boolean().default(true),
+  /** Cast removal and saturation for a faded colour print (colour photos only). */
+  recolorFaded: z.boolean().default(false),
+  /** Colorize the restored photo when it is black and white. */
+  colorize: z.boolean().default(true),
+});
+export type RestoreSteps = z.infer<typeof RestoreSteps>;
+
+/** A restore job: a colorize job's settings (used when it colorizes) plus its steps. */
+export const RestoreJobParams = ColorizeJobParams.extend({ steps: RestoreSteps });
+export type RestoreJobParams = z.infer<typeof RestoreJobParams>;
+
+/** The two kinds that work photo by photo into outputs, and share one runner (HeirloomCore.runColorizeJob). */
+export type PhotoJobKind = 'colorize' | 'restore';
+export const isPhotoJobKind = (kind: string): kind is PhotoJobKind => kind === 'colorize' || kind === 'restore';
+
 export const ExportJobParams = z.object({
   albumId: z.number().int(),
   /** The folder (or .zip) being made. */
@@ -52,7 +73,7 @@ export const FinetuneJobParams = z.object({
 });
 export type FinetuneJobParams = z.infer<typeof FinetuneJobParams>;
 
-const SCHEMAS = { colorize: ColorizeJobParams, export: ExportJobParams, finetune: FinetuneJobParams } as const;
+const SCHEMAS = { colorize: ColorizeJobParams, restore: RestoreJobParams, export: ExportJobParams, finetune: FinetuneJobParams } as const;
 export type JobKind = keyof typeof SCHEMAS;
 export type JobParamsOf<K extends JobKind> = z.infer<(typeof SCHEMAS)[K]>;
 

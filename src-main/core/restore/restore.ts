@@ -5,13 +5,17 @@
 // crossing a tile edge is found and filled from both sides, and only the tile's core is written.
 import { labToRgb8, rgb8ToL, rgb8ToLab } from '../color/lab';
 import { decodePhoto, DecodeOptions, PhotoMeta } from '../imaging/decode';
+import { judgeMonochrome } from '../imaging/monochrome';
 import { detectDamage, DetectOptions } from './detect';
 import { inpaintInPlace, InpaintOptions } from './inpaint';
 import { lToGreyRgb } from './planes';
 import { recolorFaded, RecolorOptions, restoreTone, ToneOptions } from './tone';
 
 export interface RepairOptions {
+  /** Options of the classical detector (used when no `detector` is given). */
   detect?: DetectOptions;
+  /** A damage detector: L plane (0..100) → 0/1 mask; default the classical one (detect.ts). */
+  detector?: (L: Float32Array, width: number, height: number) => Uint8Array;
   inpaint?: InpaintOptions;
   /** Tile core side in pixels; default 1024. */
   tile?: number;
@@ -58,7 +62,7 @@ export function repairPlanes(planes: Float32Array[], width: number, height: numb
         for (let y = 0; y < h; y++) s.set(p.subarray((y0 + y) * width + x0, (y0 + y) * width + x1), y * w);
         return s;
       });
-      const mask = detectDamage(subs[0]!, w, h, opts.detect);
+      const mask = opts.detector ? opts.detector(subs[0]!, w, h) : detectDamage(subs[0]!, w, h, opts.detect);
       let any = false;
       for (let i = 0; i < mask.length; i++) if (mask[i]) { any = true; break; }
       if (!any) continue;
@@ -76,22 +80,12 @@ export function repairPlanes(planes: Float32Array[], width: number, height: numb
   return filled;
 }
 
-/** True when a photo is black and white (stored as RGB): nearly every pixel has R ≈ G ≈ B. */
-export function looksGrey(rgb: Uint8Array): boolean {
-  const n = rgb.length / 3, step = Math.max(1, Math.floor(n / 200_000));
-  let coloured = 0, seen = 0;
-  for (let p = 0; p < n; p += step, seen++) {
-    const i = p * 3, r = rgb[i]!, g = rgb[i + 1]!, b = rgb[i + 2]!;
-    if (Math.max(r, g, b) - Math.min(r, g, b) > 12) coloured++;
-  }
-  return coloured <= seen * 0.01;
-}
-
 /** Restores decoded pixels (interleaved 8-bit sRGB, 3 channels). */
 export function restorePixels(rgb: Uint8Array, width: number, height: number, opts: RestoreOptions = {}): RestoredPixels {
   if (rgb.length !== width * height * 3) throw new RangeError(`expected ${width}×${height}×3 bytes, got ${rgb.length}`);
   const mode = opts.mode ?? 'auto';
-  const grey = mode === 'grey' || (mode === 'auto' && looksGrey(rgb));
+  // Sepia and other toned prints count as black and white: only their L goes on, so the cast goes.
+  const grey = mode === 'grey' || (mode === 'auto' && judgeMonochrome(rgb).monochrome);
   const repair = opts.repair ?? true;
   if (grey) {
     const L = rgb8ToL(rgb, 3);

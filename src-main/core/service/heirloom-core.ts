@@ -22,7 +22,8 @@ import { MANIFEST_FILE } from '../engine/manifest';
 import { DEFAULT_MODEL_ID } from '../engine/model-registry';
 import { hashFile } from './file-hash';
 import { OutputNamer } from './output-names';
-import { ColorizeJobInput, ColorizeJobParams, jobParams, makeJobParams } from '../jobs/job-params';
+import { ColorizeJobInput, ColorizeJobParams, isPhotoJobKind, jobParams, makeJobParams, PhotoJobKind, RestoreSteps } from '../jobs/job-params';
+import { restoreDecoded, restoreProvenance } from '../restore/restore-step';
 import { markEnded, markRunning } from '../jobs/job-state';
 
 export interface OpenOptions {
@@ -57,6 +58,8 @@ export interface BatchOptions extends ColorizeParams {
   hintsByInput?: ReadonlyMap<string, readonly PointHint[]>;
   /** Called once, before work starts, when an unfinished earlier job is continued. */
   onResume?: (jobId: number, alreadyDone: number, total: number) => void;
+  /** Restore before (or instead of) colorizing: makes a 'restore' job with these steps. */
+  restore?: Partial<RestoreSteps>;
 }
 
 export interface BatchItemResult {
@@ -277,7 +280,9 @@ export class HeirloomCore {
     const { model, warning } = await this.model(opts.model);
     // The output folder is checked before a job is recorded: a bad --out is one clear error, not a job stuck 'running'.
     if (opts.outDir) ensureOutputFolder(path.resolve(opts.outDir));
-    const params = makeJobParams('colorize', {
+    const kind: PhotoJobKind = opts.restore ? 'restore' : 'colorize';
+    const params = makeJobParams(kind, {
+      ...(opts.restore ? { steps: opts.restore } : {}),
       model: opts.model ?? model.manifest.id,
       workingSize: opts.workingSize ?? model.manifest.workingSize,
       saturation: opts.saturation ?? 1,
@@ -287,7 +292,7 @@ export class HeirloomCore {
       ...(opts.hintsByInput?.size ? { hints: Object.fromEntries([...opts.hintsByInput].map(([f, h]) => [path.resolve(f), [...h]])) } : {}),
     });
     params.resumeKey = resumeKey(opts.requestedInputs ?? files, params);
-    const earlier = opts.resume === false ? undefined : this.catalogue.findResumableJob('colorize', params.resumeKey) ?? this.endedByDeadOwner(params.resumeKey);
+    const earlier = opts.resume === false ? undefined : this.catalogue.findResumableJob(kind, params.resumeKey) ?? this.endedByDeadOwner(kind, params.resumeKey);
     let jobId: number;
     let resumed: BatchSummary['resumed'];
     if (earlier) {
@@ -300,7 +305,7 @@ export class HeirloomCore {
       if (added.length) this.catalogue.addJobItems(jobId, added);
       opts.onResume?.(jobId, resumed.alreadyDone, items.length + added.length);
     } else {
-      jobId = this.createColorizeJob(files, params).id;
+      jobId = this.catalogue.createJob(kind, params, files).id;
     }
     const summary = await this.runColorizeJob(jobId, opts);
     // The job records the model actually used; a fallback's warning comes from resolving the one asked for.
@@ -314,9 +319,9 @@ export class HeirloomCore {
    * colorizing every photo again as "name (2).jpg". Jobs it touched are those updated since it took the
    * lock (one owner at a time). A re-run after a clean exit still makes new results, as before.
    */
-  private endedByDeadOwner(resumeKey: string): JobRow | undefined {
+  private endedByDeadOwner(kind: PhotoJobKind, resumeKey: string): JobRow | undefined {
     const dead = this.lock?.previousOwner;
-    return dead ? this.catalogue.findJobEndedSince('colorize', resumeKey, dead.startedAt) : undefined;
+    return dead ? this.catalogue.findJobEndedSince(kind, resumeKey, dead.startedAt) : undefined;
   }
 
   /** Records a queued colorize job with one pending item per file; nothing runs yet. */
@@ -331,7 +336,8 @@ export class HeirloomCore {
   async runColorizeJob(jobId: number, opts: Pick<BatchOptions, 'signal' | 'onProgress' | 'hints'> = {}): Promise<BatchSummary> {
     const row = this.catalogue.getJob(jobId);
     if (!row) throw new Error(`No job with id ${jobId}.`);
-    const saved = jobParams(row, 'colorize');
+    if (!isPhotoJobKind(row.kind)) throw new Error(`Job ${row.id} is a ${row.kind} job, not a colorize or restore job.`);
+    const saved = row.kind === 'restore' ? jobParams(row, 'restore') : { ...jobParams(row, 'colorize'), steps: undefined };
     const { model, warning } = await this.model(saved.model);
     const format = saved.format;
     const params = {
@@ -371,7 +377,7 @@ export class HeirloomCore {
       let result: BatchItemResult;
       try {
         const pointHints = saved.hints?.[path.resolve(input)];
-        const { outputPath, outputId, originalId } = await this.colorizeOne(input, model, params, { ...opts, pointHints }, namer, item);
+        const { outputPath, outputId, originalId } = await this.colorizeOne(input, model, params, { ...opts, pointHints, steps: saved.steps }, namer, item);
         result = { input, seq, output: outputPath, outputId, originalId, millis: Date.now() - t0 };
       } catch (e) {
         const skipped = e instanceof NotAnOriginalError;
@@ -393,19 +399,31 @@ export class HeirloomCore {
     input: string,
     model: ModelResolution['model'],
     params: { workingSize: number; saturation: number; format: OutputFormat; quality: number; model: string },
-    opts: Pick<BatchOptions, 'hints' | 'pointHints'>,
+    opts: Pick<BatchOptions, 'hints' | 'pointHints'> & { steps?: RestoreSteps },
     namer: OutputNamer | undefined,
     item: { jobId: number; seq: number; plannedOutput: string | null },
   ): Promise<{ outputPath: string; outputId: number; originalId: number }> {
     // The file asked for, not the row's path: the same bytes may be recorded under an earlier path.
     const source = path.resolve(input);
     const original = await this.importPhoto(source);
-    const photo = await decodePhoto(source);
-    const px = await colorizePixels(photo, model, { workingSize: params.workingSize, saturation: params.saturation, hints: opts.hints, pointHints: opts.pointHints });
+    let photo = await decodePhoto(source);
+    let recorded: Record<string, unknown> = { ...params };
+    let colorize = true;
+    if (opts.steps) {
+      // Restoration first, on the photo's own pixels; a colour photo keeps its colour (it is not colorized).
+      const restored = restoreDecoded(photo, opts.steps);
+      photo = restored.photo;
+      colorize = opts.steps.colorize && restored.grey;
+      recorded = { ...recorded, ...restoreProvenance(opts.steps, restored, colorize) };
+    }
+    const px = colorize
+      ? await colorizePixels(photo, model, { workingSize: params.workingSize, saturation: params.saturation, hints: opts.hints, pointHints: opts.pointHints })
+      : photo;
+    const made = [opts.steps ? 'restored' : '', colorize ? `colorized with ${model.manifest.id}` : ''].filter(Boolean).join(', ');
     const encoded = await encodeColorized(px.rgb, px.width, px.height, photo.meta, {
       format: params.format,
       quality: params.quality,
-      software: `Heirloom ${appVersion()} (colorized with ${model.manifest.id})`,
+      software: `Heirloom ${appVersion()} (${made})`,
     });
     // The name is recorded before the file is written: after a crash, the re-run writes the same
     // name again (the file there, if any, is this item's own unrecorded result), never "name (2)".
@@ -423,7 +441,7 @@ export class HeirloomCore {
     const row = this.catalogue.transaction(() => {
       const out = this.catalogue.addOutput({
         // Everything that made it, hints included, so it can be made again.
-        originalId: original.id, checkpointId: model.manifest.id, params: opts.pointHints?.length ? { ...params, hints: [...opts.pointHints] } : params,
+        originalId: original.id, checkpointId: model.manifest.id, params: opts.pointHints?.length && colorize ? { ...recorded, hints: [...opts.pointHints] } : recorded,
         path: outputPath, width: px.width, height: px.height,
         sha256: createHash('sha256').update(encoded).digest('hex'),
       });
@@ -464,7 +482,10 @@ export function ensureOutputFolder(dir: string): void {
 }
 
 /** Same requested inputs, output folder and settings → same key (sha1 of them, order-free). */
-function resumeKey(inputs: readonly string[], p: ColorizeJobParams): string {
-  const what = { inputs: [...new Set(inputs.map((f) => path.resolve(f)))].sort(), outDir: p.outDir, model: p.model, workingSize: p.workingSize, saturation: p.saturation, format: p.format, quality: p.quality, hints: p.hints ?? null };
+function resumeKey(inputs: readonly string[], p: ColorizeJobParams & { steps?: RestoreSteps }): string {
+  const what = {
+    inputs: [...new Set(inputs.map((f) => path.resolve(f)))].sort(), outDir: p.outDir, model: p.model, workingSize: p.workingSize, saturation: p.saturation, format: p.format, quality: p.quality, hints: p.hints ?? null,
+    ...(p.steps ? { steps: p.steps } : {}),
+  };
   return createHash('sha1').update(JSON.stringify(what)).digest('hex');
 }

@@ -1,0 +1,60 @@
+// Is a photo black and white at heart? A grey scan (R = G = B), but also a sepia, selenium or
+// cyanotype print or a yellowed one: one hue throughout, at low chroma. Such photos are restored on
+// their lightness and colorized; a photo with several real hues is a colour photo.
+import { rgb8ToLab } from '../color/lab';
+
+export interface MonochromeVerdict {
+  monochrome: boolean;
+  /** Share of sampled pixels with chroma above CHROMA_COLOURED. */
+  colouredShare: number;
+  /** How much the coloured pixels agree on one hue: |mean of unit hue vectors|, 0..1. */
+  hueAgreement: number;
+  /** Their mean hue angle in degrees (atan2(b, a): 0 red, 90 yellow, 180 green, 270 blue). */
+  hue: number;
+  /** 95th percentile of chroma over the sampled pixels. */
+  chromaP95: number;
+  /** RMS distance of each pixel's (a, b) from the mean (a, b) of pixels of its lightness: how much colour L does not explain. */
+  residual: number;
+}
+
+const CHROMA_COLOURED = 6;
+const SAMPLES = 40_000;
+
+export function judgeMonochrome(rgb: Uint8Array): MonochromeVerdict {
+  const n = rgb.length / 3;
+  const step = Math.max(1, Math.floor(n / SAMPLES));
+  const sample = new Uint8Array(Math.ceil(n / step) * 3);
+  let m = 0;
+  for (let p = 0; p < n; p += step, m++) sample.set(rgb.subarray(p * 3, p * 3 + 3), m * 3);
+  const lab = rgb8ToLab(sample.subarray(0, m * 3), 3);
+  const chroma = new Float32Array(m);
+  let coloured = 0, hx = 0, hy = 0;
+  for (let i = 0; i < m; i++) {
+    const c = Math.hypot(lab.a[i]!, lab.b[i]!);
+    chroma[i] = c;
+    if (c > CHROMA_COLOURED) {
+      coloured++;
+      hx += lab.a[i]! / c;
+      hy += lab.b[i]! / c;
+    }
+  }
+  const colouredShare = coloured / Math.max(1, m);
+  const hueAgreement = coloured ? Math.hypot(hx, hy) / coloured : 1;
+  const hue = ((Math.atan2(hy, hx) * 180) / Math.PI + 360) % 360;
+  // A toned print's colour is a function of its lightness (the toner follows the silver); in a colour
+  // photo, pixels of one lightness have many colours (skin, hair, a wall, a sky).
+  const BINS = 25;
+  const sa = new Float64Array(BINS), sb = new Float64Array(BINS), cnt = new Float64Array(BINS);
+  const bin = (L: number): number => Math.min(BINS - 1, Math.max(0, Math.floor((L / 100) * BINS)));
+  for (let i = 0; i < m; i++) { const k = bin(lab.L[i]!); sa[k] += lab.a[i]!; sb[k] += lab.b[i]!; cnt[k]++; }
+  let r2 = 0;
+  for (let i = 0; i < m; i++) { const k = bin(lab.L[i]!); r2 += (lab.a[i]! - sa[k]! / cnt[k]!) ** 2 + (lab.b[i]! - sb[k]! / cnt[k]!) ** 2; }
+  const residual = Math.sqrt(r2 / Math.max(1, m));
+  const chromaP95 = chroma.sort()[Math.floor(0.95 * (m - 1))] ?? 0;
+  // Toned prints (sepia, brown, gold, yellowed paper): one warm hue that lightness explains, never
+  // vivid. Thresholds set on the eight historic samples and 300 colour photos of the training pool
+  // (2 of 600 judged monochrome, both nearly so); blue-only photos (sky, snow) stay colour.
+  const monochrome =
+    colouredShare < 0.02 || (hueAgreement >= 0.97 && hue >= 30 && hue <= 120 && chromaP95 < 32 && residual < 3.5);
+  return { monochrome, colouredShare, hueAgreement, hue, chromaP95, residual };
+}
