@@ -15,14 +15,21 @@ import { writeFileAtomic } from '../core/fs-atomic';
 import { collectPhotos } from '../core/photo-files';
 import { hashFile } from '../core/service/file-hash';
 import type { HeirloomCore } from '../core/service/heirloom-core';
+import { LivePreview } from '../core/hints/live-preview';
+import { PointHintsSchema, type SuggestedColour } from '../contract/hints';
 import { parseCall, uploadName } from './schemas';
 import type {
   AlbumDetail, AlbumInfo, AlbumItem, ExportRequest, ExportStart, FinetuneRequest, MetricsInfo, ModelInfo,
   ApiMethod, ColorizeRequest, DialogImportRequest, FileError, HeirloomApi, ImportResult, JobInfo, ListPhotosQuery,
-  OutputInfo, PhotoDetail, PhotoPage, PhotoSummary, Status, Unsubscribe,
+  OutputInfo, PhotoDetail, PhotoPage, PhotoSummary, Status, Unsubscribe, ColourPreview, ArgOf,
 } from './types';
 
-export type MediaKind = 'thumb' | 'original' | 'output' | 'output-thumb';
+type ColourSettings = ArgOf<'keepColour'>;
+
+export type MediaKind = 'thumb' | 'original' | 'output' | 'output-thumb' | 'preview';
+
+/** Preview images kept on disk (older ones are deleted: the viewer shows only the newest). */
+const PREVIEWS_KEPT = 6;
 
 /** How a face turns a catalogue id into an image URL (never a file path). */
 export type MediaUrl = (kind: MediaKind, id: number) => string;
@@ -43,8 +50,24 @@ export class CoreApi implements HeirloomApi {
   /** The library's job queue lives in the core; this face only starts, lists and cancels jobs. */
   private readonly jobs: JobQueue;
 
+  /** The photo view's live colour preview (decoded originals cached at screen size). */
+  private readonly preview: LivePreview;
+  private previewSerial = 0;
+
   constructor(readonly core: HeirloomCore, private readonly opts: CoreApiOptions) {
     this.jobs = new JobQueue(core);
+    this.preview = new LivePreview((photoId) => {
+      const row = core.catalogue.getOriginal(photoId);
+      if (!row) throw new Error(`photo ${photoId} is not in the library`);
+      if (!fs.existsSync(row.path)) throw new Error(`the original file of photo ${photoId} is missing (${path.basename(row.path)})`);
+      return row.path;
+    });
+    // Previews are Heirloom's own cache: the folder is emptied when a library is opened.
+    fs.rmSync(this.previewDir, { recursive: true, force: true });
+  }
+
+  private get previewDir(): string {
+    return path.join(this.core.paths.thumbs, 'previews');
   }
 
   private get closed(): boolean {
@@ -116,9 +139,11 @@ export class CoreApi implements HeirloomApi {
   async getPhoto(id: number): Promise<PhotoDetail> {
     const row = this.core.catalogue.getOriginal(id);
     if (!row) throw new Error(`photo ${id} is not in the library`);
-    const outputs = this.core.catalogue.listOutputs(id).map((o) => this.outputInfo(o)).sort((a, b) => b.id - a.id);
+    const current = this.core.catalogue.latestOutput(id)?.id ?? null;
+    const outputs = this.core.catalogue.listOutputs(id).map((o) => this.outputInfo(o, o.id === current)).sort((a, b) => b.id - a.id);
     return {
-      ...this.summary({ ...row, hasOutput: outputs.length > 0, latestOutputId: outputs[0]?.id ?? null, latestOutputPath: null }),
+      ...this.summary({ ...row, hasOutput: outputs.length > 0, latestOutputId: current, latestOutputPath: null }),
+      currentChosen: row.currentOutputId !== null,
       camera: row.camera,
       bytes: row.bytes,
       originalUrl: this.opts.mediaUrl('original', row.id),
@@ -172,6 +197,50 @@ export class CoreApi implements HeirloomApi {
     });
     this.jobs.enqueue(job.id);
     return { jobId: job.id };
+  }
+
+  // ── colour hints, live preview and versions ──
+
+  async previewColour(req: ColourSettings): Promise<ColourPreview> {
+    const { model } = await this.core.model(req.modelId);
+    const img = await this.preview.render(req.photoId, model, { hints: req.hints, saturation: req.saturation, workingSize: req.workingSize });
+    const serial = ++this.previewSerial;
+    fs.mkdirSync(this.previewDir, { recursive: true });
+    writeFileAtomic(path.join(this.previewDir, `${serial}.jpg`), img.jpeg);
+    fs.rmSync(path.join(this.previewDir, `${serial - PREVIEWS_KEPT}.jpg`), { force: true });
+    return { url: this.opts.mediaUrl('preview', serial), width: img.width, height: img.height, millis: img.millis };
+  }
+
+  async suggestColours(req: { photoId: number; x: number; y: number; workingSize?: number; modelId?: string }): Promise<SuggestedColour[]> {
+    const { model } = await this.core.model(req.modelId);
+    return this.preview.suggest(req.photoId, model, req.x, req.y, 6, req.workingSize);
+  }
+
+  async keepColour(req: ColourSettings): Promise<{ jobId: number }> {
+    if (this.closed) throw new Error('the library is closing');
+    const row = this.core.catalogue.getOriginal(req.photoId);
+    if (!row) throw new Error(`photo ${req.photoId} is not in the library`);
+    const job = this.core.createColorizeJob([row.path], {
+      saturation: req.saturation ?? 1,
+      photoIds: [row.id],
+      ...(req.workingSize ? { workingSize: req.workingSize } : {}),
+      ...(req.modelId ? { model: req.modelId } : {}),
+      ...(req.hints.length ? { hints: { [path.resolve(row.path)]: req.hints } } : {}),
+    });
+    this.jobs.enqueue(job.id);
+    return { jobId: job.id };
+  }
+
+  async setCurrentVersion(req: { photoId: number; outputId: number | null }): Promise<PhotoDetail> {
+    this.core.setCurrentVersion(req.photoId, req.outputId);
+    return this.getPhoto(req.photoId);
+  }
+
+  async deleteVersion(req: { photoId: number; outputId: number }): Promise<PhotoDetail> {
+    const out = this.core.catalogue.getOutput(req.outputId);
+    if (!out || out.originalId !== req.photoId) throw new Error(`version ${req.outputId} is not a version of photo ${req.photoId}`);
+    this.core.deleteVersion(req.outputId);
+    return this.getPhoto(req.photoId);
   }
 
   // ── albums ──
@@ -278,6 +347,8 @@ export class CoreApi implements HeirloomApi {
   /** Queued like any job and run in the jobs worker; a run name already used continues that run. */
   async startFinetune(req: FinetuneRequest): Promise<{ jobId: number | null }> {
     if (this.closed) throw new Error('the library is closing');
+    // Only the desktop window leaves the folder out, and its main process adds the one picked in the dialog.
+    if (!req.folder) throw new Error('startFinetune: no folder of colour photos given');
     let st: fs.Stats;
     try {
       st = fs.statSync(req.folder);
@@ -316,6 +387,7 @@ export class CoreApi implements HeirloomApi {
 
   /** The file behind a media URL, looked up by catalogue id only; undefined if there is none. */
   async mediaPath(kind: MediaKind, id: number): Promise<string | undefined> {
+    if (kind === 'preview') return path.join(this.previewDir, `${id}.jpg`);
     if (kind === 'thumb') return this.core.catalogue.getOriginal(id)?.thumbPath ?? undefined;
     if (kind === 'original') {
       const row = this.core.catalogue.getOriginal(id);
@@ -375,13 +447,18 @@ export class CoreApi implements HeirloomApi {
     };
   }
 
-  private outputInfo(o: OutputRow): OutputInfo {
-    const sat = (o.params as { saturation?: unknown }).saturation;
+  private outputInfo(o: OutputRow, current: boolean): OutputInfo {
+    const p = o.params as { saturation?: unknown; workingSize?: unknown; hints?: unknown; steps?: unknown };
+    const hints = PointHintsSchema.safeParse(p.hints ?? []);
     return {
       id: o.id,
       createdAt: o.createdAt,
       modelId: o.checkpointId,
-      saturation: typeof sat === 'number' ? sat : null,
+      saturation: typeof p.saturation === 'number' ? p.saturation : null,
+      workingSize: typeof p.workingSize === 'number' ? p.workingSize : null,
+      hints: hints.success ? hints.data : [],
+      restored: p.steps !== undefined,
+      current,
       width: o.width,
       height: o.height,
       url: this.opts.mediaUrl('output', o.id),

@@ -17,7 +17,7 @@ function parentPort(): Port {
   throw new Error('host.js must be started as a child process (utilityProcess.fork or child_process.fork)');
 }
 
-const MEDIA_KINDS = new Set<MediaKind>(['thumb', 'original', 'output', 'output-thumb']);
+const MEDIA_KINDS = new Set<MediaKind>(['thumb', 'original', 'output', 'output-thumb', 'preview']);
 
 export function runHost(library: string | undefined, mediaBase: string): void {
   const port = parentPort();

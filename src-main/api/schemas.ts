@@ -1,23 +1,8 @@
 // Every argument that crosses a boundary (IPC, HTTP, the child-process host) is checked here first.
+// The per-method schemas are in contract.ts; this file adds the checks that are not one method's argument.
 import { z } from 'zod';
-import { API_METHODS, type ApiMethod } from './types';
+import { API_CONTRACT, API_METHODS, freePath, type ApiMethod } from './contract';
 
-const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-
-// A path typed or pasted by a person on the web bridge: bounded, no NUL bytes.
-const freePath = z
-  .string()
-  .trim()
-  .min(1, 'empty path')
-  .max(4096, 'path too long')
-  .refine((s) => !s.includes('\0'), 'path contains a NUL byte');
-
-/** Model and checkpoint ids, as heirloom.json allows them. */
-const modelId = z.string().regex(/^[A-Za-z0-9._-]{1,80}$/, 'not a model id');
-
-const albumName = z.string().trim().min(1, 'an album needs a name').max(200, 'name too long').refine((s) => !s.includes('\0'), 'name contains a NUL byte');
-const photoIds = z.array(id).min(1).max(100_000);
-const albumPhotos = z.strictObject({ albumId: id, photoIds });
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i;
 
 /**
@@ -40,75 +25,14 @@ export const droppedPaths = z
   .min(1)
   .max(1000);
 
-export const ARG_SCHEMAS = {
-  getStatus: z.undefined(),
-  listPhotos: z
-    .strictObject({
-      sort: z.enum(['taken', 'name', 'imported']).optional(),
-      filter: z.enum(['all', 'colorized', 'uncolorized']).optional(),
-      offset: z.number().int().min(0).max(10_000_000).optional(),
-      limit: z.number().int().min(1).max(1000).optional(),
-    })
-    .optional()
-    .default({}),
-  getPhoto: id,
-  importPaths: z.array(freePath).min(1).max(1000),
-  importWithDialog: z.strictObject({ kind: z.enum(['files', 'folder']) }),
-  colorize: z.strictObject({
-    photoIds: z.union([z.literal('all'), z.array(id).min(1).max(100_000)]),
-    saturation: z.number().min(0).max(4).optional(),
-    modelId: modelId.optional(),
-  }),
-  cancelJob: id,
-  listModels: z.undefined(),
-  activateModel: modelId,
-  revertModel: z.undefined(),
-  startFinetune: z.strictObject({
-    folder: freePath,
-    name: z.string().trim().min(1, 'a fine-tune needs a name').max(60, 'name too long').regex(/^[\p{L}\p{N} ._-]+$/u, 'use letters, digits, spaces, dots, dashes'),
-    minutes: z.number().positive().max(24 * 60),
-    from: modelId.optional(),
-  }),
-  resumeJob: id,
-  listJobs: z.undefined(),
-  listAlbums: z.undefined(),
-  getAlbum: id,
-  createAlbum: z.strictObject({ name: albumName }),
-  renameAlbum: z.strictObject({ albumId: id, name: albumName }),
-  deleteAlbum: id,
-  addToAlbum: albumPhotos,
-  removeFromAlbum: albumPhotos,
-  reorderAlbum: albumPhotos,
-  setAlbumCover: z.strictObject({ albumId: id, photoId: id.nullable() }),
-  setAlbumCaption: z.strictObject({ albumId: id, photoId: id, caption: z.string().max(2000).nullable() }),
-  exportAlbum: z.strictObject({
-    albumId: id,
-    parentDir: freePath,
-    folderName: z.string().trim().min(1).max(200).optional(),
-    format: z.enum(['jpg', 'png', 'tiff']).optional(),
-    maxSize: z.number().int().min(16).max(65_535).optional(),
-    quality: z.number().int().min(1).max(100).optional(),
-    names: z.string().min(1).max(200).optional(),
-    withOriginals: z.boolean().optional(),
-    zip: z.boolean().optional(),
-    html: z.boolean().optional(),
-    overwrite: z.boolean().optional(),
-    locale: z.enum(['en', 'ru']).optional(),
-  }),
-  listPhotoIds: z
-    .strictObject({ sort: z.enum(['taken', 'name', 'imported']).optional(), filter: z.enum(['all', 'colorized', 'uncolorized']).optional() })
-    .optional()
-    .default({}),
-} satisfies Record<ApiMethod, z.ZodType>;
-
 /**
  * exportAlbum as the desktop window sends it: everything but the folder, which the main process asks
  * for with the system dialog. A window that names a folder itself is refused (strict object).
  */
-export const desktopExportRequest = ARG_SCHEMAS.exportAlbum.omit({ parentDir: true });
+export const desktopExportRequest = API_CONTRACT.exportAlbum.arg.omit({ parentDir: true });
 
 /** The desktop window's fine-tune request: the main process adds the folder the person picks. */
-export const desktopFinetuneRequest = ARG_SCHEMAS.startFinetune.omit({ folder: true });
+export const desktopFinetuneRequest = API_CONTRACT.startFinetune.arg.omit({ folder: true });
 
 export class ApiArgumentError extends Error {
   constructor(message: string) {
@@ -124,7 +48,7 @@ export function isApiMethod(m: unknown): m is ApiMethod {
 /** Validates one call; throws ApiArgumentError with a readable message. `null` counts as "no argument". */
 export function parseCall(method: unknown, arg: unknown): { method: ApiMethod; arg: unknown } {
   if (!isApiMethod(method)) throw new ApiArgumentError(`unknown method ${JSON.stringify(String(method)).slice(0, 60)}`);
-  const r = ARG_SCHEMAS[method].safeParse(arg === null ? undefined : arg);
+  const r = API_CONTRACT[method].arg.safeParse(arg === null ? undefined : arg);
   if (!r.success) {
     const msg = r.error.issues.map((i) => `${i.path.length ? i.path.join('.') + ': ' : ''}${i.message}`).join('; ');
     throw new ApiArgumentError(`${method}: invalid argument (${msg})`);

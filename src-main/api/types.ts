@@ -1,11 +1,15 @@
-// The one API every face of Heirloom speaks: the Electron preload exposes it with contextBridge,
-// `heirloom serve` exposes it over HTTP + WebSocket, and the Svelte renderer only knows this interface.
+// The shapes the API's methods return, and names for the arguments they take (those are derived from
+// the method schemas in contract.ts, the one place the API's methods are written).
 // No runtime imports: safe for the renderer; the sandboxed preload imports its types only.
 export type { FileError, FinetuneInfo, JobInfo, JobState, MetricsInfo } from '../contract/jobs';
-import type { FileError, JobInfo, MetricsInfo } from '../contract/jobs';
+import type { FileError, MetricsInfo } from '../contract/jobs';
+import type { PointHint } from '../contract/hints';
+import type { ArgOf } from './contract';
+export type { ApiMethod, ArgOf, HeirloomApi, HeirloomBridge, ResultOf, Unsubscribe } from './contract';
 
-export type PhotoSort = 'taken' | 'name' | 'imported';
-export type PhotoFilter = 'all' | 'colorized' | 'uncolorized';
+export type ListPhotosQuery = NonNullable<ArgOf<'listPhotos'>>;
+export type PhotoSort = NonNullable<ListPhotosQuery['sort']>;
+export type PhotoFilter = NonNullable<ListPhotosQuery['filter']>;
 
 export interface Status {
   version: string;
@@ -20,13 +24,6 @@ export interface Status {
   /** Which import paths this face allows: free paths (web bridge, CLI) or system dialogs (desktop). */
   importByPath: boolean;
   importByDialog: boolean;
-}
-
-export interface ListPhotosQuery {
-  sort?: PhotoSort;
-  filter?: PhotoFilter;
-  offset?: number;
-  limit?: number;
 }
 
 export interface PhotoSummary {
@@ -56,12 +53,31 @@ export interface OutputInfo {
   createdAt: string;
   modelId: string;
   saturation: number | null;
+  /** Short side the network saw (null: not recorded). */
+  workingSize: number | null;
+  /** The colour hints it was made with (empty: none). */
+  hints: PointHint[];
+  /** Restoration ran before colorizing (a `heirloom restore` result). */
+  restored: boolean;
+  /** The version the gallery shows and albums export. */
+  current: boolean;
   width: number | null;
   height: number | null;
   url: string;
 }
 
+/** A live preview of a photo's colour (previewColour): a URL of a screen-sized JPEG. */
+export interface ColourPreview {
+  url: string;
+  width: number;
+  height: number;
+  /** How long the preview took, ms. */
+  millis: number;
+}
+
 export interface PhotoDetail extends PhotoSummary {
+  /** The version in use was chosen by the person (false: the newest is used). */
+  currentChosen: boolean;
   camera: string | null;
   bytes: number | null;
   originalUrl: string;
@@ -78,18 +94,8 @@ export interface ImportResult {
   errors: FileError[];
 }
 
-export interface DialogImportRequest {
-  kind: 'files' | 'folder';
-}
-
-export interface ColorizeRequest {
-  /** Photo ids, or 'all' for the whole library. */
-  photoIds: number[] | 'all';
-  /** Colour strength, 1 = as predicted. */
-  saturation?: number;
-  /** A model or checkpoint id (to compare checkpoints); default: the active one. */
-  modelId?: string;
-}
+export type DialogImportRequest = ArgOf<'importWithDialog'>;
+export type ColorizeRequest = ArgOf<'colorize'>;
 
 /** A colorization model the library knows: the shipped one and every fine-tuned checkpoint. */
 export interface ModelInfo {
@@ -106,15 +112,7 @@ export interface ModelInfo {
 }
 
 
-export interface FinetuneRequest {
-  /** Folder of colour photos (web bridge); the desktop app asks with the system dialog instead. */
-  folder: string;
-  /** Run name; starting a run with an existing name continues it. */
-  name: string;
-  minutes: number;
-  /** Model to start from; default: the active one. */
-  from?: string;
-}
+export type FinetuneRequest = ArgOf<'startFinetune'>;
 
 
 export interface AlbumInfo {
@@ -141,32 +139,10 @@ export interface AlbumDetail extends AlbumInfo {
   items: AlbumItem[];
 }
 
-export type ExportFormat = 'jpg' | 'png' | 'tiff';
-
-export interface ExportRequest {
-  albumId: number;
-  /**
-   * Folder the export is created in: required by the web bridge and the CLI. The desktop window leaves it
-   * out: the main process asks with the system dialog (and refuses a folder named by the window).
-   */
-  parentDir?: string;
-  /** Name of the new folder (or .zip); default: the album's name, made safe. */
-  folderName?: string;
-  format?: ExportFormat;
-  maxSize?: number;
-  quality?: number;
-  /** File name template: {n} {date} {name} {album} {id}. */
-  names?: string;
-  withOriginals?: boolean;
-  zip?: boolean;
-  html?: boolean;
-  /** Replace an existing export; send only after the person agreed. */
-  overwrite?: boolean;
-  /** Language of the web album's words and of "undated" in file names: the window's; default 'en'. */
-  locale?: ExportLocale;
-}
-
-export type ExportLocale = 'en' | 'ru';
+/** As the window sends it: `parentDir` is left out by the desktop window (see exportAlbum in contract.ts). */
+export type ExportRequest = ArgOf<'exportAlbum'>;
+export type ExportFormat = NonNullable<ExportRequest['format']>;
+export type ExportLocale = NonNullable<ExportRequest['locale']>;
 
 /**
  * A started export job, or why it did not start: 'target-exists' is a question for the person
@@ -179,60 +155,3 @@ export type ExportStart =
   | { jobId: number; target: string }
   | { jobId: null; problem: 'target-exists' | 'cancelled'; target: string | null }
   | { jobId: null; problem: 'not-an-export' | 'unsafe-target'; target: string; reason?: 'root' | 'home' | 'library' | 'originals'; message: string };
-
-
-
-export type Unsubscribe = () => void;
-
-export interface HeirloomApi {
-  getStatus(): Promise<Status>;
-  listPhotos(query: ListPhotosQuery): Promise<PhotoPage>;
-  /** Every photo id matching sort/filter, in order (select all, shift-click ranges across pages). */
-  listPhotoIds(query: Pick<ListPhotosQuery, 'sort' | 'filter'>): Promise<number[]>;
-  getPhoto(id: number): Promise<PhotoDetail>;
-  /** Web bridge and CLI only; the desktop app refuses free paths from the window. */
-  importPaths(paths: string[]): Promise<ImportResult>;
-  /** Desktop only: asks the system file/folder dialog, then imports what the person chose. */
-  importWithDialog(req: DialogImportRequest): Promise<ImportResult>;
-  colorize(req: ColorizeRequest): Promise<{ jobId: number }>;
-  cancelJob(jobId: number): Promise<{ cancelled: boolean }>;
-  /** Colorizes what an interrupted (or cancelled/failed) job has not done yet, under the same job id. */
-  resumeJob(jobId: number): Promise<{ resumed: boolean }>;
-  listJobs(): Promise<JobInfo[]>;
-  listModels(): Promise<ModelInfo[]>;
-  /** Colorizing uses this model or checkpoint from now on. */
-  activateModel(id: string): Promise<ModelInfo[]>;
-  /** The active checkpoint's parent becomes active (in the end, the shipped model). */
-  revertModel(): Promise<ModelInfo[]>;
-  /** Starts (or continues, for an existing run name) fine-tuning as a job; cancelJob keeps the last checkpoint. */
-  startFinetune(req: FinetuneRequest): Promise<{ jobId: number | null }>;
-  onJobProgress(cb: (job: JobInfo) => void): Unsubscribe;
-  listAlbums(): Promise<AlbumInfo[]>;
-  getAlbum(id: number): Promise<AlbumDetail>;
-  createAlbum(req: { name: string }): Promise<AlbumInfo>;
-  renameAlbum(req: { albumId: number; name: string }): Promise<AlbumInfo>;
-  /** The photos stay in the library. */
-  deleteAlbum(id: number): Promise<{ deleted: boolean }>;
-  addToAlbum(req: { albumId: number; photoIds: number[] }): Promise<AlbumDetail>;
-  removeFromAlbum(req: { albumId: number; photoIds: number[] }): Promise<AlbumDetail>;
-  /** `photoIds` lists every photo of the album once, in the new order. */
-  reorderAlbum(req: { albumId: number; photoIds: number[] }): Promise<AlbumDetail>;
-  setAlbumCover(req: { albumId: number; photoId: number | null }): Promise<AlbumInfo>;
-  setAlbumCaption(req: { albumId: number; photoId: number; caption: string | null }): Promise<AlbumDetail>;
-  /** Starts an export job: progress arrives through onJobProgress (kind 'export'), cancelJob stops it. */
-  exportAlbum(req: ExportRequest): Promise<ExportStart>;
-  /**
-   * Photos dropped on the window. Each face does it its own way: the browser uploads the bytes to the
-   * web bridge; the desktop preload turns each File into its real path (webUtils) for the main process.
-   */
-  importFiles(files: File[]): Promise<ImportResult>;
-}
-
-/** Methods callable as request/response (everything but the event subscription). */
-export type ApiMethod = Exclude<keyof HeirloomApi, 'onJobProgress' | 'importFiles'>;
-export const API_METHODS: readonly ApiMethod[] = [
-  'getStatus', 'listPhotos', 'getPhoto', 'importPaths', 'importWithDialog', 'colorize', 'cancelJob', 'resumeJob', 'listJobs', 'listPhotoIds',
-  'listAlbums', 'getAlbum', 'createAlbum', 'renameAlbum', 'deleteAlbum', 'addToAlbum', 'removeFromAlbum', 'reorderAlbum',
-  'setAlbumCover', 'setAlbumCaption', 'exportAlbum',
-  'listModels', 'activateModel', 'revertModel', 'startFinetune',
-];

@@ -1,7 +1,10 @@
-// Runs in the sandboxed preload: exposes HeirloomApi to the window via contextBridge.
-// Only `electron` may be required here (sandbox); ipcRenderer itself is never exposed.
+// Runs in the sandboxed preload: exposes a minimal bridge (one call by method name, job events,
+// dropped files) to the window via contextBridge. The window builds the typed HeirloomApi over it from
+// the contract's method list (src-main/api/client.ts), so no method is listed here; main validates
+// every call (parseCall refuses unknown methods). Only `electron` may be required here (sandbox);
+// ipcRenderer itself is never exposed.
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import type { HeirloomApi, JobInfo } from '../api/types';
+import type { HeirloomBridge, JobInfo } from '../api/types';
 
 // Duplicated from security.ts on purpose: a sandboxed preload cannot require local modules.
 const IPC_CALL = 'heirloom:call';
@@ -25,34 +28,8 @@ window.addEventListener('drop', (e) => {
   }
 }, true);
 
-const call = <T>(method: string, arg?: unknown): Promise<T> => ipcRenderer.invoke(IPC_CALL, method, arg ?? null) as Promise<T>;
-
-const api: HeirloomApi = {
-  getStatus: () => call('getStatus'),
-  listPhotos: (q) => call('listPhotos', q),
-  listPhotoIds: (q) => call('listPhotoIds', q),
-  getPhoto: (id) => call('getPhoto', id),
-  importPaths: (paths) => call('importPaths', paths),
-  importWithDialog: (req) => call('importWithDialog', req),
-  colorize: (req) => call('colorize', req),
-  cancelJob: (id) => call('cancelJob', id),
-  resumeJob: (id) => call('resumeJob', id),
-  listJobs: () => call('listJobs'),
-  listAlbums: () => call('listAlbums'),
-  getAlbum: (id) => call('getAlbum', id),
-  createAlbum: (req) => call('createAlbum', req),
-  renameAlbum: (req) => call('renameAlbum', req),
-  deleteAlbum: (id) => call('deleteAlbum', id),
-  addToAlbum: (req) => call('addToAlbum', req),
-  removeFromAlbum: (req) => call('removeFromAlbum', req),
-  reorderAlbum: (req) => call('reorderAlbum', req),
-  setAlbumCover: (req) => call('setAlbumCover', req),
-  setAlbumCaption: (req) => call('setAlbumCaption', req),
-  exportAlbum: (req) => call('exportAlbum', req),
-  listModels: () => call('listModels'),
-  activateModel: (id) => call('activateModel', id),
-  revertModel: () => call('revertModel'),
-  startFinetune: (req) => call('startFinetune', req),
+const bridge: HeirloomBridge = {
+  call: (method, arg) => ipcRenderer.invoke(IPC_CALL, method, arg ?? null),
   // Dropped files and folders: Electron gives each File its real path; the bytes never cross IPC.
   importFiles: (files) => {
     const paths = files.map((f) => webUtils.getPathForFile(f)).filter((p) => p !== '' && dropped.has(p));
@@ -67,4 +44,4 @@ const api: HeirloomApi = {
   },
 };
 
-contextBridge.exposeInMainWorld('heirloom', api);
+contextBridge.exposeInMainWorld('heirloomBridge', bridge);

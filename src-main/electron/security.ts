@@ -57,8 +57,8 @@ export function isAppUrl(url: string): boolean {
 }
 
 /** Parses heirloom-media://media/<kind>/<id>; undefined for anything else. */
-export function parseMediaUrl(url: string): { kind: 'thumb' | 'original' | 'output' | 'output-thumb'; id: number } | undefined {
-  const m = /^heirloom-media:\/\/media\/(thumb|original|output|output-thumb)\/(\d{1,15})$/.exec(url);
+export function parseMediaUrl(url: string): { kind: 'thumb' | 'original' | 'output' | 'output-thumb' | 'preview'; id: number } | undefined {
+  const m = /^heirloom-media:\/\/media\/(thumb|original|output|output-thumb|preview)\/(\d{1,15})$/.exec(url);
   return m ? { kind: m[1] as 'thumb', id: Number(m[2]) } : undefined;
 }
 

@@ -133,7 +133,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     const file = await api.mediaPath(kind, id);
     if (!file || !fs.existsSync(file)) return send(res, 404, 'not found', 'text/plain; charset=utf-8');
     // TIFF/HEIF come back from mediaPath already converted to a cached JPEG (see CoreApi.viewable).
-    serveFile(res, file, { 'Cache-Control': kind === 'original' ? 'private, no-cache' : 'private, max-age=86400' });
+    serveFile(res, file, { 'Cache-Control': kind === 'original' ? 'private, no-cache' : kind === 'preview' ? 'no-store' : 'private, max-age=86400' });
   };
 
   // Past the limit the body is read on and dropped (consumeBody), so the client gets a 413, not a reset.
@@ -217,7 +217,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     }
 
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed', 'text/plain; charset=utf-8');
-    const media = /^\/media\/(thumb|original|output|output-thumb)\/(\d{1,15})$/.exec(url.pathname);
+    const media = /^\/media\/(thumb|original|output|output-thumb|preview)\/(\d{1,15})$/.exec(url.pathname);
     if (media) return serveMedia(res, media[1] as MediaKind, Number(media[2]));
     serveRenderer(res, url.pathname);
   };

@@ -1,35 +1,37 @@
-// The renderer's only door to Heirloom: the HeirloomApi, from the Electron preload (window.heirloom)
-// or, in an ordinary browser, over the `heirloom serve` bridge (HTTP for calls, WebSocket for events).
-import type { ApiMethod, FileError, HeirloomApi, ImportResult, JobInfo, PhotoSummary } from '../../src-main/api/types';
+// The renderer's only door to Heirloom: the HeirloomApi, over the Electron preload's bridge
+// (window.heirloomBridge) or, in an ordinary browser, over the `heirloom serve` bridge (HTTP for calls,
+// WebSocket for events). Both are made typed by the same makeApiClient, from the contract's method list.
+import { makeApiClient } from '../../src-main/api/client';
+import type { ApiMethod, FileError, HeirloomApi, HeirloomBridge, ImportResult, JobInfo, PhotoSummary } from '../../src-main/api/types';
 
 declare global {
   interface Window {
-    heirloom?: HeirloomApi;
+    heirloomBridge?: HeirloomBridge;
   }
 }
 
 const PHOTO_NAME = /\.(jpe?g|png|tiff?|webp|gif|heic|heif|avif|jp2)$/i;
 
-class WebApi {
+class WebBridge implements HeirloomBridge {
   private listeners = new Set<(job: JobInfo) => void>();
   private socket: WebSocket | undefined;
   private retry = 500;
 
-  private async call<T>(method: ApiMethod, arg?: unknown): Promise<T> {
+  async call(method: ApiMethod, arg?: unknown): Promise<unknown> {
     const res = await fetch(`/api/${method}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       credentials: 'same-origin',
       body: JSON.stringify({ arg: arg ?? null }),
     });
-    let body: { result?: T; error?: string };
+    let body: { result?: unknown; error?: string };
     try {
       body = await res.json();
     } catch {
       throw new Error(`HTTP ${res.status}`);
     }
     if (!res.ok) throw new Error(body.error ?? `HTTP ${res.status}`);
-    return body.result as T;
+    return body.result;
   }
 
   private connect(): void {
@@ -52,7 +54,7 @@ class WebApi {
   }
 
   /** One request per dropped file (the bridge caps each upload's size and checks its name). */
-  private async upload(files: File[]): Promise<ImportResult> {
+  async importFiles(files: File[]): Promise<ImportResult> {
     const imported: PhotoSummary[] = [];
     const errors: FileError[] = [];
     let alreadyInLibrary = 0;
@@ -81,42 +83,12 @@ class WebApi {
     return { imported, alreadyInLibrary, errors };
   }
 
-  api(): HeirloomApi {
-    return {
-      getStatus: () => this.call('getStatus'),
-      listPhotos: (q) => this.call('listPhotos', q),
-      listPhotoIds: (q) => this.call('listPhotoIds', q),
-      importFiles: (files) => this.upload(files),
-      getPhoto: (id) => this.call('getPhoto', id),
-      importPaths: (paths) => this.call('importPaths', paths),
-      importWithDialog: (req) => this.call('importWithDialog', req),
-      colorize: (req) => this.call('colorize', req),
-      cancelJob: (id) => this.call('cancelJob', id),
-      resumeJob: (id) => this.call('resumeJob', id),
-      listJobs: () => this.call('listJobs'),
-      listAlbums: () => this.call('listAlbums'),
-      getAlbum: (id) => this.call('getAlbum', id),
-      createAlbum: (req) => this.call('createAlbum', req),
-      renameAlbum: (req) => this.call('renameAlbum', req),
-      deleteAlbum: (id) => this.call('deleteAlbum', id),
-      addToAlbum: (req) => this.call('addToAlbum', req),
-      removeFromAlbum: (req) => this.call('removeFromAlbum', req),
-      reorderAlbum: (req) => this.call('reorderAlbum', req),
-      setAlbumCover: (req) => this.call('setAlbumCover', req),
-      setAlbumCaption: (req) => this.call('setAlbumCaption', req),
-      exportAlbum: (req) => this.call('exportAlbum', req),
-      listModels: () => this.call('listModels'),
-      activateModel: (id) => this.call('activateModel', id),
-      revertModel: () => this.call('revertModel'),
-      startFinetune: (req) => this.call('startFinetune', req),
-      onJobProgress: (cb) => {
-        this.listeners.add(cb);
-        this.connect();
-        return () => this.listeners.delete(cb);
-      },
-    };
+  onJobProgress(cb: (job: JobInfo) => void): () => void {
+    this.listeners.add(cb);
+    this.connect();
+    return () => this.listeners.delete(cb);
   }
 }
 
-export const api: HeirloomApi = window.heirloom ?? new WebApi().api();
-export const isDesktop = window.heirloom !== undefined;
+export const isDesktop = window.heirloomBridge !== undefined;
+export const api: HeirloomApi = makeApiClient(window.heirloomBridge ?? new WebBridge());

@@ -42,7 +42,7 @@ export async function stopServe(server: ChildProcess | undefined): Promise<void>
   await exited;
 }
 
-/** A light, English, 1280×800 page; console errors/warnings and page errors are collected in `problems`. */
+/** A light, English, 1280×800 page; console errors/warnings, page errors and CSP violations are collected in `problems`. */
 export async function launchPage(problems: string[]): Promise<{ browser: Browser; page: Page }> {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({
@@ -55,5 +55,10 @@ export async function launchPage(problems: string[]): Promise<{ browser: Browser
     if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
   });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  // A CSP violation that the page survives (e.g. a library probing `new Function`) never reaches the
+  // console; the page's own event reports it, through a binding the init script calls.
+  await page.exposeBinding('heirloomCspViolation', (_src, what: string) => problems.push(`CSP violation: ${what}`));
+  await page.addInitScript(`document.addEventListener('securitypolicyviolation', (e) =>
+    window.heirloomCspViolation(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline code')));`);
   return { browser, page };
 }

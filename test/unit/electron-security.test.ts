@@ -64,8 +64,11 @@ test('IPC: one channel, sender checked, every argument parsed, free paths refuse
   assert.equal(IPC_JOB, 'heirloom:job');
 });
 
-test('preload: exposes only the API object, never ipcRenderer; requires nothing but electron', () => {
-  assert.match(preloadSrc, /contextBridge\.exposeInMainWorld\('heirloom', api\)/);
+test('preload: exposes only the minimal bridge, never ipcRenderer; requires nothing but electron', () => {
+  assert.match(preloadSrc, /contextBridge\.exposeInMainWorld\('heirloomBridge', bridge\)/);
+  assert.equal([...preloadSrc.matchAll(/exposeInMainWorld\(/g)].length, 1, 'one object only');
+  // One call by method name, straight to IPC_CALL: main validates the method and its argument (parseCall).
+  assert.match(preloadSrc, /call: \(method, arg\) => ipcRenderer\.invoke\(IPC_CALL, method, arg \?\? null\)/);
   assert.doesNotMatch(preloadSrc, /exposeInMainWorld\([^)]*ipcRenderer/);
   assert.match(preloadSrc, new RegExp(`const IPC_CALL = '${IPC_CALL}'`));
   assert.match(preloadSrc, new RegExp(`const IPC_JOB = '${IPC_JOB}'`));

@@ -27,6 +27,8 @@ export interface RawOriginal {
   imported_at: string;
   thumb_path: string | null;
   missing: number;
+  /** Absent in rows selected by column list before v5. */
+  current_output_id?: number | null;
 }
 export interface RawOriginalList extends RawOriginal {
   latest_output_id: number | null;
@@ -103,6 +105,7 @@ export function toOriginal(root: string, r: RawOriginal): OriginalRow {
     importedAt: r.imported_at,
     thumbPath: r.thumb_path === null ? null : fromStoredPath(root, r.thumb_path),
     missing: r.missing !== 0,
+    currentOutputId: r.current_output_id ?? null,
   };
 }
 

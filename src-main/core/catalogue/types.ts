@@ -16,6 +16,8 @@ export interface OriginalRow {
   readonly importedAt: string;
   readonly thumbPath: string | null;
   readonly missing: boolean;
+  /** The version the person chose to keep in use (null: the newest is used). */
+  readonly currentOutputId: number | null;
 }
 
 /** A gallery row: the original plus its newest colorized output, if any. */

@@ -1,22 +1,13 @@
 // A user's colour hint: "this point is this colour". x and y are fractions of the photo's width and
 // height (after EXIF orientation), so a hint means the same place at any size; only the colour's a
 // and b are used — the photo keeps its own lightness. `size` is the patch side in working-size pixels.
-import { z } from 'zod';
 import { srgbToLab } from '../color/lab';
 import { emptyHints } from '../engine/hints';
 import type { Hints } from '../engine/predict';
 
-export const DEFAULT_HINT_SIZE = 5;
-export const MAX_HINTS = 200;
-
-export const PointHintSchema = z.strictObject({
-  x: z.number().min(0).max(1),
-  y: z.number().min(0).max(1),
-  color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like "#3a5fa0"'),
-  size: z.number().int().min(1).max(31).optional(),
-});
-export type PointHint = z.infer<typeof PointHintSchema>;
-export const PointHintsSchema = z.array(PointHintSchema).max(MAX_HINTS);
+export { DEFAULT_HINT_SIZE, MAX_HINTS, PointHintSchema, PointHintsSchema } from '../../contract/hints';
+export type { PointHint } from '../../contract/hints';
+import { DEFAULT_HINT_SIZE, type PointHint } from '../../contract/hints';
 
 /** The a and b of an sRGB hex colour. */
 export function hexToAb(hex: string): [number, number] {

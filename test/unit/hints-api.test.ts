@@ -1,0 +1,74 @@
+// Hints and versions through HeirloomApi over the real core: a live preview (a new URL each time,
+// nothing recorded), the network's swatches, keeping a result as a new current version with its
+// hints, choosing an older version, deleting one; bad hints refused at the boundary.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { CoreApi } from '../../src-main/api/core-api';
+import { ApiArgumentError, parseCall } from '../../src-main/api/schemas';
+import { HeirloomCore } from '../../src-main/core/service/heirloom-core';
+import { jobEnded, waitForJobEvent } from '../helpers/jobs';
+import { makeTempDir, removeDir, writePhoto } from '../helpers/fixtures';
+
+let dir: string;
+let core: HeirloomCore;
+let api: CoreApi;
+let photoId: number;
+
+before(async () => {
+  dir = makeTempDir();
+  const file = await writePhoto(path.join(dir, 'photos', 'dress.jpg'), 640, 480, { colour: false, seed: 7 });
+  core = HeirloomCore.open({ library: path.join(dir, 'lib') });
+  api = new CoreApi(core, { mediaUrl: (k, id) => `/media/${k}/${id}`, importByPath: true, importByDialog: false });
+  photoId = (await api.importPaths([file])).imported[0]!.id;
+});
+
+after(async () => {
+  await api.close();
+  core.close();
+  removeDir(dir);
+});
+
+test('bad hints are refused at the boundary with the entry named', () => {
+  assert.throws(() => parseCall('previewColour', { photoId: 1, hints: [{ x: 1.5, y: 0.2, color: '#112233' }] }), (e: Error) => e instanceof ApiArgumentError && /hints\.0\.x/.test(e.message));
+  assert.throws(() => parseCall('keepColour', { photoId: 1, hints: [{ x: 0.5, y: 0.2, color: 'blue' }] }), /hints\.0\.color/);
+  assert.throws(() => parseCall('previewColour', { photoId: 1, hints: [], workingSize: 300 }), /multiple of 8/);
+});
+
+test('previews are new URLs each time, served from Heirloom\'s cache, and record nothing', async () => {
+  const a = await api.call('previewColour', { photoId, hints: [] }) as { url: string; width: number; height: number };
+  const b = await api.call('previewColour', { photoId, hints: [{ x: 0.3, y: 0.4, color: '#2a50c8' }], saturation: 1.2 }) as { url: string };
+  assert.notEqual(a.url, b.url);
+  assert.equal(a.width, 640);
+  const serial = Number(b.url.split('/').pop());
+  const file = await api.mediaPath('preview', serial);
+  assert.ok(file && fs.statSync(file).size > 1000);
+  assert.equal((await api.getPhoto(photoId)).outputs.length, 0, 'a preview is not a version');
+  const swatches = await api.suggestColours({ photoId, x: 0.3, y: 0.4 });
+  assert.ok(swatches.length >= 2 && swatches.every((s) => /^#[0-9a-f]{6}$/.test(s.color)));
+});
+
+test('keeping makes a new current version with its hints; an older one can be chosen; a version can be deleted', async () => {
+  const first = await api.keepColour({ photoId, hints: [] });
+  await waitForJobEvent(api, first.jobId, jobEnded);
+  const hints = [{ x: 0.3, y: 0.4, color: '#2a50c8', size: 7 }];
+  const second = await api.keepColour({ photoId, hints, saturation: 1.3, workingSize: 192 });
+  const ended = await waitForJobEvent(api, second.jobId, jobEnded);
+  assert.equal(ended.state, 'done', ended.message ?? '');
+  let photo = await api.getPhoto(photoId);
+  assert.equal(photo.outputs.length, 2);
+  const [newest, older] = photo.outputs;
+  assert.deepEqual(newest!.hints, hints);
+  assert.equal(newest!.saturation, 1.3);
+  assert.equal(newest!.workingSize, 192);
+  assert.ok(newest!.current && !older!.current && !photo.currentChosen);
+  photo = await api.setCurrentVersion({ photoId, outputId: older!.id });
+  assert.ok(photo.currentChosen);
+  assert.equal(photo.outputs.find((o) => o.current)!.id, older!.id);
+  assert.match(photo.colorThumbUrl ?? '', new RegExp(`/output-thumb/${older!.id}$`), 'the gallery shows the chosen version');
+  photo = await api.deleteVersion({ photoId, outputId: older!.id });
+  assert.deepEqual(photo.outputs.map((o) => o.id), [newest!.id]);
+  assert.ok(photo.outputs[0]!.current && !photo.currentChosen, 'back to the newest');
+  await assert.rejects(api.deleteVersion({ photoId: photoId + 1, outputId: newest!.id }), /not a version of photo/);
+});
