@@ -1,5 +1,5 @@
 // One benchmark measurement in a fresh process (so peak RSS belongs to this photo alone):
-//   node dist/scripts/bench-one.js <photo> <io|colorize|predict> [repeats]
+//   node dist/scripts/bench-one.js <photo> <io|colorize|restore|predict> [repeats]
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -11,6 +11,7 @@ import { decodePhoto } from '../src-main/core/imaging/decode';
 import { encodeColorized } from '../src-main/core/imaging/encode';
 import { writeFileAtomic } from '../src-main/core/fs-atomic';
 import { colorizePixels } from '../src-main/core/pipeline/colorize';
+import { restoreDecoded } from '../src-main/core/restore/restore-step';
 import { workingDims } from '../src-main/core/pipeline/working-size';
 
 async function main(): Promise<void> {
@@ -29,6 +30,12 @@ async function main(): Promise<void> {
       const px = await colorizePixels(photo, model);
       const buf = await encodeColorized(px.rgb, px.width, px.height, photo.meta, { format: 'jpg', quality: 92, software: 'bench' });
       writeFileAtomic(path.join(outDir, 'out.jpg'), buf);
+    } else if (mode === 'restore') {
+      // Repair (the shipped detector) + tone, as `heirloom restore --repair --tone --no-colorize`.
+      const photo = await decodePhoto(file);
+      const r = restoreDecoded(photo, { repair: true, tone: true, recolorFaded: false, colorize: false });
+      const buf = await encodeColorized(r.photo.rgb, r.photo.width, r.photo.height, photo.meta, { format: 'jpg', quality: 92, software: 'bench' });
+      writeFileAtomic(path.join(outDir, 'restored.jpg'), buf);
     } else {
       const { width, height } = await sharp(file).metadata();
       const d = workingDims(width!, height!, model.manifest.workingSize);

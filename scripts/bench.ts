@@ -70,6 +70,8 @@ async function main(): Promise<void> {
       process.stderr.write(`${mp} MP done\n`);
     }
     const pred = run(path.join(dir, 'scan-6mp.jpg'), 'predict', 5);
+    // Restoration (issue target: a 24 MP scan within 1.5 GB); one run, the warm-up is a second.
+    const restore = run(path.join(dir, 'scan-24mp.jpg'), 'restore', 1);
     const lines = [
       `Heirloom benchmark — backend ${backend}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.versions.node}`,
       '',
@@ -78,6 +80,8 @@ async function main(): Promise<void> {
       ...rows,
       '',
       `Network prediction alone at the default working size (short side 256, 4:3 photo): ${pred.seconds.toFixed(3)} s`,
+      '',
+      `Restore (repair with the shipped damage detector + tone, no colorize) of the 24 MP scan: ${restore.seconds.toFixed(1)} s, peak RSS ${restore.peakRssMB.toFixed(0)} MB (target ≤ 1536 MB)`,
       '',
       ...trainingSpeed(),
     ];

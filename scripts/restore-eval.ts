@@ -1,6 +1,6 @@
 // Measures core/restore on a fixed synthetic set made from held-out photos (the sha1 split's report
 // half by default: sha1(name) mod 20 == 10), so nothing here was tuned on the photos it reports.
-//   node dist/scripts/restore-eval.js [pool folder] [--half report|tune] [--limit 100] [--seed 1] [--size 512]
+//   node dist/scripts/restore-eval.js [pool folder] [--half report|tune] [--limit 100] [--seed 1] [--size 512] [--detector learned|classical]
 // Prints: mask F1 (detector vs the generator's truth); PSNR gain of repair on damaged photos; PSNR of
 // repair run on clean photos (false alarms cost here); tone |ΔL| ratio; recolor ΔE00 ratio.
 import * as fs from 'node:fs';
@@ -10,8 +10,9 @@ import { rgb8ToL, rgb8ToLab } from '../src-main/core/color/lab';
 import { validationHalf } from '../src-main/core/eval/split';
 import { meanDeltaE00, psnr } from '../src-main/core/metrics';
 import { Rng } from '../src-main/core/rng';
+import { initBackend } from '../src-main/core/engine/backend';
 import {
-  detectDamage, fadeColour, fadeGrey, inpaint, lToGreyRgb, maskScores, recolorFaded, repairPlanes, restoreTone, synthesizeDamage,
+  defaultDetector, detectDamage, fadeColour, fadeGrey, inpaint, lToGreyRgb, maskScores, recolorFaded, repairPlanes, restoreTone, synthesizeDamage,
 } from '../src-main/core/restore';
 import { percentiles } from '../src-main/core/restore/planes';
 import { flag } from './flags';
@@ -21,12 +22,17 @@ const half = flag('half', 'report');
 const limit = Number(flag('limit', '100'));
 const seed = Number(flag('seed', '1'));
 const size = Number(flag('size', '512'));
+// 'learned' (the shipped detector; the default when it is installed) or 'classical'.
+const detectorFlag = flag('detector', 'default');
 
 const mean = (a: number[]): number => a.reduce((s, v) => s + v, 0) / Math.max(1, a.length);
 const meanAbs = (a: Float32Array, b: Float32Array): number => { let s = 0; for (let i = 0; i < a.length; i++) s += Math.abs(a[i]! - b[i]!); return s / a.length; };
 const greyPsnr = (a: Float32Array, b: Float32Array): number => Math.min(99, psnr(lToGreyRgb(a), lToGreyRgb(b)));
 
 async function main(): Promise<void> {
+  await initBackend();
+  const chosen = detectorFlag === 'classical' ? { id: 'classical', detect: (L: Float32Array, w: number, h: number) => detectDamage(L, w, h) } : defaultDetector();
+  if (detectorFlag === 'learned' && chosen.id === 'classical') throw new Error('no learned damage detector is installed (models/damage-detector)');
   const names = fs.readdirSync(pool).filter((f) => /\.(jpe?g|png)$/i.test(f) && validationHalf(f) === half).sort();
   // A seeded shuffle, so --limit takes the same varied sample every run.
   const rng = new Rng(seed);
@@ -51,17 +57,17 @@ async function main(): Promise<void> {
 
     // Repair: damage without fading (tone is measured on its own below), grain included.
     const dmg = synthesizeDamage(L, w, h, s, { fade: false });
-    const det = detectDamage(dmg.L, w, h);
+    const det = chosen.detect(dmg.L, w, h);
     const sc = maskScores(det, dmg.mask);
     rows.f1.push(sc.f1); rows.prec.push(sc.precision); rows.rec.push(sc.recall);
     const repaired = Float32Array.from(dmg.L);
-    repairPlanes([repaired], w, h);
+    repairPlanes([repaired], w, h, { detector: chosen.detect });
     rows.dmgPsnr.push(greyPsnr(dmg.L, L)); rows.repPsnr.push(greyPsnr(repaired, L));
     rows.oracleGain.push(greyPsnr(inpaint(dmg.L, w, h, dmg.mask), L) - greyPsnr(dmg.L, L));
 
     // Repair on a clean photo: should change (almost) nothing.
     const clean = Float32Array.from(L);
-    const filled = repairPlanes([clean], w, h);
+    const filled = repairPlanes([clean], w, h, { detector: chosen.detect });
     rows.cleanPsnr.push(greyPsnr(clean, L)); rows.cleanFrac.push(filled / L.length);
 
     // Tone on a faded copy.
@@ -80,7 +86,7 @@ async function main(): Promise<void> {
   }
   const f = (v: number, d = 3): string => v.toFixed(d);
   const gain = mean(rows.repPsnr) - mean(rows.dmgPsnr);
-  console.log(`restore-eval: ${files.length} photos (${half} half of ${path.basename(pool)}, seed ${seed}, ≤ ${size} px)`);
+  console.log(`restore-eval: ${files.length} photos (${half} half of ${path.basename(pool)}, seed ${seed}, ≤ ${size} px), detector ${chosen.id}`);
   console.log(`mask F1 (detector vs truth):        ${f(mean(rows.f1))}  (precision ${f(mean(rows.prec))}, recall ${f(mean(rows.rec))})`);
   console.log(`repair PSNR gain:                   ${f(gain, 2)} dB  (damaged ${f(mean(rows.dmgPsnr), 2)} → repaired ${f(mean(rows.repPsnr), 2)}; truth-mask inpaint gain ${f(mean(rows.oracleGain), 2)} dB)   target ≥ 6`);
   console.log(`repair on clean photos, PSNR:       ${f(mean(rows.cleanPsnr), 2)} dB  (min ${f(Math.min(...rows.cleanPsnr), 2)}; ${f(100 * mean(rows.cleanFrac), 3)} % of pixels filled)   target ≥ 45`);

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import sharp = require('sharp');
 import { after, before, describe, test } from 'node:test';
 import { loadModel } from '../../src-main/core/engine/model-store';
 import { listRunCheckpoints } from '../../src-main/core/finetune/checkpoints';
@@ -42,13 +43,15 @@ describe('heirloom finetune', () => {
     await fx.writePhoto(path.join(grey, 'b.png'), 100, 80, { colour: false, seed: 3 });
     r = fx.runCli(['finetune', grey, '--minutes', '0.1'], { library: path.join(root, 'lib-bad') });
     assert.equal(r.status, 2, r.stderr);
-    assert.match(r.stderr, /None of the 2 photos .* can teach colour .*black-and-white.*Choose a folder of colour photos/);
+    assert.match(r.stderr, /None of the 2 photos .* can teach colour .*black and white.*Choose a folder of colour photos/);
     assert.deepEqual(fs.readdirSync(path.join(root, 'lib-bad', 'models')), [], 'no checkpoint for a run that never started');
   });
 
   test('cancel keeps a checkpoint; the same run resumes from it; rows chain parent to child; activate and revert', async () => {
     const dir = await colourFolder(path.join(root, 'family'), 6);
     await fx.writePhoto(path.join(dir, 'old-bw.jpg'), 100, 90, { colour: false });
+    // A sepia print: colour pixels, but one warm hue that follows the lightness (nothing to learn).
+    await sharp(fx.photoPixels(100, 90, { colour: false, seed: 2 }), { raw: { width: 100, height: 90, channels: 3 } }).tint('#a0703c').jpeg().toFile(path.join(dir, 'old-sepia.jpg'));
     await fx.writePhoto(path.join(dir, 'tiny.png'), 40, 30);
     fs.writeFileSync(path.join(dir, 'broken.jpg'), Buffer.from('not a jpeg at all'));
     const core = HeirloomCore.open({ library: path.join(root, 'lib') });
@@ -69,10 +72,11 @@ describe('heirloom finetune', () => {
       assert.equal(cancelled.id, 'Our-family-s000003');
       assert.deepEqual([...new Set(progress)], ['loading', 'measuring', 'training', 'saved']);
       const skipped = cancelled.state.data.skipped.map((s) => `${path.basename(s.file)}: ${s.reason}`).sort();
-      assert.equal(skipped.length, 3, skipped.join('\n'));
+      assert.equal(skipped.length, 4, skipped.join('\n'));
       assert.match(skipped[0], /^broken\.jpg: /);
-      assert.match(skipped[1], /^old-bw\.jpg: black-and-white/);
-      assert.match(skipped[2], /^tiny\.png: too small to learn from \(40×30/);
+      assert.match(skipped[1], /^old-bw\.jpg: black and white/);
+      assert.match(skipped[2], /^old-sepia\.jpg: sepia or toned/);
+      assert.match(skipped[3], /^tiny\.png: too small to learn from \(40×30/);
       assert.equal(cancelled.state.data.train + cancelled.state.data.heldOut, 6);
       assert.ok(cancelled.state.base, 'the starting model was measured on the held-out photo');
 

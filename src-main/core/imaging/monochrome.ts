@@ -52,9 +52,10 @@ export function judgeMonochrome(rgb: Uint8Array): MonochromeVerdict {
   const residual = Math.sqrt(r2 / Math.max(1, m));
   const chromaP95 = chroma.sort()[Math.floor(0.95 * (m - 1))] ?? 0;
   // Toned prints (sepia, brown, gold, yellowed paper): one warm hue that lightness explains, never
-  // vivid. Thresholds set on the eight historic samples and 300 colour photos of the training pool
-  // (2 of 600 judged monochrome, both nearly so); blue-only photos (sky, snow) stay colour.
+  // vivid (or, strongly tinted, one hue exactly). Thresholds set on the eight historic samples and 300 colour photos of the training pool
+  // (6 of 1,200 judged monochrome, all nearly so); blue-only photos (sky, snow) stay colour.
+  const oneWarmHue = hueAgreement >= 0.97 && hue >= 30 && hue <= 120;
   const monochrome =
-    colouredShare < 0.02 || (hueAgreement >= 0.97 && hue >= 30 && hue <= 120 && chromaP95 < 32 && residual < 3.5);
+    colouredShare < 0.02 || (oneWarmHue && chromaP95 < 32 && residual < 3.5) || (oneWarmHue && hueAgreement >= 0.99 && chromaP95 < 50 && residual < 2.5);
   return { monochrome, colouredShare, hueAgreement, hue, chromaP95, residual };
 }

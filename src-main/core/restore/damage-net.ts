@@ -96,9 +96,68 @@ export function damageProbabilities(net: DamageNet, L: Float32Array, width: numb
 }
 
 /** A 0/1 damage mask from the learned detector, at its tuned threshold unless one is given. */
-export function detectDamageLearned(net: DamageNet, L: Float32Array, width: number, height: number, threshold = net.manifest.threshold): Uint8Array {
-  const p = damageProbabilities(net, L, width, height);
+export function detectDamageLearned(net: DamageNet, L: Float32Array, width: number, height: number, threshold = net.manifest.threshold, tiled = false): Uint8Array {
+  const p = tiled ? damageProbabilitiesTiled(net, L, width, height) : damageProbabilities(net, L, width, height);
   const mask = new Uint8Array(p.length);
   for (let i = 0; i < p.length; i++) mask[i] = p[i]! >= threshold ? 1 : 0;
+  return mask;
+}
+
+/** Side of the square tiles the detector runs on, px, plus context on each side (the U-Net sees ±30 px). */
+const NET_TILE = 512;
+const NET_MARGIN = 32;
+/**
+ * Damage is found at most at this long side: the detector learned scratch widths of 1–4 px on photos
+ * about 512 px across, so a large scan is looked at smaller and the mask brought back to full size.
+ */
+export const DETECT_MAX_SIDE = 2048;
+
+/** The probability map of a whole L plane, in overlapping tiles (bounded memory at any size). */
+export function damageProbabilitiesTiled(net: DamageNet, L: Float32Array, width: number, height: number): Float32Array {
+  if (width * height <= (NET_TILE + 2 * NET_MARGIN) ** 2) return damageProbabilities(net, L, width, height);
+  const out = new Float32Array(width * height);
+  for (let ty = 0; ty < height; ty += NET_TILE) {
+    for (let tx = 0; tx < width; tx += NET_TILE) {
+      const x0 = Math.max(0, tx - NET_MARGIN), y0 = Math.max(0, ty - NET_MARGIN);
+      const x1 = Math.min(width, tx + NET_TILE + NET_MARGIN), y1 = Math.min(height, ty + NET_TILE + NET_MARGIN);
+      const w = x1 - x0, h = y1 - y0;
+      const sub = new Float32Array(w * h);
+      for (let y = 0; y < h; y++) sub.set(L.subarray((y0 + y) * width + x0, (y0 + y) * width + x1), y * w);
+      const p = damageProbabilities(net, sub, w, h);
+      for (let y = ty; y < Math.min(height, ty + NET_TILE); y++) {
+        out.set(p.subarray((y - y0) * w + (tx - x0), (y - y0) * w + (Math.min(width, tx + NET_TILE) - x0)), y * width + tx);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The damage mask of a whole photo of any size: looked at no larger than DETECT_MAX_SIDE (box-averaged
+ * down), the probabilities brought back to full size bilinearly and thresholded there, so the mask
+ * follows the scratch at full resolution rather than in blocks.
+ */
+export function detectDamageWhole(net: DamageNet, L: Float32Array, width: number, height: number, threshold = net.manifest.threshold): Uint8Array {
+  const f = Math.max(1, Math.ceil(Math.max(width, height) / DETECT_MAX_SIDE));
+  if (f === 1) return detectDamageLearned(net, L, width, height, threshold, true);
+  const sw = Math.ceil(width / f), sh = Math.ceil(height / f);
+  const small = new Float32Array(sw * sh);
+  for (let y = 0; y < sh; y++) {
+    for (let x = 0; x < sw; x++) {
+      let sum = 0, n = 0;
+      for (let yy = y * f; yy < Math.min(height, (y + 1) * f); yy++) for (let xx = x * f; xx < Math.min(width, (x + 1) * f); xx++) { sum += L[yy * width + xx]!; n++; }
+      small[y * sw + x] = sum / n;
+    }
+  }
+  const p = damageProbabilitiesTiled(net, small, sw, sh);
+  const mask = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const fy = Math.min(sh - 1, Math.max(0, (y + 0.5) / f - 0.5)), y0 = Math.floor(fy), y1 = Math.min(sh - 1, y0 + 1), wy = fy - y0;
+    for (let x = 0; x < width; x++) {
+      const fx = Math.min(sw - 1, Math.max(0, (x + 0.5) / f - 0.5)), x0 = Math.floor(fx), x1 = Math.min(sw - 1, x0 + 1), wx = fx - x0;
+      const v = (1 - wy) * ((1 - wx) * p[y0 * sw + x0]! + wx * p[y0 * sw + x1]!) + wy * ((1 - wx) * p[y1 * sw + x0]! + wx * p[y1 * sw + x1]!);
+      mask[y * width + x] = v >= threshold ? 1 : 0;
+    }
+  }
   return mask;
 }

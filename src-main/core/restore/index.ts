@@ -10,5 +10,6 @@ export type { ToneOptions, RecolorOptions, ColourFadeParams } from './tone';
 export { restorePixels, restorePhoto, repairPlanes } from './restore';
 export type { RestoreOptions, RepairOptions, RestoredPixels, RestoredPhoto } from './restore';
 export { lToGreyRgb, lToGrey8 } from './planes';
-export { damageProbabilities, detectDamageLearned, loadDamageNet, shippedDamageNet } from './damage-net';
+export { damageProbabilities, detectDamageLearned, detectDamageWhole, loadDamageNet, shippedDamageNet } from './damage-net';
+export { defaultDetector } from './restore-step';
 export type { DamageNet } from './damage-net';

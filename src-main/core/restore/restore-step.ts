@@ -3,7 +3,7 @@
 import type { DecodedPhoto } from '../imaging/decode';
 import type { RestoreSteps } from '../jobs/job-params';
 import { detectDamage } from './detect';
-import { detectDamageLearned, shippedDamageNet } from './damage-net';
+import { detectDamageWhole, shippedDamageNet } from './damage-net';
 import { restorePixels } from './restore';
 
 export interface RestoredDecoded {
@@ -19,7 +19,7 @@ export interface RestoredDecoded {
 export function defaultDetector(): { id: string; detect: (L: Float32Array, w: number, h: number) => Uint8Array } {
   const net = shippedDamageNet();
   return net
-    ? { id: net.manifest.id, detect: (L, w, h) => detectDamageLearned(net, L, w, h) }
+    ? { id: net.manifest.id, detect: (L, w, h) => detectDamageWhole(net, L, w, h) }
     : { id: 'classical', detect: (L, w, h) => detectDamage(L, w, h) };
 }
 

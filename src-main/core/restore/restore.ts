@@ -14,7 +14,10 @@ import { recolorFaded, RecolorOptions, restoreTone, ToneOptions } from './tone';
 export interface RepairOptions {
   /** Options of the classical detector (used when no `detector` is given). */
   detect?: DetectOptions;
-  /** A damage detector: L plane (0..100) → 0/1 mask; default the classical one (detect.ts). */
+  /**
+   * A damage detector run once on the whole L plane (0..100) → 0/1 mask (the learned one tiles and
+   * scales itself); default: the classical one (detect.ts), run tile by tile.
+   */
   detector?: (L: Float32Array, width: number, height: number) => Uint8Array;
   inpaint?: InpaintOptions;
   /** Tile core side in pixels; default 1024. */
@@ -50,6 +53,7 @@ export interface RestoredPixels {
  */
 export function repairPlanes(planes: Float32Array[], width: number, height: number, opts: RepairOptions = {}): number {
   const tile = opts.tile ?? 1024, m = opts.margin ?? 32;
+  const whole = opts.detector?.(planes[0]!, width, height);
   let filled = 0;
   for (let ty = 0; ty < height; ty += tile) {
     for (let tx = 0; tx < width; tx += tile) {
@@ -62,7 +66,13 @@ export function repairPlanes(planes: Float32Array[], width: number, height: numb
         for (let y = 0; y < h; y++) s.set(p.subarray((y0 + y) * width + x0, (y0 + y) * width + x1), y * w);
         return s;
       });
-      const mask = opts.detector ? opts.detector(subs[0]!, w, h) : detectDamage(subs[0]!, w, h, opts.detect);
+      let mask: Uint8Array;
+      if (whole) {
+        mask = new Uint8Array(w * h);
+        for (let y = 0; y < h; y++) mask.set(whole.subarray((y0 + y) * width + x0, (y0 + y) * width + x1), y * w);
+      } else {
+        mask = detectDamage(subs[0]!, w, h, opts.detect);
+      }
       let any = false;
       for (let i = 0; i < mask.length; i++) if (mask[i]) { any = true; break; }
       if (!any) continue;
