@@ -1,5 +1,5 @@
 // One benchmark measurement in a fresh process (so peak RSS belongs to this photo alone):
-//   node dist/scripts/bench-one.js <photo> <io|colorize|restore|predict> [repeats]
+//   node dist/scripts/bench-one.js <photo> <io|colorize|restore|preview|predict> [repeats]
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,6 +12,7 @@ import { encodeColorized } from '../src-main/core/imaging/encode';
 import { writeFileAtomic } from '../src-main/core/fs-atomic';
 import { colorizePixels } from '../src-main/core/pipeline/colorize';
 import { restoreDecoded } from '../src-main/core/restore/restore-step';
+import { LivePreview } from '../src-main/core/hints/live-preview';
 import { workingDims } from '../src-main/core/pipeline/working-size';
 
 async function main(): Promise<void> {
@@ -20,6 +21,9 @@ async function main(): Promise<void> {
   const backend = await initBackend();
   const { model } = await resolveModel(undefined);
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'heirloom-bench-'));
+  // The photo view's live preview: the photo is decoded once (in the warm-up); each repeat is one hint change.
+  const preview = new LivePreview(() => file);
+  let hintX = 0.1;
   const once = async (): Promise<void> => {
     if (mode === 'io') {
       // The I/O floor: sharp alone decoding and re-encoding the same file.
@@ -30,6 +34,9 @@ async function main(): Promise<void> {
       const px = await colorizePixels(photo, model);
       const buf = await encodeColorized(px.rgb, px.width, px.height, photo.meta, { format: 'jpg', quality: 92, software: 'bench' });
       writeFileAtomic(path.join(outDir, 'out.jpg'), buf);
+    } else if (mode === 'preview') {
+      hintX = (hintX + 0.13) % 1;
+      await preview.render(1, model, { hints: [{ x: hintX, y: 0.5, color: '#3a5fa0' }] });
     } else if (mode === 'restore') {
       // Repair (the shipped detector) + tone, as `heirloom restore --repair --tone --no-colorize`.
       const photo = await decodePhoto(file);
