@@ -29,6 +29,16 @@ export interface FinetuneInfo {
   heldOut: MetricsInfo | null;
   checkpointId: string | null;
   message: string | null;
+  /** The photos of the folder: how many train, how many are held out to measure, which were skipped and why. */
+  data: FinetuneDataInfo | null;
+}
+
+export interface FinetuneDataInfo {
+  found: number;
+  train: number;
+  heldOut: number;
+  /** File names only, with why: `kind` for the window's words, `reason` the core's English sentence (the detail of an unreadable file). */
+  skipped: Array<{ name: string; kind: 'unreadable' | 'small' | 'grey' | 'toned'; reason: string }>;
 }
 
 /** 'interrupted': the app stopped (crash, power cut) while the job ran; resumeJob finishes it. */

@@ -151,8 +151,10 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
     assert.ok((await panel().locator('svg polyline').getAttribute('points'))!.split(' ').length >= 2);
     // The checkpoint is named as everywhere else: its run and step (the id is a detail of the Models list).
     await panel().getByText(/Finished: checkpoint “family \(step \d+\)” saved/).waitFor();
-    assert.match(await panel().locator('tr[data-metric="deltaE"]').innerText(), /\d+\.\d % (lower|higher)/);
+    assert.match(await panel().locator('tr[data-metric="deltaE"]').innerText(), /\d+\.\d % (better|worse)/);
     assert.match(await panel().locator('tr[data-metric="psnr"]').innerText(), /[+−]?\d+\.\d\d dB$/);
+    // Which photos the run used: the counts, in words.
+    assert.match(await panel().locator('[data-testid="ft-data"]').innerText(), /\d+ used to learn, \d+ held out to measure, of 5 found/);
     await shot('ft-04-result.png');
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.waitForTimeout(200);
@@ -169,7 +171,7 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
     assert.equal(await page.locator('.models li.active').getAttribute('data-model'), 'heirloom-base-v2', 'nothing activated without asking');
     const newest = (await rows.first().getAttribute('data-model'))!;
     assert.match(newest, /^family-s\d{6}$/);
-    assert.match(await rows.first().innerText(), /Held-out ΔE00 \d+\.\d\d \(was \d+\.\d\d: \d+\.\d % (lower|higher)\)/);
+    assert.match(await rows.first().innerText(), /Held-out ΔE00 \d+\.\d\d \(was \d+\.\d\d: \d+\.\d % (better|worse)\)/);
     await page.locator('.models .photo-note').getByText(/Compare uses “Old photos \d\.jpg”/).waitFor();
     await shot('ft-05-models.png');
 

@@ -31,12 +31,15 @@ export interface StoredPhoto {
   b: Float32Array;
 }
 
+export type SkipKind = 'unreadable' | 'small' | 'grey' | 'toned';
+
 export interface DataSummary {
   folder: string;
   found: number;
   train: number;
   heldOut: number;
-  skipped: Array<{ file: string; reason: string }>;
+  /** `kind` says why for a window to word it in its language; `reason` is the English sentence. */
+  skipped: Array<{ file: string; kind: SkipKind; reason: string }>;
 }
 
 export interface FinetuneData {
@@ -74,11 +77,11 @@ export async function loadFinetuneData(folder: string, signal?: AbortSignal, fix
     try {
       photo = await decodePhoto(file);
     } catch (e) {
-      skipped.push({ file, reason: (e as Error).message });
+      skipped.push({ file, kind: 'unreadable', reason: (e as Error).message });
       continue;
     }
     if (Math.min(photo.width, photo.height) < MIN_SIDE) {
-      skipped.push({ file, reason: `too small to learn from (${photo.width}×${photo.height}; at least ${MIN_SIDE} px on the short side)` });
+      skipped.push({ file, kind: 'small', reason: `too small to learn from (${photo.width}×${photo.height}; at least ${MIN_SIDE} px on the short side)` });
       continue;
     }
     const scale = STORE_SIDE / Math.min(photo.width, photo.height);
@@ -89,7 +92,8 @@ export async function loadFinetuneData(folder: string, signal?: AbortSignal, fix
     // would teach the model to paint everything brown (a folder of them made it 13.6 % worse).
     const mono = judgeMonochrome(small);
     if (mono.monochrome) {
-      skipped.push({ file, reason: mono.colouredShare < 0.02 ? 'black and white: fine-tuning learns colour from colour photos' : 'sepia or toned (one hue throughout): fine-tuning learns colour from colour photos' });
+      const grey = mono.colouredShare < 0.02;
+      skipped.push({ file, kind: grey ? 'grey' : 'toned', reason: grey ? 'black and white: fine-tuning learns colour from colour photos' : 'sepia or toned (one hue throughout): fine-tuning learns colour from colour photos' });
       continue;
     }
     const lab = rgb8ToLab(small, 3);

@@ -11,7 +11,7 @@ import type { MetricsSummary } from '../metrics';
 import { Batch, BinSpec, makeBatch } from './batches';
 import { fitDecode, manifestDecode, withDecode } from './decode-fit';
 import { listRunCheckpoints, loadCheckpoint, removePartialSaves, runSlug, saveCheckpoint, SavedCheckpoint, TrainerState } from './checkpoints';
-import { FinetuneData, loadFinetuneData } from './dataset';
+import { DataSummary, FinetuneData, loadFinetuneData } from './dataset';
 import { Rng } from '../rng';
 import { judge, Judgement, MIN_PHOTOS_FOR_DECODE_FIT, recommend } from './recommend';
 import { registerWasmConvGradients } from '../engine/wasm-gradients';
@@ -49,6 +49,8 @@ export interface FinetuneProgress {
   heldOut: MetricsSummary | null;
   checkpointId?: string;
   message?: string;
+  /** Which photos the run uses, holds out and skipped (with why); known once the folder is read. */
+  data?: DataSummary;
 }
 
 export interface FinetuneResult {
@@ -137,7 +139,8 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
   const backend = await initBackend();
   if (backend.name === 'wasm') registerWasmConvGradients();
   const run = runSlug(opts.name);
-  const report = (p: Omit<FinetuneProgress, 'run'>): void => opts.onProgress?.({ run, ...p });
+  let summary: DataSummary | undefined;
+  const report = (p: Omit<FinetuneProgress, 'run'>): void => opts.onProgress?.({ run, data: summary, ...p });
   const config = { batchSize: opts.batchSize ?? 8, crop: opts.crop ?? 128, learningRate: opts.learningRate ?? 1e-4, seed: opts.seed ?? 1 };
   const budgetSeconds = opts.minutes * 60;
 
@@ -148,6 +151,7 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
   const loadingMessage = last ? `resuming from checkpoint ${last.id}; reading photos` : 'reading photos';
   report({ phase: 'loading', step: last?.state.step ?? 0, loss: null, trainSeconds: 0, budgetSeconds, etaSeconds: null, base: null, heldOut: null, message: loadingMessage });
   const data: FinetuneData = await loadFinetuneData(opts.folder, opts.signal, last?.state.heldOutFiles);
+  summary = data.summary;
   const heldOut = opts.heldOutLimit ? data.heldOut.slice(0, opts.heldOutLimit) : data.heldOut;
 
   let source: LoadedModel;

@@ -188,6 +188,9 @@ export class JobQueue {
       run: p.run, phase: p.phase, step: p.step, loss: p.loss, trainSeconds: p.trainSeconds, budgetSeconds: p.budgetSeconds,
       lossCurve: curve.length > 400 ? curve.filter((_, i) => i % 2 === 0) : curve,
       base: pickMetrics(p.base), heldOut: pickMetrics(p.heldOut), checkpointId: p.checkpointId ?? prev?.checkpointId ?? null, message: p.message ?? null,
+      data: p.data
+        ? { found: p.data.found, train: p.data.train, heldOut: p.data.heldOut, skipped: p.data.skipped.map((s) => ({ name: path.basename(s.file), kind: s.kind, reason: s.reason })) }
+        : prev?.data ?? null,
     };
     info.finetune = ft;
     info.total = Math.round(p.budgetSeconds);
