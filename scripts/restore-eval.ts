@@ -1,6 +1,6 @@
 // Measures core/restore on a fixed synthetic set made from held-out photos (the sha1 split's report
 // half by default: sha1(name) mod 20 == 10), so nothing here was tuned on the photos it reports.
-//   node dist/scripts/restore-eval.js [pool folder] [--half report|tune] [--limit 100] [--seed 1] [--size 512] [--detector learned|classical]
+//   node dist/scripts/restore-eval.js [pool folder] [--half report|tune] [--limit 100] [--seed 1] [--size 512] [--detector learned|classical] [--threshold p]
 // Prints: mask F1 (detector vs the generator's truth); PSNR gain of repair on damaged photos; PSNR of
 // repair run on clean photos (false alarms cost here); tone |ΔL| ratio; recolor ΔE00 ratio.
 import * as fs from 'node:fs';
@@ -24,6 +24,8 @@ const seed = Number(flag('seed', '1'));
 const size = Number(flag('size', '512'));
 // 'learned' (the shipped detector; the default when it is installed) or 'classical'.
 const detectorFlag = flag('detector', 'default');
+// Overrides the learned detector's threshold (to choose it on the tune half).
+const threshold = flag('threshold', '') === '' ? undefined : Number(flag('threshold', ''));
 
 const mean = (a: number[]): number => a.reduce((s, v) => s + v, 0) / Math.max(1, a.length);
 const meanAbs = (a: Float32Array, b: Float32Array): number => { let s = 0; for (let i = 0; i < a.length; i++) s += Math.abs(a[i]! - b[i]!); return s / a.length; };
@@ -31,7 +33,7 @@ const greyPsnr = (a: Float32Array, b: Float32Array): number => Math.min(99, psnr
 
 async function main(): Promise<void> {
   await initBackend();
-  const chosen = detectorFlag === 'classical' ? { id: 'classical', detect: (L: Float32Array, w: number, h: number) => detectDamage(L, w, h) } : defaultDetector();
+  const chosen = detectorFlag === 'classical' ? { id: 'classical', detect: (L: Float32Array, w: number, h: number) => detectDamage(L, w, h) } : defaultDetector(threshold);
   if (detectorFlag === 'learned' && chosen.id === 'classical') throw new Error('no learned damage detector is installed (models/damage-detector)');
   const names = fs.readdirSync(pool).filter((f) => /\.(jpe?g|png)$/i.test(f) && validationHalf(f) === half).sort();
   // A seeded shuffle, so --limit takes the same varied sample every run.

@@ -15,11 +15,11 @@ export interface RestoredDecoded {
   detector: string | null;
 }
 
-/** The damage detector a repair uses: the shipped learned one when present, else the classical one. */
-export function defaultDetector(): { id: string; detect: (L: Float32Array, w: number, h: number) => Uint8Array } {
+/** The damage detector a repair uses: the shipped learned one when present (at its tuned threshold, or `threshold`), else the classical one. */
+export function defaultDetector(threshold?: number): { id: string; detect: (L: Float32Array, w: number, h: number) => Uint8Array } {
   const net = shippedDamageNet();
   return net
-    ? { id: net.manifest.id, detect: (L, w, h) => detectDamageWhole(net, L, w, h) }
+    ? { id: net.manifest.id, detect: (L, w, h) => detectDamageWhole(net, L, w, h, threshold ?? net.manifest.threshold) }
     : { id: 'classical', detect: (L, w, h) => detectDamage(L, w, h) };
 }
 
