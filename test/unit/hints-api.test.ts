@@ -9,7 +9,7 @@ import { CoreApi } from '../../src-main/api/core-api';
 import { ApiArgumentError, parseCall } from '../../src-main/api/schemas';
 import { HeirloomCore } from '../../src-main/core/service/heirloom-core';
 import { jobEnded, waitForJobEvent } from '../helpers/jobs';
-import { makeTempDir, removeDir, writePhoto } from '../helpers/fixtures';
+import { decodeRgb, makeTempDir, removeDir, runCli, writePhoto } from '../helpers/fixtures';
 
 let dir: string;
 let core: HeirloomCore;
@@ -62,6 +62,16 @@ test('keeping makes a new current version with its hints; an older one can be ch
   assert.deepEqual(newest!.hints, hints);
   assert.equal(newest!.saturation, 1.3);
   assert.equal(newest!.workingSize, 192);
+  // The command line makes the same picture from a hints file with the same settings.
+  const hintsFile = path.join(dir, 'hints.json');
+  fs.writeFileSync(hintsFile, JSON.stringify(hints));
+  const cli = runCli(['colorize', path.join(dir, 'photos', 'dress.jpg'), '--out', path.join(dir, 'cli'), '--hints', hintsFile, '--saturation', '1.3', '--size', '192'], { library: path.join(dir, 'cli-lib') });
+  assert.equal(cli.status, 0, cli.stderr);
+  const fromWindow = await decodeRgb((await api.mediaPath('output', newest!.id))!);
+  const fromCli = await decodeRgb(path.join(dir, 'cli', 'dress.jpg'));
+  let worst = 0;
+  for (let i = 0; i < fromCli.rgb.length; i++) worst = Math.max(worst, Math.abs(fromCli.rgb[i]! - fromWindow.rgb[i]!));
+  assert.ok(worst <= 1, `the CLI's result differs from the kept version by up to ${worst} levels`);
   assert.ok(newest!.current && !older!.current && !photo.currentChosen);
   photo = await api.setCurrentVersion({ photoId, outputId: older!.id });
   assert.ok(photo.currentChosen);
