@@ -1,8 +1,9 @@
 // End to end, fine-tuning from the window: `heirloom serve` on a temporary library, the built renderer in
 // headless Chromium. A folder of black-and-white photos is refused clearly; a tiny fine-tune on 5 colour
 // photos shows a live step and loss curve, is stopped (checkpoint kept) and resumed to the end with its
-// held-out gain; Models activates the checkpoint (status bar follows), compares two checkpoints on a photo
-// side by side with their model ids, and reverts. Screenshots (light and dark) go to test-artifacts/e2e/.
+// held-out gain; Models activates the checkpoint (status bar follows), previews a checkpoint on a photo (a
+// version only with Keep) and the shipped model next to it, named by model, and reverts. Screenshots (light
+// and dark) go to test-artifacts/e2e/.
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -162,7 +163,7 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
-  test('Models: compare the new checkpoint with the shipped model on a photo, side by side, named by model', async () => {
+  test('Models: compare previews a checkpoint on a photo (kept only with Keep), then the shipped model next to it, named by model', async () => {
     await panel().getByRole('button', { name: 'Open Models' }).click();
     await page.locator('section.job').getByText('Fine-tuning “family” finished').waitFor();
     await page.locator('section.job').getByRole('button', { name: 'Close' }).click({ timeout: 2000 }).catch(() => undefined); // or it closed by itself
@@ -175,19 +176,30 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
     await page.locator('.models .photo-note').getByText(/Compare uses “Old photos \d\.jpg”/).waitFor();
     await shot('ft-05-models.png');
 
+    // Compare previews the photo with the checkpoint: nothing is recorded until Keep.
+    const newestName = `family (step ${/step (\d+)/.exec(await rows.first().locator('.meta').innerText())![1]})`;
     await rows.first().getByRole('button', { name: 'Compare on a photo' }).click();
+    await page.waitForSelector('.stage img.after[data-preview]', { timeout: 120_000 });
+    assert.equal(await page.locator('.stage .tag.right').innerText(), `Preview by ${newestName}, not kept yet`);
+    assert.equal(await page.locator('.panel .colour select').inputValue(), newest);
+    assert.equal(await page.locator('.panel .versions li').count(), 0, 'comparing made no version');
+    await page.getByRole('button', { name: 'Keep', exact: true }).click();
+    await page.locator('.panel .versions li').first().waitFor({ timeout: 120_000 });
+    assert.ok((await page.locator('.panel .versions li').first().innerText()).includes(newestName));
+    await page.keyboard.press('Escape');
+    await rows.first().waitFor();
+
+    // The shipped model on the same photo: its preview next to the version in use (the checkpoint's).
+    await page.locator('.models li[data-model="heirloom-base-v2"]').getByRole('button', { name: 'Compare on a photo' }).click();
     const left = page.locator('.stage.before-pane');
     const right = page.locator('.stage.after-pane');
     await right.waitFor({ timeout: 120_000 });
-    assert.equal(await left.getAttribute('data-model'), 'heirloom-base-v2');
-    assert.equal(await right.getAttribute('data-model'), newest);
-    const newestName = `family (step ${/step (\d+)/.exec(await rows.first().locator('.meta').innerText())![1]})`;
-    assert.match(await left.locator('.tag').innerText(), /^Colorized by Heirloom base, /);
-    assert.ok((await right.locator('.tag').innerText()).startsWith(`Colorized by ${newestName}, `), await right.locator('.tag').innerText());
-    await page.waitForFunction(() => [...document.querySelectorAll('.stage img')].every((i: { complete: boolean; naturalWidth: number }) => i.complete && i.naturalWidth > 0));
-    // Every version in the history names the model that made it.
-    const history = await page.locator('.history select').first().locator('option').allInnerTexts();
-    assert.ok(history.some((o) => o.endsWith(newestName)) && history.some((o) => o.endsWith('Heirloom base')), history.join(' | '));
+    assert.equal(await left.getAttribute('data-model'), newest);
+    assert.equal(await right.getAttribute('data-model'), 'heirloom-base-v2');
+    assert.ok((await left.locator('.tag').innerText()).startsWith(`Colorized by ${newestName}, `), await left.locator('.tag').innerText());
+    assert.equal(await right.locator('.tag').innerText(), 'Preview by Heirloom base, not kept yet');
+    await page.waitForFunction(() => [...document.querySelectorAll('.stage img')].every((i: { complete: boolean; naturalWidth: number; src: string }) => i.complete && i.naturalWidth > 0)
+      && document.querySelector('.stage.after-pane img')?.src.includes('/media/preview/'), undefined, { timeout: 120_000 });
     await page.waitForTimeout(300);
     await shot('ft-06-compare.png');
     await page.emulateMedia({ colorScheme: 'dark' });
@@ -196,6 +208,7 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
     await page.emulateMedia({ colorScheme: 'light' });
     await page.keyboard.press('Escape');
     await rows.first().waitFor();
+    assert.equal(await page.locator('section.job[data-job-state="running"]').count(), 0, 'comparing started no job');
   });
 
   test('Models: activate the checkpoint (status bar follows), then revert to its parent and to the shipped model', async () => {

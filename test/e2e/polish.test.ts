@@ -173,7 +173,7 @@ describe('everyday use at 800×600: imports, job panel, keyboard, albums, viewer
     await page.keyboard.press('Enter');
     const overlay = page.locator('.overlay');
     await overlay.waitFor();
-    await page.locator('.overlay').getByRole('slider').waitFor();
+    await page.locator('.overlay').getByRole('slider', { name: 'Compare the original and the colour version' }).waitFor();
     // Tab walks the viewer's own controls only: the library behind it is inert.
     for (let i = 0; i < 14; i++) {
       await page.keyboard.press('Tab');
@@ -316,7 +316,7 @@ describe('everyday use at 800×600: imports, job panel, keyboard, albums, viewer
     const name = all.find((p) => String(p.id) === id)!.name;
     await second.locator('.frame').click();
     await page.getByRole('dialog', { name }).waitFor();
-    await page.locator('.overlay').getByRole('slider').waitFor();
+    await page.locator('.overlay').getByRole('slider', { name: 'Compare the original and the colour version' }).waitFor();
     await page.keyboard.press('Escape');
     await page.locator('.overlay').waitFor({ state: 'detached' });
     assert.equal((await focused()).photoId, id, 'focus is back on the album card');

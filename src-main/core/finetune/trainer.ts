@@ -139,8 +139,8 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
   const backend = await initBackend();
   if (backend.name === 'wasm') registerWasmConvGradients();
   const run = runSlug(opts.name);
-  let summary: DataSummary | undefined;
-  const report = (p: Omit<FinetuneProgress, 'run'>): void => opts.onProgress?.({ run, data: summary, ...p });
+  const known: { data?: DataSummary } = {}; // filled once the folder has been read
+  const report = (p: Omit<FinetuneProgress, 'run'>): void => opts.onProgress?.({ run, data: known.data, ...p });
   const config = { batchSize: opts.batchSize ?? 8, crop: opts.crop ?? 128, learningRate: opts.learningRate ?? 1e-4, seed: opts.seed ?? 1 };
   const budgetSeconds = opts.minutes * 60;
 
@@ -151,7 +151,7 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
   const loadingMessage = last ? `resuming from checkpoint ${last.id}; reading photos` : 'reading photos';
   report({ phase: 'loading', step: last?.state.step ?? 0, loss: null, trainSeconds: 0, budgetSeconds, etaSeconds: null, base: null, heldOut: null, message: loadingMessage });
   const data: FinetuneData = await loadFinetuneData(opts.folder, opts.signal, last?.state.heldOutFiles);
-  summary = data.summary;
+  known.data = data.summary;
   const heldOut = opts.heldOutLimit ? data.heldOut.slice(0, opts.heldOutLimit) : data.heldOut;
 
   let source: LoadedModel;
