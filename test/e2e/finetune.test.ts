@@ -217,7 +217,14 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
     const statusName = async (row: ReturnType<Page['locator']>): Promise<string> =>
       `${await row.locator('strong').innerText()} (step ${/step (\d+)/.exec(await row.locator('.meta').innerText())![1]})`;
     const name = await statusName(rows.first());
-    await rows.first().getByRole('button', { name: 'Activate' }).click();
+    // A checkpoint worse than its start says so, and its button is not the prominent one.
+    const worse = /% worse\)/.test(await rows.first().innerText());
+    const button = rows.first().locator('button.activate');
+    assert.equal(await button.innerText(), worse ? 'Use anyway' : 'Activate');
+    assert.equal(await button.evaluate((b) => b.classList.contains('primary')), !worse);
+    assert.equal(await rows.first().locator('[data-testid="worse-warning"]').count(), worse ? 1 : 0);
+    if (worse) assert.match(await rows.first().locator('[data-testid="worse-warning"]').innerText(), /^Worse on its held-out photos than the model this run started from/);
+    await button.click();
     await page.waitForSelector(`.models li.active[data-model="${newest}"]`);
     await page.locator('footer.status').getByText(name).waitFor();
     await page.locator('.models .notice').getByText(`${name} is now used for colorizing.`).waitFor();
