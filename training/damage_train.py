@@ -5,7 +5,7 @@ scripts/restore-eval.ts measures with, on training photos only).
 
     node dist/scripts/damage-tiles.js runs/damage-tiles
     /usr/bin/python3 training/damage_train.py --tiles runs/damage-tiles --out runs/damage --cpu-minutes 40
-    /usr/bin/python3 training/damage_train.py --out runs/damage --export models/damage-detector
+    /usr/bin/python3 training/damage_train.py --out runs/damage --export models/damage-detector [--threshold 0.7]
 
 Resumable (runs/damage/checkpoint.pt); training/checkpoints/damage.pt is the committed copy. Only
 stride-1 3×3 convolutions, 2×2 average pooling and nearest ×2 upsampling, so TensorFlow.js computes
@@ -126,6 +126,8 @@ def main():
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--seed-checkpoint", default=None)
     p.add_argument("--export", default=None, help="write the tfjs weights of the run's checkpoint here and stop")
+    p.add_argument("--threshold", type=float, default=0.7,
+                   help="damage probability threshold written with --export (chosen on the tune half by scripts/restore-eval.ts: the lowest that keeps repair of clean photos ≥ 45 dB)")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
@@ -149,7 +151,7 @@ def main():
         manifest = {"id": f"damage-detector-s{state['step']}", "architecture": "damage-unet", "widths": list(WIDTHS),
                     "input": "L / 50 - 1, height and width multiples of 4", "layers": layers,
                     "trainedCpuMinutes": round(state["cpu_seconds"] / 60, 1), "steps": state["step"],
-                    "threshold": state.get("threshold", 0.5)}
+                    "threshold": args.threshold}
         json.dump(manifest, open(os.path.join(args.export, "damage.json"), "w"), indent=2)
         print(f"exported {manifest['id']} to {args.export}")
         return
