@@ -3,6 +3,7 @@
 import type { Command, Option } from 'commander';
 import type { JobRow } from '../core/catalogue/types';
 import { runFinetuneJob } from '../core/jobs/finetune-job';
+import { isPhotoJobKind } from '../core/jobs/job-params';
 import { libraryOwner } from '../core/library-lock';
 import { HeirloomCore } from '../core/service/heirloom-core';
 import { oneLine } from './one-line';
@@ -11,8 +12,8 @@ import { progressPrinter } from './progress';
 const RESUMABLE = new Set<JobRow['status']>(['interrupted', 'cancelled', 'failed', 'queued']);
 
 function describe(core: HeirloomCore, j: JobRow): string {
-  const items = j.kind === 'colorize' ? core.catalogue.jobItems(j.id) : [];
-  const progress = j.kind === 'colorize' ? `  ${items.filter((i) => i.status !== 'pending').length}/${items.length} photos` : '';
+  const items = isPhotoJobKind(j.kind) ? core.catalogue.jobItems(j.id) : [];
+  const progress = isPhotoJobKind(j.kind) ? `  ${items.filter((i) => i.status !== 'pending').length}/${items.length} photos` : '';
   const what = j.kind === 'finetune' ? `  run "${oneLine(String(j.params?.name ?? ''))}"` : j.kind === 'export' ? `  → ${oneLine(String(j.params?.target ?? ''))}` : '';
   // 'running' with no live owner of the library: the process running it is gone.
   const status = j.status === 'running' && !libraryOwner(core.paths.root) ? 'interrupted' : j.status;
@@ -43,7 +44,7 @@ async function resume(core: HeirloomCore, id: number): Promise<number> {
     const s = await core.runColorizeJob(id, { signal: ctrl.signal, onProgress: progressPrinter(process.stderr) });
     const ok = s.results.filter((r) => r.output).length;
     const bad = s.results.filter((r) => r.error && !r.skipped).length;
-    process.stderr.write(`heirloom: ${ok} colorized${bad ? `, ${bad} failed` : ''}${s.status === 'cancelled' ? ', cancelled' : ''}\n`);
+    process.stderr.write(`heirloom: ${ok} ${job.kind === 'restore' ? 'restored' : 'colorized'}${bad ? `, ${bad} failed` : ''}${s.status === 'cancelled' ? ', cancelled' : ''}\n`);
     return bad ? 1 : s.status === 'cancelled' ? 130 : 0;
   } finally {
     process.removeListener('SIGINT', onSigint);
