@@ -3,6 +3,9 @@
 // request can send them as they are (Electron's IPC cannot clone Svelte's state proxies).
 import type { PointHint } from '../../src-main/contract/hints';
 
+/** A hint's patch side in working-size pixels when none is set (the core's DEFAULT_HINT_SIZE). */
+export const DEFAULT_SIZE = 5;
+
 /** The contract's limit (contract/hints.ts MAX_HINTS), repeated here: the window imports no zod. */
 export const MAX_HINTS = 200;
 /** Undo steps kept. */
@@ -109,6 +112,15 @@ export class HintEditor {
     const i = this.selected;
     if (typeof i !== 'number' || !this.hints[i] || this.hints[i].color === c) return;
     this.commit(this.hints.map((h, k) => (k === i ? { ...h, color: c } : h)), stream ? `colour:${i}` : null);
+  }
+
+  /** Sets the selected hint's patch size (working-size px; 5 is the default); a slider's stream is one undo step. */
+  resize(size: number, stream = false): void {
+    const i = this.selected;
+    if (typeof i !== 'number' || !this.hints[i]) return;
+    const next = Math.max(1, Math.min(31, Math.round(size)));
+    if ((this.hints[i].size ?? DEFAULT_SIZE) === next) return;
+    this.commit(this.hints.map((h, k) => (k === i ? { ...h, size: next } : h)), stream ? `size:${i}` : null);
   }
 
   /** Moves point i (or the pending one); `key` makes one drag one undo step. */

@@ -71,7 +71,7 @@ describe('colour hints and versions in the photo view', { skip }, () => {
       if (!r.ok) throw new Error(body.error);
       return body.result;
     }, [method, arg] as [string, unknown]);
-  type Output = { id: number; current: boolean; hints: { color: string }[]; modelId: string; url: string };
+  type Output = { id: number; current: boolean; hints: { color: string; size?: number }[]; modelId: string; url: string };
   const getPhoto = async () => (await apiCall('getPhoto', photoId)) as { outputs: Output[]; currentChosen: boolean };
   const versions = () => page.locator('.panel .versions li');
   /** The colour image's mean colour in a small patch around a point (read from the <img> the viewer shows). */
@@ -225,6 +225,11 @@ describe('colour hints and versions in the photo view', { skip }, () => {
     await page.keyboard.press('Control+z');
     await page.waitForFunction((x: number) => Math.abs(document.querySelector('.stage .point').getBoundingClientRect().x - x) < 1, pt.x);
 
+    // The colour's reach (patch size) is the hint's own setting, and previews too.
+    const s0 = (await page.locator('.stage img.after').getAttribute('src'))!;
+    await pop.locator('input[data-hint-size]').fill('11');
+    await previewShown(s0);
+
     // Colour strength drives the preview too.
     const s1 = (await page.locator('.stage img.after').getAttribute('src'))!;
     await page.locator('.panel .colour input[type="range"]').first().fill('1.5');
@@ -244,7 +249,7 @@ describe('colour hints and versions in the photo view', { skip }, () => {
     assert.equal(after.outputs.length, before.outputs.length + 1);
     const [newest, older] = after.outputs;
     assert.ok(newest.current && !older.current && !after.currentChosen);
-    assert.deepEqual(newest.hints.map((h) => h.color), [green]);
+    assert.deepEqual(newest.hints.map((h) => [h.color, h.size]), [[green, 11]]);
     const first = versions().first();
     assert.match(await first.innerText(), /In use/);
     assert.match(await first.innerText(), /1 hint/);
