@@ -131,6 +131,17 @@ export const API_CONTRACT = {
     result<{ jobId: number }>(),
   ),
   /**
+   * Restores photos as a job (kind 'restore'): repairs scratches and dust, restores faded tone or a faded
+   * colour print, then colorizes a black-and-white photo if asked. Each photo gets a new version (the current one).
+   */
+  restorePhotos: rpc(
+    z.strictObject({
+      photoIds,
+      steps: z.strictObject({ repair: z.boolean(), tone: z.boolean(), recolorFaded: z.boolean(), colorize: z.boolean() }),
+    }),
+    result<{ jobId: number }>(),
+  ),
+  /**
    * The photo coloured again at screen size with these settings, within about a second; nothing is
    * recorded. Each call gives a new URL (the last few stay valid).
    */

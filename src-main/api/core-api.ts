@@ -199,6 +199,23 @@ export class CoreApi implements HeirloomApi {
     return { jobId: job.id };
   }
 
+  /** A restore job for these photos: each gets a new version, restored with these steps (and colorized if asked). */
+  async restorePhotos(req: ArgOf<'restorePhotos'>): Promise<{ jobId: number }> {
+    if (this.closed) throw new Error('the library is closing');
+    const cat = this.core.catalogue;
+    const rows = [...new Set(req.photoIds)].map((id) => cat.getOriginal(id) ?? ({ id, path: '' } as OriginalRow));
+    // As for colorize: photoIds[seq] names each item's photo; an id not in the library is an item failed at once.
+    const job = cat.transaction(() => {
+      const row = cat.createJob('restore', makeJobParams('restore', { steps: req.steps, photoIds: rows.map((r) => r.id) }), rows.map((r) => r.path || `#${r.id}`));
+      rows.forEach((r, seq) => {
+        if (!r.path) cat.setJobItem(row.id, seq, 'failed', null, 'not in the library any more');
+      });
+      return row;
+    });
+    this.jobs.enqueue(job.id);
+    return { jobId: job.id };
+  }
+
   // ── colour hints, live preview and versions ──
 
   async previewColour(req: ColourSettings): Promise<ColourPreview> {

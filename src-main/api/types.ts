@@ -96,6 +96,9 @@ export interface ImportResult {
 
 export type DialogImportRequest = ArgOf<'importWithDialog'>;
 export type ColorizeRequest = ArgOf<'colorize'>;
+export type RestoreRequest = ArgOf<'restorePhotos'>;
+/** Which restoration steps run, in this order: repair, tone, faded colour, colorize. */
+export type RestoreStepChoice = RestoreRequest['steps'];
 
 /** A colorization model the library knows: the shipped one and every fine-tuned checkpoint. */
 export interface ModelInfo {

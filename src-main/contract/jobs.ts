@@ -46,7 +46,8 @@ export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 
 
 export interface JobInfo {
   id: number;
-  kind: 'colorize' | 'export' | 'finetune';
+  /** 'restore': repair and tone (and perhaps colorize) photo by photo, like 'colorize'. */
+  kind: 'colorize' | 'restore' | 'export' | 'finetune';
   /** Export jobs: the folder or .zip being made. */
   target?: string | null;
   /** Fine-tune jobs: step, loss curve, held-out metrics. */

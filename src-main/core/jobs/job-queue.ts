@@ -12,7 +12,7 @@ import { ExportError, runExport } from '../export';
 import type { FinetuneProgress } from '../finetune/trainer';
 import type { BatchProgress, HeirloomCore } from '../service/heirloom-core';
 import { ColorizeRunner } from './colorize-runner';
-import { jobParams } from './job-params';
+import { isPhotoJobKind, jobParams, type PhotoJobKind } from './job-params';
 import { interruptOrphanedQueue, markEnded, markQueued, markRunning, RESUMABLE } from './job-state';
 
 /** How many recent jobs list() reports (older ones stay in the catalogue). */
@@ -57,7 +57,7 @@ export class JobQueue {
     const row = this.core.catalogue.getJob(jobId);
     if (!row || this.live.has(jobId) || !RESUMABLE.has(row.status)) return false;
     // A fine-tune resumes from its run's last checkpoint, an export from its partial folder; a colorize job needs items still to do.
-    if (row.kind === 'colorize' && this.core.catalogue.pendingItems(jobId).length === 0) return false;
+    if (isPhotoJobKind(row.kind) && this.core.catalogue.pendingItems(jobId).length === 0) return false;
     markQueued(this.core.catalogue, jobId);
     this.enqueue(jobId);
     return true;
@@ -91,7 +91,7 @@ export class JobQueue {
   list(): JobInfo[] {
     return this.core.catalogue
       .listJobs({ limit: JOBS_LISTED })
-      .filter((r) => r.kind === 'colorize' || r.kind === 'export' || r.kind === 'finetune')
+      .filter((r) => isPhotoJobKind(r.kind) || r.kind === 'export' || r.kind === 'finetune')
       .map((r) => structuredClone(this.live.get(r.id) ?? this.infoFromCatalogue(r)));
   }
 
@@ -213,7 +213,7 @@ export class JobQueue {
 
   private photoIdOf(jobId: number, seq: number | undefined): number | undefined {
     const row = this.core.catalogue.getJob(jobId);
-    const ids = row?.kind === 'colorize' ? jobParams(row, 'colorize').photoIds : undefined;
+    const ids = row && isPhotoJobKind(row.kind) ? photoIdsOf(row, row.kind) : undefined;
     return ids && seq !== undefined ? ids[seq] : undefined;
   }
 
@@ -229,7 +229,8 @@ export class JobQueue {
       return { ...wholeJobInfo(row, p.total), kind: 'export', target: p.target };
     }
     const items = this.core.catalogue.jobItems(row.id);
-    const ids = jobParams(row, 'colorize').photoIds;
+    const kind: PhotoJobKind = row.kind === 'restore' ? 'restore' : 'colorize';
+    const ids = photoIdsOf(row, kind);
     const photoId = (seq: number, outputId: number | null): number | undefined =>
       ids?.[seq] ?? (outputId ? this.core.catalogue.getOutput(outputId)?.originalId : undefined);
     const errors: FileError[] = [];
@@ -248,11 +249,16 @@ export class JobQueue {
     }
     const terminal = row.status !== 'queued' && row.status !== 'running';
     return {
-      id: row.id, kind: 'colorize', state: row.status, total: items.length, done, failed: errors.length, etaSeconds: null,
+      id: row.id, kind, state: row.status, total: items.length, done, failed: errors.length, etaSeconds: null,
       finishedPhotoIds, errors, cancelRequested: false, createdAt: row.createdAt, finishedAt: terminal ? row.updatedAt : null,
       message: row.status === 'failed' && errors.length === 0 ? row.error : null,
     };
   }
+}
+
+/** The window's photo jobs: photoIds[seq] is item seq's photo. */
+function photoIdsOf(row: JobRow, kind: PhotoJobKind): number[] | undefined {
+  return jobParams(row, kind).photoIds;
 }
 
 /** A job without item rows (export, fine-tune), as the catalogue remembers it: done or not, and why it failed. */
