@@ -465,7 +465,7 @@ export class CoreApi implements HeirloomApi {
   }
 
   private outputInfo(o: OutputRow, current: boolean): OutputInfo {
-    const p = o.params as { saturation?: unknown; workingSize?: unknown; hints?: unknown; steps?: unknown };
+    const p = o.params as { saturation?: unknown; workingSize?: unknown; hints?: unknown; steps?: unknown; colorized?: unknown };
     const hints = PointHintsSchema.safeParse(p.hints ?? []);
     return {
       id: o.id,
@@ -475,6 +475,7 @@ export class CoreApi implements HeirloomApi {
       workingSize: typeof p.workingSize === 'number' ? p.workingSize : null,
       hints: hints.success ? hints.data : [],
       restored: p.steps !== undefined,
+      colorized: p.colorized !== false,
       current,
       width: o.width,
       height: o.height,

@@ -59,6 +59,8 @@ export interface OutputInfo {
   hints: PointHint[];
   /** Restoration ran before colorizing (a `heirloom restore` result). */
   restored: boolean;
+  /** The network coloured it (false: a restore without colour, or of a colour photo). */
+  colorized: boolean;
   /** The version the gallery shows and albums export. */
   current: boolean;
   width: number | null;

@@ -73,6 +73,7 @@ test('keeping makes a new current version with its hints; an older one can be ch
   for (let i = 0; i < fromCli.rgb.length; i++) worst = Math.max(worst, Math.abs(fromCli.rgb[i]! - fromWindow.rgb[i]!));
   assert.ok(worst <= 1, `the CLI's result differs from the kept version by up to ${worst} levels`);
   assert.ok(newest!.current && !older!.current && !photo.currentChosen);
+  assert.ok(newest!.colorized && !newest!.restored);
   photo = await api.setCurrentVersion({ photoId, outputId: older!.id });
   assert.ok(photo.currentChosen);
   assert.equal(photo.outputs.find((o) => o.current)!.id, older!.id);

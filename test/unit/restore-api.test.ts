@@ -79,6 +79,7 @@ test('restoring a scratched grey print makes a restored version in use, through 
   assert.equal(photo.outputs.length, 1);
   const v = photo.outputs[0]!;
   assert.ok(v.restored && v.current, 'the new version is restored and in use');
+  assert.equal(v.colorized, false, 'restored without colour, and said so');
   assert.equal(photo.hasOutput, true);
 
   const steps = core.catalogue.getOutput(v.id)!.params as Record<string, unknown>;
