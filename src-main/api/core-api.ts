@@ -7,7 +7,7 @@ import sharp = require('sharp');
 import { appVersion } from '../core/app-paths';
 import type { AlbumItemRow, AlbumSummary, OriginalListRow, OriginalRow, OutputRow } from '../core/catalogue/types';
 import { ExportError, exportPaths, exportTargetFor } from '../core/export';
-import { makeJobParams } from '../core/jobs/job-params';
+import { JobInputOf, makeJobParams, PhotoJobKind } from '../core/jobs/job-params';
 import { JobQueue, pickMetrics } from '../core/jobs/job-queue';
 import { checkExportTarget } from '../core/export/target-safety';
 import { initBackend } from '../core/engine/backend';
@@ -178,35 +178,25 @@ export class CoreApi implements HeirloomApi {
   }
 
   async colorize(req: ColorizeRequest): Promise<{ jobId: number }> {
-    if (this.closed) throw new Error('the library is closing');
-    const cat = this.core.catalogue;
-    const rows: OriginalRow[] =
-      req.photoIds === 'all'
-        ? cat.listOriginals({ sort: 'imported' })
-        : [...new Set(req.photoIds)].map((id) => cat.getOriginal(id) ?? ({ id, path: '' } as OriginalRow));
-    // photoIds[seq] names each item's photo; an id not in the library becomes an item failed at once.
-    const job = cat.transaction(() => {
-      const row = this.core.createColorizeJob(
-        rows.map((r) => r.path || `#${r.id}`),
-        { saturation: req.saturation ?? 1, photoIds: rows.map((r) => r.id), ...(req.modelId ? { model: req.modelId } : {}) },
-      );
-      rows.forEach((r, seq) => {
-        if (!r.path) cat.setJobItem(row.id, seq, 'failed', null, 'not in the library any more');
-      });
-      return row;
-    });
-    this.jobs.enqueue(job.id);
-    return { jobId: job.id };
+    const ids = req.photoIds === 'all' ? this.core.catalogue.listOriginals({ sort: 'imported' }).map((r) => r.id) : req.photoIds;
+    return this.queuePhotoJob('colorize', ids, { saturation: req.saturation ?? 1, ...(req.modelId ? { model: req.modelId } : {}) });
   }
 
   /** A restore job for these photos: each gets a new version, restored with these steps (and colorized if asked). */
   async restorePhotos(req: ArgOf<'restorePhotos'>): Promise<{ jobId: number }> {
+    return this.queuePhotoJob('restore', req.photoIds, { steps: req.steps });
+  }
+
+  /**
+   * Records and queues a colorize or restore job over photos of the library: photoIds[seq] names each
+   * item's photo, and an id not in the library (any more) is an item failed at once.
+   */
+  private queuePhotoJob<K extends PhotoJobKind>(kind: K, photoIds: readonly number[], params: Omit<JobInputOf<K>, 'photoIds'>): { jobId: number } {
     if (this.closed) throw new Error('the library is closing');
     const cat = this.core.catalogue;
-    const rows = [...new Set(req.photoIds)].map((id) => cat.getOriginal(id) ?? ({ id, path: '' } as OriginalRow));
-    // As for colorize: photoIds[seq] names each item's photo; an id not in the library is an item failed at once.
+    const rows = [...new Set(photoIds)].map((id) => cat.getOriginal(id) ?? ({ id, path: '' } as OriginalRow));
     const job = cat.transaction(() => {
-      const row = cat.createJob('restore', makeJobParams('restore', { steps: req.steps, photoIds: rows.map((r) => r.id) }), rows.map((r) => r.path || `#${r.id}`));
+      const row = cat.createJob(kind, makeJobParams(kind, { ...params, photoIds: rows.map((r) => r.id) } as JobInputOf<K>), rows.map((r) => r.path || `#${r.id}`));
       rows.forEach((r, seq) => {
         if (!r.path) cat.setJobItem(row.id, seq, 'failed', null, 'not in the library any more');
       });
@@ -234,18 +224,15 @@ export class CoreApi implements HeirloomApi {
   }
 
   async keepColour(req: ColourSettings): Promise<{ jobId: number }> {
-    if (this.closed) throw new Error('the library is closing');
     const row = this.core.catalogue.getOriginal(req.photoId);
     if (!row) throw new Error(`photo ${req.photoId} is not in the library`);
-    const job = this.core.createColorizeJob([row.path], {
+    return this.queuePhotoJob('colorize', [row.id], {
       saturation: req.saturation ?? 1,
-      photoIds: [row.id],
       ...(req.workingSize ? { workingSize: req.workingSize } : {}),
       ...(req.modelId ? { model: req.modelId } : {}),
+      // Hints are kept by the input's path, as for the command line's hints files.
       ...(req.hints.length ? { hints: { [path.resolve(row.path)]: req.hints } } : {}),
     });
-    this.jobs.enqueue(job.id);
-    return { jobId: job.id };
   }
 
   async setCurrentVersion(req: { photoId: number; outputId: number | null }): Promise<PhotoDetail> {

@@ -76,13 +76,15 @@ export type FinetuneJobParams = z.infer<typeof FinetuneJobParams>;
 const SCHEMAS = { colorize: ColorizeJobParams, restore: RestoreJobParams, export: ExportJobParams, finetune: FinetuneJobParams } as const;
 export type JobKind = keyof typeof SCHEMAS;
 export type JobParamsOf<K extends JobKind> = z.infer<(typeof SCHEMAS)[K]>;
+/** What a caller gives for a job of kind K (defaults not yet filled). */
+export type JobInputOf<K extends JobKind> = z.input<(typeof SCHEMAS)[K]>;
 
 export function isJobKind(kind: string): kind is JobKind {
   return Object.hasOwn(SCHEMAS, kind);
 }
 
 /** Checks and completes parameters before a job is recorded: a bad one never reaches the catalogue. */
-export function makeJobParams<K extends JobKind>(kind: K, params: z.input<(typeof SCHEMAS)[K]>): JobParamsOf<K> & JsonObject {
+export function makeJobParams<K extends JobKind>(kind: K, params: JobInputOf<K>): JobParamsOf<K> & JsonObject {
   return SCHEMAS[kind].parse(params) as JobParamsOf<K> & JsonObject;
 }
 
