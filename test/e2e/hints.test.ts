@@ -7,14 +7,13 @@
 // photo with no version yet. Screenshots at 1280×800 and 800×600, light and dark, English and Russian go
 // to test-artifacts/e2e/ (h*.png).
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp = require('sharp');
-import type { Browser, Page } from 'playwright-core';
-import { ARTIFACTS, E2E_ROOT, e2eSkip, launchPage, startServe, stopServe } from '../helpers/e2e';
+import type { Page } from 'playwright-core';
+import { addFolder, ARTIFACTS, closeApp, E2E_ROOT, e2eSkip, openApp, type OpenApp } from '../helpers/e2e';
 
 // Callbacks passed to page.evaluate / waitForFunction run in the page.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -56,8 +55,7 @@ const abDist = (a: Rgb, b: Rgb): number => {
 
 describe('colour hints and versions in the photo view', { skip }, () => {
   let dir: string;
-  let server: ChildProcess;
-  let browser: Browser;
+  let app: OpenApp | undefined;
   let page: Page;
   let photoId: number;
   /** The point the hints go on: the house wall (fractions of the photo). */
@@ -122,25 +120,17 @@ describe('colour hints and versions in the photo view', { skip }, () => {
     for (const d of ['Photos', 'Exports']) fs.mkdirSync(path.join(dir, d));
     await scene(path.join(dir, 'Photos', 'House 1952.jpg'), 0);
     await scene(path.join(dir, 'Photos', 'Garden 1953.jpg'), 1);
-    const s = startServe(path.join(dir, 'library'));
-    server = s.server;
-    const url = await s.url;
-    ({ browser, page } = await launchPage(problems));
-    await page.goto(url);
-    await page.getByText('Your family album is empty').waitFor();
+    app = await openApp(path.join(dir, 'library'), problems);
+    ({ page } = app);
   });
 
   after(async () => {
-    await browser?.close();
-    await stopServe(server);
+    await closeApp(app ?? {});
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   test('import and colorize two photos', async () => {
-    await page.fill('#import-path', path.join(dir, 'Photos'));
-    await page.getByRole('button', { name: 'Add photos' }).click();
-    await page.locator('.notice').getByText('Added 2 photos').waitFor();
-    await page.locator('.notice .close').click();
+    await addFolder(page, path.join(dir, 'Photos'), 'Added 2 photos');
     await page.getByRole('button', { name: 'Colorize all' }).click();
     await page.waitForSelector('section.job[data-job-state="done"]', { timeout: 120_000 });
     await page.waitForFunction(() => document.querySelectorAll('.thumb .badge').length === 2);

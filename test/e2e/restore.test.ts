@@ -5,14 +5,13 @@
 // clearly at the scratches. Then the gallery's "Restore selected" and the job panel's words. Screenshots at
 // 1280×800 and 800×600, English and Russian, go to test-artifacts/e2e/ (r*.png).
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp = require('sharp');
-import type { Browser, Page } from 'playwright-core';
-import { ARTIFACTS, E2E_ROOT, e2eSkip, launchPage, startServe, stopServe } from '../helpers/e2e';
+import type { Page } from 'playwright-core';
+import { addFolder, ARTIFACTS, closeApp, E2E_ROOT, e2eSkip, openApp, type OpenApp } from '../helpers/e2e';
 
 // Callbacks passed to page.evaluate / waitForFunction run in the page.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -58,8 +57,7 @@ async function scratchedPrint(file: string): Promise<{ mask: Uint8Array }> {
 
 describe('restoration in the photo view', { skip: e2eSkip }, () => {
   let dir: string;
-  let server: ChildProcess;
-  let browser: Browser;
+  let app: OpenApp | undefined;
   let page: Page;
   let photoId: number;
   let mask: Uint8Array;
@@ -115,25 +113,17 @@ describe('restoration in the photo view', { skip: e2eSkip }, () => {
     fs.mkdirSync(path.join(dir, 'Photos'));
     file = path.join(dir, 'Photos', 'Scratched 1931.png');
     ({ mask } = await scratchedPrint(file));
-    const s = startServe(path.join(dir, 'library'));
-    server = s.server;
-    const url = await s.url;
-    ({ browser, page } = await launchPage(problems));
-    await page.goto(url);
-    await page.getByText('Your family album is empty').waitFor();
+    app = await openApp(path.join(dir, 'library'), problems);
+    ({ page } = app);
   });
 
   after(async () => {
-    await browser?.close();
-    await stopServe(server);
+    await closeApp(app ?? {});
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   test('Restore with colorize off: a restored version in use, changed at the scratches only', async () => {
-    await page.fill('#import-path', path.join(dir, 'Photos'));
-    await page.getByRole('button', { name: 'Add photos' }).click();
-    await page.locator('.notice').getByText('Added 1 photo').waitFor();
-    await page.locator('.notice .close').click();
+    await addFolder(page, path.join(dir, 'Photos'), 'Added 1 photo');
     photoId = ((await apiCall('listPhotos', {})) as { items: { id: number }[] }).items[0]!.id;
 
     await page.locator(`.thumb[data-photo-id="${photoId}"]`).click();

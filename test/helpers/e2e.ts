@@ -62,3 +62,32 @@ export async function launchPage(problems: string[]): Promise<{ browser: Browser
     window.heirloomCspViolation(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline code')));`);
   return { browser, page };
 }
+
+export interface OpenApp {
+  server: ChildProcess;
+  browser: Browser;
+  page: Page;
+}
+
+/** `heirloom serve` on a new library and the window open on it, at its empty album. */
+export async function openApp(library: string, problems: string[]): Promise<OpenApp> {
+  const s = startServe(library);
+  const url = await s.url;
+  const { browser, page } = await launchPage(problems);
+  await page.goto(url);
+  await page.getByText('Your family album is empty').waitFor();
+  return { server: s.server, browser, page };
+}
+
+export async function closeApp(app: Partial<OpenApp>): Promise<void> {
+  await app.browser?.close();
+  await stopServe(app.server);
+}
+
+/** Adds a folder through the path field and waits for "Added …" (e.g. 'Added 2 photos'), then closes the notice. */
+export async function addFolder(page: Page, folder: string, added: string): Promise<void> {
+  await page.fill('#import-path', folder);
+  await page.getByRole('button', { name: 'Add photos' }).click();
+  await page.locator('.notice').getByText(added).waitFor();
+  await page.locator('.notice .close').click();
+}

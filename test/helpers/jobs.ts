@@ -1,5 +1,7 @@
-// Waiting on API job events, shared by the API-level tests.
+// The API-level tests' shared parts: a real library with its API, and waiting on job events.
+import { CoreApi } from '../../src-main/api/core-api';
 import type { HeirloomApi, JobInfo } from '../../src-main/api/types';
+import { HeirloomCore } from '../../src-main/core/service/heirloom-core';
 
 /** Resolves with the first event of job `id` that satisfies `pred`; every event of that job is pushed to `seen`. */
 export function waitForJobEvent(api: Pick<HeirloomApi, 'onJobProgress'>, id: number, pred: (j: JobInfo) => boolean, seen?: JobInfo[]): Promise<JobInfo> {
@@ -16,3 +18,10 @@ export function waitForJobEvent(api: Pick<HeirloomApi, 'onJobProgress'>, id: num
 }
 
 export const jobEnded = (j: JobInfo): boolean => j.finishedAt !== null;
+
+/** A real library at `library` with the API over it, as the web bridge makes it (paths may be typed). */
+export function openTestApi(library: string): { core: HeirloomCore; api: CoreApi; close(): Promise<void> } {
+  const core = HeirloomCore.open({ library });
+  const api = new CoreApi(core, { mediaUrl: (k, id) => `/media/${k}/${id}`, importByPath: true, importByDialog: false });
+  return { core, api, close: async () => { await api.close(); core.close(); } };
+}

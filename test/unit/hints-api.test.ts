@@ -5,28 +5,26 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { CoreApi } from '../../src-main/api/core-api';
+import type { CoreApi } from '../../src-main/api/core-api';
 import { ApiArgumentError, parseCall } from '../../src-main/api/schemas';
-import { HeirloomCore } from '../../src-main/core/service/heirloom-core';
-import { jobEnded, waitForJobEvent } from '../helpers/jobs';
+import { jobEnded, openTestApi, waitForJobEvent } from '../helpers/jobs';
 import { decodeRgb, makeTempDir, removeDir, runCli, writePhoto } from '../helpers/fixtures';
 
 let dir: string;
-let core: HeirloomCore;
+let lib: ReturnType<typeof openTestApi>;
 let api: CoreApi;
 let photoId: number;
 
 before(async () => {
   dir = makeTempDir();
   const file = await writePhoto(path.join(dir, 'photos', 'dress.jpg'), 640, 480, { colour: false, seed: 7 });
-  core = HeirloomCore.open({ library: path.join(dir, 'lib') });
-  api = new CoreApi(core, { mediaUrl: (k, id) => `/media/${k}/${id}`, importByPath: true, importByDialog: false });
+  lib = openTestApi(path.join(dir, 'lib'));
+  api = lib.api;
   photoId = (await api.importPaths([file])).imported[0]!.id;
 });
 
 after(async () => {
-  await api.close();
-  core.close();
+  await lib.close();
   removeDir(dir);
 });
 

@@ -6,18 +6,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import sharp = require('sharp');
-import { CoreApi } from '../../src-main/api/core-api';
+import type { CoreApi } from '../../src-main/api/core-api';
 import { ApiArgumentError, parseCall } from '../../src-main/api/schemas';
 import type { JobInfo } from '../../src-main/api/types';
 import { rgb8ToL } from '../../src-main/core/color/lab';
 import { lToGreyRgb, synthesizeDamage } from '../../src-main/core/restore';
-import { HeirloomCore } from '../../src-main/core/service/heirloom-core';
-import { jobEnded, waitForJobEvent } from '../helpers/jobs';
+import { jobEnded, openTestApi, waitForJobEvent } from '../helpers/jobs';
 import { decodeRgb, makeTempDir, removeDir } from '../helpers/fixtures';
 
 const [W, H] = [384, 288];
 let dir: string;
-let core: HeirloomCore;
+let lib: ReturnType<typeof openTestApi>;
 let api: CoreApi;
 let photoId: number;
 let file: string;
@@ -39,14 +38,13 @@ before(async () => {
   file = path.join(dir, 'photos', 'scratched.png');
   fs.mkdirSync(path.dirname(file), { recursive: true });
   await sharp(rgb, { raw: { width: W, height: H, channels: 3 } }).png().toFile(file);
-  core = HeirloomCore.open({ library: path.join(dir, 'lib') });
-  api = new CoreApi(core, { mediaUrl: (k, id) => `/media/${k}/${id}`, importByPath: true, importByDialog: false });
+  lib = openTestApi(path.join(dir, 'lib'));
+  api = lib.api;
   photoId = (await api.importPaths([file])).imported[0]!.id;
 });
 
 after(async () => {
-  await api.close();
-  core.close();
+  await lib.close();
   removeDir(dir);
 });
 
@@ -82,7 +80,7 @@ test('restoring a scratched grey print makes a restored version in use, through 
   assert.equal(v.colorized, false, 'restored without colour, and said so');
   assert.equal(photo.hasOutput, true);
 
-  const steps = core.catalogue.getOutput(v.id)!.params as Record<string, unknown>;
+  const steps = lib.core.catalogue.getOutput(v.id)!.params as Record<string, unknown>;
   assert.deepEqual(steps.steps, { repair: true, tone: true, recolorFaded: false, colorize: false });
   assert.equal(steps.colorized, false);
   assert.ok(Number(steps.repairedPixels) > 100, `repaired ${String(steps.repairedPixels)} px`);
