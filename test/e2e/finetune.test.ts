@@ -130,8 +130,9 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
     await shot('ft-02a-job-panel.png');
     await nav('Fine-tune');
     assert.equal(await page.inputValue('#ft-minutes'), '0.6', 'the form keeps its values across views');
+    // Coming back shows the running job at once (it is not reloaded from scratch).
+    await panel().getByText(/Stop keeps the last checkpoint/).waitFor({ timeout: 5000 });
     const first = await ftStep();
-    assert.match(await panel().innerText(), /Stop keeps the last checkpoint/);
     await page.waitForFunction((s: number) => Number(document.querySelector('.progress-card')?.getAttribute('data-ft-step')) > s ||
       document.querySelector('.progress-card')?.getAttribute('data-ft-state') !== 'running', first, { timeout: 60_000 });
     await shot('ft-02-training.png');
