@@ -1,6 +1,6 @@
 // One backend's fine-tuning speed, in its own process (a process can hold only one tfjs backend
 // choice): real batches from a shipped sample photo, real model, the trainer's own step.
-//   node dist/scripts/bench-train-one.js <wasm|cpu|tensorflow> <batch> <crop> <steps> [--builtin-kernels | --builtin-input]
+//   node dist/scripts/bench-train-one.js <wasm|cpu|tensorflow> <batch> <crop> <steps> [--threads N] [--builtin-kernels | --builtin-input]
 import * as path from 'node:path';
 import sharp = require('sharp');
 import { appRoot } from '../src-main/core/app-paths';
@@ -10,7 +10,9 @@ import { loadModel } from '../src-main/core/engine/model-store';
 import { registerWasmConvGradients } from '../src-main/core/engine/wasm-gradients';
 import { makeBatch } from '../src-main/core/finetune/batches';
 import { Rng } from '../src-main/core/rng';
-import { binSpec, trainableCopy, trainStep } from '../src-main/core/finetune/trainer';
+import { StepRunner } from '../src-main/core/finetune/parallel-step';
+import { binSpec, trainableCopy } from '../src-main/core/finetune/trainer';
+import { flag } from './flags';
 
 async function main(): Promise<void> {
   const [wanted, batchS, cropS, stepsS] = process.argv.slice(2);
@@ -28,20 +30,21 @@ async function main(): Promise<void> {
   const photos = [{ file: src, width: info.width, height: info.height, ...lab }];
   const bins = binSpec(model);
   const net = trainableCopy(model);
-  const vars = net.trainableWeights.map((w) => w.read() as tf.Variable);
+  const stepper = await StepRunner.start(net, 'heirloom', bins.centres.length, Number(flag('threads', '1')));
   const optimizer = tf.train.adam(1e-4);
   const rng = new Rng(1);
   const [batch, crop, steps] = [Number(batchS), Number(cropS), Number(stepsS)];
   try {
-    await trainStep(net, optimizer, vars, makeBatch(photos, batch, crop, bins, rng), bins.centres.length); // warm-up
+    await stepper.step(optimizer, makeBatch(photos, batch, crop, bins, rng)); // warm-up
   } catch (e) {
     process.stdout.write(JSON.stringify({ backend: wanted, available: true, trains: false, why: (e as Error).message.split('\n')[0] }) + '\n');
     return;
   }
   const t0 = performance.now();
-  for (let i = 0; i < steps; i++) await trainStep(net, optimizer, vars, makeBatch(photos, batch, crop, bins, rng), bins.centres.length);
+  for (let i = 0; i < steps; i++) await stepper.step(optimizer, makeBatch(photos, batch, crop, bins, rng));
   const seconds = (performance.now() - t0) / 1000 / steps;
-  process.stdout.write(JSON.stringify({ backend: wanted, available: true, trains: true, batch, crop, secondsPerStep: seconds, imagesPerSecond: batch / seconds }) + '\n');
+  await stepper.stop();
+  process.stdout.write(JSON.stringify({ backend: wanted, available: true, trains: true, threads: stepper.threads, batch, crop, secondsPerStep: seconds, imagesPerSecond: batch / seconds }) + '\n');
 }
 
 main().catch((e) => {

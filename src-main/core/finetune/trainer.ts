@@ -3,21 +3,18 @@
 // decoder learn the family's colours. Checkpoints are complete model folders; a cancelled or
 // killed run resumes from the last one, and the model it started from is never touched.
 import { initBackend, tf } from '../engine/backend';
-import { buildNetwork } from '../engine/architectures';
-import { MOBILENET_LAYER } from '../engine/mobilenet';
 import type { LoadedModel } from '../engine/model-store';
 import { evaluateModel } from '../eval/evaluate';
 import type { MetricsSummary } from '../metrics';
-import { Batch, BinSpec, makeBatch } from './batches';
+import { BinSpec, makeBatch } from './batches';
 import { fitDecode, manifestDecode, withDecode } from './decode-fit';
 import { listRunCheckpoints, loadCheckpoint, removePartialSaves, runSlug, saveCheckpoint, SavedCheckpoint, TrainerState } from './checkpoints';
 import { DataSummary, FinetuneData, loadFinetuneData } from './dataset';
 import { Rng } from '../rng';
 import { judge, Judgement, MIN_PHOTOS_FOR_DECODE_FIT, recommend } from './recommend';
 import { registerWasmConvGradients } from '../engine/wasm-gradients';
-
-/** Layers that stay as the base model has them: the encoders (own and pretrained) and v3's fusion. */
-const FROZEN = /^(enc|fuse)/;
+import { finetuneThreads, StepRunner } from './parallel-step';
+import { buildReplica } from './replica';
 
 export interface FinetuneOptions {
   folder: string;
@@ -33,6 +30,8 @@ export interface FinetuneOptions {
   /** At most this many held-out photos are measured at each checkpoint. */
   heldOutLimit?: number;
   seed?: number;
+  /** Threads that compute gradients (default: finetuneThreads of the backend). */
+  threads?: number;
   signal?: AbortSignal;
   onProgress?: (p: FinetuneProgress) => void;
 }
@@ -97,33 +96,15 @@ export function binSpec(model: LoadedModel): BinSpec {
 export function trainableCopy(model: LoadedModel): tf.LayersModel {
   const arch = model.manifest.architecture;
   if (arch === 'beta') throw new Error(`${model.manifest.id} cannot be fine-tuned`);
-  const net = buildNetwork(arch, binSpec(model).centres.length);
+  const net = buildReplica(arch, binSpec(model).centres.length);
   // Layer by layer, by name: a saved checkpoint lists its frozen layers' weights last.
-  for (const layer of net.layers) {
-    if (layer.weights.length) layer.setWeights(model.net.getLayer(layer.name).getWeights());
-    if (FROZEN.test(layer.name) || MOBILENET_LAYER.test(layer.name)) layer.trainable = false;
-  }
+  for (const layer of net.layers) if (layer.weights.length) layer.setWeights(model.net.getLayer(layer.name).getWeights());
   return net;
 }
 
 async function measure(net: tf.LayersModel, like: LoadedModel, files: string[]): Promise<{ metrics: MetricsSummary; perPhoto: number[] }> {
   const r = await evaluateModel(files, { dir: like.dir, manifest: like.manifest, net });
   return { metrics: r.colorized, perPhoto: r.perPhotoDeltaE00 };
-}
-
-/** One optimizer step of the rebalanced soft cross-entropy (as in training/train.py); returns the loss. */
-export async function trainStep(net: tf.LayersModel, optimizer: tf.Optimizer, vars: tf.Variable[], batch: Batch, numBins: number): Promise<number> {
-  const lo = batch.crop / 4;
-  const lossT = optimizer.minimize(() => {
-    const x = tf.tensor4d(batch.input, [batch.size, batch.crop, batch.crop, 4]);
-    const logp = tf.logSoftmax(net.apply(x, { training: true }) as tf.Tensor4D);
-    const t = tf.tensor4d(batch.targets, [batch.size, lo, lo, numBins]);
-    const w = tf.tensor3d(batch.weights, [batch.size, lo, lo]);
-    return t.mul(logp).sum(-1).neg().mul(w).mean() as tf.Scalar;
-  }, true, vars)!;
-  const loss = (await lossT.data())[0];
-  lossT.dispose();
-  return loss;
 }
 
 /** The run's checkpoint worth offering (see recommend.ts), with its judgement; undefined if none helped. */
@@ -175,7 +156,7 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
   const bins = binSpec(source);
   const baseDecode = (state.baseDecode ??= manifestDecode(source)); // runs from before decode fitting: their checkpoint's
   const net = trainableCopy(source);
-  const trainVars = net.trainableWeights.map((w) => w.read() as tf.Variable);
+  const arch = source.manifest.architecture as 'heirloom' | 'heirloom3'; // trainableCopy refused the others
   const optimizer = tf.train.adam(state.config.learningRate);
   if (optimizerWeights.length) await optimizer.setWeights(optimizerWeights);
 
@@ -229,6 +210,8 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
     return ck;
   };
 
+  // Started last, so nothing above can leave worker threads running.
+  const stepper = await StepRunner.start(net, arch, bins.centres.length, opts.threads ?? finetuneThreads(backend.name));
   try {
     while (state.trainSeconds < budgetSeconds) {
       if (opts.signal?.aborted) {
@@ -239,7 +222,7 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
       const frac = state.trainSeconds / budgetSeconds;
       (optimizer as unknown as { learningRate: number }).learningRate = state.config.learningRate * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * frac)));
       const batch = makeBatch(data.train, state.config.batchSize, state.config.crop, bins, rng);
-      const loss = await trainStep(net, optimizer, trainVars, batch, bins.centres.length);
+      const loss = await stepper.step(optimizer, batch);
       if (!Number.isFinite(loss)) throw new Error(`training diverged at step ${state.step + 1} (loss ${loss}); the last checkpoint is kept`);
       state.step++;
       state.trainSeconds += (performance.now() - t0) / 1000;
@@ -261,6 +244,7 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
     const judgement = rec?.judgement ?? (state.basePerPhoto && state.heldOutPerPhoto ? judge(state.basePerPhoto, state.heldOutPerPhoto) : undefined);
     return { run, status: 'finished', checkpoint: saved, recommended: rec?.pick, judgement, base: state.base, heldOut: state.heldOut, resumedFrom: last?.id };
   } finally {
+    await stepper.stop();
     optimizer.dispose();
     net.dispose();
     if (last) source.net.dispose();
