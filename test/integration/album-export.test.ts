@@ -15,7 +15,8 @@ import type { Browser } from 'playwright-core';
 import { ExportError, exportTargetFor, runExport, type ExportRunOptions } from '../../src-main/core/export';
 import { MANIFEST_NAME } from '../../src-main/core/export/manifest';
 import { ZIP_MARK, zipComment } from '../../src-main/core/export/target-safety';
-import { listZip, writeZip } from '../../src-main/core/export/zip';
+import { writeZip } from '../../src-main/core/export/zip';
+import { listZip } from '../helpers/zip';
 import { HeirloomCore } from '../../src-main/core/service/heirloom-core';
 import { listFilesDeep, makeTempDir, removeDir, REPO_ROOT, runCli, sha256File, writePhoto } from '../helpers/fixtures';
 
@@ -150,7 +151,7 @@ describe('album export', () => {
     const res = await runExport(core.catalogue, albumId, target, base({ zip: true, html: true, withOriginals: true }));
     assert.equal(res.target, `${target}.zip`);
     assert.equal(fs.existsSync(target), false);
-    const names = listZip(res.target);
+    const names = await listZip(res.target);
     assert.equal(names[0], 'Summer album/index.html');
     assert.equal(names.filter((n) => /^Summer album\/\d\d-[^/]+\.jpg$/.test(n)).length, 5);
     assert.equal(names.filter((n) => n.startsWith('Summer album/originals/')).length, 5);
@@ -230,7 +231,7 @@ describe('album export', () => {
     await assert.rejects(runExport(core.catalogue, albumId, file, base({ overwrite: true })), (e: unknown) => e instanceof ExportError && e.code === 'not-an-export');
     assert.equal(fs.readFileSync(file, 'utf8'), 'not a folder');
     const otherZip = path.join(dir, 'out', 'holiday.zip');
-    writeZip(otherZip, [{ name: 'holiday/notes.txt', file: path.join(target, 'family-notes.txt') }]);
+    await writeZip(otherZip, [{ name: 'holiday/notes.txt', file: path.join(target, 'family-notes.txt') }]);
     const zipBytes = fs.readFileSync(otherZip);
     await assert.rejects(
       runExport(core.catalogue, albumId, otherZip, base({ zip: true, overwrite: true })),
@@ -256,7 +257,7 @@ describe('album export', () => {
     await assert.rejects(runExport(core.catalogue, albumId, zip, base({ zip: true })), (e: unknown) => e instanceof ExportError && e.code === 'target-exists');
     const second = await runExport(core.catalogue, albumId, zip, base({ zip: true, overwrite: true, format: 'png' }));
     assert.equal(second.target, first.target);
-    assert.equal(listZip(second.target).filter((n) => n.endsWith('.png')).length, 5);
+    assert.equal((await listZip(second.target)).filter((n) => n.endsWith('.png')).length, 5);
   });
 
   test('"<folder>/.." never replaces the parent, also through a symlink; the parent and its files stay', async () => {

@@ -8,7 +8,8 @@ import { escapeHtml, humanDate } from '../../src-main/core/export/html-album';
 import { dateToken, renderTemplate, resolveOptions } from '../../src-main/core/export/plan';
 import { exportPaths, exportTargetFor } from '../../src-main/core/export/runner';
 import { MAX_NAME_BYTES, safeSegment, UniqueNames } from '../../src-main/core/export/safe-names';
-import { listZip, writeZip } from '../../src-main/core/export/zip';
+import { writeZip } from '../../src-main/core/export/zip';
+import { listZip } from '../helpers/zip';
 import { makeTempDir, removeDir } from '../helpers/fixtures';
 
 const WINDOWS_BAD = /[<>:"/\\|?*\u0000-\u001f]|^(con|prn|aux|nul|com\d|lpt\d)(\.|$)|[ .]$|^\./i;
@@ -78,14 +79,14 @@ describe('safe export names', () => {
 });
 
 describe('ZIP writer', () => {
-  test('stored entries with UTF-8 names that unzip lists and verifies', () => {
+  test('stored entries with UTF-8 names that unzip lists and verifies', async () => {
     const dir = makeTempDir('heirloom-zip-');
     try {
       const files = { 'a.txt': 'hello\n', 'Бабушка 1958.txt': 'x'.repeat(100_000), 'empty.bin': '' };
       for (const [n, c] of Object.entries(files)) fs.writeFileSync(path.join(dir, n), c);
       const zip = path.join(dir, 'out.zip');
-      writeZip(zip, Object.keys(files).map((n) => ({ name: `Album/${n}`, file: path.join(dir, n) })));
-      assert.deepEqual(listZip(zip), Object.keys(files).map((n) => `Album/${n}`));
+      await writeZip(zip, Object.keys(files).map((n) => ({ name: `Album/${n}`, file: path.join(dir, n) })));
+      assert.deepEqual(await listZip(zip), Object.keys(files).map((n) => `Album/${n}`));
       const unzip = spawnSync('unzip', ['-t', zip], { encoding: 'utf8' });
       if (unzip.error) return; // no unzip on this machine; listZip above still read the directory
       assert.equal(unzip.status, 0, unzip.stdout + unzip.stderr);

@@ -64,7 +64,7 @@ describe('export target rules', () => {
     place(path.join(scans, 'Summer'))(); // a new folder beside the originals replaces none of them
   });
 
-  test('only a finished export is replaceable: a folder with its complete manifest, a .zip with the mark', () => {
+  test('only a finished export is replaceable: a folder with its complete manifest, a .zip with the mark', async () => {
     const folder = path.join(dir, 'exp');
     fs.mkdirSync(folder);
     assert.equal(isHeirloomExport(folder, false), false);
@@ -78,8 +78,8 @@ describe('export target rules', () => {
     fs.writeFileSync(note, 'hello');
     const plain = path.join(dir, 'plain.zip');
     const marked = path.join(dir, 'marked.zip');
-    writeZip(plain, [{ name: 'x/note.txt', file: note }]);
-    writeZip(marked, [{ name: 'x/note.txt', file: note }], `Heirloom test (${ZIP_MARK})`);
+    await writeZip(plain, [{ name: 'x/note.txt', file: note }]);
+    await writeZip(marked, [{ name: 'x/note.txt', file: note }], `Heirloom test (${ZIP_MARK})`);
     assert.equal(zipComment(plain), '');
     assert.equal(zipComment(marked), `Heirloom test (${ZIP_MARK})`);
     assert.equal(zipComment(note), null);

@@ -170,7 +170,7 @@ export async function runExport(catalogue: Catalogue, albumId: number, to: strin
     const tmp = path.join(parent, `.heirloom-export-${path.basename(real)}.${crypto.randomBytes(4).toString('hex')}.tmp`);
     try {
       const entries = listFiles(partial).map((rel) => ({ name: `${rootName}/${rel}`, file: path.join(partial, ...rel.split('/')) }));
-      writeZip(tmp, entries, `Heirloom ${o.appVersion} album export (${ZIP_MARK})`);
+      await writeZip(tmp, entries, `Heirloom ${o.appVersion} album export (${ZIP_MARK})`);
       checkStillReplaceable(real, target, true, opts.overwrite);
       renameIntoPlace(tmp, real);
     } finally {
