@@ -10,7 +10,8 @@ declare global {
   }
 }
 
-const PHOTO_NAME = /\.(jpe?g|png|tiff?|webp|gif|heic|heif|avif|jp2)$/i;
+/** The photo file types Heirloom reads (schemas.ts uploadName, photo-files.ts PHOTO_EXTENSIONS). */
+export const PHOTO_NAME = /\.(jpe?g|png|tiff?|webp|gif|heic|heif|avif|jp2)$/i;
 
 class WebBridge implements HeirloomBridge {
   private listeners = new Set<(job: JobInfo) => void>();
