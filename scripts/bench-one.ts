@@ -1,5 +1,5 @@
 // One benchmark measurement in a fresh process (so peak RSS belongs to this photo alone):
-//   node dist/scripts/bench-one.js <photo> <io|colorize|restore|preview|predict> [repeats]
+//   node dist/scripts/bench-one.js <photo> <io|colorize|restore|upscale|preview|predict> [repeats]
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -8,10 +8,11 @@ import { initBackend } from '../src-main/core/engine/backend';
 import { resolveModel } from '../src-main/core/engine/model-registry';
 import { predictAb } from '../src-main/core/engine/predict';
 import { decodePhoto } from '../src-main/core/imaging/decode';
-import { encodeColorized } from '../src-main/core/imaging/encode';
+import { encodeColorized, jpegOptions } from '../src-main/core/imaging/encode';
 import { writeFileAtomic } from '../src-main/core/fs-atomic';
 import { colorizePixels } from '../src-main/core/pipeline/colorize';
 import { restoreDecoded } from '../src-main/core/restore/restore-step';
+import { loadUpscaler, upscaleRgb } from '../src-main/core/restore/upscale';
 import { LivePreview } from '../src-main/core/hints/live-preview';
 import { workingDims } from '../src-main/core/pipeline/working-size';
 
@@ -26,14 +27,21 @@ async function main(): Promise<void> {
   let hintX = 0.1;
   const once = async (): Promise<void> => {
     if (mode === 'io') {
-      // The I/O floor: sharp alone decoding and re-encoding the same file.
-      const buf = await sharp(file).rotate().jpeg({ quality: 92 }).toBuffer();
+      // The I/O floor: sharp alone decoding and re-encoding the same file, with the JPEG settings Heirloom writes.
+      const { width, height } = await sharp(file).metadata();
+      const buf = await sharp(file).rotate().jpeg(jpegOptions(92, width! * height!)).toBuffer();
       writeFileAtomic(path.join(outDir, 'io.jpg'), buf);
     } else if (mode === 'colorize') {
       const photo = await decodePhoto(file);
       const px = await colorizePixels(photo, model);
       const buf = await encodeColorized(px.rgb, px.width, px.height, photo.meta, { format: 'jpg', quality: 92, software: 'bench' });
       writeFileAtomic(path.join(outDir, 'out.jpg'), buf);
+    } else if (mode === 'upscale') {
+      // Enlarging ×2 alone (esrgan-slim in 224² tiles), as the restore step runs it, then the JPEG.
+      const photo = await decodePhoto(file);
+      const big = await upscaleRgb(await loadUpscaler(2), photo.rgb, photo.width, photo.height);
+      const buf = await encodeColorized(big.rgb, big.width, big.height, photo.meta, { format: 'jpg', quality: 92, software: 'bench' });
+      writeFileAtomic(path.join(outDir, 'upscaled.jpg'), buf);
     } else if (mode === 'preview') {
       hintX = (hintX + 0.13) % 1;
       await preview.render(1, model, { hints: [{ x: hintX, y: 0.5, color: '#3a5fa0' }] });
@@ -49,7 +57,9 @@ async function main(): Promise<void> {
       predictAb(model, new Float32Array(d.width * d.height).fill(50), d.width, d.height);
     }
   };
-  await once(); // warm-up: wasm compilation, first-use allocations
+  // Warm-up: wasm compilation, first-use allocations (for enlarging, one small tile: a whole run takes a minute).
+  if (mode === 'upscale') await upscaleRgb(await loadUpscaler(2), new Uint8Array(64 * 64 * 3).fill(128), 64, 64);
+  else await once();
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < repeats; i++) await once();
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9 / repeats;

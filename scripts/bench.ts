@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp = require('sharp');
 import { appRoot } from '../src-main/core/app-paths';
+import { finetuneThreads } from '../src-main/core/finetune/parallel-step';
 
 interface Measure {
   mode: string;
@@ -22,23 +23,30 @@ function run(file: string, mode: string, repeats: number): Measure {
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 
-/** Fine-tuning steps per second on each backend this machine has (issue 5: usable speed on wasm). */
+/**
+ * Fine-tuning speed on each backend this machine has (issue 5: usable speed on wasm), and on
+ * WebAssembly with one gradient thread and with as many as fine-tuning uses here (parallel-step.ts).
+ */
 function trainingSpeed(): string[] {
-  const cases: Array<[string, string, number, number, number, string[]]> = [
+  const threads = finetuneThreads('wasm');
+  type Case = [backend: string, label: string, batch: number, crop: number, steps: number, extra: string[]];
+  const parallel: Case[] = threads > 1 ? [['wasm', `wasm + Heirloom conv gradients, ${threads} threads (the default here)`, 8, 128, 5, ['--threads', String(threads)]]] : [];
+  const cases: Case[] = [
     ['tensorflow-gpu', 'tfjs-node-gpu', 8, 128, 5, []],
     ['tensorflow', 'tfjs-node', 8, 128, 5, []],
-    ['wasm', 'wasm + Heirloom conv gradients', 8, 128, 5, []],
+    ['wasm', 'wasm + Heirloom conv gradients, 1 thread', 8, 128, 5, ['--threads', '1']],
+    ...parallel,
     ['wasm', 'wasm + Heirloom filter gradient, built-in input gradient', 8, 128, 2, ['--builtin-input']],
     ['wasm', 'wasm, built-in kernels only', 8, 128, 1, ['--builtin-kernels']],
     ['cpu', 'cpu (pure JS), 1 × 64² crop', 1, 64, 1, []],
   ];
-  const rows = ['Fine-tuning (frozen encoder, Adam), one step = batch × crop² px:', '', '| backend | batch × crop | s / step | steps / s | images / s |', '|---|---|---:|---:|---:|'];
+  const rows = ['Fine-tuning (frozen encoder, Adam), one step = batch × crop² px:', '', '| backend | batch × crop | s / step | steps / min | images / s |', '|---|---|---:|---:|---:|'];
   for (const [name, label, batch, crop, steps, extra] of cases) {
     const r = spawnSync(process.execPath, [path.join(__dirname, 'bench-train-one.js'), name, String(batch), String(crop), String(steps), ...extra], { encoding: 'utf8', timeout: 900_000 });
     const m = r.status === 0 ? JSON.parse(r.stdout.trim().split('\n').pop()!) : { available: true, trains: false, why: (r.stderr || 'timed out').split('\n')[0] };
     if (!m.available) rows.push(`| ${label} | — | not installed | | |`);
     else if (!m.trains) rows.push(`| ${label} | ${batch} × ${crop} | cannot train: ${m.why} | | |`);
-    else rows.push(`| ${label} | ${batch} × ${crop} | ${m.secondsPerStep.toFixed(2)} | ${(1 / m.secondsPerStep).toFixed(3)} | ${m.imagesPerSecond.toFixed(2)} |`);
+    else rows.push(`| ${label} | ${batch} × ${crop} | ${m.secondsPerStep.toFixed(2)} | ${(60 / m.secondsPerStep).toFixed(1)} | ${m.imagesPerSecond.toFixed(2)} |`);
     process.stderr.write(`training bench ${label} done\n`);
   }
   return rows;
@@ -72,6 +80,8 @@ async function main(): Promise<void> {
     const pred = run(path.join(dir, 'scan-6mp.jpg'), 'predict', 5);
     // Restoration (issue target: a 24 MP scan within 1.5 GB); one run, the warm-up is a second.
     const restore = run(path.join(dir, 'scan-24mp.jpg'), 'restore', 1);
+    // Enlarging ×2 (issue 12) of the 1 MP photo into 4 MP: one run, tile by tile.
+    const upscale = run(path.join(dir, 'scan-1mp.jpg'), 'upscale', 1);
     // Live preview: from a hint change to the refreshed screen-sized preview of the 24 MP scan.
     const preview = run(path.join(dir, 'scan-24mp.jpg'), 'preview', 5);
     const lines = [
@@ -86,6 +96,8 @@ async function main(): Promise<void> {
       `Live preview of the 24 MP scan, from a hint change to the new preview (photo already open): ${preview.seconds.toFixed(2)} s (target ≈ 1 s)`,
       '',
       `Restore (repair with the shipped damage detector + tone, no colorize) of the 24 MP scan: ${restore.seconds.toFixed(1)} s, peak RSS ${restore.peakRssMB.toFixed(0)} MB (target ≤ 1536 MB)`,
+      '',
+      `Upscale ×2 (esrgan-slim, 224² tiles) of the 1 MP photo into 4 MP, decode to JPEG: ${upscale.seconds.toFixed(1)} s, peak RSS ${upscale.peakRssMB.toFixed(0)} MB`,
       '',
       ...trainingSpeed(),
     ];

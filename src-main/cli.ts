@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { appVersion } from './core/app-paths';
 import { OUTPUT_FORMATS } from './core/imaging/encode';
+import { isUpscaleFactor, UPSCALE_FACTORS, type UpscaleFactor } from './core/restore/upscale';
 import { addAlbumCommands } from './cli/album';
 import { runDoctor } from './cli/doctor';
 import { runExportCli } from './cli/export';
@@ -20,6 +21,13 @@ function positiveInt(name: string, min: number, max: number) {
     if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
     return n;
   };
+}
+
+/** `--upscale`: only the factors the enlarging networks have. */
+function upscaleFactor(v: string): UpscaleFactor {
+  const n = Number(v);
+  if (!isUpscaleFactor(n)) throw new InvalidArgumentError(`--upscale must be ${UPSCALE_FACTORS.join(' or ')} (times larger), not ${JSON.stringify(v)}`);
+  return n;
 }
 
 function positiveNumber(name: string, max: number) {
@@ -67,6 +75,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--tone', 'restore the black and white points and contrast of a faded print')
     .option('--recolor-faded', 'remove the cast of a faded colour print and bring back its colour')
     .option('--no-colorize', 'do not colorize (restore only)')
+    .option('--upscale <factor>', 'enlarge 2 or 4 times with a super-resolution network, after repair and tone, before colorizing', upscaleFactor)
     .action(async (inputs: string[], o) => setExit(await runPhotoBatch(inputs, o, restoreSteps(o))));
 
   program

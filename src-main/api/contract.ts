@@ -6,8 +6,9 @@
 // No Node, no runtime import but zod. The window imports only API_METHODS from here at run time, and
 // its build replaces this module with that list alone (vite.config.mjs), so zod stays out of the window.
 import { z } from 'zod';
-import type { AlbumDetail, AlbumInfo, ColourPreview, ExportStart, ImportResult, JobInfo, ModelInfo, PhotoDetail, PhotoPage, Status } from './types';
+import type { AlbumDetail, AlbumInfo, ColourPreview, DamageMask, ExportStart, ImportResult, JobInfo, ModelInfo, PhotoDetail, PhotoPage, Status } from './types';
 import { PointHintsSchema, type SuggestedColour } from '../contract/hints';
+import { MaskEditSchema } from '../contract/mask-edit';
 
 /** A type carried by the contract for the compiler only (nothing of it exists at run time). */
 interface Phantom<T> {
@@ -137,10 +138,21 @@ export const API_CONTRACT = {
   restorePhotos: rpc(
     z.strictObject({
       photoIds,
-      steps: z.strictObject({ repair: z.boolean(), tone: z.boolean(), recolorFaded: z.boolean(), colorize: z.boolean() }),
-    }),
+      /** upscale: enlarge ×2 or ×4 after repair and tone, before colorizing (absent: keep the size). */
+      steps: z.strictObject({ repair: z.boolean(), tone: z.boolean(), recolorFaded: z.boolean(), colorize: z.boolean(), upscale: z.union([z.literal(2), z.literal(4)]).optional() }),
+      /**
+       * Brush strokes on the photo's damage mask (see damageMask), applied at full size before filling and
+       * recorded with the new version: for one photo, with repair on.
+       */
+      maskEdit: MaskEditSchema.optional(),
+    }).refine((r) => !r.maskEdit || (r.photoIds.length === 1 && r.steps.repair), { message: 'a mask edit is for one photo, with repair on', path: ['maskEdit'] }),
     result<{ jobId: number }>(),
   ),
+  /**
+   * The damage the repair step finds on a photo (its original), at display size: the photo scaled to fit
+   * maxSize (default 1024, never enlarged), a pixel marked when any full-size pixel under it is.
+   */
+  damageMask: rpc(z.strictObject({ photoId: id, maxSize: z.number().int().min(16).max(4096).optional() }), result<DamageMask>()),
   /**
    * The photo coloured again at screen size with these settings, within about a second; nothing is
    * recorded. Each call gives a new URL (the last few stay valid).

@@ -17,11 +17,15 @@ import { hashFile } from '../core/service/file-hash';
 import type { HeirloomCore } from '../core/service/heirloom-core';
 import { LivePreview } from '../core/hints/live-preview';
 import { PointHintsSchema, type SuggestedColour } from '../contract/hints';
+import { MaskEditSchema } from '../contract/mask-edit';
+import { decodePhoto } from '../core/imaging/decode';
+import { detectedDamage } from '../core/restore/damage-mask';
+import { maskForDisplay } from '../core/restore/mask-edit';
 import { parseCall, uploadName } from './schemas';
 import type {
   AlbumDetail, AlbumInfo, AlbumItem, ExportRequest, ExportStart, FinetuneRequest, MetricsInfo, ModelInfo,
   ApiMethod, ColorizeRequest, DialogImportRequest, FileError, HeirloomApi, ImportResult, JobInfo, ListPhotosQuery,
-  OutputInfo, PhotoDetail, PhotoPage, PhotoSummary, Status, Unsubscribe, ColourPreview, ArgOf,
+  OutputInfo, PhotoDetail, PhotoPage, PhotoSummary, Status, Unsubscribe, ColourPreview, ArgOf, DamageMask,
 } from './types';
 
 type ColourSettings = ArgOf<'keepColour'>;
@@ -30,6 +34,8 @@ export type MediaKind = 'thumb' | 'original' | 'output' | 'output-thumb' | 'prev
 
 /** Preview images kept on disk (older ones are deleted: the viewer shows only the newest). */
 const PREVIEWS_KEPT = 6;
+/** Damage masks kept in memory (the viewer asks again when the overlay is shown again). */
+const MASKS_KEPT = 4;
 
 /** How a face turns a catalogue id into an image URL (never a file path). */
 export type MediaUrl = (kind: MediaKind, id: number) => string;
@@ -53,6 +59,8 @@ export class CoreApi implements HeirloomApi {
   /** The photo view's live colour preview (decoded originals cached at screen size). */
   private readonly preview: LivePreview;
   private previewSerial = 0;
+  /** Damage masks sent to the viewer, newest last. */
+  private readonly masks = new Map<string, DamageMask>();
 
   constructor(readonly core: HeirloomCore, private readonly opts: CoreApiOptions) {
     this.jobs = new JobQueue(core);
@@ -184,7 +192,27 @@ export class CoreApi implements HeirloomApi {
 
   /** A restore job for these photos: each gets a new version, restored with these steps (and colorized if asked). */
   async restorePhotos(req: ArgOf<'restorePhotos'>): Promise<{ jobId: number }> {
-    return this.queuePhotoJob('restore', req.photoIds, { steps: req.steps });
+    return this.queuePhotoJob('restore', req.photoIds, { steps: { ...req.steps, ...(req.maskEdit ? { maskEdit: req.maskEdit } : {}) } });
+  }
+
+  /** The damage the repair step finds on a photo, at display size (the last few are kept: the detector takes seconds on a large scan). */
+  async damageMask(req: ArgOf<'damageMask'>): Promise<DamageMask> {
+    const row = this.core.catalogue.getOriginal(req.photoId);
+    if (!row) throw new Error(`photo ${req.photoId} is not in the library`);
+    if (!fs.existsSync(row.path)) throw new Error(`the original file of photo ${req.photoId} is missing (${path.basename(row.path)})`);
+    const maxSize = req.maxSize ?? 1024;
+    const key = `${row.id}/${row.sha256}/${maxSize}`;
+    const known = this.masks.get(key);
+    if (known) return known;
+    const photo = await decodePhoto(row.path);
+    const { mask, detector } = detectedDamage(photo);
+    let damaged = 0;
+    for (let i = 0; i < mask.length; i++) damaged += mask[i]!;
+    const shown = maskForDisplay(mask, photo.width, photo.height, maxSize);
+    const res: DamageMask = { width: shown.width, height: shown.height, bits: Buffer.from(shown.bits).toString('base64'), fraction: damaged / mask.length, detector };
+    this.masks.set(key, res);
+    for (const k of this.masks.keys()) if (this.masks.size > MASKS_KEPT) this.masks.delete(k);
+    return res;
   }
 
   /**
@@ -454,6 +482,7 @@ export class CoreApi implements HeirloomApi {
   private outputInfo(o: OutputRow, current: boolean): OutputInfo {
     const p = o.params as { saturation?: unknown; workingSize?: unknown; hints?: unknown; steps?: unknown; colorized?: unknown };
     const hints = PointHintsSchema.safeParse(p.hints ?? []);
+    const maskEdit = MaskEditSchema.safeParse((p.steps as { maskEdit?: unknown } | undefined)?.maskEdit);
     return {
       id: o.id,
       createdAt: o.createdAt,
@@ -463,6 +492,7 @@ export class CoreApi implements HeirloomApi {
       hints: hints.success ? hints.data : [],
       restored: p.steps !== undefined,
       colorized: p.colorized !== false,
+      maskEdit: maskEdit.success ? maskEdit.data : [],
       current,
       width: o.width,
       height: o.height,

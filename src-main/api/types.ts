@@ -4,6 +4,7 @@
 export type { FileError, FinetuneInfo, JobInfo, JobState, MetricsInfo } from '../contract/jobs';
 import type { FileError, MetricsInfo } from '../contract/jobs';
 import type { PointHint } from '../contract/hints';
+import type { MaskStroke } from '../contract/mask-edit';
 import type { ArgOf } from './contract';
 export type { ApiMethod, ArgOf, HeirloomApi, HeirloomBridge, ResultOf, Unsubscribe } from './contract';
 
@@ -61,11 +62,26 @@ export interface OutputInfo {
   restored: boolean;
   /** The network coloured it (false: a restore without colour, or of a colour photo). */
   colorized: boolean;
+  /** The brush strokes on the damage mask its repair was made with (empty: the mask as detected). */
+  maskEdit: MaskStroke[];
   /** The version the gallery shows and albums export. */
   current: boolean;
   width: number | null;
   height: number | null;
   url: string;
+}
+
+/** The damage the repair step finds on a photo, at display size (damageMask). */
+export interface DamageMask {
+  /** Size of the mask as sent: the photo's, scaled to fit the asked maxSize. */
+  width: number;
+  height: number;
+  /** base64 of the mask, row-major, one bit per pixel, most significant bit first: 1 = damaged. */
+  bits: string;
+  /** Share of the photo's full-size pixels found damaged (0..1). */
+  fraction: number;
+  /** Which detector found it: the shipped network's id, or 'classical'. */
+  detector: string;
 }
 
 /** A live preview of a photo's colour (previewColour): a URL of a screen-sized JPEG. */

@@ -23,9 +23,10 @@ export interface PhotoBatchFlags {
   tone?: boolean;
   recolorFaded?: boolean;
   colorize?: boolean;
+  upscale?: 2 | 4;
 }
 
-/** `restore`'s step flags: none given means repair + tone (+ colorize unless --no-colorize). */
+/** `restore`'s step flags: none given means repair + tone (+ colorize unless --no-colorize); --upscale adds enlarging to either. */
 export function restoreSteps(o: PhotoBatchFlags): RestoreSteps {
   const any = Boolean(o.repair || o.tone || o.recolorFaded);
   return {
@@ -33,6 +34,7 @@ export function restoreSteps(o: PhotoBatchFlags): RestoreSteps {
     tone: any ? Boolean(o.tone) : true,
     recolorFaded: Boolean(o.recolorFaded),
     colorize: o.colorize !== false,
+    ...(o.upscale ? { upscale: o.upscale } : {}),
   };
 }
 

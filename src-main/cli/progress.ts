@@ -10,6 +10,10 @@ function eta(s: number | undefined): string {
 
 export function progressPrinter(out: NodeJS.WritableStream): (p: BatchProgress) => void {
   return (p) => {
+    // A long step inside one photo (enlarging, tile by tile): a line at each quarter, so a slow photo shows it is moving.
+    if (p.step && p.step.done < p.step.total && Math.floor((p.step.done * 4) / p.step.total) > Math.floor(((p.step.done - 1) * 4) / p.step.total)) {
+      out.write(`[${p.done + 1}/${p.total}] ${oneLine(path.basename(p.step.input))}: enlarging, ${p.step.done} of ${p.step.total} tiles\n`);
+    }
     if (!p.item) return;
     const name = oneLine(path.basename(p.item.input)); // a newline in a name must not break the log
     const what = p.item.skipped ? `skipped: ${oneLine(p.item.error ?? '')}` : p.item.error ? `FAILED: ${oneLine(p.item.error)}` : `ok (${(p.item.millis / 1000).toFixed(1)} s)`;

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { JobRow, JsonObject } from '../catalogue/types';
 import { OUTPUT_FORMATS, OutputFormat } from '../imaging/encode';
 import { PointHintsSchema } from '../hints/point-hints';
+import { MaskEditSchema } from '../../contract/mask-edit';
 
 export const ColorizeJobParams = z.object({
   /** Model id or folder the job was started with (resolved again on resume). */
@@ -35,6 +36,10 @@ export const RestoreSteps = z.object({
   recolorFaded: z.boolean().default(false),
   /** Colorize the restored photo when it is black and white. */
   colorize: z.boolean().default(true),
+  /** Enlarge ×2 or ×4 (core/restore/upscale.ts) after repair and tone, before colorizing; absent: keep the size. */
+  upscale: z.union([z.literal(2), z.literal(4)]).optional(),
+  /** Brush strokes on the detected damage mask (one photo's, from the photo view), applied before filling. */
+  maskEdit: MaskEditSchema.optional(),
 });
 export type RestoreSteps = z.infer<typeof RestoreSteps>;
 

@@ -4,7 +4,9 @@ import type { DecodedPhoto } from '../imaging/decode';
 import type { RestoreSteps } from '../jobs/job-params';
 import { detectDamage } from './detect';
 import { detectDamageWhole, shippedDamageNet } from './damage-net';
+import { withMaskEdit } from './mask-edit';
 import { restorePixels } from './restore';
+import { loadUpscaler, upscaleRgb, type UpscaleFactor, type UpscaleOptions } from './upscale';
 
 export interface RestoredDecoded {
   photo: DecodedPhoto;
@@ -13,6 +15,8 @@ export interface RestoredDecoded {
   repairedPixels: number;
   /** Which damage detector ran: the shipped network's id, or 'classical' when none is installed. */
   detector: string | null;
+  /** Set when the photo was enlarged: by how much, with which network (name@package version). */
+  upscale?: { factor: UpscaleFactor; model: string };
 }
 
 /** The damage detector a repair uses: the shipped learned one when present (at its tuned threshold, or `threshold`), else the classical one. */
@@ -24,7 +28,8 @@ export function defaultDetector(threshold?: number): { id: string; detect: (L: F
 }
 
 export function restoreDecoded(photo: DecodedPhoto, steps: RestoreSteps): RestoredDecoded {
-  const detector = steps.repair ? defaultDetector() : undefined;
+  // A person's brush strokes (the photo view) edit the detected mask before it is filled.
+  const detector = steps.repair ? withMaskEdit(defaultDetector(), steps.maskEdit) : undefined;
   const r = restorePixels(photo.rgb, photo.width, photo.height, {
     repair: steps.repair,
     detector: detector?.detect,
@@ -36,5 +41,23 @@ export function restoreDecoded(photo: DecodedPhoto, steps: RestoreSteps): Restor
 
 /** What goes into the output's recorded parameters besides the colorize settings. */
 export function restoreProvenance(steps: RestoreSteps, r: RestoredDecoded, colorized: boolean): Record<string, unknown> {
-  return { steps, colorized, grey: r.grey, detector: r.detector, repairedPixels: r.repairedPixels };
+  return { steps, colorized, grey: r.grey, detector: r.detector, repairedPixels: r.repairedPixels, ...(r.upscale ? { upscale: r.upscale } : {}) };
+}
+
+/**
+ * The enlarging step (steps.upscale), after repair and tone and before colorizing: the restored photo
+ * ×2 or ×4, so colorizing puts its colour on the enlarged lightness. No factor: returned as it is.
+ */
+export async function upscaleRestored(
+  r: RestoredDecoded,
+  steps: RestoreSteps,
+  opts: Pick<UpscaleOptions, 'onProgress' | 'signal'> = {},
+): Promise<RestoredDecoded> {
+  if (!steps.upscale) return r;
+  const up = await loadUpscaler(steps.upscale);
+  const big = await upscaleRgb(up, r.photo.rgb, r.photo.width, r.photo.height, { ...opts, grey: r.grey });
+  // The same print size: the enlarged photo has factor × the pixels per inch.
+  const m = r.photo.meta;
+  const meta = { ...m, width: m.width * up.factor, height: m.height * up.factor, ...(m.density ? { density: m.density * up.factor } : {}) };
+  return { ...r, photo: { ...r.photo, rgb: big.rgb, width: big.width, height: big.height, meta }, upscale: { factor: up.factor, model: up.model } };
 }

@@ -23,7 +23,7 @@ import { DEFAULT_MODEL_ID } from '../engine/model-registry';
 import { hashFile } from './file-hash';
 import { OutputNamer } from './output-names';
 import { ColorizeJobInput, ColorizeJobParams, isPhotoJobKind, jobParams, makeJobParams, PhotoJobKind, RestoreSteps } from '../jobs/job-params';
-import { restoreDecoded, restoreProvenance } from '../restore/restore-step';
+import { restoreDecoded, restoreProvenance, upscaleRestored } from '../restore/restore-step';
 import { markEnded, markRunning } from '../jobs/job-state';
 
 export interface OpenOptions {
@@ -82,6 +82,8 @@ export interface BatchProgress {
   failed: number;
   item?: BatchItemResult;
   etaSeconds?: number;
+  /** Within the photo being worked on (item seq, not yet done): a long step's own progress, e.g. enlarging tile by tile. */
+  step?: { name: 'upscale'; input: string; done: number; total: number };
 }
 
 export interface BatchSummary {
@@ -377,9 +379,16 @@ export class HeirloomCore {
       let result: BatchItemResult;
       try {
         const pointHints = saved.hints?.[path.resolve(input)];
-        const { outputPath, outputId, originalId } = await this.colorizeOne(input, model, params, { ...opts, pointHints, steps: saved.steps }, namer, item);
+        const onStep = (name: 'upscale', stepDone: number, stepTotal: number): void =>
+          opts.onProgress?.({ jobId, done, total, failed, step: { name, input, done: stepDone, total: stepTotal } });
+        const { outputPath, outputId, originalId } = await this.colorizeOne(input, model, params, { ...opts, pointHints, steps: saved.steps, onStep }, namer, item);
         result = { input, seq, output: outputPath, outputId, originalId, millis: Date.now() - t0 };
       } catch (e) {
+        // Cancelled inside a long step (enlarging): the photo stays pending, done again on resume.
+        if (opts.signal?.aborted && (e as Error).name === 'AbortError') {
+          cancelled = true;
+          break;
+        }
         const skipped = e instanceof NotAnOriginalError;
         if (!skipped) failed++;
         result = { input, seq, error: (e as Error).message, skipped, millis: Date.now() - t0 };
@@ -399,7 +408,7 @@ export class HeirloomCore {
     input: string,
     model: ModelResolution['model'],
     params: { workingSize: number; saturation: number; format: OutputFormat; quality: number; model: string },
-    opts: Pick<BatchOptions, 'hints' | 'pointHints'> & { steps?: RestoreSteps },
+    opts: Pick<BatchOptions, 'hints' | 'pointHints' | 'signal'> & { steps?: RestoreSteps; onStep?: (name: 'upscale', done: number, total: number) => void },
     namer: OutputNamer | undefined,
     item: { jobId: number; seq: number; plannedOutput: string | null },
   ): Promise<{ outputPath: string; outputId: number; originalId: number }> {
@@ -411,7 +420,11 @@ export class HeirloomCore {
     let colorize = true;
     if (opts.steps) {
       // Restoration first, on the photo's own pixels; a colour photo keeps its colour (it is not colorized).
-      const restored = restoreDecoded(photo, opts.steps);
+      // Enlarging comes after repair and tone (they work at the scanned size) and before colorizing.
+      const restored = await upscaleRestored(restoreDecoded(photo, opts.steps), opts.steps, {
+        signal: opts.signal,
+        onProgress: (d, t) => opts.onStep?.('upscale', d, t),
+      });
       photo = restored.photo;
       colorize = opts.steps.colorize && restored.grey;
       recorded = { ...recorded, ...restoreProvenance(opts.steps, restored, colorize) };
