@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp = require('sharp');
 import type { Page } from 'playwright-core';
-import { addFolder, ARTIFACTS, closeApp, E2E_ROOT, e2eSkip, openApp, type OpenApp } from '../helpers/e2e';
+import { addFolder, ARTIFACTS, closeApp, E2E_ROOT, e2eSkip, openApp, type OpenApp, cutOffAtSides } from '../helpers/e2e';
 
 // Callbacks passed to page.evaluate / waitForFunction run in the page.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -95,16 +95,7 @@ describe('restoration in the photo view', { skip: e2eSkip }, () => {
     await page.locator('.overlay').waitFor({ state: 'detached' });
   };
   /** Nothing of the viewer's panel or toolbar is cut off at the window's sides. */
-  const insideWindow = () =>
-    page.evaluate(() => {
-      const w = document.documentElement.clientWidth;
-      const bad: string[] = [];
-      for (const el of document.querySelectorAll('.overlay button, .overlay .tag, .panel h3, .panel label')) {
-        const r = el.getBoundingClientRect();
-        if (r.width && (r.right > w + 0.5 || r.left < -0.5)) bad.push(`${el.className}: ${el.textContent.trim().slice(0, 30)}`);
-      }
-      return bad;
-    });
+  const insideWindow = () => cutOffAtSides(page, '.overlay button, .overlay .tag, .panel h3, .panel label');
 
   before(async () => {
     assert.ok(fs.existsSync(path.join(E2E_ROOT, 'dist-renderer', 'index.html')), 'build the window first: npm run build');

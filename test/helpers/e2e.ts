@@ -91,3 +91,19 @@ export async function addFolder(page: Page, folder: string, added: string): Prom
   await page.locator('.notice').getByText(added).waitFor();
   await page.locator('.notice .close').click();
 }
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the page's own DOM, typed there, not here
+declare const document: any;
+
+/** The elements matching `selector` that are cut off at the window's sides (their class and text), for layout checks. */
+export function cutOffAtSides(page: Page, selector: string): Promise<string[]> {
+  return page.evaluate((sel) => {
+    const w = document.documentElement.clientWidth;
+    const bad: string[] = [];
+    for (const el of document.querySelectorAll(sel)) {
+      const r = el.getBoundingClientRect();
+      if (r.width && (r.right > w + 0.5 || r.left < -0.5)) bad.push(`${el.className}: ${(el.textContent ?? '').trim().slice(0, 30)}`);
+    }
+    return bad;
+  }, selector);
+}

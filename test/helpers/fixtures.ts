@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import sharp = require('sharp');
 import { rgb8ToL } from '../../src-main/core/color/lab';
+import { lToGreyRgb, synthesizeDamage } from '../../src-main/core/restore';
 
 /** The repository root (this file runs from dist/test/helpers/). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -294,4 +295,23 @@ export function writeRandomBytes(file: string, offset?: number, length = 4096, s
     fs.closeSync(fd);
   }
   return at;
+}
+
+/**
+ * A grey print of smooth shading with a dark door (no thin straight lines: those are real
+ * structure), damaged by the seeded generator's scratches and dust; `mask` marks the damaged pixels.
+ */
+export async function writeScratchedPrint(file: string, width: number, height: number, seed: number, damage: { scratches: number; dust: number }): Promise<{ mask: Uint8Array }> {
+  const clean = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+    const door = x > 240 && x < 300 && y > 120 && y < 250;
+    const v = door ? 60 : 140 + 50 * Math.sin(x / 41) * Math.cos(y / 37);
+    clean.fill(Math.round(v), (y * width + x) * 3, (y * width + x) * 3 + 3);
+  }
+  const damaged = synthesizeDamage(rgb8ToL(clean, 3), width, height, seed, { fade: false, grain: 0, creases: 0, ...damage });
+  const rgb = Buffer.alloc(width * height * 3);
+  lToGreyRgb(damaged.L, rgb);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  await sharp(rgb, { raw: { width, height, channels: 3 } }).png().toFile(file);
+  return { mask: damaged.mask };
 }

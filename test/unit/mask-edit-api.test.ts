@@ -3,19 +3,15 @@
 // runs a restore job whose new version records the strokes (in its steps, and in getPhoto's versions)
 // and is filled where a stroke added damage; bad requests are refused at the boundary.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import sharp = require('sharp');
 import type { CoreApi } from '../../src-main/api/core-api';
 import { ApiArgumentError, parseCall } from '../../src-main/api/schemas';
 import type { DamageMask } from '../../src-main/api/types';
 import type { MaskStroke } from '../../src-main/contract/mask-edit';
-import { rgb8ToL } from '../../src-main/core/color/lab';
-import { lToGreyRgb, synthesizeDamage } from '../../src-main/core/restore';
 import { rasteriseStrokes } from '../../src-main/core/restore/mask-edit';
 import { jobEnded, openTestApi, waitForJobEvent } from '../helpers/jobs';
-import { decodeRgb, makeTempDir, removeDir } from '../helpers/fixtures';
+import { decodeRgb, makeTempDir, removeDir, writeScratchedPrint } from '../helpers/fixtures';
 
 const [W, H] = [384, 288];
 let dir: string;
@@ -27,18 +23,8 @@ let truth: Uint8Array;
 
 before(async () => {
   dir = makeTempDir();
-  const clean = Buffer.alloc(W * H * 3);
-  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
-    const v = 140 + 50 * Math.sin(x / 41) * Math.cos(y / 37) + (x > 240 && x < 300 && y > 120 && y < 250 ? -70 : 0);
-    clean.fill(Math.round(v), (y * W + x) * 3, (y * W + x) * 3 + 3);
-  }
-  const damaged = synthesizeDamage(rgb8ToL(clean, 3), W, H, 7, { fade: false, grain: 0, scratches: 4, dust: 20, creases: 0 });
-  truth = damaged.mask;
-  const rgb = Buffer.alloc(W * H * 3);
-  lToGreyRgb(damaged.L, rgb);
   file = path.join(dir, 'photos', 'scratched.png');
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  await sharp(rgb, { raw: { width: W, height: H, channels: 3 } }).png().toFile(file);
+  truth = (await writeScratchedPrint(file, W, H, 7, { scratches: 4, dust: 20 })).mask;
   lib = openTestApi(path.join(dir, 'lib'));
   api = lib.api;
   photoId = (await api.importPaths([file])).imported[0]!.id;

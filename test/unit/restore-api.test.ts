@@ -2,17 +2,13 @@
 // job whose progress maps to the photo; the scratched grey print gets a new version, marked restored and
 // in use, repaired where the scratches were and little changed elsewhere; bad steps are refused at the boundary.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import sharp = require('sharp');
 import type { CoreApi } from '../../src-main/api/core-api';
 import { ApiArgumentError, parseCall } from '../../src-main/api/schemas';
 import type { JobInfo } from '../../src-main/api/types';
-import { rgb8ToL } from '../../src-main/core/color/lab';
-import { lToGreyRgb, synthesizeDamage } from '../../src-main/core/restore';
 import { jobEnded, openTestApi, waitForJobEvent } from '../helpers/jobs';
-import { decodeRgb, makeTempDir, removeDir } from '../helpers/fixtures';
+import { decodeRgb, makeTempDir, removeDir, writeScratchedPrint } from '../helpers/fixtures';
 
 const [W, H] = [384, 288];
 let dir: string;
@@ -24,20 +20,8 @@ let mask: Uint8Array;
 
 before(async () => {
   dir = makeTempDir();
-  // A grey print: smooth shading and a dark door (no thin straight lines), then scratches and dust.
-  const clean = Buffer.alloc(W * H * 3);
-  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
-    const door = x > 240 && x < 300 && y > 120 && y < 250;
-    const v = door ? 60 : 140 + 50 * Math.sin(x / 41) * Math.cos(y / 37);
-    clean.fill(Math.round(v), (y * W + x) * 3, (y * W + x) * 3 + 3);
-  }
-  const damaged = synthesizeDamage(rgb8ToL(clean, 3), W, H, 5, { fade: false, grain: 0, scratches: 5, dust: 30, creases: 0 });
-  mask = damaged.mask;
-  const rgb = Buffer.alloc(W * H * 3);
-  lToGreyRgb(damaged.L, rgb);
   file = path.join(dir, 'photos', 'scratched.png');
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  await sharp(rgb, { raw: { width: W, height: H, channels: 3 } }).png().toFile(file);
+  mask = (await writeScratchedPrint(file, W, H, 5, { scratches: 5, dust: 30 })).mask;
   lib = openTestApi(path.join(dir, 'lib'));
   api = lib.api;
   photoId = (await api.importPaths([file])).imported[0]!.id;
