@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm start` / packaging: builds better-sqlite3 for Electron's ABI into build/electron-native/, and
 // leaves node_modules on Node's ABI so `npm test` keeps working. The app then loads this copy through
-// better-sqlite3's `nativeBinding` option (HEIRLOOM_SQLITE_BINDING, set by electron/main.ts).
+// better-sqlite3's `nativeBinding` option (electron/main.ts passes it to the core as `install.sqliteBinding`).
 // Rebuilding node_modules in place (electron-builder install-app-deps) would break every Node test
 // until the next `npm rebuild`. sharp and tfjs-node use N-API, which Electron loads as they are.
 'use strict';

@@ -6,10 +6,8 @@ import * as path from 'node:path';
 import sharp = require('sharp');
 import { appVersion } from '../core/app-paths';
 import type { AlbumItemRow, AlbumSummary, OriginalListRow, OriginalRow, OutputRow } from '../core/catalogue/types';
-import { ExportError, exportPaths, exportTargetFor } from '../core/export';
 import { JobInputOf, makeJobParams, PhotoJobKind } from '../core/jobs/job-params';
 import { JobQueue, pickMetrics } from '../core/jobs/job-queue';
-import { checkExportTarget } from '../core/export/target-safety';
 import { initBackend } from '../core/engine/backend';
 import { writeFileAtomic } from '../core/fs-atomic';
 import { collectPhotos } from '../core/photo-files';
@@ -278,79 +276,63 @@ export class CoreApi implements HeirloomApi {
   // ── albums ──
 
   async listAlbums(): Promise<AlbumInfo[]> {
-    return this.core.catalogue.listAlbums().map((a) => this.albumInfo(a));
+    return this.core.albums.list().map((a) => this.albumInfo(a));
   }
 
   async getAlbum(id: number): Promise<AlbumDetail> {
-    const a = this.core.catalogue.getAlbum(id);
-    if (!a) throw new Error(`album ${id} does not exist`);
-    return { ...this.albumInfo(a), items: this.core.catalogue.albumItems(id).map((i) => this.albumItem(i)) };
+    const a = this.core.albums.get(id);
+    return { ...this.albumInfo(a), items: this.core.albums.items(id).map((i) => this.albumItem(i)) };
   }
 
   async createAlbum(req: { name: string }): Promise<AlbumInfo> {
-    return this.albumInfo(this.core.catalogue.getAlbum(this.core.catalogue.createAlbum(req.name).id)!);
+    return this.albumInfo(this.core.albums.create(req.name));
   }
 
   async renameAlbum(req: { albumId: number; name: string }): Promise<AlbumInfo> {
-    this.core.catalogue.renameAlbum(req.albumId, req.name);
-    return this.albumInfo(this.core.catalogue.getAlbum(req.albumId)!);
+    return this.albumInfo(this.core.albums.rename(req.albumId, req.name));
   }
 
   async deleteAlbum(id: number): Promise<{ deleted: boolean }> {
-    return { deleted: this.core.catalogue.deleteAlbum(id) };
+    return { deleted: this.core.albums.delete(id) };
   }
 
   async addToAlbum(req: { albumId: number; photoIds: number[] }): Promise<AlbumDetail> {
-    this.core.catalogue.addToAlbum(req.albumId, req.photoIds);
+    this.core.albums.addPhotos(req.albumId, req.photoIds);
     return this.getAlbum(req.albumId);
   }
 
   async removeFromAlbum(req: { albumId: number; photoIds: number[] }): Promise<AlbumDetail> {
-    this.core.catalogue.removeFromAlbum(req.albumId, req.photoIds);
+    this.core.albums.removePhotos(req.albumId, req.photoIds);
     return this.getAlbum(req.albumId);
   }
 
   async reorderAlbum(req: { albumId: number; photoIds: number[] }): Promise<AlbumDetail> {
-    this.core.catalogue.reorderAlbum(req.albumId, req.photoIds);
+    this.core.albums.reorder(req.albumId, req.photoIds);
     return this.getAlbum(req.albumId);
   }
 
   async setAlbumCover(req: { albumId: number; photoId: number | null }): Promise<AlbumInfo> {
-    this.core.catalogue.setAlbumCover(req.albumId, req.photoId);
-    return this.albumInfo(this.core.catalogue.getAlbum(req.albumId)!);
+    return this.albumInfo(this.core.albums.setCover(req.albumId, req.photoId));
   }
 
   async setAlbumCaption(req: { albumId: number; photoId: number; caption: string | null }): Promise<AlbumDetail> {
-    this.core.catalogue.setAlbumItemCaption(req.albumId, req.photoId, req.caption);
+    this.core.albums.setCaption(req.albumId, req.photoId, req.caption);
     return this.getAlbum(req.albumId);
   }
 
   /** Checks what can be checked at once (album, names, an existing target), then queues the export as a job. */
   async exportAlbum(req: ExportRequest): Promise<ExportStart> {
     if (this.closed) throw new Error('the library is closing');
-    const album = this.core.catalogue.getAlbum(req.albumId);
-    if (!album) throw new Error(`album ${req.albumId} does not exist`);
+    this.core.albums.get(req.albumId); // a missing album is said first
     if (!req.parentDir) throw new Error('choose the folder the export goes into');
-    // The folder name is made safe like an album name: it can never point outside parentDir.
-    const target = exportPaths(exportTargetFor(req.parentDir, req.folderName ?? album.name), req.zip ?? false, album.name).target;
-    // The rules runExport applies again (target-safety.ts): refusals come back as problems the window explains.
-    try {
-      checkExportTarget(this.core.catalogue, target, { zip: req.zip ?? false, overwrite: req.overwrite ?? false });
-    } catch (e) {
-      if (!(e instanceof ExportError)) throw e;
-      if (e.code === 'target-exists') return { jobId: null, problem: 'target-exists', target };
-      if (e.code === 'not-an-export' || e.code === 'unsafe-target') {
-        return { jobId: null, problem: e.code, target, ...(e.reason ? { reason: e.reason } : {}), message: e.message };
-      }
-      throw e;
-    }
-    // The whole request is kept with the job, so an export interrupted by a restart can be resumed.
-    const row = this.core.catalogue.createJob('export', makeJobParams('export', {
-      albumId: req.albumId, target, total: album.itemCount, format: req.format, maxSize: req.maxSize, quality: req.quality,
+    // Refusals come back as problems the window explains; the same rules apply again when the job runs.
+    const start = this.core.albums.recordExportJob(req.albumId, {
+      parentDir: req.parentDir, folderName: req.folderName, format: req.format, maxSize: req.maxSize, quality: req.quality,
       names: req.names, withOriginals: req.withOriginals, zip: req.zip, html: req.html, overwrite: req.overwrite, locale: req.locale,
-    }), []);
-    this.jobs.enqueue(row.id);
-    return { jobId: row.id, target };
+    });
+    if (!start.job) return { jobId: null, ...start.refused };
+    this.jobs.enqueue(start.job.id);
+    return { jobId: start.job.id, target: start.target };
   }
 
   // ── models and fine-tuning ──

@@ -1,7 +1,9 @@
 // The process that owns the core for the desktop app: Electron's main process starts it with
 // utilityProcess.fork (tests use child_process.fork), so decoding, colorizing and SQLite never block
-// the window's main thread. Messages are validated here again (defence in depth).
+// the window's main thread. Messages are validated here again (defence in depth). What it needs to know
+// (library, media URL base, where the installation's files are) comes on its command line (host-args.ts).
 import { CoreApi, type MediaKind } from './core-api';
+import { parseHostArgs, type HostOptions } from './host-args';
 import { HeirloomCore } from '../core/service/heirloom-core';
 import type { HostReply, HostRequest } from './rpc';
 
@@ -19,9 +21,9 @@ function parentPort(): Port {
 
 const MEDIA_KINDS = new Set<MediaKind>(['thumb', 'original', 'output', 'output-thumb', 'preview']);
 
-export function runHost(library: string | undefined, mediaBase: string): void {
+export function runHost({ library, mediaBase, install }: HostOptions): void {
   const port = parentPort();
-  const core = HeirloomCore.open({ library, holder: 'the Heirloom window' });
+  const core = HeirloomCore.open({ library, install, holder: 'the Heirloom window' });
   const api = new CoreApi(core, { mediaUrl: (kind, id) => `${mediaBase}${kind}/${id}`, importByPath: false, importByDialog: true });
   const reply = (r: HostReply): void => port.send(r);
   api.onJobProgress((job) => reply({ type: 'job', job }));
@@ -47,7 +49,4 @@ export function runHost(library: string | undefined, mediaBase: string): void {
   reply({ type: 'ready' });
 }
 
-if (require.main === module) {
-  const i = process.argv.indexOf('--library');
-  runHost(i > 0 ? process.argv[i + 1] : undefined, process.env.HEIRLOOM_MEDIA_BASE ?? 'heirloom-media://media/');
-}
+if (require.main === module) runHost(parseHostArgs(process.argv.slice(2)));

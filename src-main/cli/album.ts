@@ -1,8 +1,7 @@
-// `heirloom album …`: albums in the catalogue. Albums by id or exact name, photos by id (see `heirloom list`).
+// `heirloom album …`: albums in the library (HeirloomCore.albums). Albums by id or exact name, photos by id (see `heirloom list`).
 import { Command, InvalidArgumentError, Option } from 'commander';
 import * as path from 'node:path';
 import type { AlbumSummary } from '../core/catalogue/types';
-import { resolveAlbum } from '../core/service/album-ref';
 import { HeirloomCore } from '../core/service/heirloom-core';
 
 function photoId(v: string): number {
@@ -35,67 +34,64 @@ export function addAlbumCommands(program: Command, libraryOption: Option, setExi
 
   album.command('create').description('create an album').argument('<name>').addOption(libraryOption)
     .action((name: string, o) => withCore(o, setExit, (core) => {
-      out(line(core.catalogue.getAlbum(core.catalogue.createAlbum(name).id)!));
+      out(line(core.albums.create(name)));
     }));
 
   album.command('rename').description('rename an album').argument('<album>', 'id or exact name').argument('<new-name>').addOption(libraryOption)
     .action((ref: string, name: string, o) => withCore(o, setExit, (core) => {
-      const a = resolveAlbum(core.catalogue, ref);
-      core.catalogue.renameAlbum(a.id, name);
-      out(line(core.catalogue.getAlbum(a.id)!));
+      const a = core.albums.resolve(ref);
+      out(line(core.albums.rename(a.id, name)));
     }));
 
   album.command('delete').description('delete an album (its photos stay in the library)').argument('<album>', 'id or exact name').addOption(libraryOption)
     .action((ref: string, o) => withCore(o, setExit, (core) => {
-      const a = resolveAlbum(core.catalogue, ref);
-      core.catalogue.deleteAlbum(a.id);
+      const a = core.albums.resolve(ref);
+      core.albums.delete(a.id);
       out(`deleted album #${a.id} "${a.name}"; its ${a.itemCount} photo(s) are still in the library`);
     }));
 
   album.command('add').description('add photos to the end of an album').argument('<album>', 'id or exact name').argument('<photo-ids...>')
     .addOption(libraryOption)
     .action((ref: string, ids: string[], o) => withCore(o, setExit, (core) => {
-      const a = resolveAlbum(core.catalogue, ref);
-      const n = core.catalogue.addToAlbum(a.id, ids.map(photoId));
+      const a = core.albums.resolve(ref);
+      const n = core.albums.addPhotos(a.id, ids.map(photoId));
       out(`added ${n} photo(s) to #${a.id} "${a.name}"${n < ids.length ? ` (${ids.length - n} already there)` : ''}`);
     }));
 
   album.command('remove').description('take photos out of an album (not out of the library)').argument('<album>', 'id or exact name')
     .argument('<photo-ids...>').addOption(libraryOption)
     .action((ref: string, ids: string[], o) => withCore(o, setExit, (core) => {
-      const a = resolveAlbum(core.catalogue, ref);
-      out(`removed ${core.catalogue.removeFromAlbum(a.id, ids.map(photoId))} photo(s) from #${a.id} "${a.name}"`);
+      const a = core.albums.resolve(ref);
+      out(`removed ${core.albums.removePhotos(a.id, ids.map(photoId))} photo(s) from #${a.id} "${a.name}"`);
     }));
 
   album.command('move').description('move a photo to a position in the album (1 = first)').argument('<album>', 'id or exact name')
     .argument('<photo-id>').argument('<position>').addOption(libraryOption)
     .action((ref: string, id: string, pos: string, o) => withCore(o, setExit, (core) => {
-      const a = resolveAlbum(core.catalogue, ref);
+      const a = core.albums.resolve(ref);
       const p = Number(pos);
       if (!Number.isInteger(p) || p < 1) throw new Error(`position must be a whole number from 1, got "${pos}"`);
-      core.catalogue.moveAlbumItem(a.id, photoId(id), p - 1);
-      out(core.catalogue.albumItems(a.id).map((i) => `#${i.originalId}`).join(' '));
+      out(core.albums.movePhoto(a.id, photoId(id), p - 1).map((i) => `#${i.originalId}`).join(' '));
     }));
 
   album.command('cover').description('choose the cover photo ("none" = the first photo)').argument('<album>', 'id or exact name')
     .argument('<photo-id|none>').addOption(libraryOption)
     .action((ref: string, id: string, o) => withCore(o, setExit, (core) => {
-      const a = resolveAlbum(core.catalogue, ref);
-      core.catalogue.setAlbumCover(a.id, id === 'none' ? null : photoId(id));
-      out(line(core.catalogue.getAlbum(a.id)!));
+      const a = core.albums.resolve(ref);
+      out(line(core.albums.setCover(a.id, id === 'none' ? null : photoId(id))));
     }));
 
   album.command('caption').description('set a photo\'s caption in this album (omit the text to clear it)').argument('<album>', 'id or exact name')
     .argument('<photo-id>').argument('[text]').addOption(libraryOption)
     .action((ref: string, id: string, text: string | undefined, o) => withCore(o, setExit, (core) => {
-      const a = resolveAlbum(core.catalogue, ref);
-      core.catalogue.setAlbumItemCaption(a.id, photoId(id), text ?? null);
+      const a = core.albums.resolve(ref);
+      core.albums.setCaption(a.id, photoId(id), text ?? null);
       out(`caption of #${id} in "${a.name}": ${text?.trim() || '(the photo\'s name)'}`);
     }));
 
   album.command('list').description('list the albums').addOption(libraryOption).option('--json', 'machine-readable output')
     .action((o) => withCore(o, setExit, (core) => {
-      const all = core.catalogue.listAlbums();
+      const all = core.albums.list();
       if (o.json) out(JSON.stringify(all, null, 2));
       else if (all.length === 0) out('No albums yet. Try: heirloom album create "Summer 1958"');
       else for (const a of all) out(line(a));
@@ -104,8 +100,8 @@ export function addAlbumCommands(program: Command, libraryOption: Option, setExi
   album.command('show').description('show an album\'s photos in order').argument('<album>', 'id or exact name').addOption(libraryOption)
     .option('--json', 'machine-readable output')
     .action((ref: string, o) => withCore(o, setExit, (core) => {
-      const a = resolveAlbum(core.catalogue, ref);
-      const items = core.catalogue.albumItems(a.id);
+      const a = core.albums.resolve(ref);
+      const items = core.albums.items(a.id);
       if (o.json) return void out(JSON.stringify({ ...a, items }, null, 2));
       out(line(a));
       items.forEach((i, k) => {

@@ -1,7 +1,5 @@
 // `heirloom export <album> --to <folder>`: the album's colorized photos as a folder, ZIP and/or web album.
-import { appVersion } from '../core/app-paths';
-import { ExportError, runExport, type ExportOptions } from '../core/export';
-import { resolveAlbum } from '../core/service/album-ref';
+import { ExportError, type ExportOptions } from '../core/export';
 import { HeirloomCore } from '../core/service/heirloom-core';
 
 export interface ExportCliOptions extends ExportOptions {
@@ -18,11 +16,10 @@ export async function runExportCli(ref: string, o: ExportCliOptions): Promise<nu
   };
   process.once('SIGINT', onSigint);
   try {
-    const album = resolveAlbum(core.catalogue, ref);
-    const res = await runExport(core.catalogue, album.id, o.to, {
+    const album = core.albums.resolve(ref);
+    const res = await core.albums.export(album.id, o.to, {
       format: o.format, maxSize: o.maxSize, quality: o.quality, names: o.names,
       withOriginals: o.withOriginals, zip: o.zip, html: o.html, overwrite: o.overwrite,
-      appVersion: appVersion(),
       signal: ctrl.signal,
       onProgress: (p) => {
         if (p.phase === 'photos' && p.photo) process.stderr.write(`[${p.done}/${p.total}] ${p.photo.name}\n`);

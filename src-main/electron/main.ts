@@ -6,8 +6,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { desktopExportRequest, desktopFinetuneRequest, parseCall } from '../api/schemas';
+import { hostArgs } from '../api/host-args';
 import { HostClient, type HostReply } from '../api/rpc';
 import type { DialogImportRequest, ExportRequest, FinetuneRequest, ExportStart, ImportResult, JobInfo } from '../api/types';
+import type { InstallPaths } from '../core/app-paths';
 import { writeFileAtomic } from '../core/fs-atomic';
 import { checkDroppedPaths } from './drop-paths';
 import {
@@ -22,14 +24,17 @@ const HOST = path.join(__dirname, '..', 'api', 'host.js');
 /** better-sqlite3 built for Electron's ABI by scripts/electron-native.js (`npm start` runs it first). */
 const DEV_SQLITE = path.join(ROOT, 'build', 'electron-native', 'better_sqlite3.node');
 
-// Set before the core process starts (it inherits this environment, and its worker threads too).
-if (app.isPackaged) {
+/** Where the core finds this installation's files, given to the core process (api/host.ts) on its command line. */
+function installPaths(): InstallPaths {
   // electron-builder.yml copies the shipped model and the Electron-ABI SQLite binding to resources/.
-  process.env.HEIRLOOM_MODELS_DIR ??= path.join(process.resourcesPath, 'models');
-  process.env.HEIRLOOM_SQLITE_BINDING ??= path.join(process.resourcesPath, 'native', 'better_sqlite3.node');
-  process.env.HEIRLOOM_APP_ROOT ??= app.getAppPath();
-} else if (fs.existsSync(DEV_SQLITE)) {
-  process.env.HEIRLOOM_SQLITE_BINDING ??= DEV_SQLITE;
+  if (app.isPackaged) {
+    return {
+      appRoot: app.getAppPath(),
+      modelsDir: path.join(process.resourcesPath, 'models'),
+      sqliteBinding: path.join(process.resourcesPath, 'native', 'better_sqlite3.node'),
+    };
+  }
+  return fs.existsSync(DEV_SQLITE) ? { sqliteBinding: DEV_SQLITE } : {};
 }
 
 protocol.registerSchemesAsPrivileged([
@@ -78,10 +83,9 @@ if (!app.requestSingleInstanceLock()) {
   };
 
   const startHost = (): HostClient => {
-    const child = utilityProcess.fork(HOST, [], {
+    const child = utilityProcess.fork(HOST, hostArgs({ mediaBase: MEDIA_BASE, install: installPaths() }), {
       serviceName: 'Heirloom core',
       stdio: 'inherit',
-      env: { ...process.env, HEIRLOOM_MEDIA_BASE: MEDIA_BASE },
     });
     return new HostClient({
       send: (m) => child.postMessage(m),

@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import sharp = require('sharp');
+import { hostArgs, parseHostArgs } from '../../src-main/api/host-args';
 import { HostClient, type HostReply } from '../../src-main/api/rpc';
 import type { ImportResult, JobInfo, PhotoPage, Status } from '../../src-main/api/types';
 
@@ -17,9 +18,8 @@ let host: HostClient;
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heirloom-host-'));
   await sharp({ create: { width: 80, height: 60, channels: 3, background: '#777' } }).jpeg().toFile(path.join(dir, 'a.jpg'));
-  child = fork(path.join(__dirname, '..', '..', 'src-main', 'api', 'host.js'), ['--library', path.join(dir, 'lib')], {
+  child = fork(path.join(__dirname, '..', '..', 'src-main', 'api', 'host.js'), hostArgs({ library: path.join(dir, 'lib'), mediaBase: 'heirloom-media://media/' }), {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, HEIRLOOM_MEDIA_BASE: 'heirloom-media://media/' },
   });
   host = new HostClient({
     send: (m) => child.send(m),
@@ -64,4 +64,10 @@ test('job events cross the process boundary', async () => {
   const j = await finished;
   assert.equal(j.state, 'done');
   assert.equal(j.done, 1);
+});
+
+test('the host\'s command line carries the library, media base and installation paths', () => {
+  const o = { library: '/l', mediaBase: 'heirloom-media://media/', install: { appRoot: '/app', modelsDir: '/res/models', sqliteBinding: '/res/native/b.node' } };
+  assert.deepEqual(parseHostArgs(hostArgs(o)), o);
+  assert.deepEqual(parseHostArgs([]), { library: undefined, mediaBase: 'heirloom-media://media/', install: { appRoot: undefined, modelsDir: undefined, sqliteBinding: undefined } });
 });

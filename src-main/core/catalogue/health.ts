@@ -3,6 +3,7 @@
 import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { installPaths } from '../app-paths';
 import { isCorruptionError } from './errors';
 
 /** How many automatic backups are kept (the newest). */
@@ -19,9 +20,13 @@ export interface CatalogueHealth {
   readonly notADatabase: boolean;
 }
 
-/** Opens an SQLite file the way the app does (the desktop app points at a binding built for Electron). */
+/**
+ * Opens an SQLite file the way the app does: with the binding HeirloomCore.open was given (the desktop
+ * app's, built for Electron), or the one $HEIRLOOM_SQLITE_BINDING names, which overrides it.
+ */
 export function openSqlite(file: string, options: Database.Options = {}): Database.Database {
-  const binding = process.env.HEIRLOOM_SQLITE_BINDING;
+  const override = process.env.HEIRLOOM_SQLITE_BINDING;
+  const binding = override !== undefined ? override : installPaths().sqliteBinding;
   return new Database(file, binding ? { ...options, nativeBinding: binding } : options);
 }
 

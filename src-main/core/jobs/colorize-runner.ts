@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FinetuneProgress } from '../finetune/trainer';
 import type { BatchProgress } from '../service/heirloom-core';
-import type { WorkerReply, WorkerRequest } from './worker-protocol';
+import type { WorkerInit, WorkerReply, WorkerRequest } from './worker-protocol';
 
 export interface RunEnd {
   status: 'done' | 'failed' | 'cancelled';
@@ -17,7 +17,7 @@ export class ColorizeRunner {
     | { jobId: number; onProgress: (p: BatchProgress) => void; onFinetune?: (p: FinetuneProgress) => void; resolve: (e: RunEnd) => void }
     | undefined;
 
-  constructor(private readonly library: string) {}
+  constructor(private readonly init: WorkerInit) {}
 
   /** Runs one job in the worker; resolves when it ends (never rejects: a crash is a failed job). */
   run(jobId: number, onProgress: (p: BatchProgress) => void, onFinetune?: (p: FinetuneProgress) => void): Promise<RunEnd> {
@@ -52,7 +52,7 @@ export class ColorizeRunner {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const w = new Worker(path.join(__dirname, 'colorize-worker.js'), { workerData: { library: this.library } });
+    const w = new Worker(path.join(__dirname, 'colorize-worker.js'), { workerData: this.init });
     this.worker = w;
     w.on('message', (m: WorkerReply) => {
       const cur = this.current;

@@ -6,12 +6,13 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { HeirloomCore } from '../service/heirloom-core';
 import { runFinetuneJob } from './finetune-job';
 import { markEnded } from './job-state';
-import type { WorkerReply, WorkerRequest } from './worker-protocol';
+import type { WorkerInit, WorkerReply, WorkerRequest } from './worker-protocol';
 
 const port = parentPort;
 if (!port) throw new Error('colorize-worker.js must run in a worker thread');
 
-const core = HeirloomCore.open({ library: (workerData as { library: string }).library, role: 'worker' });
+const init = workerData as WorkerInit;
+const core = HeirloomCore.open({ library: init.library, install: init.install, role: 'worker' });
 const controllers = new Map<number, AbortController>();
 const post = (m: WorkerReply): void => port.postMessage(m);
 

@@ -6,9 +6,8 @@
 import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
 import type { FileError, FinetuneInfo, JobInfo, MetricsInfo } from '../../contract/jobs';
-import { appVersion } from '../app-paths';
 import type { JobRow } from '../catalogue/types';
-import { ExportError, runExport } from '../export';
+import { ExportError } from '../export';
 import type { FinetuneProgress } from '../finetune/trainer';
 import type { BatchProgress, HeirloomCore } from '../service/heirloom-core';
 import { ColorizeRunner } from './colorize-runner';
@@ -32,7 +31,7 @@ export class JobQueue {
 
   constructor(private readonly core: HeirloomCore) {
     this.events.setMaxListeners(100);
-    this.runner = new ColorizeRunner(core.paths.root);
+    this.runner = new ColorizeRunner({ library: core.paths.root, install: core.install });
     // This process owns the library (its lock): a job still 'queued' was queued by one that is gone.
     interruptOrphanedQueue(core.catalogue);
   }
@@ -141,12 +140,11 @@ export class JobQueue {
     const started = Date.now();
     let state: 'done' | 'failed' | 'cancelled' = 'done';
     try {
-      await runExport(this.core.catalogue, p.albumId, p.target, {
+      await this.core.albums.export(p.albumId, p.target, {
         format: p.format, maxSize: p.maxSize, quality: p.quality, names: p.names,
         withOriginals: p.withOriginals, html: p.html, overwrite: p.overwrite, locale: p.locale,
-        // `target` already ends in .zip when zipping; runExport keeps such a name as it is.
+        // `target` already ends in .zip when zipping; the export keeps such a name as it is.
         zip: p.zip,
-        appVersion: appVersion(),
         signal: ctrl.signal,
         discardOnCancel: true,
         onProgress: (pr) => {

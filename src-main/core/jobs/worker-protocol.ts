@@ -1,6 +1,13 @@
 // Messages between CoreApi (the thread that serves the window) and the jobs worker thread.
+import type { InstallPaths } from '../app-paths';
 import type { FinetuneProgress } from '../finetune/trainer';
 import type { BatchProgress } from '../service/heirloom-core';
+
+/** What the jobs worker is started with: the library and where this installation's files are. */
+export interface WorkerInit {
+  library: string;
+  install: InstallPaths;
+}
 
 export type WorkerRequest =
   | { type: 'run'; jobId: number }

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import sharp = require('sharp');
-import { appVersion } from '../app-paths';
+import { appVersion, installPaths, setInstallPaths, type InstallPaths } from '../app-paths';
 import { Catalogue } from '../catalogue/catalogue';
 import type { CheckpointRow, JobRow, OriginalRow } from '../catalogue/types';
 import { removeStaleTemps, writeFileAtomic } from '../fs-atomic';
@@ -20,6 +20,7 @@ import { FinetuneOptions, FinetuneResult, runFinetune } from '../finetune/traine
 import { listRunCheckpoints, runSlug, SavedCheckpoint } from '../finetune/checkpoints';
 import { MANIFEST_FILE } from '../engine/manifest';
 import { DEFAULT_MODEL_ID } from '../engine/model-registry';
+import { Albums } from './albums';
 import { hashFile } from './file-hash';
 import { OutputNamer } from './output-names';
 import { ColorizeJobInput, ColorizeJobParams, isPhotoJobKind, jobParams, makeJobParams, PhotoJobKind, RestoreSteps } from '../jobs/job-params';
@@ -36,6 +37,11 @@ export interface OpenOptions {
   role?: 'owner' | 'reader' | 'worker';
   /** What this owner is, for the message another process gets, e.g. "heirloom colorize". */
   holder?: string;
+  /**
+   * Where this installation's own files are (shipped models, SQLite binding), when not where a plain
+   * checkout has them: the packaged desktop app passes its resources folder. Applies to this thread.
+   */
+  install?: InstallPaths;
 }
 
 export interface BatchOptions extends ColorizeParams {
@@ -105,9 +111,15 @@ export class NotAnOriginalError extends Error {
 }
 
 export class HeirloomCore {
-  private constructor(readonly paths: LibraryPaths, readonly catalogue: Catalogue, private readonly lock?: LibraryLock) {}
+  /** The library's albums and their export. */
+  readonly albums: Albums;
+
+  private constructor(readonly paths: LibraryPaths, readonly catalogue: Catalogue, private readonly lock?: LibraryLock) {
+    this.albums = new Albums(catalogue);
+  }
 
   static open(opts: OpenOptions = {}): HeirloomCore {
+    if (opts.install) setInstallPaths(opts.install);
     const paths = ensureLibrary(resolveLibraryDir(opts.library));
     const role = opts.role ?? 'owner';
     const lock = role === 'owner' ? acquireLibraryLock(paths.root, opts.holder ?? 'another Heirloom command') : undefined;
@@ -120,6 +132,11 @@ export class HeirloomCore {
       lock?.release();
       throw e;
     }
+  }
+
+  /** The installation paths this core uses, for a worker thread that opens the same library. */
+  get install(): InstallPaths {
+    return installPaths();
   }
 
   close(): void {
