@@ -8,4 +8,8 @@ if (!fs.existsSync(cli)) {
   console.error('heirloom: not built yet. Run `npm run build` in ' + path.join(__dirname, '..'));
   process.exit(2);
 }
-require(cli).main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+require(cli)
+  .main(process.argv.slice(2))
+  .then((code) => {
+    process.exitCode = code;
+  });

@@ -25,7 +25,9 @@ function scrollInPage(pxPerFrame: number): Promise<{ frames: number[]; long: num
   return new Promise((resolve) => {
     const vp = document.querySelector('.viewport');
     const long: number[] = [];
-    new window.PerformanceObserver((l: { getEntries(): { duration: number }[] }) => long.push(...l.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
+    new window.PerformanceObserver((l: { getEntries(): { duration: number }[] }) => long.push(...l.getEntries().map((e) => e.duration))).observe({
+      type: 'longtask',
+    });
     const frames: number[] = [];
     const nodes: number[] = [];
     const placeholders: number[] = [];
@@ -59,7 +61,9 @@ async function main(): Promise<void> {
     for (let i = 0; i < 8; i++) {
       const f = path.join(core.paths.thumbs, `bench-${i}.jpg`);
       const g = 60 + i * 20;
-      await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: g, g, b: g } } }).jpeg({ quality: 80 }).toFile(f);
+      await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: g, g, b: g } } })
+        .jpeg({ quality: 80 })
+        .toFile(f);
       thumbs.push(f);
     }
     core.catalogue.transaction(() => {
@@ -67,8 +71,13 @@ async function main(): Promise<void> {
         const sha = crypto.createHash('sha256').update(`bench ${i}`).digest('hex');
         const year = 1890 + (i % 90);
         const row = core.catalogue.upsertOriginal({
-          path: path.join(dir, 'photos', `Family ${String(i).padStart(5, '0')}.jpg`), sha256: sha, bytes: 250_000, width: 1600, height: 1200,
-          takenAt: `${year}-0${1 + (i % 9)}-1${i % 10}T12:00:00`, camera: null,
+          path: path.join(dir, 'photos', `Family ${String(i).padStart(5, '0')}.jpg`),
+          sha256: sha,
+          bytes: 250_000,
+          width: 1600,
+          height: 1200,
+          takenAt: `${year}-0${1 + (i % 9)}-1${i % 10}T12:00:00`,
+          camera: null,
         });
         core.catalogue.setThumb(row.id, thumbs[i % thumbs.length]);
       }
@@ -87,14 +96,30 @@ async function main(): Promise<void> {
       const r = await page.evaluate(scrollInPage, PX_PER_FRAME);
       // The tiles at the bottom show their thumbnails (how long after the scroll stopped).
       const tStop = Date.now();
-      await page.waitForFunction(() => [...document.querySelectorAll('.thumb img')].every((i: { complete: boolean; naturalWidth: number }) => i.complete && i.naturalWidth > 0), undefined, { timeout: 30_000 });
+      await page.waitForFunction(
+        () =>
+          [...document.querySelectorAll('.thumb img')].every((i: { complete: boolean; naturalWidth: number }) => i.complete && i.naturalWidth > 0),
+        undefined,
+        { timeout: 30_000 },
+      );
       const bottomImagesMs = Date.now() - tStop;
       fs.mkdirSync(OUT, { recursive: true });
       await page.screenshot({ path: path.join(OUT, 'bench-grid-bottom.png') });
       const lastTile = await page.locator('.thumb[data-photo-id]').last().getAttribute('title');
       const result = {
-        photos: N, shown: count, setupMs, firstTilesMs, pxPerFrame: PX_PER_FRAME, scrollMs: Math.round(r.ms), frames: r.frames.length,
-        frameMs: { median: +pct(r.frames, 0.5).toFixed(1), p95: +pct(r.frames, 0.95).toFixed(1), p99: +pct(r.frames, 0.99).toFixed(1), max: +Math.max(...r.frames).toFixed(1) },
+        photos: N,
+        shown: count,
+        setupMs,
+        firstTilesMs,
+        pxPerFrame: PX_PER_FRAME,
+        scrollMs: Math.round(r.ms),
+        frames: r.frames.length,
+        frameMs: {
+          median: +pct(r.frames, 0.5).toFixed(1),
+          p95: +pct(r.frames, 0.95).toFixed(1),
+          p99: +pct(r.frames, 0.99).toFixed(1),
+          max: +Math.max(...r.frames).toFixed(1),
+        },
         framesOver50ms: r.frames.filter((f) => f > 50).length,
         longTasks: { count: r.long.length, maxMs: r.long.length ? Math.round(Math.max(...r.long)) : 0 },
         domNodes: { max: Math.max(...r.nodes), min: Math.min(...r.nodes) },

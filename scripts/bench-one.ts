@@ -29,7 +29,10 @@ async function main(): Promise<void> {
     if (mode === 'io') {
       // The I/O floor: sharp alone decoding and re-encoding the same file, with the JPEG settings Heirloom writes.
       const { width, height } = await sharp(file).metadata();
-      const buf = await sharp(file).rotate().jpeg(jpegOptions(92, width! * height!)).toBuffer();
+      const buf = await sharp(file)
+        .rotate()
+        .jpeg(jpegOptions(92, width! * height!))
+        .toBuffer();
       writeFileAtomic(path.join(outDir, 'io.jpg'), buf);
     } else if (mode === 'colorize') {
       const photo = await decodePhoto(file);

@@ -19,7 +19,9 @@ async function main(): Promise<void> {
   const builtin = process.argv.includes('--builtin-kernels');
   const backend = await initBackend(wanted as BackendName);
   if (backend.name !== wanted) {
-    process.stdout.write(JSON.stringify({ backend: wanted, available: false, why: backend.attempts.map((a) => `${a.candidate}: ${a.why}`).join('; ') }) + '\n');
+    process.stdout.write(
+      JSON.stringify({ backend: wanted, available: false, why: backend.attempts.map((a) => `${a.candidate}: ${a.why}`).join('; ') }) + '\n',
+    );
     return;
   }
   if (backend.name === 'wasm' && !builtin) registerWasmConvGradients({ replaceInput: !process.argv.includes('--builtin-input') });
@@ -44,7 +46,18 @@ async function main(): Promise<void> {
   for (let i = 0; i < steps; i++) await stepper.step(optimizer, makeBatch(photos, batch, crop, bins, rng));
   const seconds = (performance.now() - t0) / 1000 / steps;
   await stepper.stop();
-  process.stdout.write(JSON.stringify({ backend: wanted, available: true, trains: true, threads: stepper.threads, batch, crop, secondsPerStep: seconds, imagesPerSecond: batch / seconds }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      backend: wanted,
+      available: true,
+      trains: true,
+      threads: stepper.threads,
+      batch,
+      crop,
+      secondsPerStep: seconds,
+      imagesPerSecond: batch / seconds,
+    }) + '\n',
+  );
 }
 
 main().catch((e) => {

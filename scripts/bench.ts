@@ -30,7 +30,8 @@ function run(file: string, mode: string, repeats: number): Measure {
 function trainingSpeed(): string[] {
   const threads = finetuneThreads('wasm');
   type Case = [backend: string, label: string, batch: number, crop: number, steps: number, extra: string[]];
-  const parallel: Case[] = threads > 1 ? [['wasm', `wasm + Heirloom conv gradients, ${threads} threads (the default here)`, 8, 128, 5, ['--threads', String(threads)]]] : [];
+  const parallel: Case[] =
+    threads > 1 ? [['wasm', `wasm + Heirloom conv gradients, ${threads} threads (the default here)`, 8, 128, 5, ['--threads', String(threads)]]] : [];
   const cases: Case[] = [
     ['tensorflow-gpu', 'tfjs-node-gpu', 8, 128, 5, []],
     ['tensorflow', 'tfjs-node', 8, 128, 5, []],
@@ -40,13 +41,27 @@ function trainingSpeed(): string[] {
     ['wasm', 'wasm, built-in kernels only', 8, 128, 1, ['--builtin-kernels']],
     ['cpu', 'cpu (pure JS), 1 × 64² crop', 1, 64, 1, []],
   ];
-  const rows = ['Fine-tuning (frozen encoder, Adam), one step = batch × crop² px:', '', '| backend | batch × crop | s / step | steps / min | images / s |', '|---|---|---:|---:|---:|'];
+  const rows = [
+    'Fine-tuning (frozen encoder, Adam), one step = batch × crop² px:',
+    '',
+    '| backend | batch × crop | s / step | steps / min | images / s |',
+    '|---|---|---:|---:|---:|',
+  ];
   for (const [name, label, batch, crop, steps, extra] of cases) {
-    const r = spawnSync(process.execPath, [path.join(__dirname, 'bench-train-one.js'), name, String(batch), String(crop), String(steps), ...extra], { encoding: 'utf8', timeout: 900_000 });
-    const m = r.status === 0 ? JSON.parse(r.stdout.trim().split('\n').pop()!) : { available: true, trains: false, why: (r.stderr || 'timed out').split('\n')[0] };
+    const r = spawnSync(process.execPath, [path.join(__dirname, 'bench-train-one.js'), name, String(batch), String(crop), String(steps), ...extra], {
+      encoding: 'utf8',
+      timeout: 900_000,
+    });
+    const m =
+      r.status === 0
+        ? JSON.parse(r.stdout.trim().split('\n').pop()!)
+        : { available: true, trains: false, why: (r.stderr || 'timed out').split('\n')[0] };
     if (!m.available) rows.push(`| ${label} | — | not installed | | |`);
     else if (!m.trains) rows.push(`| ${label} | ${batch} × ${crop} | cannot train: ${m.why} | | |`);
-    else rows.push(`| ${label} | ${batch} × ${crop} | ${m.secondsPerStep.toFixed(2)} | ${(60 / m.secondsPerStep).toFixed(1)} | ${m.imagesPerSecond.toFixed(2)} |`);
+    else
+      rows.push(
+        `| ${label} | ${batch} × ${crop} | ${m.secondsPerStep.toFixed(2)} | ${(60 / m.secondsPerStep).toFixed(1)} | ${m.imagesPerSecond.toFixed(2)} |`,
+      );
     process.stderr.write(`training bench ${label} done\n`);
   }
   return rows;
@@ -58,7 +73,10 @@ async function makePhoto(dir: string, megapixels: number): Promise<string> {
   const meta = await sharp(src).metadata();
   const scale = Math.sqrt((megapixels * 1e6) / (meta.width! * meta.height!));
   const file = path.join(dir, `scan-${megapixels}mp.jpg`);
-  await sharp(src).resize(Math.round(meta.width! * scale), Math.round(meta.height! * scale), { kernel: 'lanczos3' }).jpeg({ quality: 92 }).toFile(file);
+  await sharp(src)
+    .resize(Math.round(meta.width! * scale), Math.round(meta.height! * scale), { kernel: 'lanczos3' })
+    .jpeg({ quality: 92 })
+    .toFile(file);
   return file;
 }
 
@@ -74,7 +92,9 @@ async function main(): Promise<void> {
       const io = run(file, 'io', repeats);
       const col = run(file, 'colorize', repeats);
       backend = col.backend;
-      rows.push(`| ${mp} MP (${width}×${height}) | ${col.seconds.toFixed(2)} | ${io.seconds.toFixed(2)} | ${(col.seconds / io.seconds).toFixed(2)}× | ${col.peakRssMB.toFixed(0)} |`);
+      rows.push(
+        `| ${mp} MP (${width}×${height}) | ${col.seconds.toFixed(2)} | ${io.seconds.toFixed(2)} | ${(col.seconds / io.seconds).toFixed(2)}× | ${col.peakRssMB.toFixed(0)} |`,
+      );
       process.stderr.write(`${mp} MP done\n`);
     }
     const pred = run(path.join(dir, 'scan-6mp.jpg'), 'predict', 5);

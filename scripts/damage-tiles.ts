@@ -25,21 +25,42 @@ async function main(): Promise<void> {
   if (!out) throw new Error('usage: damage-tiles <out folder> [--photos N] [--tiles N] [--tile px] [--size px] [--seed N]');
   fs.mkdirSync(out, { recursive: true });
   const rng = new Rng(seed);
-  const names = fs.readdirSync(pool).filter((f) => /\.(jpe?g|png)$/i.test(f) && !isValidationPhoto(f) && !isHeldOutSourcePhoto(f)).sort();
-  for (let i = names.length - 1; i > 0; i--) { const j = Math.floor(rng.next() * (i + 1)); [names[i], names[j]] = [names[j]!, names[i]!]; }
+  const names = fs
+    .readdirSync(pool)
+    .filter((f) => /\.(jpe?g|png)$/i.test(f) && !isValidationPhoto(f) && !isHeldOutSourcePhoto(f))
+    .sort();
+  for (let i = names.length - 1; i > 0; i--) {
+    const j = Math.floor(rng.next() * (i + 1));
+    [names[i], names[j]] = [names[j]!, names[i]!];
+  }
   const lFile = fs.openSync(path.join(out, 'tiles-L.u8'), 'w');
   const mFile = fs.openSync(path.join(out, 'tiles-mask.u8'), 'w');
-  let tiles = 0, damagedPixels = 0;
+  let tiles = 0,
+    damagedPixels = 0;
   for (const name of names.slice(0, nPhotos)) {
-    const { data, info } = await sharp(path.join(pool, name)).rotate().resize(size, size, { fit: 'inside', withoutEnlargement: true })
-      .toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
-    const w = info.width, h = info.height;
+    const { data, info } = await sharp(path.join(pool, name))
+      .rotate()
+      .resize(size, size, { fit: 'inside', withoutEnlargement: true })
+      .toColourspace('srgb')
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const w = info.width,
+      h = info.height;
     if (w < tile || h < tile) continue;
     const clean = rng.next() < 0.25;
-    const dmg = synthesizeDamage(rgb8ToL(new Uint8Array(data), 3), w, h, rng.int(0, 2 ** 31 - 1), clean ? { scratches: 0, dust: 0, creases: 0, fade: false } : { fade: rng.next() < 0.3 });
+    const dmg = synthesizeDamage(
+      rgb8ToL(new Uint8Array(data), 3),
+      w,
+      h,
+      rng.int(0, 2 ** 31 - 1),
+      clean ? { scratches: 0, dust: 0, creases: 0, fade: false } : { fade: rng.next() < 0.3 },
+    );
     for (let t = 0; t < perPhoto; t++) {
-      const x0 = rng.int(0, w - tile), y0 = rng.int(0, h - tile);
-      const lb = Buffer.alloc(tile * tile), mb = Buffer.alloc(tile * tile);
+      const x0 = rng.int(0, w - tile),
+        y0 = rng.int(0, h - tile);
+      const lb = Buffer.alloc(tile * tile),
+        mb = Buffer.alloc(tile * tile);
       for (let y = 0; y < tile; y++) {
         for (let x = 0; x < tile; x++) {
           const k = (y0 + y) * w + x0 + x;
@@ -55,8 +76,18 @@ async function main(): Promise<void> {
   }
   fs.closeSync(lFile);
   fs.closeSync(mFile);
-  fs.writeFileSync(path.join(out, 'meta.json'), JSON.stringify({ tiles, tile, size, seed, photos: Math.min(nPhotos, names.length), damagedShare: damagedPixels / (tiles * tile * tile) }, null, 2));
-  console.log(`${tiles} tiles of ${tile}² → ${out} (damaged pixels ${(100 * damagedPixels / (tiles * tile * tile)).toFixed(2)} %)`);
+  fs.writeFileSync(
+    path.join(out, 'meta.json'),
+    JSON.stringify(
+      { tiles, tile, size, seed, photos: Math.min(nPhotos, names.length), damagedShare: damagedPixels / (tiles * tile * tile) },
+      null,
+      2,
+    ),
+  );
+  console.log(`${tiles} tiles of ${tile}² → ${out} (damaged pixels ${((100 * damagedPixels) / (tiles * tile * tile)).toFixed(2)} %)`);
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

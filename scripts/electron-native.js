@@ -43,10 +43,16 @@ const bin = (name) => path.join(ROOT, 'node_modules', '.bin', process.platform =
 // 1. A prebuilt binary for this Electron (downloads from GitHub); 2. compile against Electron's headers.
 const ok =
   run(bin('prebuild-install'), ['--runtime=electron', `--target=${electron}`, `--arch=${process.arch}`, `--platform=${process.platform}`], work) ||
-  run(bin('node-gyp'), ['rebuild', '--release', `--target=${electron}`, `--arch=${process.arch}`, '--dist-url=https://electronjs.org/headers', '--runtime=electron'], work);
+  run(
+    bin('node-gyp'),
+    ['rebuild', '--release', `--target=${electron}`, `--arch=${process.arch}`, '--dist-url=https://electronjs.org/headers', '--runtime=electron'],
+    work,
+  );
 const built = path.join(work, 'build', 'Release', 'better_sqlite3.node');
 if (!ok || !fs.existsSync(built)) {
-  console.error(`heirloom: could not build better-sqlite3 ${sqlite} for Electron ${electron} (needs internet, or a C++ toolchain and Electron's headers).`);
+  console.error(
+    `heirloom: could not build better-sqlite3 ${sqlite} for Electron ${electron} (needs internet, or a C++ toolchain and Electron's headers).`,
+  );
   process.exit(1);
 }
 fs.copyFileSync(built, TARGET);

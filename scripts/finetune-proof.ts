@@ -21,7 +21,10 @@ import { collectPhotos } from '../src-main/core/photo-files';
 import { HeirloomCore } from '../src-main/core/service/heirloom-core';
 import { flag } from './flags';
 
-const rank = (f: string): string => createHash('sha1').update(`proof:${path.basename(f)}`).digest('hex');
+const rank = (f: string): string =>
+  createHash('sha1')
+    .update(`proof:${path.basename(f)}`)
+    .digest('hex');
 const byRank = (a: string, b: string): number => rank(a).localeCompare(rank(b));
 
 async function main(): Promise<void> {
@@ -32,15 +35,26 @@ async function main(): Promise<void> {
   const [archiveCount, testCount, generalCount] = ['archive', 'test', 'general'].map((n, i) => Number(flag(n, ['120', '80', '60'][i])));
   const seed = Number(flag('seed', '1'));
   const out = flag('out', path.join(__dirname, '..', '..', 'models', 'finetune-proof.json'));
-  if (!(HELD_OUT_SOURCES as readonly string[]).includes(source)) throw new Error(`--source must be a held-out source (${HELD_OUT_SOURCES.join(', ')}): the base must never have trained on it`);
+  if (!(HELD_OUT_SOURCES as readonly string[]).includes(source))
+    throw new Error(`--source must be a held-out source (${HELD_OUT_SOURCES.join(', ')}): the base must never have trained on it`);
   const backend = await initBackend();
 
   const all = collectPhotos([pool]).files;
   const ofSource = all.filter((f) => path.basename(f).startsWith(`${source}_`));
-  const archive = ofSource.filter((f) => sourcesHalf(f) === 'tune').sort(byRank).slice(0, archiveCount);
-  const heldOut = ofSource.filter((f) => sourcesHalf(f) === 'report').sort(byRank).slice(0, testCount);
-  if (archive.length < archiveCount || heldOut.length < testCount) throw new Error(`${source} has only ${archive.length} + ${heldOut.length} photos for the archive and the test`);
-  const general = all.filter((f) => isValidationPhoto(f) && !isHeldOutSourcePhoto(f)).sort(byRank).slice(0, generalCount);
+  const archive = ofSource
+    .filter((f) => sourcesHalf(f) === 'tune')
+    .sort(byRank)
+    .slice(0, archiveCount);
+  const heldOut = ofSource
+    .filter((f) => sourcesHalf(f) === 'report')
+    .sort(byRank)
+    .slice(0, testCount);
+  if (archive.length < archiveCount || heldOut.length < testCount)
+    throw new Error(`${source} has only ${archive.length} + ${heldOut.length} photos for the archive and the test`);
+  const general = all
+    .filter((f) => isValidationPhoto(f) && !isHeldOutSourcePhoto(f))
+    .sort(byRank)
+    .slice(0, generalCount);
 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'heirloom-proof-'));
   const archiveDir = path.join(work, 'family-archive');
@@ -50,7 +64,9 @@ async function main(): Promise<void> {
   try {
     const base = (await core.model(baseSpec)).model;
     const threads = finetuneThreads(backend.name);
-    console.error(`${backend.name} backend, ${threads} threads; base ${base.manifest.name}; archive ${archive.length} ${source} photos, test ${heldOut.length}, general ${general.length}`);
+    console.error(
+      `${backend.name} backend, ${threads} threads; base ${base.manifest.name}; archive ${archive.length} ${source} photos, test ${heldOut.length}, general ${general.length}`,
+    );
     const t0 = Date.now();
     const r = await core.finetune({
       folder: archiveDir,
@@ -61,7 +77,9 @@ async function main(): Promise<void> {
       checkpointMinutes: minutes / 3,
       onProgress: (p) => {
         if (p.phase === 'saved' || (p.phase === 'training' && p.step % 25 === 0)) {
-          console.error(`${p.phase} step ${p.step} loss ${p.loss?.toFixed(3)} train ${(p.trainSeconds / 60).toFixed(1)} min${p.heldOut ? ` archive-held-out ΔE00 ${p.heldOut.deltaE00.toFixed(2)}` : ''}`);
+          console.error(
+            `${p.phase} step ${p.step} loss ${p.loss?.toFixed(3)} train ${(p.trainSeconds / 60).toFixed(1)} min${p.heldOut ? ` archive-held-out ΔE00 ${p.heldOut.deltaE00.toFixed(2)}` : ''}`,
+          );
         }
       },
     });

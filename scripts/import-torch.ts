@@ -11,7 +11,10 @@ const PARITY_TOLERANCE = 1e-3;
 
 async function main(): Promise<void> {
   const [exportDir, modelDir] = process.argv.slice(2);
-  if (!exportDir || !modelDir) throw new Error('usage: import-torch <export dir> <model dir> [--name N] [--version V] [--temperature T] [--prior-correction A] [--chroma-gain G] [--working-size S]');
+  if (!exportDir || !modelDir)
+    throw new Error(
+      'usage: import-torch <export dir> <model dir> [--name N] [--version V] [--temperature T] [--prior-correction A] [--chroma-gain G] [--working-size S]',
+    );
   const backend = await initBackend();
   const ex = readTorchExport(exportDir);
   const net = buildFromTorchExport(exportDir);
@@ -21,7 +24,10 @@ async function main(): Promise<void> {
   const id = path.basename(modelDir);
   const output =
     ex.arch !== 'beta'
-      ? { type: 'ab-bins' as const, stride: 4 as const, centres: ex.centres!,
+      ? {
+          type: 'ab-bins' as const,
+          stride: 4 as const,
+          centres: ex.centres!,
           temperature: Number(flag('temperature', '0.38')),
           rebalancingWeights: ex.rebalancingWeights,
           priorCorrection: Number(flag('prior-correction', '0')),

@@ -15,7 +15,10 @@ import { collectPhotos } from '../src-main/core/photo-files';
 const CELL = 192;
 
 async function cell(rgb: Buffer, w: number, h: number, height = CELL): Promise<{ input: Buffer; width: number }> {
-  const buf = await sharp(rgb, { raw: { width: w, height: h, channels: 3 } }).resize({ height }).png().toBuffer();
+  const buf = await sharp(rgb, { raw: { width: w, height: h, channels: 3 } })
+    .resize({ height })
+    .png()
+    .toBuffer();
   const m = await sharp(buf).metadata();
   return { input: buf, width: m.width! };
 }

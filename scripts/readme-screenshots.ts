@@ -66,7 +66,15 @@ async function main(): Promise<void> {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   try {
     const ctx = await browser.newContext({ viewport: VIEWPORT, locale: 'en-US', colorScheme: 'light' });
@@ -78,7 +86,10 @@ async function main(): Promise<void> {
     await page.locator('.toolbar select').selectOption('name');
     await page.fill('#import-path', path.join(ROOT, 'samples'));
     await page.getByRole('button', { name: 'Add photos' }).click();
-    await page.locator('.notice').getByText(/^Added \d+ photos$/).waitFor({ timeout: 60_000 });
+    await page
+      .locator('.notice')
+      .getByText(/^Added \d+ photos$/)
+      .waitFor({ timeout: 60_000 });
     await page.locator('#import-path').blur();
     await page.getByText('CPU (').first().waitFor(); // the status bar has spoken
     await imagesLoaded(page, '.thumb img');

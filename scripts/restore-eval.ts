@@ -12,12 +12,23 @@ import { meanDeltaE00, psnr } from '../src-main/core/metrics';
 import { Rng } from '../src-main/core/rng';
 import { initBackend } from '../src-main/core/engine/backend';
 import {
-  defaultDetector, detectDamage, fadeColour, fadeGrey, inpaint, lToGreyRgb, maskScores, recolorFaded, repairPlanes, restoreTone, synthesizeDamage,
+  defaultDetector,
+  detectDamage,
+  fadeColour,
+  fadeGrey,
+  inpaint,
+  lToGreyRgb,
+  maskScores,
+  recolorFaded,
+  repairPlanes,
+  restoreTone,
+  synthesizeDamage,
 } from '../src-main/core/restore';
 import { percentiles } from '../src-main/core/restore/planes';
 import { flag } from './flags';
 
-const pool = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : path.resolve(__dirname, '..', '..', '..', 'shared', 'datasets', 'photos');
+const pool =
+  process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : path.resolve(__dirname, '..', '..', '..', 'shared', 'datasets', 'photos');
 const half = flag('half', 'report');
 const limit = Number(flag('limit', '100'));
 const seed = Number(flag('seed', '1'));
@@ -28,74 +39,132 @@ const detectorFlag = flag('detector', 'default');
 const threshold = flag('threshold', '') === '' ? undefined : Number(flag('threshold', ''));
 
 const mean = (a: number[]): number => a.reduce((s, v) => s + v, 0) / Math.max(1, a.length);
-const meanAbs = (a: Float32Array, b: Float32Array): number => { let s = 0; for (let i = 0; i < a.length; i++) s += Math.abs(a[i]! - b[i]!); return s / a.length; };
+const meanAbs = (a: Float32Array, b: Float32Array): number => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += Math.abs(a[i]! - b[i]!);
+  return s / a.length;
+};
 const greyPsnr = (a: Float32Array, b: Float32Array): number => Math.min(99, psnr(lToGreyRgb(a), lToGreyRgb(b)));
 
 async function main(): Promise<void> {
   await initBackend();
-  const chosen = detectorFlag === 'classical' ? { id: 'classical', detect: (L: Float32Array, w: number, h: number) => detectDamage(L, w, h) } : defaultDetector(threshold);
+  const chosen =
+    detectorFlag === 'classical'
+      ? { id: 'classical', detect: (L: Float32Array, w: number, h: number) => detectDamage(L, w, h) }
+      : defaultDetector(threshold);
   if (detectorFlag === 'learned' && chosen.id === 'classical') throw new Error('no learned damage detector is installed (models/damage-detector)');
-  const names = fs.readdirSync(pool).filter((f) => /\.(jpe?g|png)$/i.test(f) && validationHalf(f) === half).sort();
+  const names = fs
+    .readdirSync(pool)
+    .filter((f) => /\.(jpe?g|png)$/i.test(f) && validationHalf(f) === half)
+    .sort();
   // A seeded shuffle, so --limit takes the same varied sample every run.
   const rng = new Rng(seed);
-  for (let i = names.length - 1; i > 0; i--) { const j = Math.floor(rng.next() * (i + 1)); [names[i], names[j]] = [names[j]!, names[i]!]; }
+  for (let i = names.length - 1; i > 0; i--) {
+    const j = Math.floor(rng.next() * (i + 1));
+    [names[i], names[j]] = [names[j]!, names[i]!];
+  }
   const files = names.slice(0, limit);
-  const rows = { f1: [] as number[], prec: [] as number[], rec: [] as number[], oracleGain: [] as number[], dmgPsnr: [] as number[], repPsnr: [] as number[],
-    cleanPsnr: [] as number[], cleanFrac: [] as number[], faded: [] as number[], toned: [] as number[], toneRatio: [] as number[],
-    deFaded: [] as number[], deRec: [] as number[], deRatio: [] as number[], p005: [] as number[], p995: [] as number[], chroma: [] as number[] };
+  const rows = {
+    f1: [] as number[],
+    prec: [] as number[],
+    rec: [] as number[],
+    oracleGain: [] as number[],
+    dmgPsnr: [] as number[],
+    repPsnr: [] as number[],
+    cleanPsnr: [] as number[],
+    cleanFrac: [] as number[],
+    faded: [] as number[],
+    toned: [] as number[],
+    toneRatio: [] as number[],
+    deFaded: [] as number[],
+    deRec: [] as number[],
+    deRatio: [] as number[],
+    p005: [] as number[],
+    p995: [] as number[],
+    chroma: [] as number[],
+  };
   let k = 0;
   for (const name of files) {
     const s = seed * 100_003 + k++;
-    const { data, info } = await sharp(path.join(pool, name)).rotate().resize(size, size, { fit: 'inside', withoutEnlargement: true })
-      .toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
-    const w = info.width, h = info.height;
+    const { data, info } = await sharp(path.join(pool, name))
+      .rotate()
+      .resize(size, size, { fit: 'inside', withoutEnlargement: true })
+      .toColourspace('srgb')
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const w = info.width,
+      h = info.height;
     const rgb = new Uint8Array(data);
     const L = rgb8ToL(rgb, 3);
     const [p0, p1] = percentiles(L, [0.005, 0.995]) as [number, number];
-    rows.p005.push(p0); rows.p995.push(p1);
+    rows.p005.push(p0);
+    rows.p995.push(p1);
     const lab = rgb8ToLab(rgb, 3);
-    let c = 0; for (let i = 0; i < L.length; i++) c += Math.hypot(lab.a[i]!, lab.b[i]!);
+    let c = 0;
+    for (let i = 0; i < L.length; i++) c += Math.hypot(lab.a[i]!, lab.b[i]!);
     rows.chroma.push(c / L.length);
 
     // Repair: damage without fading (tone is measured on its own below), grain included.
     const dmg = synthesizeDamage(L, w, h, s, { fade: false });
     const det = chosen.detect(dmg.L, w, h);
     const sc = maskScores(det, dmg.mask);
-    rows.f1.push(sc.f1); rows.prec.push(sc.precision); rows.rec.push(sc.recall);
+    rows.f1.push(sc.f1);
+    rows.prec.push(sc.precision);
+    rows.rec.push(sc.recall);
     const repaired = Float32Array.from(dmg.L);
     repairPlanes([repaired], w, h, { detector: chosen.detect });
-    rows.dmgPsnr.push(greyPsnr(dmg.L, L)); rows.repPsnr.push(greyPsnr(repaired, L));
+    rows.dmgPsnr.push(greyPsnr(dmg.L, L));
+    rows.repPsnr.push(greyPsnr(repaired, L));
     rows.oracleGain.push(greyPsnr(inpaint(dmg.L, w, h, dmg.mask), L) - greyPsnr(dmg.L, L));
 
     // Repair on a clean photo: should change (almost) nothing.
     const clean = Float32Array.from(L);
     const filled = repairPlanes([clean], w, h, { detector: chosen.detect });
-    rows.cleanPsnr.push(greyPsnr(clean, L)); rows.cleanFrac.push(filled / L.length);
+    rows.cleanPsnr.push(greyPsnr(clean, L));
+    rows.cleanFrac.push(filled / L.length);
 
     // Tone on a faded copy.
     const faded = fadeGrey(L, s);
     const toned = Float32Array.from(faded);
     restoreTone(toned, w, h);
-    const a = meanAbs(faded, L), b = meanAbs(toned, L);
-    rows.faded.push(a); rows.toned.push(b); rows.toneRatio.push(b / a);
+    const a = meanAbs(faded, L),
+      b = meanAbs(toned, L);
+    rows.faded.push(a);
+    rows.toned.push(b);
+    rows.toneRatio.push(b / a);
 
     // Recolor on a faded colour copy.
     const fc = fadeColour(rgb, s);
     const rc = recolorFaded(fc);
     const labT = rgb8ToLab(rgb, 3);
-    const d0 = meanDeltaE00(rgb8ToLab(fc, 3), labT), d1 = meanDeltaE00(rgb8ToLab(rc, 3), labT);
-    rows.deFaded.push(d0); rows.deRec.push(d1); rows.deRatio.push(d1 / d0);
+    const d0 = meanDeltaE00(rgb8ToLab(fc, 3), labT),
+      d1 = meanDeltaE00(rgb8ToLab(rc, 3), labT);
+    rows.deFaded.push(d0);
+    rows.deRec.push(d1);
+    rows.deRatio.push(d1 / d0);
   }
   const f = (v: number, d = 3): string => v.toFixed(d);
   const gain = mean(rows.repPsnr) - mean(rows.dmgPsnr);
   console.log(`restore-eval: ${files.length} photos (${half} half of ${path.basename(pool)}, seed ${seed}, ≤ ${size} px), detector ${chosen.id}`);
   console.log(`mask F1 (detector vs truth):        ${f(mean(rows.f1))}  (precision ${f(mean(rows.prec))}, recall ${f(mean(rows.rec))})`);
-  console.log(`repair PSNR gain:                   ${f(gain, 2)} dB  (damaged ${f(mean(rows.dmgPsnr), 2)} → repaired ${f(mean(rows.repPsnr), 2)}; truth-mask inpaint gain ${f(mean(rows.oracleGain), 2)} dB)   target ≥ 6`);
-  console.log(`repair on clean photos, PSNR:       ${f(mean(rows.cleanPsnr), 2)} dB  (min ${f(Math.min(...rows.cleanPsnr), 2)}; ${f(100 * mean(rows.cleanFrac), 3)} % of pixels filled)   target ≥ 45`);
-  console.log(`tone |ΔL| ratio:                    ${f(mean(rows.toned) / mean(rows.faded))}  (faded ${f(mean(rows.faded), 2)} → toned ${f(mean(rows.toned), 2)}; mean of per-photo ratios ${f(mean(rows.toneRatio))})   target ≤ 0.5`);
-  console.log(`recolor ΔE00 ratio:                 ${f(mean(rows.deRec) / mean(rows.deFaded))}  (faded ${f(mean(rows.deFaded), 2)} → restored ${f(mean(rows.deRec), 2)}; mean of per-photo ratios ${f(mean(rows.deRatio))})   target ≤ 0.6`);
+  console.log(
+    `repair PSNR gain:                   ${f(gain, 2)} dB  (damaged ${f(mean(rows.dmgPsnr), 2)} → repaired ${f(mean(rows.repPsnr), 2)}; truth-mask inpaint gain ${f(mean(rows.oracleGain), 2)} dB)   target ≥ 6`,
+  );
+  console.log(
+    `repair on clean photos, PSNR:       ${f(mean(rows.cleanPsnr), 2)} dB  (min ${f(Math.min(...rows.cleanPsnr), 2)}; ${f(100 * mean(rows.cleanFrac), 3)} % of pixels filled)   target ≥ 45`,
+  );
+  console.log(
+    `tone |ΔL| ratio:                    ${f(mean(rows.toned) / mean(rows.faded))}  (faded ${f(mean(rows.faded), 2)} → toned ${f(mean(rows.toned), 2)}; mean of per-photo ratios ${f(mean(rows.toneRatio))})   target ≤ 0.5`,
+  );
+  console.log(
+    `recolor ΔE00 ratio:                 ${f(mean(rows.deRec) / mean(rows.deFaded))}  (faded ${f(mean(rows.deFaded), 2)} → restored ${f(mean(rows.deRec), 2)}; mean of per-photo ratios ${f(mean(rows.deRatio))})   target ≤ 0.6`,
+  );
   const med = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
   console.log(`(clean photos: median L 0.5 % ${f(med(rows.p005), 1)}, 99.5 % ${f(med(rows.p995), 1)}, median mean chroma ${f(med(rows.chroma), 1)})`);
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -19,7 +19,13 @@ const thresholdFlag = flag('threshold', '');
 
 async function panel(rgb: Uint8Array, w: number, h: number): Promise<{ input: Buffer; width: number }> {
   const width = Math.round((w / h) * CELL);
-  return { input: await sharp(Buffer.from(rgb), { raw: { width: w, height: h, channels: 3 } }).resize(width, CELL).png().toBuffer(), width };
+  return {
+    input: await sharp(Buffer.from(rgb), { raw: { width: w, height: h, channels: 3 } })
+      .resize(width, CELL)
+      .png()
+      .toBuffer(),
+    width,
+  };
 }
 
 async function main(): Promise<void> {
@@ -27,7 +33,10 @@ async function main(): Promise<void> {
   const detector = defaultDetector(thresholdFlag ? Number(thresholdFlag) : undefined);
   const dir = path.join(appRoot(), 'samples');
   const rows: Array<Array<{ input: Buffer; width: number }>> = [];
-  for (const name of fs.readdirSync(dir).filter((f) => /\.jpe?g$/i.test(f)).sort()) {
+  for (const name of fs
+    .readdirSync(dir)
+    .filter((f) => /\.jpe?g$/i.test(f))
+    .sort()) {
     const photo = await decodePhoto(path.join(dir, name));
     const { width: w, height: h } = photo;
     const mask = detector.detect(rgb8ToL(photo.rgb, 3), w, h);
@@ -39,7 +48,7 @@ async function main(): Promise<void> {
   }
   // Two samples per line: original | found damage | restored, twice.
   const gap = 8;
-  const lineWidth = (r: typeof rows[number]): number => r.reduce((s, p) => s + p.width + gap, 0);
+  const lineWidth = (r: (typeof rows)[number]): number => r.reduce((s, p) => s + p.width + gap, 0);
   const lines: Array<typeof rows> = [];
   for (let i = 0; i < rows.length; i += 2) lines.push(rows.slice(i, i + 2));
   const width = Math.max(...lines.map((l) => l.reduce((s, r) => s + lineWidth(r) + 3 * gap, 0)));
@@ -54,7 +63,10 @@ async function main(): Promise<void> {
       x += 3 * gap;
     }
   });
-  await sharp({ create: { width, height: lines.length * (CELL + gap), channels: 3, background: '#ffffff' } }).composite(composite).png().toFile(out);
+  await sharp({ create: { width, height: lines.length * (CELL + gap), channels: 3, background: '#ffffff' } })
+    .composite(composite)
+    .png()
+    .toFile(out);
   console.log(`wrote ${out} (detector ${detector.id})`);
 }
 

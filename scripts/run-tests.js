@@ -16,7 +16,9 @@ function findTests(dir) {
 }
 
 const filter = process.argv[2];
-const files = findTests(path.join(__dirname, '..', 'dist', 'test')).filter((f) => !filter || f.includes(filter)).sort();
+const files = findTests(path.join(__dirname, '..', 'dist', 'test'))
+  .filter((f) => !filter || f.includes(filter))
+  .sort();
 if (files.length === 0) {
   console.error('no test files found: run `npm run build` first');
   process.exit(1);

@@ -90,11 +90,14 @@ function runCli(args: string[], killAfterMs?: number): Promise<RunResult> {
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
     let killed = false;
-    const timer = killAfterMs === undefined ? undefined : setTimeout(() => {
-      if (child.exitCode === null && child.signalCode === null && child.pid) {
-        killed = process.kill(child.pid, 'SIGKILL');
-      }
-    }, killAfterMs);
+    const timer =
+      killAfterMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            if (child.exitCode === null && child.signalCode === null && child.pid) {
+              killed = process.kill(child.pid, 'SIGKILL');
+            }
+          }, killAfterMs);
     child.on('error', reject);
     // 'close': the process is reaped (its pid is really gone, so the next command may take the lock over).
     child.on('close', (code, signal) => {
@@ -170,10 +173,15 @@ function snapshot(): Snapshot {
     db.pragma('busy_timeout = 5000');
     const integrity = (db.pragma('integrity_check') as Array<Record<string, string>>).map((r) => Object.values(r)[0]).join('; ');
     const outputs = db.prepare('SELECT id, path, sha256 FROM outputs ORDER BY id').all() as Snapshot['outputs'];
-    const checkpoints = (db.prepare('SELECT id, path, kind, parent_id AS parentId FROM model_checkpoints').all() as Snapshot['checkpoints']);
+    const checkpoints = db.prepare('SELECT id, path, kind, parent_id AS parentId FROM model_checkpoints').all() as Snapshot['checkpoints'];
     const thumbs = (db.prepare('SELECT thumb_path AS t FROM originals WHERE thumb_path IS NOT NULL').all() as Array<{ t: string }>).map((r) => r.t);
-    const jobs = (db.prepare('SELECT id, kind, status, params_json AS p FROM jobs').all() as Array<{ id: number; kind: string; status: string; p: string | null }>).map((j) => ({
-      id: j.id, kind: j.kind, status: j.status, outDir: j.p ? ((JSON.parse(j.p) as { outDir?: string | null }).outDir ?? null) : null,
+    const jobs = (
+      db.prepare('SELECT id, kind, status, params_json AS p FROM jobs').all() as Array<{ id: number; kind: string; status: string; p: string | null }>
+    ).map((j) => ({
+      id: j.id,
+      kind: j.kind,
+      status: j.status,
+      outDir: j.p ? ((JSON.parse(j.p) as { outDir?: string | null }).outDir ?? null) : null,
     }));
     const jobItems = db.prepare('SELECT job_id AS jobId, status, output_id AS outputId FROM job_items').all() as Snapshot['jobItems'];
     return { integrity, outputs, checkpoints, thumbs, jobs, jobItems };
@@ -186,8 +194,11 @@ function snapshot(): Snapshot {
 function tempEntries(): string[] {
   const found: string[] = [];
   const isTemp = (name: string): boolean =>
-    name.endsWith('.tmp') || name.includes('.partial') || /^\.heirloom-export-.*\.old-[0-9a-f]+$/.test(name) ||
-    name.startsWith('.heirloom-write-test-') || /^heirloom\.lock\.stale-\d+$/.test(name);
+    name.endsWith('.tmp') ||
+    name.includes('.partial') ||
+    /^\.heirloom-export-.*\.old-[0-9a-f]+$/.test(name) ||
+    name.startsWith('.heirloom-write-test-') ||
+    /^heirloom\.lock\.stale-\d+$/.test(name);
   const walk = (dir: string): void => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);
@@ -232,10 +243,14 @@ function runCheckpointDirs(run: string): Array<{ id: string; finished: boolean; 
   const models = path.join(W.lib, 'models');
   if (!fs.existsSync(models)) return [];
   const re = new RegExp(`^${run}-s(\\d{6})$`);
-  return fs.readdirSync(models).filter((n) => re.test(n)).map((id) => {
-    const st = JSON.parse(fs.readFileSync(path.join(models, id, 'finetune.json'), 'utf8')) as { finished: boolean; step: number };
-    return { id, finished: st.finished, step: st.step };
-  }).sort((a, b) => a.step - b.step);
+  return fs
+    .readdirSync(models)
+    .filter((n) => re.test(n))
+    .map((id) => {
+      const st = JSON.parse(fs.readFileSync(path.join(models, id, 'finetune.json'), 'utf8')) as { finished: boolean; step: number };
+      return { id, finished: st.finished, step: st.step };
+    })
+    .sort((a, b) => a.step - b.step);
 }
 
 // ---------- counts ----------
@@ -270,7 +285,8 @@ function checkInvariants(before: Snapshot | undefined, label: string): Snapshot 
     if (!fs.existsSync(abs(o.path))) problem('danglingRows', `${label}: output #${o.id} → missing ${o.path}`);
   }
   for (const c of s.checkpoints) {
-    if (c.kind === 'finetuned' && !fs.existsSync(path.join(abs(c.path), 'heirloom.json'))) problem('danglingRows', `${label}: checkpoint ${c.id} → missing ${c.path}/heirloom.json`);
+    if (c.kind === 'finetuned' && !fs.existsSync(path.join(abs(c.path), 'heirloom.json')))
+      problem('danglingRows', `${label}: checkpoint ${c.id} → missing ${c.path}/heirloom.json`);
   }
   for (const t of s.thumbs) if (!fs.existsSync(abs(t))) problem('danglingRows', `${label}: thumbnail row → missing ${t}`);
   if (before) {
@@ -278,7 +294,8 @@ function checkInvariants(before: Snapshot | undefined, label: string): Snapshot 
     for (const o of before.outputs) {
       const n = now.get(o.id);
       if (!n || n.path !== o.path) problem('lostOutputs', `${label}: output #${o.id} (${o.path}) no longer listed`);
-      else if (o.sha256 && fs.existsSync(abs(o.path)) && sha256(abs(o.path)) !== o.sha256) problem('lostOutputs', `${label}: output #${o.id} (${o.path}) changed on disk`);
+      else if (o.sha256 && fs.existsSync(abs(o.path)) && sha256(abs(o.path)) !== o.sha256)
+        problem('lostOutputs', `${label}: output #${o.id} (${o.path}) changed on disk`);
     }
     const ckNow = new Set(s.checkpoints.map((c) => c.id));
     for (const c of before.checkpoints) if (!ckNow.has(c.id)) problem('lostOutputs', `${label}: checkpoint ${c.id} no longer listed`);
@@ -309,8 +326,16 @@ function progressFraction(cmd: Cmd, stderr: string): string {
     if (/checkpoint .* saved/.test(last)) return 'training after a checkpoint';
     return 'training';
   }
-  const done = lines.map((l) => /^\[(\d+)\/(\d+)\]/.exec(l)).filter(Boolean).at(-1);
-  if (!done) return lines.some((l) => /continuing|web album|writing/.test(l)) ? 'start-up (resumed)' : (cmd === 'colorize' ? 'start-up (model load)' : 'start-up (plan)');
+  const done = lines
+    .map((l) => /^\[(\d+)\/(\d+)\]/.exec(l))
+    .filter(Boolean)
+    .at(-1);
+  if (!done)
+    return lines.some((l) => /continuing|web album|writing/.test(l))
+      ? 'start-up (resumed)'
+      : cmd === 'colorize'
+        ? 'start-up (model load)'
+        : 'start-up (plan)';
   const f = Number(done[1]) / Number(done[2]);
   return f >= 1 ? 'after the last photo (finishing)' : f < 1 / 3 ? 'first third of the photos' : f < 2 / 3 ? 'second third' : 'last third';
 }
@@ -320,22 +345,33 @@ function checkCompleted(ep: Episode, s: Snapshot, label: string): void {
   if (ep.cmd === 'colorize') {
     const outDir = ep.outDir!;
     const files = fs.readdirSync(outDir).filter((n) => !n.startsWith('.'));
-    const want = fs.readdirSync(W.photos).map((n) => `${path.parse(n).name}.jpg`).sort();
+    const want = fs
+      .readdirSync(W.photos)
+      .map((n) => `${path.parse(n).name}.jpg`)
+      .sort();
     const dupNames = files.filter((n) => /\(\d+\)\./.test(n));
     if (dupNames.length) problem('duplicates', `${label}: ${dupNames.join(', ')}`, dupNames.length);
     if (files.length !== PHOTOS || JSON.stringify(files.sort()) !== JSON.stringify(want)) {
       problem('duplicates', `${label}: ${outDir} holds ${files.length} results for ${PHOTOS} photos`, Math.max(1, Math.abs(files.length - PHOTOS)));
     }
     const rows = s.outputs.filter((o) => path.dirname(abs(o.path)) === outDir);
-    if (rows.length !== PHOTOS) problem('duplicates', `${label}: ${rows.length} catalogue outputs in ${outDir} for ${PHOTOS} photos`, Math.max(1, Math.abs(rows.length - PHOTOS)));
+    if (rows.length !== PHOTOS)
+      problem(
+        'duplicates',
+        `${label}: ${rows.length} catalogue outputs in ${outDir} for ${PHOTOS} photos`,
+        Math.max(1, Math.abs(rows.length - PHOTOS)),
+      );
     if (new Set(rows.map((r) => r.path)).size !== rows.length) problem('duplicates', `${label}: two outputs rows share a path in ${outDir}`);
-    for (const r of rows) if (r.sha256 && sha256(abs(r.path)) !== r.sha256) problem('duplicates', `${label}: ${r.path} is not the file its row recorded`);
+    for (const r of rows)
+      if (r.sha256 && sha256(abs(r.path)) !== r.sha256) problem('duplicates', `${label}: ${r.path} is not the file its row recorded`);
     const jobs = s.jobs.filter((j) => j.kind === 'colorize' && j.outDir === outDir);
-    if (jobs.length !== 1 || jobs[0]!.status !== 'done') problem('duplicates', `${label}: ${jobs.length} colorize jobs for ${outDir} (${jobs.map((j) => j.status).join(', ')}); expected one, done`);
+    if (jobs.length !== 1 || jobs[0]!.status !== 'done')
+      problem('duplicates', `${label}: ${jobs.length} colorize jobs for ${outDir} (${jobs.map((j) => j.status).join(', ')}); expected one, done`);
     for (const j of jobs) {
       const items = s.jobItems.filter((i) => i.jobId === j.id);
       const done = items.filter((i) => i.status === 'done' && i.outputId !== null);
-      if (items.length !== PHOTOS || done.length !== PHOTOS) problem('duplicates', `${label}: job ${j.id} has ${items.length} items, ${done.length} done`);
+      if (items.length !== PHOTOS || done.length !== PHOTOS)
+        problem('duplicates', `${label}: job ${j.id} has ${items.length} items, ${done.length} done`);
     }
   } else if (ep.cmd === 'export') {
     for (const p of exportProblems(EXPORT_TARGET, expectedExportFiles())) problem('duplicates', `${label}: ${p}`);
@@ -348,7 +384,8 @@ function checkCompleted(ep: Episode, s: Snapshot, label: string): void {
       // A checkpoint saved on disk but never listed is an output the catalogue lost.
       if (!rows.has(d.id)) problem('lostOutputs', `${label}: checkpoint folder ${d.id} is not in the catalogue`);
     }
-    for (const c of s.checkpoints) if (c.parentId && !rows.has(c.parentId)) problem('danglingRows', `${label}: checkpoint ${c.id}'s parent ${c.parentId} is not listed`);
+    for (const c of s.checkpoints)
+      if (c.parentId && !rows.has(c.parentId)) problem('danglingRows', `${label}: checkpoint ${c.id}'s parent ${c.parentId} is not listed`);
   }
   const temps = tempEntries();
   if (temps.length) problem('leftoverTempFiles', `${label}: ${temps.join(', ')}`, temps.length);
@@ -363,7 +400,14 @@ function countKillTemps(ep: Episode, label: string): void {
       if (t.endsWith('.tmp')) tempKinds['torn .tmp inside the export .partial'] = (tempKinds['torn .tmp inside the export .partial'] ?? 0) + 1;
       continue;
     }
-    const kind = t.endsWith('.tmp') ? `torn .tmp in ${t.split('/').slice(0, t.startsWith('library/') ? 2 : 1).join('/')}` : t.includes('.partial-') ? 'torn checkpoint save (.partial-)' : `other: ${path.basename(t)}`;
+    const kind = t.endsWith('.tmp')
+      ? `torn .tmp in ${t
+          .split('/')
+          .slice(0, t.startsWith('library/') ? 2 : 1)
+          .join('/')}`
+      : t.includes('.partial-')
+        ? 'torn checkpoint save (.partial-)'
+        : `other: ${path.basename(t)}`;
     tempKinds[kind] = (tempKinds[kind] ?? 0) + 1;
     counts.tempLeftByKills++;
     process.stdout.write(`  (left by the kill, to be cleaned by the next run: ${t}) ${label}\n`);
@@ -394,7 +438,11 @@ async function episode(cmd: Cmd, kills: number): Promise<void> {
     // would then add "name (2).jpg" by design). Reported but still holding it: the re-run must resume.
     const reported = reportedDone(cmd, r);
     const done = reported && !fs.existsSync(path.join(W.lib, 'heirloom.lock'));
-    const phase = done ? 'after it reported and released the library (exiting)' : reported ? 'after its final report, while closing' : progressFraction(cmd, r.stderr);
+    const phase = done
+      ? 'after it reported and released the library (exiting)'
+      : reported
+        ? 'after its final report, while closing'
+        : progressFraction(cmd, r.stderr);
     killPhase[cmd][phase] = (killPhase[cmd][phase] ?? 0) + 1;
     process.stdout.write(`${label}: SIGKILL after ${(delay / 1000).toFixed(1)} s (${phase})\n`);
     checkInvariants(before, label);
@@ -403,8 +451,11 @@ async function episode(cmd: Cmd, kills: number): Promise<void> {
     // one) — or, killed between the two renames of a replace, whole in its ".old-" folder, which the next
     // export puts back (export/runner.ts restoreMovedAside).
     if (exportBefore) {
-      const aside = fs.existsSync(EXPORT_TARGET) ? undefined : fs.readdirSync(W.exp).find((n) => /^\.heirloom-export-family\.old-[0-9a-f]{8}$/.test(n));
-      for (const p of exportProblems(aside ? path.join(W.exp, aside) : EXPORT_TARGET, expectedExportFiles())) problem('lostOutputs', `${label}: ${p}`);
+      const aside = fs.existsSync(EXPORT_TARGET)
+        ? undefined
+        : fs.readdirSync(W.exp).find((n) => /^\.heirloom-export-family\.old-[0-9a-f]{8}$/.test(n));
+      for (const p of exportProblems(aside ? path.join(W.exp, aside) : EXPORT_TARGET, expectedExportFiles()))
+        problem('lostOutputs', `${label}: ${p}`);
     }
     if (done) {
       finishedEarly = true;
@@ -428,8 +479,10 @@ async function setup(): Promise<void> {
   for (const d of Object.values(W)) fs.mkdirSync(d, { recursive: true });
   // Old black-and-white photos to colorize, and a colour archive to fine-tune on (≥ 64 px short side, ≥ 2 usable;
   // heldOutCount keeps half of a small archive to measure on: 8 photos → 4 trained on, 4 held out).
-  for (let k = 0; k < PHOTOS; k++) await writePhoto(path.join(W.photos, `old-${String(k).padStart(2, '0')}.jpg`), 480 + 16 * k, 360, { colour: false, seed: k });
-  for (let k = 0; k < COLOUR; k++) await writePhoto(path.join(W.colour, `colour-${String(k).padStart(2, '0')}.jpg`), 160 + 4 * k, 128, { seed: k + 3 });
+  for (let k = 0; k < PHOTOS; k++)
+    await writePhoto(path.join(W.photos, `old-${String(k).padStart(2, '0')}.jpg`), 480 + 16 * k, 360, { colour: false, seed: k });
+  for (let k = 0; k < COLOUR; k++)
+    await writePhoto(path.join(W.colour, `colour-${String(k).padStart(2, '0')}.jpg`), 160 + 4 * k, 128, { seed: k + 3 });
 
   // One uninterrupted run of each command: it makes the library real (photos, outputs, an album, a
   // fine-tuned run) and measures how long each takes, from which the kill delays are drawn.
@@ -450,7 +503,9 @@ async function setup(): Promise<void> {
   timing.finetune = (await mustRun(ft.args)).ms;
   counts.completions.finetune++;
   checkCompleted(ft, checkInvariants(undefined, 'setup finetune'), 'setup finetune');
-  process.stdout.write(`uninterrupted runs: colorize ${(timing.colorize / 1000).toFixed(1)} s, export ${(timing.export / 1000).toFixed(1)} s, finetune ${(timing.finetune / 1000).toFixed(1)} s\n`);
+  process.stdout.write(
+    `uninterrupted runs: colorize ${(timing.colorize / 1000).toFixed(1)} s, export ${(timing.export / 1000).toFixed(1)} s, finetune ${(timing.finetune / 1000).toFixed(1)} s\n`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -475,16 +530,26 @@ async function main(): Promise<void> {
   if (doctor.code !== 0) problem('integrityFailures', `heirloom doctor exited ${doctor.code}`);
 
   const total = CMDS.reduce((n, c) => n + counts.kills[c], 0);
-  const fails = counts.integrityFailures + counts.leftoverTempFiles + counts.danglingRows + counts.lostOutputs + counts.duplicates + counts.failedReruns;
+  const fails =
+    counts.integrityFailures + counts.leftoverTempFiles + counts.danglingRows + counts.lostOutputs + counts.duplicates + counts.failedReruns;
   const lines = [
     '',
     `soak finished in ${((Date.now() - t0) / 60000).toFixed(1)} min (seed ${SEED}, ${PHOTOS} photos, ${COLOUR} colour photos for fine-tuning)`,
     `kills: ${total} (colorize ${counts.kills.colorize}, export ${counts.kills.export}, finetune ${counts.kills.finetune}); ` +
       `runs that finished before their kill: ${CMDS.map((c) => `${c} ${counts.finishedBeforeKill[c]}`).join(', ')}`,
     `runs completed and checked for duplicates: ${CMDS.map((c) => `${c} ${counts.completions[c]}`).join(', ')}`,
-    ...CMDS.map((c) => `  ${c} killed during: ${Object.entries(killPhase[c]).map(([p, n]) => `${p} ${n}`).join(', ')}`),
+    ...CMDS.map(
+      (c) =>
+        `  ${c} killed during: ${Object.entries(killPhase[c])
+          .map(([p, n]) => `${p} ${n}`)
+          .join(', ')}`,
+    ),
     `temp files left by kills (all to be removed by the next run): ${counts.tempLeftByKills}` +
-      (Object.keys(tempKinds).length ? ` — ${Object.entries(tempKinds).map(([k, n]) => `${k}: ${n}`).join(', ')}` : ''),
+      (Object.keys(tempKinds).length
+        ? ` — ${Object.entries(tempKinds)
+            .map(([k, n]) => `${k}: ${n}`)
+            .join(', ')}`
+        : ''),
     `integrity failures: ${counts.integrityFailures}`,
     `leftover temp files (after the completing run): ${counts.leftoverTempFiles}`,
     `dangling rows: ${counts.danglingRows}`,

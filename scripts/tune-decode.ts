@@ -39,7 +39,9 @@ const TUNE_HALVES: EvalSplit[] = ['validation-tune', 'sources-tune'];
 const list = (name: string, fallback: string): number[] => flag(name, fallback).split(',').map(Number);
 
 async function main(): Promise<void> {
-  const [modelDir, pool = path.join(__dirname, '..', '..', '..', 'shared', 'datasets', 'photos')] = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !all[i - 1]?.startsWith('--'));
+  const [modelDir, pool = path.join(__dirname, '..', '..', '..', 'shared', 'datasets', 'photos')] = process.argv
+    .slice(2)
+    .filter((a, i, all) => !a.startsWith('--') && !all[i - 1]?.startsWith('--'));
   const limit = Number(flag('limit', '400'));
   const rivalDir = flag('beat', '');
   const backend = await initBackend();
@@ -50,7 +52,8 @@ async function main(): Promise<void> {
   const grid: DecodeChoice[] = [];
   for (const temperature of list('T', '0.3,0.38,0.5,0.7'))
     for (const priorCorrection of list('alpha', '0,0.5,0.75,1'))
-      for (const chromaGain of list('sat', '1')) for (const chromaLift of list('lift', '0')) grid.push({ temperature, priorCorrection, chromaGain, chromaLift });
+      for (const chromaGain of list('sat', '1'))
+        for (const chromaLift of list('lift', '0')) grid.push({ temperature, priorCorrection, chromaGain, chromaLift });
   const show = (s: MetricsSummary): string =>
     `PSNR ${s.psnr.toFixed(3)}\tdE00 ${s.deltaE00.toFixed(3)}\tAuC ${(100 * s.auc).toFixed(2)}\tcolour ${s.colourfulnessRatio.toFixed(3)}`;
   // Each setting's margin is its worst over both tune halves.
@@ -69,7 +72,9 @@ async function main(): Promise<void> {
     grid.forEach((d, k) => {
       const m = margin(scored.results[k], g, r?.deltaE00);
       margins[k] = Math.min(margins[k], m);
-      console.log(`T ${d.temperature}\tα ${d.priorCorrection}\tsat ${d.chromaGain}\tlift ${d.chromaLift}\t${show(scored.results[k])}\tmargin ${m.toFixed(3)}${m >= 0 ? '\tMEETS' : ''}`);
+      console.log(
+        `T ${d.temperature}\tα ${d.priorCorrection}\tsat ${d.chromaGain}\tlift ${d.chromaLift}\t${show(scored.results[k])}\tmargin ${m.toFixed(3)}${m >= 0 ? '\tMEETS' : ''}`,
+      );
     });
   }
   const results = grid.map((d, k) => ({ ...d, m: margins[k] }));
@@ -80,7 +85,10 @@ async function main(): Promise<void> {
     const file = path.join(modelDir, 'heirloom.json');
     const manifest = JSON.parse(fs.readFileSync(file, 'utf8'));
     Object.assign(manifest.output, choice);
-    manifest.training = { ...manifest.training, decodeTunedOn: `tune halves (${counts.join(', ')} photos), worst target margin ${best.m.toFixed(3)}` };
+    manifest.training = {
+      ...manifest.training,
+      decodeTunedOn: `tune halves (${counts.join(', ')} photos), worst target margin ${best.m.toFixed(3)}`,
+    };
     fs.writeFileSync(file, JSON.stringify(manifest, null, 2) + '\n');
     console.log(`wrote ${file}`);
   }

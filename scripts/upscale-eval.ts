@@ -16,7 +16,8 @@ import { Rng } from '../src-main/core/rng';
 import { isUpscaleFactor, loadUpscaler, loadUpscalerFrom, upscaleRgb, type Upscaler } from '../src-main/core/restore/upscale';
 import { flag } from './flags';
 
-const pool = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : path.resolve(__dirname, '..', '..', '..', 'shared', 'datasets', 'photos');
+const pool =
+  process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : path.resolve(__dirname, '..', '..', '..', 'shared', 'datasets', 'photos');
 const half = flag('half', 'tune');
 const limit = Number(flag('limit', '30'));
 const seed = Number(flag('seed', '1'));
@@ -24,11 +25,15 @@ const factor = Number(flag('factor', '2'));
 const packageDir = flag('package-dir', '');
 
 const mean = (a: number[]): number => a.reduce((s, v) => s + v, 0) / Math.max(1, a.length);
-const median = (a: number[]): number => { const s = [...a].sort((x, y) => x - y); return s.length ? (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2 : NaN; };
+const median = (a: number[]): number => {
+  const s = [...a].sort((x, y) => x - y);
+  return s.length ? (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2 : NaN;
+};
 
 /** PSNR on BT.601 luma (peak 255), leaving out `border` px on each side. */
 function psnrY(a: Uint8Array, b: Uint8Array, w: number, h: number, border: number): number {
-  let se = 0, n = 0;
+  let se = 0,
+    n = 0;
   for (let y = border; y < h - border; y++) {
     for (let x = border; x < w - border; x++) {
       const i = (y * w + x) * 3;
@@ -47,53 +52,82 @@ const raw = (buf: Uint8Array, width: number, height: number): sharp.Sharp => sha
 async function scanOf(clean: Buffer, w: number, h: number, rng: Rng): Promise<{ rgb: Buffer; sigma: number; noise: number }> {
   const sigma = 0.6 + 0.4 * rng.next();
   const noise = 2 + 2 * rng.next();
-  const small = await raw(clean, w, h).blur(sigma).resize(w / factor, h / factor, { kernel: 'lanczos3' }).raw().toBuffer();
+  const small = await raw(clean, w, h)
+    .blur(sigma)
+    .resize(w / factor, h / factor, { kernel: 'lanczos3' })
+    .raw()
+    .toBuffer();
   for (let i = 0; i < small.length; i += 3) {
     // Grain: mostly shared by the channels (lightness), a little per channel.
     const g = rng.gauss(0, noise);
     for (let c = 0; c < 3; c++) small[i + c] = Math.max(0, Math.min(255, Math.round(small[i + c]! + g + rng.gauss(0, noise / 3))));
   }
-  const jpeg = await raw(small, w / factor, h / factor).jpeg({ quality: 75 }).toBuffer();
+  const jpeg = await raw(small, w / factor, h / factor)
+    .jpeg({ quality: 75 })
+    .toBuffer();
   const rgb = await sharp(jpeg).raw().toBuffer();
   return { rgb, sigma, noise };
 }
 
-interface Scores { y: number; rgb: number }
+interface Scores {
+  y: number;
+  rgb: number;
+}
 type Method = 'bicubic' | 'network';
 
 async function enlarge(method: Method, lr: Buffer, w: number, h: number, up: Upscaler): Promise<Uint8Array> {
   if (method === 'network') return (await upscaleRgb(up, lr, w, h, { tile: 4096 })).rgb;
   // libvips enlarges with its bicubic interpolator whatever the reduction kernel (lanczos3 gives the same bytes).
-  return raw(lr, w, h).resize(w * factor, h * factor, { kernel: 'cubic' }).raw().toBuffer();
+  return raw(lr, w, h)
+    .resize(w * factor, h * factor, { kernel: 'cubic' })
+    .raw()
+    .toBuffer();
 }
 
 async function main(): Promise<void> {
   if (!isUpscaleFactor(factor)) throw new Error('--factor must be 2 or 4');
   const up = packageDir ? await loadUpscalerFrom(path.resolve(packageDir), factor) : await loadUpscaler(factor);
-  const names = fs.readdirSync(pool).filter((f) => /\.(jpe?g|png)$/i.test(f) && validationHalf(f) === half).sort();
+  const names = fs
+    .readdirSync(pool)
+    .filter((f) => /\.(jpe?g|png)$/i.test(f) && validationHalf(f) === half)
+    .sort();
   // A seeded shuffle, so --limit takes the same varied sample every run.
   const order = new Rng(seed);
-  for (let i = names.length - 1; i > 0; i--) { const j = Math.floor(order.next() * (i + 1)); [names[i], names[j]] = [names[j]!, names[i]!]; }
+  for (let i = names.length - 1; i > 0; i--) {
+    const j = Math.floor(order.next() * (i + 1));
+    [names[i], names[j]] = [names[j]!, names[i]!];
+  }
   const files = names.slice(0, limit);
   const methods: Method[] = ['bicubic', 'network'];
   const res: Record<'scan' | 'clean', Record<Method, Scores[]>> = { scan: { bicubic: [], network: [] }, clean: { bicubic: [], network: [] } };
-  let netSeconds = 0, netPixels = 0;
+  let netSeconds = 0,
+    netPixels = 0;
   let k = 0;
   for (const name of files) {
     const rng = new Rng(seed * 100_003 + k++);
     const img = sharp(path.join(pool, name)).rotate().toColourspace('srgb').removeAlpha();
     const meta = await img.clone().raw().toBuffer({ resolveWithObject: true });
     // Whole multiples of the factor, so the enlarged scan lines up with the truth pixel for pixel.
-    const w = meta.info.width - (meta.info.width % factor), h = meta.info.height - (meta.info.height % factor);
+    const w = meta.info.width - (meta.info.width % factor),
+      h = meta.info.height - (meta.info.height % factor);
     const clean = await img.extract({ left: 0, top: 0, width: w, height: h }).raw().toBuffer();
     const scan = await scanOf(clean, w, h, rng);
-    const plain = await raw(clean, w, h).resize(w / factor, h / factor, { kernel: 'lanczos3' }).raw().toBuffer();
+    const plain = await raw(clean, w, h)
+      .resize(w / factor, h / factor, { kernel: 'lanczos3' })
+      .raw()
+      .toBuffer();
     const line: string[] = [];
-    for (const [kind, lr] of [['scan', scan.rgb], ['clean', plain]] as const) {
+    for (const [kind, lr] of [
+      ['scan', scan.rgb],
+      ['clean', plain],
+    ] as const) {
       for (const m of methods) {
         const t0 = Date.now();
         const out = await enlarge(m, lr, w / factor, h / factor, up);
-        if (m === 'network') { netSeconds += (Date.now() - t0) / 1000; netPixels += (w / factor) * (h / factor); }
+        if (m === 'network') {
+          netSeconds += (Date.now() - t0) / 1000;
+          netPixels += (w / factor) * (h / factor);
+        }
         const s = { y: psnrY(out, clean, w, h, factor), rgb: Math.min(99, psnr(out, clean)) };
         res[kind][m].push(s);
         line.push(`${kind[0]}:${m.slice(0, 3)} ${s.y.toFixed(2)}`);
@@ -110,7 +144,11 @@ async function main(): Promise<void> {
       const wins = ys.filter((v, i) => v > base[i]!).length;
       const label = kind === 'scan' ? 'scan (degraded)' : 'clean downscale';
       const med = median(ys.map((v, i) => v - base[i]!));
-      console.log(`${label.padEnd(17)} ${m.padEnd(10)} ${mean(ys).toFixed(2).padStart(6)}   ${mean(res[kind][m].map((s) => s.rgb)).toFixed(2).padStart(8)}   ${(mean(ys) - mean(base)).toFixed(2).padStart(14)} (${med.toFixed(2)})   ${wins}/${ys.length}`);
+      console.log(
+        `${label.padEnd(17)} ${m.padEnd(10)} ${mean(ys).toFixed(2).padStart(6)}   ${mean(res[kind][m].map((s) => s.rgb))
+          .toFixed(2)
+          .padStart(8)}   ${(mean(ys) - mean(base)).toFixed(2).padStart(14)} (${med.toFixed(2)})   ${wins}/${ys.length}`,
+      );
     }
   }
   console.log(`network: ${(netSeconds / Math.max(1, netPixels / 50176)).toFixed(2)} s per 224² of input (${netSeconds.toFixed(0)} s in all)`);

@@ -26,7 +26,8 @@ function positiveInt(name: string, min: number, max: number) {
 /** `--upscale`: only the factors the enlarging networks have. */
 function upscaleFactor(v: string): UpscaleFactor {
   const n = Number(v);
-  if (!isUpscaleFactor(n)) throw new InvalidArgumentError(`--upscale must be ${UPSCALE_FACTORS.join(' or ')} (times larger), not ${JSON.stringify(v)}`);
+  if (!isUpscaleFactor(n))
+    throw new InvalidArgumentError(`--upscale must be ${UPSCALE_FACTORS.join(' or ')} (times larger), not ${JSON.stringify(v)}`);
   return n;
 }
 
@@ -67,8 +68,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .option('--hints <file.json>', 'colour hints: a JSON list of {"x","y","color"[,"size"]} for one photo, or lists keyed by file name')
       .option('--no-resume', 'start afresh instead of continuing an unfinished run of the same command');
 
-  photoCommand('colorize', 'colorize photos (files or folders, searched recursively) into an output folder')
-    .action(async (inputs: string[], o) => setExit(await runPhotoBatch(inputs, o)));
+  photoCommand('colorize', 'colorize photos (files or folders, searched recursively) into an output folder').action(async (inputs: string[], o) =>
+    setExit(await runPhotoBatch(inputs, o)),
+  );
 
   photoCommand('restore', 'repair scratches and dust, restore faded tone, then colorize (with no step flag: all three)')
     .option('--repair', 'find and fill scratches, dust and creases')
@@ -108,7 +110,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command('export')
-    .description('export an album\'s colorized photos to a new folder (or .zip), optionally with the originals and a web album')
+    .description("export an album's colorized photos to a new folder (or .zip), optionally with the originals and a web album")
     .argument('<album>', 'album id or exact name')
     .requiredOption('--to <folder>', 'the folder to create (with --zip: the .zip file)')
     .addOption(libraryOption)
@@ -133,7 +135,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--chroma-lift <c>', "chroma added along each pixel's hue, in ab units (classification models)", positiveNumber('--chroma-lift', 40))
     .option('--saturation <factor>', 'colour strength', positiveNumber('--saturation', 4))
     .addOption(
-      new Option('--split <which>', "use only part of the folder: the training pool's held-out photos (validation) or held-out sources (sources), or a half of either")
+      new Option(
+        '--split <which>',
+        "use only part of the folder: the training pool's held-out photos (validation) or held-out sources (sources), or a half of either",
+      )
         .choices([...EVAL_SPLITS])
         .default('all'),
     )

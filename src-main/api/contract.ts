@@ -6,7 +6,19 @@
 // No Node, no runtime import but zod. The window imports only API_METHODS from here at run time, and
 // its build replaces this module with that list alone (vite.config.mjs), so zod stays out of the window.
 import { z } from 'zod';
-import type { AlbumDetail, AlbumInfo, ColourPreview, DamageMask, ExportStart, ImportResult, JobInfo, ModelInfo, PhotoDetail, PhotoPage, Status } from './types';
+import type {
+  AlbumDetail,
+  AlbumInfo,
+  ColourPreview,
+  DamageMask,
+  ExportStart,
+  ImportResult,
+  JobInfo,
+  ModelInfo,
+  PhotoDetail,
+  PhotoPage,
+  Status,
+} from './types';
 import { PointHintsSchema, type SuggestedColour } from '../contract/hints';
 import { MaskEditSchema } from '../contract/mask-edit';
 
@@ -48,7 +60,12 @@ const modelId = z.string().regex(/^[A-Za-z0-9._-]{1,80}$/, 'not a model id');
 
 const sort = z.enum(['taken', 'name', 'imported']);
 const filter = z.enum(['all', 'colorized', 'uncolorized']);
-const albumName = z.string().trim().min(1, 'an album needs a name').max(200, 'name too long').refine((s) => !s.includes('\0'), 'name contains a NUL byte');
+const albumName = z
+  .string()
+  .trim()
+  .min(1, 'an album needs a name')
+  .max(200, 'name too long')
+  .refine((s) => !s.includes('\0'), 'name contains a NUL byte');
 const photoIds = z.array(id).min(1).max(100_000);
 const albumPhotos = z.strictObject({ albumId: id, photoIds });
 
@@ -59,7 +76,13 @@ const colourSettings = z.strictObject({
   /** Colour strength, 1 = as predicted. */
   saturation: z.number().min(0).max(4).optional(),
   /** Short side the network sees, a multiple of 8 (DeOldify's render factor); default: the model's. */
-  workingSize: z.number().int().min(64).max(1024).refine((n) => n % 8 === 0, 'a multiple of 8').optional(),
+  workingSize: z
+    .number()
+    .int()
+    .min(64)
+    .max(1024)
+    .refine((n) => n % 8 === 0, 'a multiple of 8')
+    .optional(),
   /** A model or checkpoint id (to compare checkpoints); default: the active one. */
   modelId: modelId.optional(),
 });
@@ -68,8 +91,16 @@ const finetuneRequest = z.strictObject({
   /** Folder of colour photos (web bridge); the desktop window leaves it out and its main process asks with the system dialog. */
   folder: freePath,
   /** Run name; starting a run with an existing name continues it. */
-  name: z.string().trim().min(1, 'a fine-tune needs a name').max(60, 'name too long').regex(/^[\p{L}\p{N} ._-]+$/u, 'use letters, digits, spaces, dots, dashes'),
-  minutes: z.number().positive().max(24 * 60),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'a fine-tune needs a name')
+    .max(60, 'name too long')
+    .regex(/^[\p{L}\p{N} ._-]+$/u, 'use letters, digits, spaces, dots, dashes'),
+  minutes: z
+    .number()
+    .positive()
+    .max(24 * 60),
   /** Model to start from; default: the active one. */
   from: modelId.optional(),
 });
@@ -136,16 +167,27 @@ export const API_CONTRACT = {
    * colour print, then colorizes a black-and-white photo if asked. Each photo gets a new version (the current one).
    */
   restorePhotos: rpc(
-    z.strictObject({
-      photoIds,
-      /** upscale: enlarge ×2 or ×4 after repair and tone, before colorizing (absent: keep the size). */
-      steps: z.strictObject({ repair: z.boolean(), tone: z.boolean(), recolorFaded: z.boolean(), colorize: z.boolean(), upscale: z.union([z.literal(2), z.literal(4)]).optional() }),
-      /**
-       * Brush strokes on the photo's damage mask (see damageMask), applied at full size before filling and
-       * recorded with the new version: for one photo, with repair on.
-       */
-      maskEdit: MaskEditSchema.optional(),
-    }).refine((r) => !r.maskEdit || (r.photoIds.length === 1 && r.steps.repair), { message: 'a mask edit is for one photo, with repair on', path: ['maskEdit'] }),
+    z
+      .strictObject({
+        photoIds,
+        /** upscale: enlarge ×2 or ×4 after repair and tone, before colorizing (absent: keep the size). */
+        steps: z.strictObject({
+          repair: z.boolean(),
+          tone: z.boolean(),
+          recolorFaded: z.boolean(),
+          colorize: z.boolean(),
+          upscale: z.union([z.literal(2), z.literal(4)]).optional(),
+        }),
+        /**
+         * Brush strokes on the photo's damage mask (see damageMask), applied at full size before filling and
+         * recorded with the new version: for one photo, with repair on.
+         */
+        maskEdit: MaskEditSchema.optional(),
+      })
+      .refine((r) => !r.maskEdit || (r.photoIds.length === 1 && r.steps.repair), {
+        message: 'a mask edit is for one photo, with repair on',
+        path: ['maskEdit'],
+      }),
     result<{ jobId: number }>(),
   ),
   /**
@@ -160,7 +202,13 @@ export const API_CONTRACT = {
   previewColour: rpc(colourSettings, result<ColourPreview>()),
   /** The colours the network itself thinks likely at a point of the photo (x, y: fractions), most likely first. */
   suggestColours: rpc(
-    z.strictObject({ photoId: id, x: z.number().min(0).max(1), y: z.number().min(0).max(1), workingSize: colourSettings.shape.workingSize, modelId: modelId.optional() }),
+    z.strictObject({
+      photoId: id,
+      x: z.number().min(0).max(1),
+      y: z.number().min(0).max(1),
+      workingSize: colourSettings.shape.workingSize,
+      modelId: modelId.optional(),
+    }),
     result<SuggestedColour[]>(),
   ),
   /** Keeps what the preview shows: a colorize job at full resolution with these settings, making a new version (the current one). */

@@ -21,9 +21,31 @@ import { detectedDamage } from '../core/restore/damage-mask';
 import { maskForDisplay } from '../core/restore/mask-edit';
 import { parseCall, uploadName } from './schemas';
 import type {
-  AlbumDetail, AlbumInfo, AlbumItem, ExportRequest, ExportStart, FinetuneRequest, MetricsInfo, ModelInfo,
-  ApiMethod, ColorizeRequest, DialogImportRequest, FileError, HeirloomApi, ImportResult, JobInfo, ListPhotosQuery,
-  OutputInfo, PhotoDetail, PhotoPage, PhotoSummary, Status, Unsubscribe, ColourPreview, ArgOf, DamageMask,
+  AlbumDetail,
+  AlbumInfo,
+  AlbumItem,
+  ExportRequest,
+  ExportStart,
+  FinetuneRequest,
+  MetricsInfo,
+  ModelInfo,
+  ApiMethod,
+  ColorizeRequest,
+  DialogImportRequest,
+  FileError,
+  HeirloomApi,
+  ImportResult,
+  JobInfo,
+  ListPhotosQuery,
+  OutputInfo,
+  PhotoDetail,
+  PhotoPage,
+  PhotoSummary,
+  Status,
+  Unsubscribe,
+  ColourPreview,
+  ArgOf,
+  DamageMask,
 } from './types';
 
 type ColourSettings = ArgOf<'keepColour'>;
@@ -60,7 +82,10 @@ export class CoreApi implements HeirloomApi {
   /** Damage masks sent to the viewer, newest last. */
   private readonly masks = new Map<string, DamageMask>();
 
-  constructor(readonly core: HeirloomCore, private readonly opts: CoreApiOptions) {
+  constructor(
+    readonly core: HeirloomCore,
+    private readonly opts: CoreApiOptions,
+  ) {
     this.jobs = new JobQueue(core);
     this.preview = new LivePreview((photoId) => {
       const row = core.catalogue.getOriginal(photoId);
@@ -146,7 +171,10 @@ export class CoreApi implements HeirloomApi {
     const row = this.core.catalogue.getOriginal(id);
     if (!row) throw new Error(`photo ${id} is not in the library`);
     const current = this.core.catalogue.latestOutput(id)?.id ?? null;
-    const outputs = this.core.catalogue.listOutputs(id).map((o) => this.outputInfo(o, o.id === current)).sort((a, b) => b.id - a.id);
+    const outputs = this.core.catalogue
+      .listOutputs(id)
+      .map((o) => this.outputInfo(o, o.id === current))
+      .sort((a, b) => b.id - a.id);
     return {
       ...this.summary({ ...row, hasOutput: outputs.length > 0, latestOutputId: current, latestOutputPath: null }),
       currentChosen: row.currentOutputId !== null,
@@ -207,7 +235,13 @@ export class CoreApi implements HeirloomApi {
     let damaged = 0;
     for (let i = 0; i < mask.length; i++) damaged += mask[i]!;
     const shown = maskForDisplay(mask, photo.width, photo.height, maxSize);
-    const res: DamageMask = { width: shown.width, height: shown.height, bits: Buffer.from(shown.bits).toString('base64'), fraction: damaged / mask.length, detector };
+    const res: DamageMask = {
+      width: shown.width,
+      height: shown.height,
+      bits: Buffer.from(shown.bits).toString('base64'),
+      fraction: damaged / mask.length,
+      detector,
+    };
     this.masks.set(key, res);
     for (const k of this.masks.keys()) if (this.masks.size > MASKS_KEPT) this.masks.delete(k);
     return res;
@@ -222,7 +256,11 @@ export class CoreApi implements HeirloomApi {
     const cat = this.core.catalogue;
     const rows = [...new Set(photoIds)].map((id) => cat.getOriginal(id) ?? ({ id, path: '' } as OriginalRow));
     const job = cat.transaction(() => {
-      const row = cat.createJob(kind, makeJobParams(kind, { ...params, photoIds: rows.map((r) => r.id) } as JobInputOf<K>), rows.map((r) => r.path || `#${r.id}`));
+      const row = cat.createJob(
+        kind,
+        makeJobParams(kind, { ...params, photoIds: rows.map((r) => r.id) } as JobInputOf<K>),
+        rows.map((r) => r.path || `#${r.id}`),
+      );
       rows.forEach((r, seq) => {
         if (!r.path) cat.setJobItem(row.id, seq, 'failed', null, 'not in the library any more');
       });
@@ -327,8 +365,17 @@ export class CoreApi implements HeirloomApi {
     if (!req.parentDir) throw new Error('choose the folder the export goes into');
     // Refusals come back as problems the window explains; the same rules apply again when the job runs.
     const start = this.core.albums.recordExportJob(req.albumId, {
-      parentDir: req.parentDir, folderName: req.folderName, format: req.format, maxSize: req.maxSize, quality: req.quality,
-      names: req.names, withOriginals: req.withOriginals, zip: req.zip, html: req.html, overwrite: req.overwrite, locale: req.locale,
+      parentDir: req.parentDir,
+      folderName: req.folderName,
+      format: req.format,
+      maxSize: req.maxSize,
+      quality: req.quality,
+      names: req.names,
+      withOriginals: req.withOriginals,
+      zip: req.zip,
+      html: req.html,
+      overwrite: req.overwrite,
+      locale: req.locale,
     });
     if (!start.job) return { jobId: null, ...start.refused };
     this.jobs.enqueue(start.job.id);
@@ -342,8 +389,15 @@ export class CoreApi implements HeirloomApi {
     return rows.map((r) => {
       const m = (r.metrics ?? {}) as { step?: number; heldOut?: MetricsInfo | null; base?: MetricsInfo | null };
       return {
-        id: r.id, name: r.name, kind: r.kind, parentId: r.parentId, createdAt: r.createdAt, active: r.id === activeId,
-        step: m.step ?? null, heldOut: pickMetrics(m.heldOut), base: pickMetrics(m.base),
+        id: r.id,
+        name: r.name,
+        kind: r.kind,
+        parentId: r.parentId,
+        createdAt: r.createdAt,
+        active: r.id === activeId,
+        step: m.step ?? null,
+        heldOut: pickMetrics(m.heldOut),
+        base: pickMetrics(m.base),
       };
     });
   }
@@ -370,7 +424,11 @@ export class CoreApi implements HeirloomApi {
       throw new Error(`${req.folder} does not exist`);
     }
     if (!st.isDirectory()) throw new Error(`${req.folder} is not a folder`);
-    const row = this.core.catalogue.createJob('finetune', makeJobParams('finetune', { folder: path.resolve(req.folder), name: req.name, minutes: req.minutes, ...(req.from ? { from: req.from } : {}) }), []);
+    const row = this.core.catalogue.createJob(
+      'finetune',
+      makeJobParams('finetune', { folder: path.resolve(req.folder), name: req.name, minutes: req.minutes, ...(req.from ? { from: req.from } : {}) }),
+      [],
+    );
     this.jobs.enqueue(row.id);
     return { jobId: row.id };
   }
@@ -429,7 +487,10 @@ export class CoreApi implements HeirloomApi {
     const cached = path.join(this.core.paths.thumbs, 'full', `${key}.jpg`);
     if (fs.existsSync(cached)) return cached;
     if (!fs.existsSync(file)) return undefined;
-    const buf = await sharp(file, { pages: 1, failOn: 'none', limitInputPixels: 400_000_000 }).rotate().jpeg({ quality: 92, chromaSubsampling: '4:4:4' }).toBuffer();
+    const buf = await sharp(file, { pages: 1, failOn: 'none', limitInputPixels: 400_000_000 })
+      .rotate()
+      .jpeg({ quality: 92, chromaSubsampling: '4:4:4' })
+      .toBuffer();
     fs.mkdirSync(path.dirname(cached), { recursive: true });
     writeFileAtomic(cached, buf);
     return cached;
@@ -490,7 +551,11 @@ export class CoreApi implements HeirloomApi {
       name: a.name,
       photoCount: a.itemCount,
       coverPhotoId: a.effectiveCoverId,
-      coverThumbUrl: coloured ? this.opts.mediaUrl('output-thumb', coloured.id) : a.effectiveCoverId ? this.opts.mediaUrl('thumb', a.effectiveCoverId) : null,
+      coverThumbUrl: coloured
+        ? this.opts.mediaUrl('output-thumb', coloured.id)
+        : a.effectiveCoverId
+          ? this.opts.mediaUrl('thumb', a.effectiveCoverId)
+          : null,
       createdAt: a.createdAt,
       updatedAt: a.updatedAt,
     };

@@ -13,7 +13,8 @@ interface Port {
 }
 
 function parentPort(): Port {
-  const pp = (process as unknown as { parentPort?: { postMessage(m: unknown): void; on(e: 'message', cb: (e: { data: unknown }) => void): void } }).parentPort;
+  const pp = (process as unknown as { parentPort?: { postMessage(m: unknown): void; on(e: 'message', cb: (e: { data: unknown }) => void): void } })
+    .parentPort;
   if (pp) return { send: (m) => pp.postMessage(m), onMessage: (cb) => pp.on('message', (e) => cb(e.data)) };
   if (process.send) return { send: (m) => process.send!(m), onMessage: (cb) => process.on('message', cb) };
   throw new Error('host.js must be started as a child process (utilityProcess.fork or child_process.fork)');

@@ -103,7 +103,6 @@ export interface PhotoDetail extends PhotoSummary {
   outputs: OutputInfo[];
 }
 
-
 export interface ImportResult {
   /** Every photo the import found and read, including the ones the library already had. */
   imported: PhotoSummary[];
@@ -132,9 +131,7 @@ export interface ModelInfo {
   base: MetricsInfo | null;
 }
 
-
 export type FinetuneRequest = ArgOf<'startFinetune'>;
-
 
 export interface AlbumInfo {
   id: number;

@@ -32,83 +32,152 @@ export function addAlbumCommands(program: Command, libraryOption: Option, setExi
   const album = program.command('album').description('make albums of photos: create, add, order, cover, list, show');
   const out = (s: string): boolean => process.stdout.write(s + '\n');
 
-  album.command('create').description('create an album').argument('<name>').addOption(libraryOption)
-    .action((name: string, o) => withCore(o, setExit, (core) => {
-      out(line(core.albums.create(name)));
-    }));
-
-  album.command('rename').description('rename an album').argument('<album>', 'id or exact name').argument('<new-name>').addOption(libraryOption)
-    .action((ref: string, name: string, o) => withCore(o, setExit, (core) => {
-      const a = core.albums.resolve(ref);
-      out(line(core.albums.rename(a.id, name)));
-    }));
-
-  album.command('delete').description('delete an album (its photos stay in the library)').argument('<album>', 'id or exact name').addOption(libraryOption)
-    .action((ref: string, o) => withCore(o, setExit, (core) => {
-      const a = core.albums.resolve(ref);
-      core.albums.delete(a.id);
-      out(`deleted album #${a.id} "${a.name}"; its ${a.itemCount} photo(s) are still in the library`);
-    }));
-
-  album.command('add').description('add photos to the end of an album').argument('<album>', 'id or exact name').argument('<photo-ids...>')
+  album
+    .command('create')
+    .description('create an album')
+    .argument('<name>')
     .addOption(libraryOption)
-    .action((ref: string, ids: string[], o) => withCore(o, setExit, (core) => {
-      const a = core.albums.resolve(ref);
-      const n = core.albums.addPhotos(a.id, ids.map(photoId));
-      out(`added ${n} photo(s) to #${a.id} "${a.name}"${n < ids.length ? ` (${ids.length - n} already there)` : ''}`);
-    }));
+    .action((name: string, o) =>
+      withCore(o, setExit, (core) => {
+        out(line(core.albums.create(name)));
+      }),
+    );
 
-  album.command('remove').description('take photos out of an album (not out of the library)').argument('<album>', 'id or exact name')
-    .argument('<photo-ids...>').addOption(libraryOption)
-    .action((ref: string, ids: string[], o) => withCore(o, setExit, (core) => {
-      const a = core.albums.resolve(ref);
-      out(`removed ${core.albums.removePhotos(a.id, ids.map(photoId))} photo(s) from #${a.id} "${a.name}"`);
-    }));
+  album
+    .command('rename')
+    .description('rename an album')
+    .argument('<album>', 'id or exact name')
+    .argument('<new-name>')
+    .addOption(libraryOption)
+    .action((ref: string, name: string, o) =>
+      withCore(o, setExit, (core) => {
+        const a = core.albums.resolve(ref);
+        out(line(core.albums.rename(a.id, name)));
+      }),
+    );
 
-  album.command('move').description('move a photo to a position in the album (1 = first)').argument('<album>', 'id or exact name')
-    .argument('<photo-id>').argument('<position>').addOption(libraryOption)
-    .action((ref: string, id: string, pos: string, o) => withCore(o, setExit, (core) => {
-      const a = core.albums.resolve(ref);
-      const p = Number(pos);
-      if (!Number.isInteger(p) || p < 1) throw new Error(`position must be a whole number from 1, got "${pos}"`);
-      out(core.albums.movePhoto(a.id, photoId(id), p - 1).map((i) => `#${i.originalId}`).join(' '));
-    }));
+  album
+    .command('delete')
+    .description('delete an album (its photos stay in the library)')
+    .argument('<album>', 'id or exact name')
+    .addOption(libraryOption)
+    .action((ref: string, o) =>
+      withCore(o, setExit, (core) => {
+        const a = core.albums.resolve(ref);
+        core.albums.delete(a.id);
+        out(`deleted album #${a.id} "${a.name}"; its ${a.itemCount} photo(s) are still in the library`);
+      }),
+    );
 
-  album.command('cover').description('choose the cover photo ("none" = the first photo)').argument('<album>', 'id or exact name')
-    .argument('<photo-id|none>').addOption(libraryOption)
-    .action((ref: string, id: string, o) => withCore(o, setExit, (core) => {
-      const a = core.albums.resolve(ref);
-      out(line(core.albums.setCover(a.id, id === 'none' ? null : photoId(id))));
-    }));
+  album
+    .command('add')
+    .description('add photos to the end of an album')
+    .argument('<album>', 'id or exact name')
+    .argument('<photo-ids...>')
+    .addOption(libraryOption)
+    .action((ref: string, ids: string[], o) =>
+      withCore(o, setExit, (core) => {
+        const a = core.albums.resolve(ref);
+        const n = core.albums.addPhotos(a.id, ids.map(photoId));
+        out(`added ${n} photo(s) to #${a.id} "${a.name}"${n < ids.length ? ` (${ids.length - n} already there)` : ''}`);
+      }),
+    );
 
-  album.command('caption').description('set a photo\'s caption in this album (omit the text to clear it)').argument('<album>', 'id or exact name')
-    .argument('<photo-id>').argument('[text]').addOption(libraryOption)
-    .action((ref: string, id: string, text: string | undefined, o) => withCore(o, setExit, (core) => {
-      const a = core.albums.resolve(ref);
-      core.albums.setCaption(a.id, photoId(id), text ?? null);
-      out(`caption of #${id} in "${a.name}": ${text?.trim() || '(the photo\'s name)'}`);
-    }));
+  album
+    .command('remove')
+    .description('take photos out of an album (not out of the library)')
+    .argument('<album>', 'id or exact name')
+    .argument('<photo-ids...>')
+    .addOption(libraryOption)
+    .action((ref: string, ids: string[], o) =>
+      withCore(o, setExit, (core) => {
+        const a = core.albums.resolve(ref);
+        out(`removed ${core.albums.removePhotos(a.id, ids.map(photoId))} photo(s) from #${a.id} "${a.name}"`);
+      }),
+    );
 
-  album.command('list').description('list the albums').addOption(libraryOption).option('--json', 'machine-readable output')
-    .action((o) => withCore(o, setExit, (core) => {
-      const all = core.albums.list();
-      if (o.json) out(JSON.stringify(all, null, 2));
-      else if (all.length === 0) out('No albums yet. Try: heirloom album create "Summer 1958"');
-      else for (const a of all) out(line(a));
-    }));
+  album
+    .command('move')
+    .description('move a photo to a position in the album (1 = first)')
+    .argument('<album>', 'id or exact name')
+    .argument('<photo-id>')
+    .argument('<position>')
+    .addOption(libraryOption)
+    .action((ref: string, id: string, pos: string, o) =>
+      withCore(o, setExit, (core) => {
+        const a = core.albums.resolve(ref);
+        const p = Number(pos);
+        if (!Number.isInteger(p) || p < 1) throw new Error(`position must be a whole number from 1, got "${pos}"`);
+        out(
+          core.albums
+            .movePhoto(a.id, photoId(id), p - 1)
+            .map((i) => `#${i.originalId}`)
+            .join(' '),
+        );
+      }),
+    );
 
-  album.command('show').description('show an album\'s photos in order').argument('<album>', 'id or exact name').addOption(libraryOption)
+  album
+    .command('cover')
+    .description('choose the cover photo ("none" = the first photo)')
+    .argument('<album>', 'id or exact name')
+    .argument('<photo-id|none>')
+    .addOption(libraryOption)
+    .action((ref: string, id: string, o) =>
+      withCore(o, setExit, (core) => {
+        const a = core.albums.resolve(ref);
+        out(line(core.albums.setCover(a.id, id === 'none' ? null : photoId(id))));
+      }),
+    );
+
+  album
+    .command('caption')
+    .description("set a photo's caption in this album (omit the text to clear it)")
+    .argument('<album>', 'id or exact name')
+    .argument('<photo-id>')
+    .argument('[text]')
+    .addOption(libraryOption)
+    .action((ref: string, id: string, text: string | undefined, o) =>
+      withCore(o, setExit, (core) => {
+        const a = core.albums.resolve(ref);
+        core.albums.setCaption(a.id, photoId(id), text ?? null);
+        out(`caption of #${id} in "${a.name}": ${text?.trim() || "(the photo's name)"}`);
+      }),
+    );
+
+  album
+    .command('list')
+    .description('list the albums')
+    .addOption(libraryOption)
     .option('--json', 'machine-readable output')
-    .action((ref: string, o) => withCore(o, setExit, (core) => {
-      const a = core.albums.resolve(ref);
-      const items = core.albums.items(a.id);
-      if (o.json) return void out(JSON.stringify({ ...a, items }, null, 2));
-      out(line(a));
-      items.forEach((i, k) => {
-        const colour = i.outputId ?? i.original.latestOutputId;
-        const caption = i.caption ? `  "${i.caption}"` : '';
-        out(`${String(k + 1).padStart(3)}. #${i.originalId}  ${path.basename(i.original.path)}${caption}${i.original.takenAt ? `  taken ${i.original.takenAt.slice(0, 10)}` : ''}${colour ? '' : '  (not colorized yet)'}${a.effectiveCoverId === i.originalId ? '  [cover]' : ''}`);
-      });
-    }));
+    .action((o) =>
+      withCore(o, setExit, (core) => {
+        const all = core.albums.list();
+        if (o.json) out(JSON.stringify(all, null, 2));
+        else if (all.length === 0) out('No albums yet. Try: heirloom album create "Summer 1958"');
+        else for (const a of all) out(line(a));
+      }),
+    );
 
+  album
+    .command('show')
+    .description("show an album's photos in order")
+    .argument('<album>', 'id or exact name')
+    .addOption(libraryOption)
+    .option('--json', 'machine-readable output')
+    .action((ref: string, o) =>
+      withCore(o, setExit, (core) => {
+        const a = core.albums.resolve(ref);
+        const items = core.albums.items(a.id);
+        if (o.json) return void out(JSON.stringify({ ...a, items }, null, 2));
+        out(line(a));
+        items.forEach((i, k) => {
+          const colour = i.outputId ?? i.original.latestOutputId;
+          const caption = i.caption ? `  "${i.caption}"` : '';
+          out(
+            `${String(k + 1).padStart(3)}. #${i.originalId}  ${path.basename(i.original.path)}${caption}${i.original.takenAt ? `  taken ${i.original.takenAt.slice(0, 10)}` : ''}${colour ? '' : '  (not colorized yet)'}${a.effectiveCoverId === i.originalId ? '  [cover]' : ''}`,
+          );
+        });
+      }),
+    );
 }

@@ -40,7 +40,10 @@ export async function runDoctor(o: { library?: string; json?: boolean; repair?: 
   const backups = listBackups(paths.backups);
   const damage = health.ok
     ? undefined
-    : (health.notADatabase ? new CatalogueUnreadableError(paths.catalogue, health.error) : new CatalogueCorruptError(paths.catalogue, health.problems, 'open')).message;
+    : (health.notADatabase
+        ? new CatalogueUnreadableError(paths.catalogue, health.error)
+        : new CatalogueCorruptError(paths.catalogue, health.problems, 'open')
+      ).message;
   const info = {
     heirloom: appVersion(),
     node: process.versions.node,
@@ -86,7 +89,8 @@ function repairLines(r: RepairReport): string[] {
   const lines = [`Repair:   the catalogue failed its integrity check (${r.problems.split('\n').find((l) => !l.startsWith('***')) ?? r.problems}).`];
   for (const f of r.movedAside) lines.push(`  kept the damaged file as ${f}`);
   for (const b of r.badBackups) lines.push(`  skipped the backup ${b.file}: it fails its own check (${b.problems.split('\n')[0]})`);
-  if (r.restoredFrom) lines.push(`  restored the backup of ${utc(r.restoredFrom.takenAt)} UTC (${r.restoredFrom.file}); it passes the integrity check`);
+  if (r.restoredFrom)
+    lines.push(`  restored the backup of ${utc(r.restoredFrom.takenAt)} UTC (${r.restoredFrom.file}); it passes the integrity check`);
   if (r.action === 'rebuilt') {
     const n = (t: string): number => r.salvaged.find((s) => s.table === t)?.recovered ?? 0;
     lines.push(
@@ -94,7 +98,9 @@ function repairLines(r: RepairReport): string[] {
         ? '  made a new, empty catalogue: the damaged one could not be read at all'
         : `  made a new catalogue from what the damaged one still holds: ${n('originals')} photo(s), ${n('outputs')} colorized version(s), ${n('albums')} album(s), ${n('jobs')} job(s)`,
     );
-    lines.push(`  registered ${r.registeredModels.length} fine-tuned model(s) found in the library${r.registeredModels.length ? `: ${r.registeredModels.join(', ')}` : ''}`);
+    lines.push(
+      `  registered ${r.registeredModels.length} fine-tuned model(s) found in the library${r.registeredModels.length ? `: ${r.registeredModels.join(', ')}` : ''}`,
+    );
   }
   for (const n of r.notRecovered) lines.push(`  not recovered: ${n}`);
   return lines;

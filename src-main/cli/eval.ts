@@ -32,7 +32,10 @@ export async function runEval(folder: string, o: EvalCliOptions): Promise<number
     process.stderr.write(`heirloom: ${problems.map((p) => `${p.input}: ${p.error}`).join('; ')}\n`);
     return 1;
   }
-  const files = spread(all.filter((f) => inSplit(f, o.split)), o.limit);
+  const files = spread(
+    all.filter((f) => inSplit(f, o.split)),
+    o.limit,
+  );
   if (files.length === 0) {
     process.stderr.write(`heirloom: no photos to evaluate in ${folder}\n`);
     return 2;

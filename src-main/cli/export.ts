@@ -18,8 +18,14 @@ export async function runExportCli(ref: string, o: ExportCliOptions): Promise<nu
   try {
     const album = core.albums.resolve(ref);
     const res = await core.albums.export(album.id, o.to, {
-      format: o.format, maxSize: o.maxSize, quality: o.quality, names: o.names,
-      withOriginals: o.withOriginals, zip: o.zip, html: o.html, overwrite: o.overwrite,
+      format: o.format,
+      maxSize: o.maxSize,
+      quality: o.quality,
+      names: o.names,
+      withOriginals: o.withOriginals,
+      zip: o.zip,
+      html: o.html,
+      overwrite: o.overwrite,
       signal: ctrl.signal,
       onProgress: (p) => {
         if (p.phase === 'photos' && p.photo) process.stderr.write(`[${p.done}/${p.total}] ${p.photo.name}\n`);
@@ -38,7 +44,8 @@ export async function runExportCli(ref: string, o: ExportCliOptions): Promise<nu
     }
     if (e instanceof ExportError && (e.code === 'not-an-export' || e.code === 'unsafe-target')) {
       process.stderr.write(`heirloom: ${e.message}.\n`);
-      if (o.overwrite && e.code === 'not-an-export') process.stderr.write('heirloom: --overwrite replaces only a folder or .zip that an earlier Heirloom export made.\n');
+      if (o.overwrite && e.code === 'not-an-export')
+        process.stderr.write('heirloom: --overwrite replaces only a folder or .zip that an earlier Heirloom export made.\n');
       return 1;
     }
     if (e instanceof ExportError && e.code === 'cancelled') {

@@ -14,7 +14,9 @@ function minutes(v: string): number {
 }
 
 function fmt(m: MetricsSummary | null): string {
-  return m ? `ΔE00 ${m.deltaE00.toFixed(2)}, PSNR ${m.psnr.toFixed(2)} dB, colourfulness ${m.colourfulnessRatio.toFixed(2)}, AuC ${(100 * m.auc).toFixed(1)} %` : '—';
+  return m
+    ? `ΔE00 ${m.deltaE00.toFixed(2)}, PSNR ${m.psnr.toFixed(2)} dB, colourfulness ${m.colourfulnessRatio.toFixed(2)}, AuC ${(100 * m.auc).toFixed(1)} %`
+    : '—';
 }
 
 /** Relative change, with the sign that means "better" first: ΔE00 down and PSNR up are gains. */
@@ -44,7 +46,7 @@ function progressLine(p: FinetuneProgress): string | null {
 export function addFinetuneCommands(program: Command, libraryOption: Option, setExit: (code: number) => void): void {
   program
     .command('finetune')
-    .description("fine-tune the colorizer on a folder of your own colour photos (resumes a run of the same name)")
+    .description('fine-tune the colorizer on a folder of your own colour photos (resumes a run of the same name)')
     .argument('<folder>', 'folder of colour photos (searched recursively)')
     .option('--name <name>', 'run name; checkpoints are saved as <name>-s<step>', 'family')
     .option('--minutes <m>', 'training time for the whole run', minutes, 15)
@@ -78,20 +80,29 @@ export function addFinetuneCommands(program: Command, libraryOption: Option, set
         const j = r.judgement;
         const held = r.checkpoint.state.heldOutFiles?.length ?? r.checkpoint.state.data.heldOut;
         if (o.json) {
-          process.stdout.write(JSON.stringify({ ...r, checkpoint: r.checkpoint.id, recommended: r.recommended?.id ?? null, gain: g }, null, 2) + '\n');
+          process.stdout.write(
+            JSON.stringify({ ...r, checkpoint: r.checkpoint.id, recommended: r.recommended?.id ?? null, gain: g }, null, 2) + '\n',
+          );
         } else {
-          const verdict = r.recommended && j
-            ? [`  recommended: ${r.recommended.id} — ${describeChange(j)} on ${held} held-out photos (95 % interval of the change ${j.ci[0].toFixed(2)} to ${j.ci[1].toFixed(2)})`,
-               `Use it with: heirloom models activate ${r.recommended.id}`]
-            : [`  This archive did not improve the model${j ? `: ${describeChange(j)} on ${held} held-out photos, within their noise or worse` : ''}.`,
-               `  No checkpoint is recommended; the model in use stays as it is.`];
+          const verdict =
+            r.recommended && j
+              ? [
+                  `  recommended: ${r.recommended.id} — ${describeChange(j)} on ${held} held-out photos (95 % interval of the change ${j.ci[0].toFixed(2)} to ${j.ci[1].toFixed(2)})`,
+                  `Use it with: heirloom models activate ${r.recommended.id}`,
+                ]
+              : [
+                  `  This archive did not improve the model${j ? `: ${describeChange(j)} on ${held} held-out photos, within their noise or worse` : ''}.`,
+                  `  No checkpoint is recommended; the model in use stays as it is.`,
+                ];
           process.stdout.write(
             [
               `${r.run}: finished at step ${r.checkpoint.state.step}; latest checkpoint ${r.checkpoint.id}`,
               `  held-out photos (${held}) before: ${fmt(r.base)}`,
               `  held-out photos (${held}) after:  ${fmt(r.heldOut)}`,
               ...verdict,
-            ].filter(Boolean).join('\n') + '\n',
+            ]
+              .filter(Boolean)
+              .join('\n') + '\n',
           );
         }
         setExit(0);
@@ -122,11 +133,20 @@ export function addFinetuneCommands(program: Command, libraryOption: Option, set
       const core = HeirloomCore.open({ library: o.library, holder: '`heirloom finetune`' });
       try {
         const { rows, activeId: active } = await core.listModels();
-        if (o.json) process.stdout.write(JSON.stringify(rows.map((r) => ({ ...r, active: r.id === active })), null, 2) + '\n');
+        if (o.json)
+          process.stdout.write(
+            JSON.stringify(
+              rows.map((r) => ({ ...r, active: r.id === active })),
+              null,
+              2,
+            ) + '\n',
+          );
         else {
           for (const r of rows) {
             const m = r.metrics as { heldOut?: MetricsSummary } | null;
-            process.stdout.write(`${r.id === active ? '*' : ' '} ${r.id.padEnd(28)} ${r.kind.padEnd(9)} parent ${r.parentId ?? '—'}${m?.heldOut ? `  held-out ${fmt(m.heldOut)}` : ''}\n`);
+            process.stdout.write(
+              `${r.id === active ? '*' : ' '} ${r.id.padEnd(28)} ${r.kind.padEnd(9)} parent ${r.parentId ?? '—'}${m?.heldOut ? `  held-out ${fmt(m.heldOut)}` : ''}\n`,
+            );
           }
         }
         setExit(0);

@@ -14,7 +14,12 @@ const RESUMABLE = new Set<JobRow['status']>(['interrupted', 'cancelled', 'failed
 function describe(core: HeirloomCore, j: JobRow): string {
   const items = isPhotoJobKind(j.kind) ? core.catalogue.jobItems(j.id) : [];
   const progress = isPhotoJobKind(j.kind) ? `  ${items.filter((i) => i.status !== 'pending').length}/${items.length} photos` : '';
-  const what = j.kind === 'finetune' ? `  run "${oneLine(String(j.params?.name ?? ''))}"` : j.kind === 'export' ? `  → ${oneLine(String(j.params?.target ?? ''))}` : '';
+  const what =
+    j.kind === 'finetune'
+      ? `  run "${oneLine(String(j.params?.name ?? ''))}"`
+      : j.kind === 'export'
+        ? `  → ${oneLine(String(j.params?.target ?? ''))}`
+        : '';
   // 'running' with no live owner of the library: the process running it is gone.
   const status = j.status === 'running' && !libraryOwner(core.paths.root) ? 'interrupted' : j.status;
   return `#${j.id}  ${j.kind.padEnd(8)} ${status.padEnd(11)} ${j.createdAt.replace('T', ' ').slice(0, 16)}${progress}${what}${j.error ? `  (${oneLine(j.error)})` : ''}`;
@@ -44,7 +49,9 @@ async function resume(core: HeirloomCore, id: number): Promise<number> {
     const s = await core.runColorizeJob(id, { signal: ctrl.signal, onProgress: progressPrinter(process.stderr) });
     const ok = s.results.filter((r) => r.output).length;
     const bad = s.results.filter((r) => r.error && !r.skipped).length;
-    process.stderr.write(`heirloom: ${ok} ${job.kind === 'restore' ? 'restored' : 'colorized'}${bad ? `, ${bad} failed` : ''}${s.status === 'cancelled' ? ', cancelled' : ''}\n`);
+    process.stderr.write(
+      `heirloom: ${ok} ${job.kind === 'restore' ? 'restored' : 'colorized'}${bad ? `, ${bad} failed` : ''}${s.status === 'cancelled' ? ', cancelled' : ''}\n`,
+    );
     return bad ? 1 : s.status === 'cancelled' ? 130 : 0;
   } finally {
     process.removeListener('SIGINT', onSigint);
@@ -52,7 +59,7 @@ async function resume(core: HeirloomCore, id: number): Promise<number> {
 }
 
 export function addJobsCommands(program: Command, libraryOption: Option, setExit: (code: number) => void): void {
-  const jobs = program.command('jobs').description('list the library\'s jobs, or resume an unfinished one');
+  const jobs = program.command('jobs').description("list the library's jobs, or resume an unfinished one");
   jobs
     .command('list', { isDefault: true })
     .description('the newest jobs first')

@@ -76,7 +76,9 @@ export async function runPhotoBatch(inputs: string[], o: PhotoBatchFlags, restor
     const skipped = summary.results.filter((r) => r.skipped).length;
     const bad = summary.results.length - ok - skipped;
     const earlier = summary.resumed ? `, ${summary.resumed.alreadyDone} done before` : '';
-    process.stderr.write(`heirloom: ${ok} ${verb}${earlier}${skipped ? `, ${skipped} skipped` : ''}${bad ? `, ${bad} failed` : ''}${summary.status === 'cancelled' ? ', cancelled' : ''} → ${path.resolve(o.out)}\n`);
+    process.stderr.write(
+      `heirloom: ${ok} ${verb}${earlier}${skipped ? `, ${skipped} skipped` : ''}${bad ? `, ${bad} failed` : ''}${summary.status === 'cancelled' ? ', cancelled' : ''} → ${path.resolve(o.out)}\n`,
+    );
     return bad > 0 || problems.length > 0 ? 1 : summary.status === 'cancelled' ? 130 : 0;
   } finally {
     process.removeListener('SIGINT', onSigint);

@@ -16,7 +16,11 @@ export function progressPrinter(out: NodeJS.WritableStream): (p: BatchProgress) 
     }
     if (!p.item) return;
     const name = oneLine(path.basename(p.item.input)); // a newline in a name must not break the log
-    const what = p.item.skipped ? `skipped: ${oneLine(p.item.error ?? '')}` : p.item.error ? `FAILED: ${oneLine(p.item.error)}` : `ok (${(p.item.millis / 1000).toFixed(1)} s)`;
+    const what = p.item.skipped
+      ? `skipped: ${oneLine(p.item.error ?? '')}`
+      : p.item.error
+        ? `FAILED: ${oneLine(p.item.error)}`
+        : `ok (${(p.item.millis / 1000).toFixed(1)} s)`;
     out.write(`[${p.done}/${p.total}] ${name}: ${what}${p.done < p.total ? eta(p.etaSeconds) : ''}\n`);
   };
 }

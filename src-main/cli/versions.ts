@@ -41,8 +41,17 @@ export function addVersionsCommand(program: Command, libraryOption: Option, setE
         else {
           for (const v of versions) {
             const p = v.params as { workingSize?: number; saturation?: number; hints?: unknown[] };
-            const made = [v.checkpointId, p.workingSize ? `size ${p.workingSize}` : '', p.saturation !== undefined ? `strength ${p.saturation}` : '', p.hints?.length ? `${p.hints.length} hints` : ''].filter(Boolean).join(', ');
-            process.stdout.write(`${v.inUse ? '*' : ' '} ${String(v.id).padStart(5)}  ${v.createdAt.replace('T', ' ').slice(0, 16)}  ${made}  ${oneLine(v.path)}\n`);
+            const made = [
+              v.checkpointId,
+              p.workingSize ? `size ${p.workingSize}` : '',
+              p.saturation !== undefined ? `strength ${p.saturation}` : '',
+              p.hints?.length ? `${p.hints.length} hints` : '',
+            ]
+              .filter(Boolean)
+              .join(', ');
+            process.stdout.write(
+              `${v.inUse ? '*' : ' '} ${String(v.id).padStart(5)}  ${v.createdAt.replace('T', ' ').slice(0, 16)}  ${made}  ${oneLine(v.path)}\n`,
+            );
           }
           process.stdout.write('(* = the version in use: the gallery shows it and albums export it)\n');
         }

@@ -19,7 +19,10 @@ export const MaskStrokeSchema = z.strictObject({
   mode: z.enum(['add', 'erase']),
   radius: z.number().min(MIN_BRUSH_RADIUS).max(MAX_BRUSH_RADIUS),
   /** The brush's path, [x, y]; one point is a dab. */
-  points: z.array(z.tuple([fraction, fraction])).min(1).max(MAX_STROKE_POINTS),
+  points: z
+    .array(z.tuple([fraction, fraction]))
+    .min(1)
+    .max(MAX_STROKE_POINTS),
 });
 export type MaskStroke = z.infer<typeof MaskStrokeSchema>;
 

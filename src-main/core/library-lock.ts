@@ -23,7 +23,10 @@ export interface LockInfo {
 }
 
 export class LibraryInUseError extends Error {
-  constructor(readonly library: string, readonly owner: LockInfo) {
+  constructor(
+    readonly library: string,
+    readonly owner: LockInfo,
+  ) {
     super(
       `The library ${library} is in use by ${owner.holder} (process ${owner.pid}${owner.host !== os.hostname() ? ` on ${owner.host}` : ''}, ` +
         `since ${owner.startedAt.replace('T', ' ').slice(0, 19)} UTC). Wait for it to finish or close it, or use another --library.`,
@@ -55,7 +58,13 @@ function readLock(file: string): LockInfo | undefined {
   try {
     const v = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<LockInfo>;
     if (typeof v.pid === 'number' && typeof v.host === 'string' && typeof v.heartbeatAt === 'string') {
-      return { pid: v.pid, host: v.host, holder: String(v.holder ?? 'another Heirloom process'), startedAt: String(v.startedAt ?? v.heartbeatAt), heartbeatAt: v.heartbeatAt };
+      return {
+        pid: v.pid,
+        host: v.host,
+        holder: String(v.holder ?? 'another Heirloom process'),
+        startedAt: String(v.startedAt ?? v.heartbeatAt),
+        heartbeatAt: v.heartbeatAt,
+      };
     }
   } catch {
     /* missing, half-written or not ours: treated below */
@@ -124,7 +133,8 @@ export function acquireLibraryLock(libraryRoot: string, holder: string): Library
       // Perhaps being written right now by a process taking it: look again shortly.
       sleepMs(100);
       other = readLock(file);
-      if (!other && Date.now() - mtimeMs(file) < 5000) throw new Error(`Cannot take the lock ${file}: another process is taking it right now. Try again.`);
+      if (!other && Date.now() - mtimeMs(file) < 5000)
+        throw new Error(`Cannot take the lock ${file}: another process is taking it right now. Try again.`);
     }
     if (other && other.pid === process.pid && other.host === info.host) break; // left by this process (a closed hold)
     if (other && !ownerGone(other)) throw new LibraryInUseError(libraryRoot, other);

@@ -69,15 +69,23 @@ export function meanDeltaE00(labOut: LabImage, labTruth: LabImage): number {
 export function colourfulness(rgb: Rgb8): number {
   checkRgb(rgb);
   const n = rgb.length / 3;
-  let sRg = 0, sYb = 0, sRg2 = 0, sYb2 = 0;
+  let sRg = 0,
+    sYb = 0,
+    sRg2 = 0,
+    sYb2 = 0;
   for (let i = 0; i < rgb.length; i += 3) {
-    const r = rgb[i]!, g = rgb[i + 1]!, b = rgb[i + 2]!;
+    const r = rgb[i]!,
+      g = rgb[i + 1]!,
+      b = rgb[i + 2]!;
     const rg = r - g;
     const yb = 0.5 * (r + g) - b;
-    sRg += rg; sYb += yb;
-    sRg2 += rg * rg; sYb2 += yb * yb;
+    sRg += rg;
+    sYb += yb;
+    sRg2 += rg * rg;
+    sYb2 += yb * yb;
   }
-  const mRg = sRg / n, mYb = sYb / n;
+  const mRg = sRg / n,
+    mYb = sYb / n;
   // max(0, …): E[x²] − E[x]² can dip a hair below 0 by rounding
   const vRg = Math.max(0, sRg2 / n - mRg * mRg);
   const vYb = Math.max(0, sYb2 / n - mYb * mYb);
@@ -100,7 +108,8 @@ export function aucAb(labOut: LabImage, labTruth: LabImage): number {
     const k = Math.ceil(Math.sqrt(da * da + db * db));
     if (k <= AUC_MAX_T) hist[k]!++;
   }
-  let cum = 0, total = 0;
+  let cum = 0,
+    total = 0;
   for (let t = 0; t <= AUC_MAX_T; t++) {
     cum += hist[t]!;
     total += cum / n;

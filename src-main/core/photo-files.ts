@@ -53,14 +53,23 @@ export function collectPhotos(inputs: string[]): CollectResult {
       if (e.isDirectory()) walk(p);
       else if (e.isFile()) {
         if (isPhotoName(e.name)) addFile(p);
-      } else if (!(e.isFIFO() || e.isSocket() || e.isCharacterDevice() || e.isBlockDevice())) { // a link, or type not reported
+      } else if (!(e.isFIFO() || e.isSocket() || e.isCharacterDevice() || e.isBlockDevice())) {
+        // a link, or type not reported
         let st: fs.Stats;
         try {
           st = fs.statSync(p);
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code;
           if (isPhotoName(e.name)) {
-            problems.push({ input: p, error: code === 'ENOENT' ? 'a link to something that does not exist' : code === 'ELOOP' ? 'a link that loops back on itself' : `cannot be read (${code ?? 'error'})` });
+            problems.push({
+              input: p,
+              error:
+                code === 'ENOENT'
+                  ? 'a link to something that does not exist'
+                  : code === 'ELOOP'
+                    ? 'a link that loops back on itself'
+                    : `cannot be read (${code ?? 'error'})`,
+            });
           }
           continue;
         }

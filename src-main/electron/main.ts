@@ -13,8 +13,19 @@ import type { InstallPaths } from '../core/app-paths';
 import { writeFileAtomic } from '../core/fs-atomic';
 import { checkDroppedPaths } from './drop-paths';
 import {
-  APP_ENTRY, APP_HOST, APP_SCHEME, IPC_CALL, IPC_DROP, IPC_JOB, isAppUrl, MEDIA_BASE, MEDIA_SCHEME, parseMediaUrl, RENDERER_CSP,
-  WINDOW_DEFAULTS, webPreferences,
+  APP_ENTRY,
+  APP_HOST,
+  APP_SCHEME,
+  IPC_CALL,
+  IPC_DROP,
+  IPC_JOB,
+  isAppUrl,
+  MEDIA_BASE,
+  MEDIA_SCHEME,
+  parseMediaUrl,
+  RENDERER_CSP,
+  WINDOW_DEFAULTS,
+  webPreferences,
 } from './security';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -97,7 +108,8 @@ if (!app.requestSingleInstanceLock()) {
   const pickPaths = async (req: DialogImportRequest): Promise<string[]> => {
     const r = await dialog.showOpenDialog(win!, {
       properties: req.kind === 'folder' ? ['openDirectory', 'multiSelections'] : ['openFile', 'multiSelections'],
-      filters: req.kind === 'folder' ? [] : [{ name: 'Photos', extensions: ['jpg', 'jpeg', 'png', 'tif', 'tiff', 'webp', 'gif', 'heic', 'heif', 'avif'] }],
+      filters:
+        req.kind === 'folder' ? [] : [{ name: 'Photos', extensions: ['jpg', 'jpeg', 'png', 'tif', 'tiff', 'webp', 'gif', 'heic', 'heif', 'avif'] }],
     });
     return r.canceled ? [] : r.filePaths;
   };
@@ -174,7 +186,9 @@ if (!app.requestSingleInstanceLock()) {
     ipcMain.handle(IPC_DROP, async (event, paths: unknown) => {
       if (!event.senderFrame || !isAppUrl(event.senderFrame.url)) throw new Error('refused: not the Heirloom window');
       const checked = checkDroppedPaths(paths);
-      const r = checked.paths.length ? ((await host.call('importPaths', checked.paths)) as ImportResult) : { imported: [], alreadyInLibrary: 0, errors: [] };
+      const r = checked.paths.length
+        ? ((await host.call('importPaths', checked.paths)) as ImportResult)
+        : { imported: [], alreadyInLibrary: 0, errors: [] };
       return { imported: r.imported, alreadyInLibrary: r.alreadyInLibrary, errors: [...checked.refused, ...r.errors] } satisfies ImportResult;
     });
   };
@@ -184,7 +198,17 @@ if (!app.requestSingleInstanceLock()) {
       ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
       { role: 'fileMenu' },
       { role: 'editMenu' },
-      { label: 'View', submenu: [{ role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }, ...(app.isPackaged ? [] : [{ role: 'toggleDevTools' as const }])] },
+      {
+        label: 'View',
+        submenu: [
+          { role: 'resetZoom' },
+          { role: 'zoomIn' },
+          { role: 'zoomOut' },
+          { type: 'separator' },
+          { role: 'togglefullscreen' },
+          ...(app.isPackaged ? [] : [{ role: 'toggleDevTools' as const }]),
+        ],
+      },
       { role: 'windowMenu' },
     ];
     Menu.setApplicationMenu(Menu.buildFromTemplate(template));
@@ -192,8 +216,11 @@ if (!app.requestSingleInstanceLock()) {
 
   // A window remembered on a monitor that is gone now would open off screen: keep its size only.
   const onSomeDisplay = (b: Partial<Electron.Rectangle>): boolean =>
-    b.x !== undefined && b.y !== undefined && screen.getAllDisplays().some(({ workArea: a }) =>
-      b.x! < a.x + a.width - 40 && b.x! + (b.width ?? 0) > a.x + 40 && b.y! >= a.y - 10 && b.y! < a.y + a.height - 40);
+    b.x !== undefined &&
+    b.y !== undefined &&
+    screen
+      .getAllDisplays()
+      .some(({ workArea: a }) => b.x! < a.x + a.width - 40 && b.x! + (b.width ?? 0) > a.x + 40 && b.y! >= a.y - 10 && b.y! < a.y + a.height - 40);
 
   const createWindow = (): void => {
     const saved = loadBounds();

@@ -13,20 +13,28 @@ const IPC_DROP = 'heirloom:drop';
 
 // The DOM is not in this project's TypeScript libs (they are for Node); the preload needs only this much.
 declare const window: {
-  addEventListener(type: 'drop', listener: (e: { isTrusted: boolean; dataTransfer: { files: ArrayLike<File> } | null }) => void, capture: boolean): void;
+  addEventListener(
+    type: 'drop',
+    listener: (e: { isTrusted: boolean; dataTransfer: { files: ArrayLike<File> } | null }) => void,
+    capture: boolean,
+  ): void;
 };
 
 // Paths of the files in the last real drop: a page script cannot fake a trusted drop event, so
 // importFiles sends main no path that the person did not drop (main checks each one again).
 const dropped = new Set<string>();
-window.addEventListener('drop', (e) => {
-  if (!e.isTrusted || !e.dataTransfer) return;
-  dropped.clear();
-  for (const f of Array.from(e.dataTransfer.files)) {
-    const p = webUtils.getPathForFile(f);
-    if (p) dropped.add(p);
-  }
-}, true);
+window.addEventListener(
+  'drop',
+  (e) => {
+    if (!e.isTrusted || !e.dataTransfer) return;
+    dropped.clear();
+    for (const f of Array.from(e.dataTransfer.files)) {
+      const p = webUtils.getPathForFile(f);
+      if (p) dropped.add(p);
+    }
+  },
+  true,
+);
 
 const bridge: HeirloomBridge = {
   call: (method, arg) => ipcRenderer.invoke(IPC_CALL, method, arg ?? null),

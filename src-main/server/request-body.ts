@@ -63,7 +63,10 @@ export class Slots {
   private busy = 0;
   private readonly waiting: Array<() => void> = [];
 
-  constructor(private readonly limit: number, private readonly maxWaiting: number) {}
+  constructor(
+    private readonly limit: number,
+    private readonly maxWaiting: number,
+  ) {}
 
   /** A release function, or undefined when even the waiting line is full. */
   async acquire(): Promise<(() => void) | undefined> {

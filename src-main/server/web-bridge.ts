@@ -54,9 +54,19 @@ export function bridgeCsp(port: number): string {
 }
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp',
-  '.gif': 'image/gif', '.avif': 'image/avif', '.ico': 'image/x-icon', '.json': 'application/json', '.woff2': 'font/woff2',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.gif': 'image/gif',
+  '.avif': 'image/avif',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
 };
 
 function safeEqual(a: string | undefined, b: string): boolean {
@@ -151,7 +161,8 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     // First load: the token arrives in the URL once, becomes an HttpOnly cookie, and leaves the address bar.
     const qToken = url.searchParams.get('token');
     if (req.method === 'GET' && qToken !== null) {
-      if (!safeEqual(qToken, token)) return send(res, 401, 'This link is not valid any more. Use the address printed by `heirloom serve`.', 'text/plain; charset=utf-8');
+      if (!safeEqual(qToken, token))
+        return send(res, 401, 'This link is not valid any more. Use the address printed by `heirloom serve`.', 'text/plain; charset=utf-8');
       res.writeHead(303, {
         Location: '/',
         'Set-Cookie': `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
@@ -160,7 +171,12 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       return void res.end();
     }
     if (!authorised(req)) {
-      return send(res, 401, 'Open Heirloom with the full address printed by `heirloom serve` (it contains a secret token).', 'text/plain; charset=utf-8');
+      return send(
+        res,
+        401,
+        'Open Heirloom with the full address printed by `heirloom serve` (it contains a secret token).',
+        'text/plain; charset=utf-8',
+      );
     }
 
     const apiMatch = /^\/api\/([A-Za-z]{1,40})$/.exec(url.pathname);

@@ -18,7 +18,13 @@ export interface PendingPoint {
 }
 
 export function sameHints(a: readonly PointHint[], b: readonly PointHint[]): boolean {
-  return a.length === b.length && a.every((h, i) => h.x === b[i]!.x && h.y === b[i]!.y && h.color.toLowerCase() === b[i]!.color.toLowerCase() && (h.size ?? null) === (b[i]!.size ?? null));
+  return (
+    a.length === b.length &&
+    a.every(
+      (h, i) =>
+        h.x === b[i]!.x && h.y === b[i]!.y && h.color.toLowerCase() === b[i]!.color.toLowerCase() && (h.size ?? null) === (b[i]!.size ?? null),
+    )
+  );
 }
 
 const clamp01 = (v: number): number => Math.min(1, Math.max(0, v));
@@ -111,7 +117,10 @@ export class HintEditor {
     }
     const i = this.selected;
     if (typeof i !== 'number' || !this.hints[i] || this.hints[i].color === c) return;
-    this.commit(this.hints.map((h, k) => (k === i ? { ...h, color: c } : h)), stream ? `colour:${i}` : null);
+    this.commit(
+      this.hints.map((h, k) => (k === i ? { ...h, color: c } : h)),
+      stream ? `colour:${i}` : null,
+    );
   }
 
   /** Sets the selected hint's patch size (working-size px; 5 is the default); a slider's stream is one undo step. */
@@ -120,7 +129,10 @@ export class HintEditor {
     if (typeof i !== 'number' || !this.hints[i]) return;
     const next = Math.max(1, Math.min(31, Math.round(size)));
     if ((this.hints[i].size ?? DEFAULT_SIZE) === next) return;
-    this.commit(this.hints.map((h, k) => (k === i ? { ...h, size: next } : h)), stream ? `size:${i}` : null);
+    this.commit(
+      this.hints.map((h, k) => (k === i ? { ...h, size: next } : h)),
+      stream ? `size:${i}` : null,
+    );
   }
 
   /** Moves point i (or the pending one); `key` makes one drag one undo step. */
@@ -131,7 +143,10 @@ export class HintEditor {
     }
     const h = this.hints[i];
     if (!h) return;
-    this.commit(this.hints.map((p, k) => (k === i ? { ...p, x: clamp01(x), y: clamp01(y) } : p)), key);
+    this.commit(
+      this.hints.map((p, k) => (k === i ? { ...p, x: clamp01(x), y: clamp01(y) } : p)),
+      key,
+    );
   }
 
   remove(i: number | 'pending'): void {
@@ -141,7 +156,10 @@ export class HintEditor {
       return;
     }
     if (!this.hints[i]) return;
-    this.commit(this.hints.filter((_, k) => k !== i), null);
+    this.commit(
+      this.hints.filter((_, k) => k !== i),
+      null,
+    );
     this.selected = null;
   }
 

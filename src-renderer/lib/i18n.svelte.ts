@@ -27,7 +27,10 @@ export function num(v: number, digits?: number): string {
   const key = `${i18n.locale}/${digits ?? ''}`;
   let f = formats.get(key);
   if (!f) {
-    f = new Intl.NumberFormat(i18n.locale, digits === undefined ? { maximumFractionDigits: 3 } : { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    f = new Intl.NumberFormat(
+      i18n.locale,
+      digits === undefined ? { maximumFractionDigits: 3 } : { minimumFractionDigits: digits, maximumFractionDigits: digits },
+    );
     formats.set(key, f);
   }
   // "−0.00" would read as a change that is not there.

@@ -59,7 +59,8 @@ export class MaskBrush {
   async show(): Promise<void> {
     this.shown = true;
     if (this.mask || this.loading) return;
-    const id = this.photoId, serial = ++this.serial;
+    const id = this.photoId,
+      serial = ++this.serial;
     this.loading = true;
     this.error = null;
     try {

@@ -10,10 +10,13 @@ let loading: Promise<ModelInfo[]> | null = null;
 
 /** Reloads the list (after a fine-tune saved a checkpoint, or another model became active). */
 export function loadModels(): Promise<ModelInfo[]> {
-  loading ??= api.listModels().then((m) => {
-    known.models = m;
-    return m;
-  }).finally(() => (loading = null));
+  loading ??= api
+    .listModels()
+    .then((m) => {
+      known.models = m;
+      return m;
+    })
+    .finally(() => (loading = null));
   return loading;
 }
 

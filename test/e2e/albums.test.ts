@@ -43,12 +43,16 @@ describe('albums in the window: create, drag photos in, reorder, caption, export
     const close = page.locator('section.job').getByRole('button', { name: 'Close' });
     if (await close.count()) await close.click({ timeout: 2000 }).catch(() => undefined);
   };
-  const order = async (): Promise<number[]> => (await cards().evaluateAll((els: { dataset: { photoId: string } }[]) => els.map((e) => Number(e.dataset.photoId))));
+  const order = async (): Promise<number[]> =>
+    await cards().evaluateAll((els: { dataset: { photoId: string } }[]) => els.map((e) => Number(e.dataset.photoId)));
   const apiCall = (method: string, arg: unknown): Promise<unknown> =>
-    page.evaluate(async ([m, a]: [string, unknown]) => {
-      const r = await fetch(`/api/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ arg: a }) });
-      return ((await r.json()) as { result: unknown }).result;
-    }, [method, arg] as [string, unknown]);
+    page.evaluate(
+      async ([m, a]: [string, unknown]) => {
+        const r = await fetch(`/api/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ arg: a }) });
+        return ((await r.json()) as { result: unknown }).result;
+      },
+      [method, arg] as [string, unknown],
+    );
 
   before(async () => {
     assert.ok(fs.existsSync(path.join(ROOT, 'dist-renderer', 'index.html')), 'build the window first: npm run build');
@@ -97,7 +101,9 @@ describe('albums in the window: create, drag photos in, reorder, caption, export
     await page.getByRole('button', { name: /All photos/ }).click();
     await page.waitForFunction(() => document.querySelectorAll('.thumb img').length === 3);
     for (let i = 0; i < 2; i++) await page.locator('.check').nth(i).click({ force: true });
-    dragged = await page.locator('.thumb').evaluateAll((els: { dataset: { photoId: string } }[]) => els.slice(0, 2).map((e) => Number(e.dataset.photoId)));
+    dragged = await page
+      .locator('.thumb')
+      .evaluateAll((els: { dataset: { photoId: string } }[]) => els.slice(0, 2).map((e) => Number(e.dataset.photoId)));
     const album = page.locator('nav button[data-album-id]');
     await page.locator('.thumb').nth(1).dragTo(album);
     await page.locator('nav .flash').getByText('Added 2 photos to “Summer at the lake”').waitFor();
@@ -119,15 +125,24 @@ describe('albums in the window: create, drag photos in, reorder, caption, export
   });
 
   test('reorder by drag, and with Alt+arrows; caption and cover', async () => {
-    await page.waitForFunction(() => [...document.querySelectorAll('.album .frame img')].every((i: { complete: boolean; naturalWidth: number; src: string }) =>
-      i.src.includes('/media/output-thumb/') && i.complete && i.naturalWidth > 0));
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('.album .frame img')].every(
+        (i: { complete: boolean; naturalWidth: number; src: string }) => i.src.includes('/media/output-thumb/') && i.complete && i.naturalWidth > 0,
+      ),
+    );
     const [a, b] = await order();
     // Drag the second photo onto the left half of the first.
-    await cards().nth(1).dragTo(cards().nth(0), { targetPosition: { x: 20, y: 60 } });
+    await cards()
+      .nth(1)
+      .dragTo(cards().nth(0), { targetPosition: { x: 20, y: 60 } });
     await page.waitForFunction((id: number) => document.querySelector('.album li.card')?.dataset.photoId === String(id), b);
     assert.deepEqual(await order(), [b, a]);
     const saved = (await apiCall('getAlbum', 1)) as { items: { id: number }[] };
-    assert.deepEqual(saved.items.map((i) => i.id), [b, a], 'the new order is in the catalogue');
+    assert.deepEqual(
+      saved.items.map((i) => i.id),
+      [b, a],
+      'the new order is in the catalogue',
+    );
     // Keyboard: Alt+→ moves the focused photo right (focus follows it), Alt+← moves it back.
     await cards().nth(0).focus();
     await page.keyboard.press('Alt+ArrowRight');
@@ -172,7 +187,10 @@ describe('albums in the window: create, drag photos in, reorder, caption, export
     await shot('23-export-done.png');
     // On disk: the folder, the web album, and the photos in the album's order.
     assert.ok(fs.existsSync(path.join(target, 'index.html')), 'index.html');
-    const photos = fs.readdirSync(target).filter((f) => /\.jpg$/i.test(f)).sort();
+    const photos = fs
+      .readdirSync(target)
+      .filter((f) => /\.jpg$/i.test(f))
+      .sort();
     const names = (await apiCall('getAlbum', 1)) as { items: { id: number; name: string }[] };
     const nameOf = (id: number) => names.items.find((i) => i.id === id)!.name.replace(/\.jpg$/i, '');
     assert.equal(photos.length, 2, photos.join(', '));

@@ -60,7 +60,9 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     if (await close.count()) await close.click({ timeout: 2000 }).catch(() => undefined);
   };
   const waitJobEnd = async (): Promise<string> => {
-    await page.waitForSelector('section.job[data-job-state="done"], section.job[data-job-state="failed"], section.job[data-job-state="cancelled"]', { timeout: 120_000 });
+    await page.waitForSelector('section.job[data-job-state="done"], section.job[data-job-state="failed"], section.job[data-job-state="cancelled"]', {
+      timeout: 120_000,
+    });
     return (await jobState())!;
   };
 
@@ -114,7 +116,11 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     await notice.getByText('1 file could not be added').waitFor();
     assert.match(await notice.innerText(), /broken\.jpg — not an image Heirloom can read/);
     await page.waitForFunction(() => document.querySelectorAll('.thumb img').length === 3);
-    await page.waitForFunction(() => [...document.querySelectorAll('.thumb img')].every((i: { complete: boolean; naturalWidth: number; src: string }) => i.complete && i.naturalWidth > 0));
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('.thumb img')].every(
+        (i: { complete: boolean; naturalWidth: number; src: string }) => i.complete && i.naturalWidth > 0,
+      ),
+    );
     assert.match(await page.locator('.toolbar .count').innerText(), /3 photos/);
     await shot('02-imported.png');
   });
@@ -124,7 +130,11 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     assert.equal(await waitJobEnd(), 'done');
     assert.match(await page.locator('section.job').innerText(), /3 photos colorized/);
     await page.waitForFunction(() => document.querySelectorAll('.thumb .badge').length === 3);
-    await page.waitForFunction(() => [...document.querySelectorAll('.thumb img')].every((i: { complete: boolean; naturalWidth: number; src: string }) => i.src.includes('/media/output-thumb/') && i.complete && i.naturalWidth > 0));
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('.thumb img')].every(
+        (i: { complete: boolean; naturalWidth: number; src: string }) => i.src.includes('/media/output-thumb/') && i.complete && i.naturalWidth > 0,
+      ),
+    );
     await page.getByRole('radio', { name: 'Not yet' }).click();
     await page.getByText('No photos match this filter.').waitFor();
     await page.getByRole('radio', { name: 'All' }).click();
@@ -138,7 +148,11 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     await page.locator('.thumb').first().click();
     const handle = page.getByRole('slider', { name: 'Compare the original and the colour version' });
     await handle.waitFor();
-    await page.waitForFunction(() => [...document.querySelectorAll('.stage img')].every((i: { complete: boolean; naturalWidth: number; src: string }) => i.complete && i.naturalWidth > 0));
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('.stage img')].every(
+        (i: { complete: boolean; naturalWidth: number; src: string }) => i.complete && i.naturalWidth > 0,
+      ),
+    );
     const box = (await page.locator('.stage').boundingBox())!;
     const y = box.y + box.height / 2;
     // Drag the knob from the middle to 30%.
@@ -197,8 +211,9 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     // Long tasks on the page's main thread, from now until the batch ends.
     await page.evaluate(() => {
       window.__long = [];
-      new window.PerformanceObserver((l: { getEntries(): { duration: number }[] }) => window.__long.push(...l.getEntries().map((e) => e.duration)))
-        .observe({ type: 'longtask' });
+      new window.PerformanceObserver((l: { getEntries(): { duration: number }[] }) =>
+        window.__long.push(...l.getEntries().map((e) => e.duration)),
+      ).observe({ type: 'longtask' });
     });
     await page.getByRole('button', { name: 'Colorize selected' }).click();
     await page.waitForSelector('section.job[data-job-state="running"]');
@@ -206,14 +221,16 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     const rtts: number[] = [];
     const t0 = Date.now();
     while ((await jobState()) === 'running' && Date.now() - t0 < 120_000) {
-      rtts.push(await page.evaluate(async () => {
-        const s = performance.now();
-        for (const m of ['getStatus', 'listJobs']) {
-          const r = await fetch(`/api/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"arg":null}' });
-          await r.json();
-        }
-        return (performance.now() - s) / 2;
-      }));
+      rtts.push(
+        await page.evaluate(async () => {
+          const s = performance.now();
+          for (const m of ['getStatus', 'listJobs']) {
+            const r = await fetch(`/api/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"arg":null}' });
+            await r.json();
+          }
+          return (performance.now() - s) / 2;
+        }),
+      );
       await page.waitForTimeout(100);
     }
     const batchMs = Date.now() - t0;
@@ -221,12 +238,17 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     const long: number[] = await page.evaluate(() => window.__long);
     rtts.sort((a, b) => a - b);
     const q = (f: number): number => rtts[Math.min(rtts.length - 1, Math.floor(f * rtts.length))];
-    console.log(`# responsiveness during a ${(batchMs / 1000).toFixed(1)} s batch of 3 × 1500×1125: API round trip (n=${rtts.length}) ` +
-      `median ${q(0.5).toFixed(1)} ms, p95 ${q(0.95).toFixed(1)} ms, max ${rtts[rtts.length - 1].toFixed(1)} ms; ` +
-      `page long tasks: ${long.length} (longest ${long.length ? Math.max(...long).toFixed(0) : 0} ms)`);
+    console.log(
+      `# responsiveness during a ${(batchMs / 1000).toFixed(1)} s batch of 3 × 1500×1125: API round trip (n=${rtts.length}) ` +
+        `median ${q(0.5).toFixed(1)} ms, p95 ${q(0.95).toFixed(1)} ms, max ${rtts[rtts.length - 1].toFixed(1)} ms; ` +
+        `page long tasks: ${long.length} (longest ${long.length ? Math.max(...long).toFixed(0) : 0} ms)`,
+    );
     fs.writeFileSync(path.join(ARTIFACTS, 'responsiveness.json'), JSON.stringify({ batchMs, rttMs: rtts, longTasksMs: long }, null, 1));
     assert.ok(rtts.length >= 5, `too few samples (${rtts.length})`);
-    assert.ok(long.every((d) => d < 100), `a page task took over 100 ms: ${long.join(', ')}`);
+    assert.ok(
+      long.every((d) => d < 100),
+      `a page task took over 100 ms: ${long.join(', ')}`,
+    );
     // Before the worker thread, one call stalled 0.5–1 s per photo; a shared 2-core machine still jitters.
     assert.ok(q(0.5) < 50, `median API round trip ${q(0.5)} ms`);
     assert.ok(rtts[rtts.length - 1] < 250, `slowest API round trip ${rtts[rtts.length - 1]} ms`);
@@ -237,7 +259,9 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     await page.locator('.thumb').first().click(); // an Attic scan, 1500×1125, colorized
     const handle = page.getByRole('slider', { name: 'Compare the original and the colour version' });
     await handle.waitFor();
-    await page.waitForFunction(() => [...document.querySelectorAll('.stage img')].every((i: { complete: boolean; naturalWidth: number }) => i.complete && i.naturalWidth > 0));
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('.stage img')].every((i: { complete: boolean; naturalWidth: number }) => i.complete && i.naturalWidth > 0),
+    );
     const stage = page.locator('.stage');
     const box = (await stage.boundingBox())!;
     const zoomText = (): Promise<string> => page.locator('.viewbar .zoom').innerText();
@@ -390,7 +414,10 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.locator('footer select').selectOption('ru');
     await page.getByRole('button', { name: 'Раскрасить все' }).waitFor();
-    await page.locator('.thumb', { has: page.locator('.badge') }).first().click();
+    await page
+      .locator('.thumb', { has: page.locator('.badge') })
+      .first()
+      .click();
     await page.getByRole('slider', { name: 'Сравнить оригинал и цветную версию' }).waitFor();
     await page.waitForTimeout(300);
     await shot('07-ru-dark-slider.png');
@@ -413,7 +440,9 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     await page.emulateMedia({ colorScheme: 'light' });
     await page.locator('footer select').selectOption('en');
     await page.getByRole('button', { name: 'Colorize all' }).click();
-    await page.waitForFunction(() => Number(document.querySelector('section.job[data-job-state="running"] .bar')?.getAttribute('aria-valuenow')) >= 2);
+    await page.waitForFunction(
+      () => Number(document.querySelector('section.job[data-job-state="running"] .bar')?.getAttribute('aria-valuenow')) >= 2,
+    );
     const seen = problems.length;
     const exited = new Promise((r) => server.once('exit', r));
     server.kill('SIGKILL'); // like a crash or a power cut: nothing gets to clean up

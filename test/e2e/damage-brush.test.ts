@@ -28,12 +28,15 @@ describe('the damage mask and its brush in the photo view', { skip: e2eSkip }, (
   const problems: string[] = [];
   const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, name) });
   const apiCall = (method: string, arg: unknown): Promise<unknown> =>
-    page.evaluate(async ([m, a]: [string, unknown]) => {
-      const r = await fetch(`/api/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ arg: a }) });
-      const body = (await r.json()) as { result?: unknown; error?: string };
-      if (!r.ok) throw new Error(body.error);
-      return body.result;
-    }, [method, arg] as [string, unknown]);
+    page.evaluate(
+      async ([m, a]: [string, unknown]) => {
+        const r = await fetch(`/api/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ arg: a }) });
+        const body = (await r.json()) as { result?: unknown; error?: string };
+        if (!r.ok) throw new Error(body.error);
+        return body.result;
+      },
+      [method, arg] as [string, unknown],
+    );
   /** Red pixels of the overlay's canvas (inside a box of fractions, or all). */
   const redPixels = (box: [number, number, number, number] = [0, 0, 1, 1]): Promise<number> =>
     page.evaluate(([x0, y0, x1, y1]: number[]) => {
@@ -86,7 +89,9 @@ describe('the damage mask and its brush in the photo view', { skip: e2eSkip }, (
     assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
     await toggle.click();
     assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
-    await section().getByText(/of the photo marked as damage|No damage found/).waitFor({ timeout: 60_000 });
+    await section()
+      .getByText(/of the photo marked as damage|No damage found/)
+      .waitFor({ timeout: 60_000 });
     await page.locator('.stage .damage canvas').waitFor();
     assert.equal(await page.locator('.stage .tag.left').innerText(), 'Original · damage in red');
     assert.equal(await page.locator('.stage img.damaged').count(), 1, 'the original is shown under the mask');
@@ -108,7 +113,11 @@ describe('the damage mask and its brush in the photo view', { skip: e2eSkip }, (
     const tool = (name: string) => section().getByRole('radio', { name, exact: true });
     assert.equal(await tool('Add').getAttribute('aria-checked'), 'true', 'Add is the brush at first');
     const skyBefore = await redPixels([0.1, 0.15, 0.5, 0.25]);
-    await drag([[0.12, 0.2], [0.3, 0.17], [0.45, 0.22]]);
+    await drag([
+      [0.12, 0.2],
+      [0.3, 0.17],
+      [0.45, 0.22],
+    ]);
     await strokesShown(1);
     await section().getByText('1 stroke', { exact: true }).waitFor();
     const skyAfter = await redPixels([0.1, 0.15, 0.5, 0.25]);
@@ -129,17 +138,26 @@ describe('the damage mask and its brush in the photo view', { skip: e2eSkip }, (
     assert.ok(Number(await size.inputValue()) > before, 'the brush grew');
     // Paint everything red on the sand first, so the erase has something to take back whatever was detected.
     await tool('Add').click();
-    await drag([[0.3, 0.85], [0.6, 0.85]]);
+    await drag([
+      [0.3, 0.85],
+      [0.6, 0.85],
+    ]);
     await strokesShown(2);
     await tool('Erase').click();
-    await drag([[0.35, 0.85], [0.55, 0.85]]);
+    await drag([
+      [0.35, 0.85],
+      [0.55, 0.85],
+    ]);
     await strokesShown(3);
     // Ctrl+Z takes back the erase, Erase again.
     const erased = await redPixels([0.35, 0.83, 0.55, 0.87]);
     await page.keyboard.press('Control+z');
     await strokesShown(2);
     assert.ok((await redPixels([0.35, 0.83, 0.55, 0.87])) > erased + 200, 'undone: red again');
-    await drag([[0.35, 0.85], [0.55, 0.85]]);
+    await drag([
+      [0.35, 0.85],
+      [0.55, 0.85],
+    ]);
     await strokesShown(3);
     assert.equal(await redPixels([0.38, 0.845, 0.52, 0.855]), 0, 'the eraser cleared the mask under it');
     await page.mouse.move(300, 200);
@@ -149,11 +167,19 @@ describe('the damage mask and its brush in the photo view', { skip: e2eSkip }, (
   test('Repair again makes a new version in use that records the strokes', async () => {
     await section().getByRole('button', { name: 'Repair again' }).click();
     await section().getByText('Repaired with your changes: the new version is in use.').waitFor({ timeout: 180_000 });
-    await page.waitForFunction(() => {
-      const img = document.querySelector('.stage img.after');
-      return img && img.src.includes('/media/output/') && img.complete && img.naturalWidth > 0;
-    }, undefined, { timeout: 60_000 });
-    assert.equal(await section().getByRole('button', { name: 'Show damage' }).getAttribute('aria-pressed'), 'false', 'the mask steps aside for the new version');
+    await page.waitForFunction(
+      () => {
+        const img = document.querySelector('.stage img.after');
+        return img && img.src.includes('/media/output/') && img.complete && img.naturalWidth > 0;
+      },
+      undefined,
+      { timeout: 60_000 },
+    );
+    assert.equal(
+      await section().getByRole('button', { name: 'Show damage' }).getAttribute('aria-pressed'),
+      'false',
+      'the mask steps aside for the new version',
+    );
 
     const items = page.locator('.panel .versions li');
     assert.equal(await items.count(), 1);
@@ -166,9 +192,15 @@ describe('the damage mask and its brush in the photo view', { skip: e2eSkip }, (
     assert.equal(photo.outputs.length, 1);
     const v = photo.outputs[0]!;
     assert.ok(v.restored && v.current);
-    assert.deepEqual(v.maskEdit.map((s) => s.mode), ['add', 'add', 'erase']);
+    assert.deepEqual(
+      v.maskEdit.map((s) => s.mode),
+      ['add', 'add', 'erase'],
+    );
     const sky = v.maskEdit[0]!;
-    assert.ok(Math.abs(sky.points[0]![0] - 0.12) < 0.01 && Math.abs(sky.points[0]![1] - 0.2) < 0.01, `the stroke starts where it was painted: ${JSON.stringify(sky.points[0])}`);
+    assert.ok(
+      Math.abs(sky.points[0]![0] - 0.12) < 0.01 && Math.abs(sky.points[0]![1] - 0.2) < 0.01,
+      `the stroke starts where it was painted: ${JSON.stringify(sky.points[0])}`,
+    );
     assert.ok(sky.points.length >= 10, `${sky.points.length} points along the drag`);
     assert.ok(v.maskEdit[2]!.radius > sky.radius, 'the bigger brush is recorded');
     await page.mouse.move(2, 2);
@@ -197,7 +229,9 @@ describe('the damage mask and its brush in the photo view', { skip: e2eSkip }, (
     await page.locator(`.thumb[data-photo-id="${photoId}"]`).click();
     const show = section().getByRole('button', { name: 'Показать повреждения' });
     await show.click();
-    await section().getByText(/снимка|Повреждений не найдено/).waitFor({ timeout: 60_000 });
+    await section()
+      .getByText(/снимка|Повреждений не найдено/)
+      .waitFor({ timeout: 60_000 });
     await page.setViewportSize({ width: 800, height: 600 });
     await section().locator('.damage-mask').scrollIntoViewIfNeeded();
     await page.mouse.move(2, 2);

@@ -70,7 +70,11 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
     assert.ok(fs.existsSync(path.join(ROOT, 'dist-renderer', 'index.html')), 'build the window first: npm run build');
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heirloom-e2e-ft-'));
-    for (const [name, n, grey, w, h] of [['Family colour', 5, false, 320, 240], ['Old photos', 2, true, 640, 480], ['Scanned prints', 2, true, 320, 240]] as const) {
+    for (const [name, n, grey, w, h] of [
+      ['Family colour', 5, false, 320, 240],
+      ['Old photos', 2, true, 640, 480],
+      ['Scanned prints', 2, true, 320, 240],
+    ] as const) {
       fs.mkdirSync(path.join(dir, name));
       for (let i = 0; i < n; i++) await scene(path.join(dir, name, `${name} ${i + 1}.jpg`), w, h, i, grey);
     }
@@ -101,7 +105,10 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
 
     await page.fill('#ft-folder', path.join(dir, 'Nowhere'));
     await page.getByRole('button', { name: 'Start fine-tuning' }).click();
-    await page.locator('.form-card .notice').getByText(/does not exist/).waitFor();
+    await page
+      .locator('.form-card .notice')
+      .getByText(/does not exist/)
+      .waitFor();
     // The refused call is an HTTP error the browser logs: expected here.
     const i = problems.findIndex((p) => /status of 500/.test(p));
     if (i >= 0) problems.splice(i, 1);
@@ -121,20 +128,35 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
     await page.fill('#ft-minutes', '0.6');
     await page.getByRole('button', { name: 'Start fine-tuning' }).click();
     await page.waitForSelector('.progress-card[data-ft-phase="training"]', { timeout: 120_000 });
-    await page.waitForFunction(() => Number(document.querySelector('.progress-card')?.getAttribute('data-ft-step')) >= 2 ||
-      document.querySelector('.progress-card')?.getAttribute('data-ft-state') !== 'running', undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () =>
+        Number(document.querySelector('.progress-card')?.getAttribute('data-ft-step')) >= 2 ||
+        document.querySelector('.progress-card')?.getAttribute('data-ft-state') !== 'running',
+      undefined,
+      { timeout: 60_000 },
+    );
     assert.equal(await ftState(), 'running', 'stopped in time (the budget is 36 s of training, so the test can stop it under load too)');
     // Elsewhere in the app, the job panel speaks of steps and minutes, not of photos.
     await nav('Library');
-    await page.locator('section.job').getByText(/Fine-tuning “family” — step \d+, [\d.]+ of 0\.6 min/).waitFor();
+    await page
+      .locator('section.job')
+      .getByText(/Fine-tuning “family” — step \d+, [\d.]+ of 0\.6 min/)
+      .waitFor();
     await shot('ft-02a-job-panel.png');
     await nav('Fine-tune');
     assert.equal(await page.inputValue('#ft-minutes'), '0.6', 'the form keeps its values across views');
     // Coming back shows the running job at once (it is not reloaded from scratch).
-    await panel().getByText(/Stop keeps the last checkpoint/).waitFor({ timeout: 5000 });
+    await panel()
+      .getByText(/Stop keeps the last checkpoint/)
+      .waitFor({ timeout: 5000 });
     const first = await ftStep();
-    await page.waitForFunction((s: number) => Number(document.querySelector('.progress-card')?.getAttribute('data-ft-step')) > s ||
-      document.querySelector('.progress-card')?.getAttribute('data-ft-state') !== 'running', first, { timeout: 60_000 });
+    await page.waitForFunction(
+      (s: number) =>
+        Number(document.querySelector('.progress-card')?.getAttribute('data-ft-step')) > s ||
+        document.querySelector('.progress-card')?.getAttribute('data-ft-state') !== 'running',
+      first,
+      { timeout: 60_000 },
+    );
     await shot('ft-02-training.png');
 
     if ((await ftState()) === 'running') await panel().getByRole('button', { name: 'Stop' }).click();
@@ -152,7 +174,9 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
     assert.ok((await curvePoints()) >= 2, 'the loss curve has points');
     assert.ok((await panel().locator('svg polyline').getAttribute('points'))!.split(' ').length >= 2);
     // The checkpoint is named as everywhere else: its run and step (the id is a detail of the Models list).
-    await panel().getByText(/Finished: checkpoint “family \(step \d+\)” saved/).waitFor();
+    await panel()
+      .getByText(/Finished: checkpoint “family \(step \d+\)” saved/)
+      .waitFor();
     assert.match(await panel().locator('tr[data-metric="deltaE"]').innerText(), /\d+\.\d % (better|worse)/);
     assert.match(await panel().locator('tr[data-metric="psnr"]').innerText(), /[+−]?\d+\.\d\d dB$/);
     // Which photos the run used: the counts, in words.
@@ -167,14 +191,21 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
   test('Models: compare previews a checkpoint on a photo (kept only with Keep), then the shipped model next to it, named by model', async () => {
     await panel().getByRole('button', { name: 'Open Models' }).click();
     await page.locator('section.job').getByText('Fine-tuning “family” finished').waitFor();
-    await page.locator('section.job').getByRole('button', { name: 'Close' }).click({ timeout: 2000 }).catch(() => undefined); // or it closed by itself
+    await page
+      .locator('section.job')
+      .getByRole('button', { name: 'Close' })
+      .click({ timeout: 2000 })
+      .catch(() => undefined); // or it closed by itself
     const rows = page.locator('.models li');
     await page.waitForFunction(() => document.querySelectorAll('.models li').length >= 3); // shipped + stop + end
     assert.equal(await page.locator('.models li.active').getAttribute('data-model'), 'heirloom-base-v2', 'nothing activated without asking');
     const newest = (await rows.first().getAttribute('data-model'))!;
     assert.match(newest, /^family-s\d{6}$/);
     assert.match(await rows.first().innerText(), /Held-out ΔE00 \d+\.\d\d \(was \d+\.\d\d: \d+\.\d % (better|worse)\)/);
-    await page.locator('.models .photo-note').getByText(/Compare uses “Old photos \d\.jpg”/).waitFor();
+    await page
+      .locator('.models .photo-note')
+      .getByText(/Compare uses “Old photos \d\.jpg”/)
+      .waitFor();
     await shot('ft-05-models.png');
 
     // Compare previews the photo with the checkpoint: nothing is recorded until Keep.
@@ -199,8 +230,14 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
     assert.equal(await right.getAttribute('data-model'), 'heirloom-base-v2');
     assert.ok((await left.locator('.tag').innerText()).startsWith(`Colorized by ${newestName}, `), await left.locator('.tag').innerText());
     assert.equal(await right.locator('.tag').innerText(), 'Preview by Heirloom base, not kept yet');
-    await page.waitForFunction(() => [...document.querySelectorAll('.stage img')].every((i: { complete: boolean; naturalWidth: number; src: string }) => i.complete && i.naturalWidth > 0)
-      && document.querySelector('.stage.after-pane img')?.src.includes('/media/preview/'), undefined, { timeout: 120_000 });
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('.stage img')].every(
+          (i: { complete: boolean; naturalWidth: number; src: string }) => i.complete && i.naturalWidth > 0,
+        ) && document.querySelector('.stage.after-pane img')?.src.includes('/media/preview/'),
+      undefined,
+      { timeout: 120_000 },
+    );
     await page.waitForTimeout(300);
     await shot('ft-06-compare.png');
     await page.emulateMedia({ colorScheme: 'dark' });
@@ -224,7 +261,11 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
     assert.equal(await button.innerText(), worse ? 'Use anyway' : 'Activate');
     assert.equal(await button.evaluate((b) => b.classList.contains('primary')), !worse);
     assert.equal(await rows.first().locator('[data-testid="worse-warning"]').count(), worse ? 1 : 0);
-    if (worse) assert.match(await rows.first().locator('[data-testid="worse-warning"]').innerText(), /^Worse on its held-out photos than the model this run started from/);
+    if (worse)
+      assert.match(
+        await rows.first().locator('[data-testid="worse-warning"]').innerText(),
+        /^Worse on its held-out photos than the model this run started from/,
+      );
     await button.click();
     await page.waitForSelector(`.models li.active[data-model="${newest}"]`);
     await page.locator('footer.status').getByText(name).waitFor();

@@ -63,45 +63,59 @@ describe('colour hints and versions in the photo view', { skip }, () => {
   const problems: string[] = [];
   const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, name) });
   const apiCall = (method: string, arg: unknown): Promise<unknown> =>
-    page.evaluate(async ([m, a]: [string, unknown]) => {
-      const r = await fetch(`/api/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ arg: a }) });
-      const body = (await r.json()) as { result?: unknown; error?: string };
-      if (!r.ok) throw new Error(body.error);
-      return body.result;
-    }, [method, arg] as [string, unknown]);
+    page.evaluate(
+      async ([m, a]: [string, unknown]) => {
+        const r = await fetch(`/api/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ arg: a }) });
+        const body = (await r.json()) as { result?: unknown; error?: string };
+        if (!r.ok) throw new Error(body.error);
+        return body.result;
+      },
+      [method, arg] as [string, unknown],
+    );
   type Output = { id: number; current: boolean; hints: { color: string; size?: number }[]; modelId: string; url: string };
   const getPhoto = async () => (await apiCall('getPhoto', photoId)) as { outputs: Output[]; currentChosen: boolean };
   const versions = () => page.locator('.panel .versions li');
   /** The colour image's mean colour in a small patch around a point (read from the <img> the viewer shows). */
   const pixelAt = (fx: number, fy: number): Promise<Rgb> =>
-    page.evaluate(async ([x, y]: [number, number]) => {
-      const img = document.querySelector('.stage img.after');
-      await img.decode().catch(() => undefined);
-      const c = document.createElement('canvas');
-      c.width = img.naturalWidth;
-      c.height = img.naturalHeight;
-      const g = c.getContext('2d');
-      g.drawImage(img, 0, 0);
-      const r = Math.max(2, Math.round(c.width * 0.008));
-      const d = g.getImageData(Math.round(x * c.width) - r, Math.round(y * c.height) - r, 2 * r + 1, 2 * r + 1).data;
-      const s = [0, 0, 0];
-      for (let i = 0; i < d.length; i += 4) for (let k = 0; k < 3; k++) s[k] += d[i + k];
-      return s.map((v) => v / (d.length / 4));
-    }, [fx, fy] as [number, number]) as Promise<Rgb>;
+    page.evaluate(
+      async ([x, y]: [number, number]) => {
+        const img = document.querySelector('.stage img.after');
+        await img.decode().catch(() => undefined);
+        const c = document.createElement('canvas');
+        c.width = img.naturalWidth;
+        c.height = img.naturalHeight;
+        const g = c.getContext('2d');
+        g.drawImage(img, 0, 0);
+        const r = Math.max(2, Math.round(c.width * 0.008));
+        const d = g.getImageData(Math.round(x * c.width) - r, Math.round(y * c.height) - r, 2 * r + 1, 2 * r + 1).data;
+        const s = [0, 0, 0];
+        for (let i = 0; i < d.length; i += 4) for (let k = 0; k < 3; k++) s[k] += d[i + k];
+        return s.map((v) => v / (d.length / 4));
+      },
+      [fx, fy] as [number, number],
+    ) as Promise<Rgb>;
   /** Waits until the viewer shows a finished live preview (not the kept version, nothing updating). */
   const previewShown = async (notSrc?: string): Promise<string> => {
-    await page.waitForFunction((old: string | null) => {
-      const img = document.querySelector('.stage img.after[data-preview]');
-      return img && img.complete && img.naturalWidth > 0 && img.src !== old && !document.querySelector('.stage .updating');
-    }, notSrc ?? null, { timeout: 60_000 });
+    await page.waitForFunction(
+      (old: string | null) => {
+        const img = document.querySelector('.stage img.after[data-preview]');
+        return img && img.complete && img.naturalWidth > 0 && img.src !== old && !document.querySelector('.stage .updating');
+      },
+      notSrc ?? null,
+      { timeout: 60_000 },
+    );
     return (await page.locator('.stage img.after').getAttribute('src'))!;
   };
   /** Waits until the viewer shows a kept version (no preview). */
   const versionShown = () =>
-    page.waitForFunction(() => {
-      const img = document.querySelector('.stage img.after');
-      return img && !img.hasAttribute('data-preview') && img.src.includes('/media/output/') && img.complete && img.naturalWidth > 0;
-    }, undefined, { timeout: 60_000 });
+    page.waitForFunction(
+      () => {
+        const img = document.querySelector('.stage img.after');
+        return img && !img.hasAttribute('data-preview') && img.src.includes('/media/output/') && img.complete && img.naturalWidth > 0;
+      },
+      undefined,
+      { timeout: 60_000 },
+    );
   const clickPhoto = async (fx: number, fy: number) => {
     const b = (await page.locator('.stage').boundingBox())!;
     await page.mouse.click(b.x + b.width * fx, b.y + b.height * fy);
@@ -161,7 +175,10 @@ describe('colour hints and versions in the photo view', { skip }, () => {
     await pop.locator(`[data-swatch="${target}"]`).click();
     await pop.getByText('Colour of this point').waitFor();
     assert.equal(await page.locator('.stage .point').count(), 1);
-    assert.equal(await page.locator('.stage .point').evaluate((el: { style: { getPropertyValue(n: string): string } }) => el.style.getPropertyValue('--c')), target);
+    assert.equal(
+      await page.locator('.stage .point').evaluate((el: { style: { getPropertyValue(n: string): string } }) => el.style.getPropertyValue('--c')),
+      target,
+    );
     const previewUrl = await previewShown();
     const hinted = await pixelAt(P.x, P.y);
     const before = abDist(original, hexRgb(target));
@@ -198,10 +215,15 @@ describe('colour hints and versions in the photo view', { skip }, () => {
     await previewShown(shown);
     const greener = await pixelAt(P.x, P.y);
     const was = abDist(swatched, hexRgb(green));
-    console.log(`# picker ${green}: a*b* distance at the point ${was.toFixed(1)} with the swatch, ${abDist(greener, hexRgb(green)).toFixed(1)} now; a* ${ab(greener)[0].toFixed(1)}`);
+    console.log(
+      `# picker ${green}: a*b* distance at the point ${was.toFixed(1)} with the swatch, ${abDist(greener, hexRgb(green)).toFixed(1)} now; a* ${ab(greener)[0].toFixed(1)}`,
+    );
     // A light wall cannot be as saturated a green as the picker's: it turns green, at its own lightness.
     assert.ok(abDist(greener, hexRgb(green)) < was * 0.7 && ab(greener)[0] < -10, `the point turned towards ${green}: ${greener}`);
-    assert.equal(await page.locator('.stage .point').evaluate((el: { style: { getPropertyValue(n: string): string } }) => el.style.getPropertyValue('--c')), green);
+    assert.equal(
+      await page.locator('.stage .point').evaluate((el: { style: { getPropertyValue(n: string): string } }) => el.style.getPropertyValue('--c')),
+      green,
+    );
     await pop.locator(`[data-recent="${green}"]`).waitFor();
 
     // Drag the point a little: it moves (one undo step), the preview follows.
@@ -239,7 +261,10 @@ describe('colour hints and versions in the photo view', { skip }, () => {
     assert.equal(after.outputs.length, before.outputs.length + 1);
     const [newest, older] = after.outputs;
     assert.ok(newest.current && !older.current && !after.currentChosen);
-    assert.deepEqual(newest.hints.map((h) => [h.color, h.size]), [[green, 11]]);
+    assert.deepEqual(
+      newest.hints.map((h) => [h.color, h.size]),
+      [[green, 11]],
+    );
     const first = versions().first();
     assert.match(await first.innerText(), /In use/);
     assert.match(await first.innerText(), /1 hint/);
@@ -304,21 +329,31 @@ describe('colour hints and versions in the photo view', { skip }, () => {
     const right = page.locator('.stage.after-pane');
     await right.waitFor();
     assert.equal(await right.getAttribute('data-model'), model);
-    await page.waitForFunction(() => {
-      const img = document.querySelector('.stage.after-pane img');
-      return img && img.src.includes('/media/preview/') && img.complete && img.naturalWidth > 0 && !document.querySelector('.updating');
-    }, undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => {
+        const img = document.querySelector('.stage.after-pane img');
+        return img && img.src.includes('/media/preview/') && img.complete && img.naturalWidth > 0 && !document.querySelector('.updating');
+      },
+      undefined,
+      { timeout: 60_000 },
+    );
     assert.match(await right.locator('.tag').innerText(), /^Preview by Heirloom base, not kept yet$/);
     assert.match(await page.locator('.stage.before-pane .tag').innerText(), /^Colorized by Heirloom base, /);
     assert.equal(await page.getByRole('button', { name: 'Keep', exact: true }).isDisabled(), false);
     await page.waitForTimeout(200);
     await shot('h05-models-compare-1280.png');
     const during = await getPhoto();
-    assert.deepEqual(during.outputs.map((o) => [o.id, o.current]), before.outputs.map((o) => [o.id, o.current]));
+    assert.deepEqual(
+      during.outputs.map((o) => [o.id, o.current]),
+      before.outputs.map((o) => [o.id, o.current]),
+    );
     assert.equal(((await apiCall('listJobs', null)) as unknown[]).length, jobsBefore, 'comparing starts no job');
     await closeViewer();
     const afterwards = await getPhoto();
-    assert.deepEqual(afterwards.outputs.map((o) => [o.id, o.current]), before.outputs.map((o) => [o.id, o.current]));
+    assert.deepEqual(
+      afterwards.outputs.map((o) => [o.id, o.current]),
+      before.outputs.map((o) => [o.id, o.current]),
+    );
     assert.ok(afterwards.currentChosen);
     await page.getByRole('button', { name: 'Library', exact: true }).click();
   });
@@ -360,8 +395,10 @@ describe('colour hints and versions in the photo view', { skip }, () => {
     await pending.waitFor();
     const fx = Number(await pending.getAttribute('data-x'));
     const fy = Number(await pending.getAttribute('data-y'));
-    assert.ok(Math.abs(fx - (cx - canvas.x) / canvas.width) < 0.003 && Math.abs(fy - (cy - canvas.y) / canvas.height) < 0.003,
-      `the point is at the photo's place under the pointer (${fx}, ${fy})`);
+    assert.ok(
+      Math.abs(fx - (cx - canvas.x) / canvas.width) < 0.003 && Math.abs(fy - (cy - canvas.y) / canvas.height) < 0.003,
+      `the point is at the photo's place under the pointer (${fx}, ${fy})`,
+    );
     const pb = (await pending.boundingBox())!;
     assert.ok(Math.abs(pb.x + pb.width / 2 - cx) < 2 && Math.abs(pb.y + pb.height / 2 - cy) < 2, 'and drawn there');
     await page.keyboard.press('Escape'); // the point without a colour goes
@@ -408,7 +445,9 @@ describe('colour hints and versions in the photo view', { skip }, () => {
     fs.mkdirSync(path.dirname(file));
     await scene(file, 1);
     // Another size: the same bytes as 'Garden 1953.jpg' would be the same photo to the library.
-    await sharp(file).resize(600, 450).toFile(path.join(dir, 'Later', 'Porch 1958b.jpg'));
+    await sharp(file)
+      .resize(600, 450)
+      .toFile(path.join(dir, 'Later', 'Porch 1958b.jpg'));
     const r = (await apiCall('importPaths', [path.join(dir, 'Later', 'Porch 1958b.jpg')])) as { imported: { id: number }[] };
     const id = r.imported[0].id;
     await page.reload();

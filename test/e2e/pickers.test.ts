@@ -42,7 +42,8 @@ describe('choosing files and folders in the browser', { skip: e2eSkip }, () => {
     const box = path.join(dir, 'Attic box');
     fs.mkdirSync(path.join(box, 'Letters'), { recursive: true });
     fs.mkdirSync(path.join(box, '.thumbnails'));
-    for (const f of fs.readdirSync(SAMPLES)) fs.copyFileSync(sample(f), path.join(f.endsWith('.jpg') && f.startsWith('18') ? box : path.join(box, 'Letters'), f));
+    for (const f of fs.readdirSync(SAMPLES))
+      fs.copyFileSync(sample(f), path.join(f.endsWith('.jpg') && f.startsWith('18') ? box : path.join(box, 'Letters'), f));
     fs.copyFileSync(sample('1870Girl.jpg'), path.join(box, '.thumbnails', 'thumb.jpg'));
     app = await openApp(path.join(dir, 'library'), problems);
     page = app.page;
@@ -98,7 +99,11 @@ describe('choosing files and folders in the browser', { skip: e2eSkip }, () => {
     assert.equal(await notice().getAttribute('data-kind'), 'ok', 'a README in the folder is no failure');
     await thumbs(8);
     const status = await page.evaluate(async () => {
-      const r = await fetch('/api/getStatus', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ arg: null }) });
+      const r = await fetch('/api/getStatus', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ arg: null }),
+      });
       return ((await r.json()) as { result: { photoCount: number } }).result;
     });
     assert.equal(status.photoCount, 8, 'the hidden copy was not uploaded');

@@ -44,10 +44,13 @@ describe('everyday use at 800×600: imports, job panel, keyboard, albums, viewer
   const notice = () => page.locator('.notice').first();
   const lang = (l: 'en' | 'ru') => page.locator('footer select').selectOption(l);
   const apiCall = (method: string, arg: unknown): Promise<unknown> =>
-    page.evaluate(async ([m, a]: [string, unknown]) => {
-      const r = await fetch(`/api/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ arg: a }) });
-      return ((await r.json()) as { result: unknown }).result;
-    }, [method, arg] as [string, unknown]);
+    page.evaluate(
+      async ([m, a]: [string, unknown]) => {
+        const r = await fetch(`/api/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ arg: a }) });
+        return ((await r.json()) as { result: unknown }).result;
+      },
+      [method, arg] as [string, unknown],
+    );
   const photos = async (): Promise<{ id: number; name: string }[]> =>
     ((await apiCall('listPhotos', { sort: 'name', filter: 'all', offset: 0, limit: 100 })) as { items: { id: number; name: string }[] }).items;
   const addPhotos = async (folder: string) => {
@@ -57,7 +60,13 @@ describe('everyday use at 800×600: imports, job panel, keyboard, albums, viewer
   const focused = (): Promise<{ index: string | null; photoId: string | null; inShell: boolean; inOverlay: boolean; tag: string }> =>
     page.evaluate(() => {
       const a = document.activeElement;
-      return { index: a?.dataset?.index ?? null, photoId: a?.dataset?.photoId ?? null, inShell: !!a?.closest('.shell'), inOverlay: !!a?.closest('.overlay'), tag: a?.tagName ?? '' };
+      return {
+        index: a?.dataset?.index ?? null,
+        photoId: a?.dataset?.photoId ?? null,
+        inShell: !!a?.closest('.shell'),
+        inOverlay: !!a?.closest('.overlay'),
+        tag: a?.tagName ?? '',
+      };
     });
   const box = async (selector: string) => (await page.locator(selector).first().boundingBox())!;
 
@@ -68,7 +77,8 @@ describe('everyday use at 800×600: imports, job panel, keyboard, albums, viewer
     for (const d of ['Family', 'Attic box', 'Exports', 'Exports ru']) fs.mkdirSync(path.join(dir, d));
     for (let i = 0; i < 3; i++) await scene(path.join(dir, 'Family', `Lake ${1955 + i}.jpg`), i);
     // The attic box: the same three photos (copies), two new ones and a file that is not a photo.
-    for (let i = 0; i < 3; i++) fs.copyFileSync(path.join(dir, 'Family', `Lake ${1955 + i}.jpg`), path.join(dir, 'Attic box', `Copy of Lake ${1955 + i}.jpg`));
+    for (let i = 0; i < 3; i++)
+      fs.copyFileSync(path.join(dir, 'Family', `Lake ${1955 + i}.jpg`), path.join(dir, 'Attic box', `Copy of Lake ${1955 + i}.jpg`));
     for (let i = 3; i < 5; i++) await scene(path.join(dir, 'Attic box', `Garden ${1960 + i}.jpg`), i);
     fs.writeFileSync(path.join(dir, 'Attic box', 'broken.jpg'), 'This is a text file with a .jpg name.\n');
     const s = startServe(path.join(dir, 'library'));
@@ -101,7 +111,10 @@ describe('everyday use at 800×600: imports, job panel, keyboard, albums, viewer
     assert.equal(await notice().getAttribute('data-kind'), 'warn', 'some added, some not: a warning, not an error');
     assert.equal(await notice().getAttribute('role'), 'status');
     assert.match(await notice().locator('.errors').innerText(), /broken\.jpg — not an image Heirloom can read/);
-    const colours = await notice().evaluate((el: unknown) => [getComputedStyle(el).borderTopColor, getComputedStyle(document.documentElement).getPropertyValue('--danger').trim()]);
+    const colours = await notice().evaluate((el: unknown) => [
+      getComputedStyle(el).borderTopColor,
+      getComputedStyle(document.documentElement).getPropertyValue('--danger').trim(),
+    ]);
     assert.notEqual(colours[0], 'rgb(179, 38, 30)', `not the error red (${colours})`);
     await page.waitForFunction(() => document.querySelectorAll('.thumb img').length === 5);
     await shot('p01-import-partial-800.png');
@@ -125,7 +138,10 @@ describe('everyday use at 800×600: imports, job panel, keyboard, albums, viewer
     await page.waitForSelector('section.job[data-job-state="running"], section.job[data-job-state="done"]', { timeout: 60_000 });
     const grid = await box('.viewport');
     const running = (await panel.boundingBox())!;
-    assert.ok(grid.y + grid.height <= running.y + 0.5, `the photos end where the panel starts (grid ${JSON.stringify(grid)}, panel ${JSON.stringify(running)})`);
+    assert.ok(
+      grid.y + grid.height <= running.y + 0.5,
+      `the photos end where the panel starts (grid ${JSON.stringify(grid)}, panel ${JSON.stringify(running)})`,
+    );
     await page.waitForSelector('section.job[data-job-state="done"]', { timeout: 120_000 });
     const doneAt = Date.now();
     assert.match(await panel.innerText(), /5 photos colorized/);
@@ -147,7 +163,9 @@ describe('everyday use at 800×600: imports, job panel, keyboard, albums, viewer
     await thumbs.first().focus();
     assert.equal(await page.locator('.viewport [tabindex="0"]').count(), 1, 'one Tab stop in the grid');
     assert.equal(await page.locator('.viewport .check[tabindex="0"]').count(), 0);
-    const tops = await thumbs.evaluateAll((els: { getBoundingClientRect(): { top: number } }[]) => els.map((e) => Math.round(e.getBoundingClientRect().top)));
+    const tops = await thumbs.evaluateAll((els: { getBoundingClientRect(): { top: number } }[]) =>
+      els.map((e) => Math.round(e.getBoundingClientRect().top)),
+    );
     const cols = tops.filter((t) => t === tops[0]).length;
     assert.ok(cols >= 2, `${cols} columns`);
     await page.keyboard.press('ArrowRight');
@@ -197,7 +215,9 @@ describe('everyday use at 800×600: imports, job panel, keyboard, albums, viewer
     await page.locator('.viewport .thumb').first().click();
     const handle = page.getByRole('slider', { name: 'Compare the original and the colour version' });
     await handle.waitFor();
-    await page.waitForFunction(() => [...document.querySelectorAll('.stage img')].every((i: { complete: boolean; naturalWidth: number }) => i.complete && i.naturalWidth > 0));
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('.stage img')].every((i: { complete: boolean; naturalWidth: number }) => i.complete && i.naturalWidth > 0),
+    );
     assert.equal(await page.locator('.stage .tag.left').innerText(), 'Original');
     assert.match(await page.locator('.stage .tag.right').innerText(), /^Colorized, \w{3} \d{1,2}, \d{4}, \d{1,2}:\d{2}/);
     const statusModel = (await page.locator('footer.status span', { hasText: 'Model:' }).innerText()).replace(/^Model:\s*/, '');
@@ -209,7 +229,10 @@ describe('everyday use at 800×600: imports, job panel, keyboard, albums, viewer
     assert.equal(await handle.getAttribute('aria-valuenow'), '0');
     const stage = await box('.stage');
     const knob = await box('.stage .knob');
-    assert.ok(knob.x >= stage.x - 0.5 && knob.x + knob.width <= stage.x + stage.width + 0.5, `the knob is whole at the far left (${JSON.stringify({ stage, knob })})`);
+    assert.ok(
+      knob.x >= stage.x - 0.5 && knob.x + knob.width <= stage.x + stage.width + 0.5,
+      `the knob is whole at the far left (${JSON.stringify({ stage, knob })})`,
+    );
     await page.mouse.move(5, 5);
     await shot('p03-viewer-far-left-800.png');
     await page.keyboard.press('End');
@@ -287,8 +310,13 @@ describe('everyday use at 800×600: imports, job panel, keyboard, albums, viewer
     await page.reload();
     await page.locator(`nav button[data-album-id="${album.id}"]`).click();
     await page.waitForFunction(() => document.querySelectorAll('.album li.card').length === 5);
-    const clipped = (sel: string) => page.locator(sel).evaluate((el: { scrollWidth: number; clientWidth: number; scrollHeight: number; clientHeight: number; innerText: string }) =>
-      ({ cut: el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1, text: el.innerText }));
+    const clipped = (sel: string) =>
+      page
+        .locator(sel)
+        .evaluate((el: { scrollWidth: number; clientWidth: number; scrollHeight: number; clientHeight: number; innerText: string }) => ({
+          cut: el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1,
+          text: el.innerText,
+        }));
     assert.deepEqual(await clipped('.album h2'), { cut: false, text: ALBUM });
     assert.deepEqual(await clipped(`nav button[data-album-id="${album.id}"] .name`), { cut: false, text: ALBUM });
 
@@ -357,7 +385,10 @@ describe('everyday use at 800×600: imports, job panel, keyboard, albums, viewer
     assert.ok(ru.includes(`Альбом «${ALBUM}» экспортирован`), ru);
     await shot('p07b-export-800-ru.png');
     const target = path.join(dir, 'Exports ru', ALBUM);
-    const files = fs.readdirSync(target).filter((f) => f.endsWith('.jpg')).sort();
+    const files = fs
+      .readdirSync(target)
+      .filter((f) => f.endsWith('.jpg'))
+      .sort();
     assert.deepEqual(files, ['01-без даты.jpg', '02-без даты.jpg', '03-без даты.jpg', '04-без даты.jpg', '05-без даты.jpg']);
     const html = fs.readFileSync(path.join(target, 'index.html'), 'utf8');
     assert.match(html, /<html lang="ru">/);

@@ -24,11 +24,12 @@ const [W, H] = [640, 480];
 /** A grey print, not faded (deep blacks, clean whites), with scratches and specks; `mask` marks the damaged pixels. */
 async function scratchedPrint(file: string): Promise<{ mask: Uint8Array }> {
   const base = Buffer.alloc(W * H * 3);
-  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
-    const door = x > 400 && x < 490 && y > 210 && y < 420;
-    const v = door ? 12 : 128 + 117 * Math.sin(x / 67) * Math.cos(y / 53);
-    base.fill(Math.round(v), (y * W + x) * 3, (y * W + x) * 3 + 3);
-  }
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) {
+      const door = x > 400 && x < 490 && y > 210 && y < 420;
+      const v = door ? 12 : 128 + 117 * Math.sin(x / 67) * Math.cos(y / 53);
+      base.fill(Math.round(v), (y * W + x) * 3, (y * W + x) * 3 + 3);
+    }
   // Curved scratches (never long straight lines: those are real structure) and dust specks.
   const damage = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}">
     <g fill="none" stroke-linecap="round">
@@ -65,12 +66,15 @@ describe('restoration in the photo view', { skip: e2eSkip }, () => {
   const problems: string[] = [];
   const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, name) });
   const apiCall = (method: string, arg: unknown): Promise<unknown> =>
-    page.evaluate(async ([m, a]: [string, unknown]) => {
-      const r = await fetch(`/api/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ arg: a }) });
-      const body = (await r.json()) as { result?: unknown; error?: string };
-      if (!r.ok) throw new Error(body.error);
-      return body.result;
-    }, [method, arg] as [string, unknown]);
+    page.evaluate(
+      async ([m, a]: [string, unknown]) => {
+        const r = await fetch(`/api/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ arg: a }) });
+        const body = (await r.json()) as { result?: unknown; error?: string };
+        if (!r.ok) throw new Error(body.error);
+        return body.result;
+      },
+      [method, arg] as [string, unknown],
+    );
   type Output = { id: number; current: boolean; restored: boolean; url: string };
   const getPhoto = async () => (await apiCall('getPhoto', photoId)) as { outputs: Output[] };
   /** The bytes behind a media URL, fetched by the page (the bridge's own session). */
@@ -86,10 +90,14 @@ describe('restoration in the photo view', { skip: e2eSkip }, () => {
     );
   const grey = async (img: Buffer | string): Promise<Buffer> => sharp(img).greyscale().raw().toBuffer();
   const versionShown = () =>
-    page.waitForFunction(() => {
-      const img = document.querySelector('.stage img.after');
-      return img && !img.hasAttribute('data-preview') && img.src.includes('/media/output/') && img.complete && img.naturalWidth > 0;
-    }, undefined, { timeout: 60_000 });
+    page.waitForFunction(
+      () => {
+        const img = document.querySelector('.stage img.after');
+        return img && !img.hasAttribute('data-preview') && img.src.includes('/media/output/') && img.complete && img.naturalWidth > 0;
+      },
+      undefined,
+      { timeout: 60_000 },
+    );
   const closeViewer = async () => {
     for (let i = 0; i < 4 && (await page.locator('.overlay').count()); i++) await page.locator('.overlay header .back').click();
     await page.locator('.overlay').waitFor({ state: 'detached' });
@@ -151,7 +159,10 @@ describe('restoration in the photo view', { skip: e2eSkip }, () => {
     const before = await grey(file);
     const after = await grey(await download(photo.outputs[0]!.url));
     assert.equal(after.length, W * H);
-    let all = 0, on = 0, nOn = 0, off = 0;
+    let all = 0,
+      on = 0,
+      nOn = 0,
+      off = 0;
     for (let i = 0; i < W * H; i++) {
       const d = Math.abs(after[i]! - before[i]!);
       all += d;

@@ -39,24 +39,46 @@ export function photoPixels(width: number, height: number, opts: PixelOptions = 
   const colour = opts.colour ?? true;
   const seed = opts.seed ?? 0;
   const buf = Buffer.alloc(width * height * 3);
-  const cx = width * (0.3 + 0.1 * (seed % 4)), cy = height * 0.35, r = Math.max(1, Math.min(width, height) * 0.18);
+  const cx = width * (0.3 + 0.1 * (seed % 4)),
+    cy = height * 0.35,
+    r = Math.max(1, Math.min(width, height) * 0.18);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const u = width > 1 ? x / (width - 1) : 0.5;
       const v = height > 1 ? y / (height - 1) : 0.5;
       let R: number, G: number, B: number;
-      if (v < 0.6) { // sky: blue, lighter towards the horizon
-        R = 70 + 120 * v + 30 * u; G = 120 + 100 * v; B = 200 + 40 * v;
-      } else { // ground: green-brown gradient
-        R = 90 + 80 * u; G = 120 + 40 * (1 - u); B = 40 + 30 * v;
+      if (v < 0.6) {
+        // sky: blue, lighter towards the horizon
+        R = 70 + 120 * v + 30 * u;
+        G = 120 + 100 * v;
+        B = 200 + 40 * v;
+      } else {
+        // ground: green-brown gradient
+        R = 90 + 80 * u;
+        G = 120 + 40 * (1 - u);
+        B = 40 + 30 * v;
       }
-      if ((x - cx) ** 2 + (y - cy) ** 2 < r * r) { R = 250; G = 210; B = 60; } // sun
-      if (u > 0.65 && u < 0.85 && v > 0.45 && v < 0.9) { R = 110; G = 40; B = 30; } // door
-      if (Math.abs(x - y - seed * 7) < 1.5) { R = 20; G = 20; B = 20; } // line
+      if ((x - cx) ** 2 + (y - cy) ** 2 < r * r) {
+        R = 250;
+        G = 210;
+        B = 60;
+      } // sun
+      if (u > 0.65 && u < 0.85 && v > 0.45 && v < 0.9) {
+        R = 110;
+        G = 40;
+        B = 30;
+      } // door
+      if (Math.abs(x - y - seed * 7) < 1.5) {
+        R = 20;
+        G = 20;
+        B = 20;
+      } // line
       R = (R + seed * 13) % 256;
       const i = (y * width + x) * 3;
       if (colour) {
-        buf[i] = R; buf[i + 1] = G; buf[i + 2] = B;
+        buf[i] = R;
+        buf[i + 1] = G;
+        buf[i + 2] = B;
       } else {
         const grey = Math.round(0.2126 * R + 0.7152 * G + 0.0722 * B);
         buf[i] = buf[i + 1] = buf[i + 2] = grey;
@@ -91,7 +113,10 @@ export async function writePhoto(
 
 function extFormat(file: string): keyof sharp.FormatEnum {
   const ext = path.extname(file).slice(1).toLowerCase();
-  return ({ jpg: 'jpeg', jpeg: 'jpeg', tif: 'tiff', tiff: 'tiff', png: 'png', gif: 'gif', webp: 'webp' } as Record<string, keyof sharp.FormatEnum>)[ext] ?? 'jpeg';
+  return (
+    ({ jpg: 'jpeg', jpeg: 'jpeg', tif: 'tiff', tiff: 'tiff', png: 'png', gif: 'gif', webp: 'webp' } as Record<string, keyof sharp.FormatEnum>)[ext] ??
+    'jpeg'
+  );
 }
 
 /** An animated GIF: `frames` frames of width×height, each a different picture. */
@@ -301,17 +326,26 @@ export function writeRandomBytes(file: string, offset?: number, length = 4096, s
  * A grey print of smooth shading with a dark door (no thin straight lines: those are real
  * structure), damaged by the seeded generator's scratches and dust; `mask` marks the damaged pixels.
  */
-export async function writeScratchedPrint(file: string, width: number, height: number, seed: number, damage: { scratches: number; dust: number }): Promise<{ mask: Uint8Array }> {
+export async function writeScratchedPrint(
+  file: string,
+  width: number,
+  height: number,
+  seed: number,
+  damage: { scratches: number; dust: number },
+): Promise<{ mask: Uint8Array }> {
   const clean = Buffer.alloc(width * height * 3);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
-    const door = x > 240 && x < 300 && y > 120 && y < 250;
-    const v = door ? 60 : 140 + 50 * Math.sin(x / 41) * Math.cos(y / 37);
-    clean.fill(Math.round(v), (y * width + x) * 3, (y * width + x) * 3 + 3);
-  }
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const door = x > 240 && x < 300 && y > 120 && y < 250;
+      const v = door ? 60 : 140 + 50 * Math.sin(x / 41) * Math.cos(y / 37);
+      clean.fill(Math.round(v), (y * width + x) * 3, (y * width + x) * 3 + 3);
+    }
   const damaged = synthesizeDamage(rgb8ToL(clean, 3), width, height, seed, { fade: false, grain: 0, creases: 0, ...damage });
   const rgb = Buffer.alloc(width * height * 3);
   lToGreyRgb(damaged.L, rgb);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  await sharp(rgb, { raw: { width, height, channels: 3 } }).png().toFile(file);
+  await sharp(rgb, { raw: { width, height, channels: 3 } })
+    .png()
+    .toFile(file);
   return { mask: damaged.mask };
 }

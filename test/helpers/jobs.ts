@@ -4,7 +4,12 @@ import type { HeirloomApi, JobInfo } from '../../src-main/api/types';
 import { HeirloomCore } from '../../src-main/core/service/heirloom-core';
 
 /** Resolves with the first event of job `id` that satisfies `pred`; every event of that job is pushed to `seen`. */
-export function waitForJobEvent(api: Pick<HeirloomApi, 'onJobProgress'>, id: number, pred: (j: JobInfo) => boolean, seen?: JobInfo[]): Promise<JobInfo> {
+export function waitForJobEvent(
+  api: Pick<HeirloomApi, 'onJobProgress'>,
+  id: number,
+  pred: (j: JobInfo) => boolean,
+  seen?: JobInfo[],
+): Promise<JobInfo> {
   return new Promise((resolve) => {
     const off = api.onJobProgress((j) => {
       if (j.id !== id) return;
@@ -23,5 +28,12 @@ export const jobEnded = (j: JobInfo): boolean => j.finishedAt !== null;
 export function openTestApi(library: string): { core: HeirloomCore; api: CoreApi; close(): Promise<void> } {
   const core = HeirloomCore.open({ library });
   const api = new CoreApi(core, { mediaUrl: (k, id) => `/media/${k}/${id}`, importByPath: true, importByDialog: false });
-  return { core, api, close: async () => { await api.close(); core.close(); } };
+  return {
+    core,
+    api,
+    close: async () => {
+      await api.close();
+      core.close();
+    },
+  };
 }

@@ -14,7 +14,10 @@ async function main(): Promise<void> {
   const { model } = await resolveModel(undefined);
   // Warm-up on a 2 MP grey frame: the render threads and the backend's buffers exist before the baseline.
   const [w, h] = [1600, 1250];
-  await colorizePixels({ file: 'warm-up', width: w, height: h, rgb: Buffer.alloc(w * h * 3, 128), meta: { format: 'raw', width: w, height: h, hasAlpha: false } }, model);
+  await colorizePixels(
+    { file: 'warm-up', width: w, height: h, rgb: Buffer.alloc(w * h * 3, 128), meta: { format: 'raw', width: w, height: h, hasAlpha: false } },
+    model,
+  );
   const baselineMB = peakMB();
   const photo = await decodePhoto(process.argv[2]);
   const imageMB = photo.rgb.length / 2 ** 20;

@@ -45,11 +45,14 @@ before(async () => {
   const files: string[] = [];
   for (let i = 0; i < PHOTO_NAMES.length; i++) {
     const date = DATES[i];
-    files.push(await writePhoto(path.join(dir, 'scans', PHOTO_NAMES[i]!), 320, 240, {
-      colour: false,
-      seed: i,
-      transform: (img) => (date ? img.withExif({ IFD0: { Make: 'Kodak', Model: 'Brownie' }, IFD2: { DateTimeOriginal: date } }) : img).jpeg({ quality: 90 }),
-    }));
+    files.push(
+      await writePhoto(path.join(dir, 'scans', PHOTO_NAMES[i]!), 320, 240, {
+        colour: false,
+        seed: i,
+        transform: (img) =>
+          (date ? img.withExif({ IFD0: { Make: 'Kodak', Model: 'Brownie' }, IFD2: { DateTimeOriginal: date } }) : img).jpeg({ quality: 90 }),
+      }),
+    );
   }
   core = HeirloomCore.open({ library: path.join(dir, 'library') });
   const summary = await core.colorizeBatch(files);
@@ -99,14 +102,30 @@ describe('album export', () => {
   test('JPEG folder: order, template names, size preset, EXIF date and colorization note carried over', async () => {
     const target = path.join(dir, 'out', 'jpg');
     const progress: number[] = [];
-    const res = await runExport(core.catalogue, albumId, target, base({ maxSize: 200, quality: 80, names: '{n}-{date}-{name}', onProgress: (p) => p.phase === 'photos' && progress.push(p.done) }));
+    const res = await runExport(
+      core.catalogue,
+      albumId,
+      target,
+      base({ maxSize: 200, quality: 80, names: '{n}-{date}-{name}', onProgress: (p) => p.phase === 'photos' && progress.push(p.done) }),
+    );
     assert.equal(res.target, target);
     assert.deepEqual(progress, [1, 2, 3, 4, 5]);
     const files = assertContained(target);
-    assert.deepEqual(files, [
-      '1-1958-07-14-CON.jpg', '2-undated-a_b _c_.jpg', '3-1961-12-24-Grandma _Rose_ & me.jpg', '4-undated-nul.jpg', '5-1958-08-01-Summer 1958.jpg',
-    ].map((f) => f.replace(/^(\d)-/, '0$1-')));
-    assert.deepEqual(fs.readdirSync(path.dirname(target)).filter((f) => f.startsWith('.')), [], 'no partial folder left');
+    assert.deepEqual(
+      files,
+      [
+        '1-1958-07-14-CON.jpg',
+        '2-undated-a_b _c_.jpg',
+        '3-1961-12-24-Grandma _Rose_ & me.jpg',
+        '4-undated-nul.jpg',
+        '5-1958-08-01-Summer 1958.jpg',
+      ].map((f) => f.replace(/^(\d)-/, '0$1-')),
+    );
+    assert.deepEqual(
+      fs.readdirSync(path.dirname(target)).filter((f) => f.startsWith('.')),
+      [],
+      'no partial folder left',
+    );
     const first = path.join(target, files[0]!);
     const meta = await sharp(first).metadata();
     assert.equal(meta.format, 'jpeg');
@@ -126,9 +145,15 @@ describe('album export', () => {
       await runExport(core.catalogue, albumId, target, base({ format, names: '{name}' }));
       const files = assertContained(target);
       assert.equal(files.length, 5);
-      assert.ok(files.includes(`_CON.${format === 'png' ? 'png' : 'tif'}`) && files.includes(`_nul.${format === 'png' ? 'png' : 'tif'}`), files.join(', '));
+      assert.ok(
+        files.includes(`_CON.${format === 'png' ? 'png' : 'tif'}`) && files.includes(`_nul.${format === 'png' ? 'png' : 'tif'}`),
+        files.join(', '),
+      );
       const ext = format === 'png' ? '.png' : '.tif';
-      assert.ok(files.every((f) => f.endsWith(ext)), files.join(', '));
+      assert.ok(
+        files.every((f) => f.endsWith(ext)),
+        files.join(', '),
+      );
       const meta = await sharp(path.join(target, `_CON.${format === 'png' ? 'png' : 'tif'}`)).metadata();
       assert.equal(meta.format, format);
       assert.deepEqual([meta.width, meta.height], [320, 240]);
@@ -156,10 +181,16 @@ describe('album export', () => {
     assert.equal(names.filter((n) => /^Summer album\/\d\d-[^/]+\.jpg$/.test(n)).length, 5);
     assert.equal(names.filter((n) => n.startsWith('Summer album/originals/')).length, 5);
     assert.equal(names.filter((n) => n.startsWith('Summer album/web/')).length, 10);
-    assert.ok(names.every((n) => !n.includes('..') && !n.startsWith('/') && !n.includes('.heirloom-export')), names.join('\n'));
+    assert.ok(
+      names.every((n) => !n.includes('..') && !n.startsWith('/') && !n.includes('.heirloom-export')),
+      names.join('\n'),
+    );
     const unzip = spawnSync('unzip', ['-t', res.target], { encoding: 'utf8' });
     if (!unzip.error) assert.equal(unzip.status, 0, unzip.stdout);
-    assert.deepEqual(fs.readdirSync(path.dirname(target)).filter((f) => f.startsWith('.heirloom')), []);
+    assert.deepEqual(
+      fs.readdirSync(path.dirname(target)).filter((f) => f.startsWith('.heirloom')),
+      [],
+    );
   });
 
   test('hostile album and photo names stay inside the chosen folder', async () => {
@@ -172,7 +203,7 @@ describe('album export', () => {
     const files = assertContained(target);
     assert.equal(files.length, 1 + 5 + 5 + 10);
     const html = fs.readFileSync(path.join(target, 'index.html'), 'utf8');
-    assert.equal(html.match(/<script\b/g)?.length, 1, 'only the page\'s own script');
+    assert.equal(html.match(/<script\b/g)?.length, 1, "only the page's own script");
     assert.ok(!html.includes('example.com/x.png"'), 'no injected image');
     assert.ok(html.includes('&lt;/figcaption&gt;&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;'));
   });
@@ -219,16 +250,23 @@ describe('album export', () => {
     for (const overwrite of [false, true]) {
       await assert.rejects(
         runExport(core.catalogue, albumId, target, base({ overwrite })),
-        (e: unknown) => e instanceof ExportError && e.code === 'not-an-export' && /is not a folder that Heirloom exported.*nothing was replaced/.test(e.message),
+        (e: unknown) =>
+          e instanceof ExportError && e.code === 'not-an-export' && /is not a folder that Heirloom exported.*nothing was replaced/.test(e.message),
       );
       assert.deepEqual(listFilesDeep(target), ['family-notes.txt', path.join('letters', '1958.txt')]);
       assert.equal(fs.readFileSync(path.join(target, 'family-notes.txt'), 'utf8'), 'keep me');
-      assert.deepEqual(fs.readdirSync(path.dirname(target)).filter((f) => f.startsWith('.heirloom')), []);
+      assert.deepEqual(
+        fs.readdirSync(path.dirname(target)).filter((f) => f.startsWith('.heirloom')),
+        [],
+      );
     }
     // A file where the folder would go, and a .zip that Heirloom did not make (a real archive), are not replaced either.
     const file = path.join(dir, 'out', 'a-file');
     fs.writeFileSync(file, 'not a folder');
-    await assert.rejects(runExport(core.catalogue, albumId, file, base({ overwrite: true })), (e: unknown) => e instanceof ExportError && e.code === 'not-an-export');
+    await assert.rejects(
+      runExport(core.catalogue, albumId, file, base({ overwrite: true })),
+      (e: unknown) => e instanceof ExportError && e.code === 'not-an-export',
+    );
     assert.equal(fs.readFileSync(file, 'utf8'), 'not a folder');
     const otherZip = path.join(dir, 'out', 'holiday.zip');
     await writeZip(otherZip, [{ name: 'holiday/notes.txt', file: path.join(target, 'family-notes.txt') }]);
@@ -248,13 +286,23 @@ describe('album export', () => {
     await runExport(core.catalogue, albumId, target, base({ overwrite: true, format: 'png' }));
     const files = assertContained(target);
     assert.equal(files.length, 5);
-    assert.ok(files.every((f) => f.endsWith('.png')), files.join(', '));
-    assert.deepEqual(fs.readdirSync(path.dirname(target)).filter((f) => f.startsWith('.heirloom')), [], 'the old export is gone, nothing aside');
+    assert.ok(
+      files.every((f) => f.endsWith('.png')),
+      files.join(', '),
+    );
+    assert.deepEqual(
+      fs.readdirSync(path.dirname(target)).filter((f) => f.startsWith('.heirloom')),
+      [],
+      'the old export is gone, nothing aside',
+    );
 
     const zip = path.join(dir, 'out', 'again-zip');
     const first = await runExport(core.catalogue, albumId, zip, base({ zip: true }));
     assert.ok(zipComment(first.target)?.includes(ZIP_MARK), 'the archive says Heirloom made it');
-    await assert.rejects(runExport(core.catalogue, albumId, zip, base({ zip: true })), (e: unknown) => e instanceof ExportError && e.code === 'target-exists');
+    await assert.rejects(
+      runExport(core.catalogue, albumId, zip, base({ zip: true })),
+      (e: unknown) => e instanceof ExportError && e.code === 'target-exists',
+    );
     const second = await runExport(core.catalogue, albumId, zip, base({ zip: true, overwrite: true, format: 'png' }));
     assert.equal(second.target, first.target);
     assert.equal((await listZip(second.target)).filter((n) => n.endsWith('.png')).length, 5);
@@ -292,14 +340,21 @@ describe('album export', () => {
   test('a drive\'s top folder is refused: "--to / --zip" writes no "/.zip"; a bare ".zip" is named after the album', async () => {
     const root = path.parse(dir).root;
     const strays = [path.join(root, '.zip'), path.join(root, '.heirloom-export-.zip.partial')];
-    assert.deepEqual(strays.filter((f) => fs.existsSync(f)), [], 'nothing there before');
+    assert.deepEqual(
+      strays.filter((f) => fs.existsSync(f)),
+      [],
+      'nothing there before',
+    );
     for (const zip of [true, false]) {
       await assert.rejects(
         runExport(core.catalogue, albumId, root, base({ zip })),
         (e: unknown) => e instanceof ExportError && e.code === 'unsafe-target' && e.reason === 'root' && /nothing was changed/.test(e.message),
       );
     }
-    assert.deepEqual(strays.filter((f) => fs.existsSync(f)), []);
+    assert.deepEqual(
+      strays.filter((f) => fs.existsSync(f)),
+      [],
+    );
     const named = await runExport(core.catalogue, albumId, path.join(dir, 'out', 'zips', '.zip'), base({ zip: true }));
     assert.equal(named.target, exportTargetFor(path.join(dir, 'out', 'zips'), HOSTILE_ALBUM, true));
     assert.notEqual(path.basename(named.target), '.zip');
@@ -329,7 +384,10 @@ describe('album export', () => {
     fs.symlinkSync(scans, link);
     await refused(link, 'originals');
     assert.deepEqual(snapshot(scans), scansBefore, 'the originals are untouched');
-    assert.deepEqual(listFilesDeep(library).filter((f) => !f.startsWith('exports') && !f.startsWith('catalogue')), libraryBefore);
+    assert.deepEqual(
+      listFilesDeep(library).filter((f) => !f.startsWith('exports') && !f.startsWith('catalogue')),
+      libraryBefore,
+    );
 
     const home = path.join(dir, 'home');
     fs.mkdirSync(path.join(home, 'Desktop'), { recursive: true });
@@ -367,16 +425,32 @@ describe('the offline web album in Chromium', { skip: skipBrowser }, () => {
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
   });
   after(async () => {
     await browser?.close();
   });
 
-  for (const view of [{ name: 'desktop', width: 1280, height: 900 }, { name: 'phone', width: 390, height: 844 }]) {
+  for (const view of [
+    { name: 'desktop', width: 1280, height: 900 },
+    { name: 'phone', width: 390, height: 844 },
+  ]) {
     test(`${view.name} (${view.width}×${view.height}): every image loads from the folder, the slider moves, text is escaped`, async () => {
-      const ctx = await browser.newContext({ viewport: { width: view.width, height: view.height }, deviceScaleFactor: 1, isMobile: view.name === 'phone', hasTouch: view.name === 'phone' });
+      const ctx = await browser.newContext({
+        viewport: { width: view.width, height: view.height },
+        deviceScaleFactor: 1,
+        isMobile: view.name === 'phone',
+        hasTouch: view.name === 'phone',
+      });
       const page = await ctx.newPage();
       const requests: string[] = [];
       const problems: string[] = [];
@@ -393,7 +467,10 @@ describe('the offline web album in Chromium', { skip: skipBrowser }, () => {
       await page.waitForFunction(() => [...document.images].every((i: { complete: boolean }) => i.complete), undefined, { timeout: 20_000 });
       const sizes = await page.evaluate(() => [...document.images].map((i: { naturalWidth: number }) => i.naturalWidth));
       assert.equal(sizes.length, 10);
-      assert.ok(sizes.every((w: number) => w > 0), `every image decodes: ${sizes}`);
+      assert.ok(
+        sizes.every((w: number) => w > 0),
+        `every image decodes: ${sizes}`,
+      );
       const root = pathToFileURL(album).href + '/';
       assert.ok(requests.length >= 11);
       for (const u of requests) assert.ok(u.startsWith(root), `request outside the album folder: ${u}`);
@@ -405,7 +482,12 @@ describe('the offline web album in Chromium', { skip: skipBrowser }, () => {
       const fig = page.locator('figure.photo').first();
       await fig.scrollIntoViewIfNeeded();
       const box = (await fig.locator('.compare').boundingBox())!;
-      const zone = { left: Math.round(box.width * 0.25), top: Math.round(box.height * 0.05), width: Math.round(box.width * 0.2), height: Math.round(box.height * 0.9) };
+      const zone = {
+        left: Math.round(box.width * 0.25),
+        top: Math.round(box.height * 0.05),
+        width: Math.round(box.width * 0.2),
+        height: Math.round(box.height * 0.9),
+      };
       const grey = await fig.locator('.compare').screenshot();
       const right = await spread(grey, { ...zone, left: Math.round(box.width * 0.6) });
       const leftBefore = await spread(grey, zone);
@@ -463,7 +545,10 @@ describe('heirloom album / export on the command line', () => {
     assert.equal(cli('album', 'remove', id, String(photoIds[1])).status, 0);
     r = cli('album', 'show', 'Christmas 1961', '--json');
     const shown = JSON.parse(r.stdout);
-    assert.deepEqual(shown.items.map((i: { originalId: number }) => i.originalId), [photoIds[2], photoIds[0]]);
+    assert.deepEqual(
+      shown.items.map((i: { originalId: number }) => i.originalId),
+      [photoIds[2], photoIds[0]],
+    );
     assert.equal(shown.items[1].caption, 'Grandma at the tree');
     assert.equal(shown.coverOriginalId, null, 'the removed photo stopped being the cover');
     r = cli('album', 'rename', 'Christmas 1961', 'Christmas, 1961');
@@ -476,7 +561,10 @@ describe('heirloom album / export on the command line', () => {
     r = cli('export', 'Christmas, 1961', '--to', to, '--html', '--names', '{n} {name}');
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout.trim(), to);
-    assert.deepEqual(listFilesDeep(to).filter((f) => f.endsWith('.jpg') && !f.startsWith('web')), ['01 Grandma _Rose_ & me.jpg', '02 CON.jpg']);
+    assert.deepEqual(
+      listFilesDeep(to).filter((f) => f.endsWith('.jpg') && !f.startsWith('web')),
+      ['01 Grandma _Rose_ & me.jpg', '02 CON.jpg'],
+    );
     r = cli('export', 'Christmas, 1961', '--to', to);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /already exists; nothing was changed\. Add --overwrite/);

@@ -32,7 +32,9 @@ async function writeGreyTwin(from: string, to: string): Promise<void> {
   const { width, height, rgb } = await fx.decodeRgb(from);
   const L = rgb8ToL(rgb, 3);
   const zero = new Float32Array(L.length);
-  await sharp(Buffer.from(labToRgb8(L, zero, zero)), { raw: { width, height, channels: 3 } }).png().toFile(to);
+  await sharp(Buffer.from(labToRgb8(L, zero, zero)), { raw: { width, height, channels: 3 } })
+    .png()
+    .toFile(to);
 }
 
 describe('one CLI batch with every kind of bad input (and a damaged --model)', () => {
@@ -75,7 +77,10 @@ describe('one CLI batch with every kind of bad input (and a damaged --model)', (
       greyAlpha[2 * p] = grey[3 * p]!;
       greyAlpha[2 * p + 1] = p % 100 < 50 ? 255 : 96; // right half translucent
     }
-    await sharp(greyAlpha, { raw: { width: 100, height: 80, channels: 2 } }).toColourspace('b-w').png().toFile(inp('grey-alpha.png'));
+    await sharp(greyAlpha, { raw: { width: 100, height: 80, channels: 2 } })
+      .toColourspace('b-w')
+      .png()
+      .toFile(inp('grey-alpha.png'));
     await fx.writePhoto(inp('palette.png'), 160, 120, { seed: 3, transform: (i) => i.png({ palette: true, colours: 64 }) });
     await fx.writeAnimatedGif(inp('animated.gif'), 120, 90, 3);
     await fx.writePhoto(inp('rotated.jpg'), 200, 120, { colour: false, transform: (i) => i.withMetadata({ orientation: 6 }).jpeg() });
@@ -131,7 +136,10 @@ describe('one CLI batch with every kind of bad input (and a damaged --model)', (
   });
 
   test('the damaged --model is refused by checksum with a clear warning, and the shipped model does the work', () => {
-    assert.match(run.stderr, /warning: The colorization model in .*damaged-model cannot be used: weights file weights\.bin is damaged \(checksum mismatch\)\. Using the shipped model heirloom-base-v2 instead\./);
+    assert.match(
+      run.stderr,
+      /warning: The colorization model in .*damaged-model cannot be used: weights file weights\.bin is damaged \(checksum mismatch\)\. Using the shipped model heirloom-base-v2 instead\./,
+    );
     const list = fx.runCli(['list', '--json'], { library });
     assert.equal(list.status, 0, list.stderr);
     const rows = JSON.parse(list.stdout) as Array<{ path: string; outputs: Array<{ checkpointId: string; path: string }> }>;
@@ -247,10 +255,16 @@ describe('core batch: a folder vanishing mid-batch, and a 30000×30000 PNG refus
 
     // The catalogue agrees: per-file status and errors, no row for the refused image.
     const items = core.catalogue.jobItems(summary.jobId);
-    assert.deepEqual(items.map((i) => i.status), ['done', 'failed', 'failed', 'failed', 'done']);
+    assert.deepEqual(
+      items.map((i) => i.status),
+      ['done', 'failed', 'failed', 'failed', 'done'],
+    );
     assert.match(items[2]!.error!, /not found/);
     assert.equal(core.catalogue.getJob(summary.jobId)!.status, 'failed');
-    const originals = core.catalogue.listOriginals().map((o) => path.basename(o.path)).sort();
+    const originals = core.catalogue
+      .listOriginals()
+      .map((o) => path.basename(o.path))
+      .sort();
     assert.deepEqual(originals, ['first.jpg', 'last.jpg']);
   });
 });
@@ -282,28 +296,37 @@ describe('a full disk', () => {
   // A real ENOSPC: the output folder is a 24 KiB tmpfs, mounted in a private mount namespace of the child only.
   const canMount = process.platform === 'linux' && spawnSync('unshare', ['-r', '-m', 'true']).status === 0;
 
-  test('a result that does not fit fails with "disk is full", leaves no temp file, and the batch goes on', { skip: canMount ? false : 'needs unshare (user + mount namespaces) to mount a tiny tmpfs' }, async () => {
-    const inDir = path.join(root, 'in');
-    const outDir = path.join(root, 'out');
-    fs.mkdirSync(outDir);
-    // Noisy, so the JPEG is far bigger than the tmpfs; the small one fits.
-    fs.mkdirSync(inDir);
-    const noisy = fx.photoPixels(400, 300);
-    for (let k = 0; k < noisy.length; k++) noisy[k] = (noisy[k]! + ((k * 2654435761) >>> 27)) & 255;
-    await sharp(noisy, { raw: { width: 400, height: 300, channels: 3 } }).png().toFile(path.join(inDir, 'a-big.png'));
-    await fx.writePhoto(path.join(inDir, 'b-small.png'), 16, 16, { colour: false });
-    const script = `mount -t tmpfs -o size=24k heirloom-full "$0" || exit 90; "$@"; rc=$?; echo "@@LISTING@@"; ls -A1 "$0"; exit $rc`;
-    const r = fx.runCli(['colorize', inDir, '--out', outDir, '--quality', '100'], {
-      library: path.join(root, 'library'),
-      wrapper: ['unshare', '-r', '-m', 'sh', '-c', script, outDir],
-    });
-    assert.notEqual(r.status, 90, `mounting the tmpfs failed: ${r.stderr}`);
-    assert.equal(r.status, 1, r.stderr);
-    assert.match(fx.progressLine(r.stderr, 'a-big.png') ?? '', /FAILED: the disk is full: the result could not be saved \(nothing was overwritten\)/);
-    assert.match(fx.progressLine(r.stderr, 'b-small.png') ?? '', /: ok \(/);
-    const listing = r.stdout.split('@@LISTING@@\n')[1]!.split('\n').filter(Boolean);
-    assert.deepEqual(listing, ['b-small.jpg'], 'only the small result, no temp files');
-  });
+  test(
+    'a result that does not fit fails with "disk is full", leaves no temp file, and the batch goes on',
+    { skip: canMount ? false : 'needs unshare (user + mount namespaces) to mount a tiny tmpfs' },
+    async () => {
+      const inDir = path.join(root, 'in');
+      const outDir = path.join(root, 'out');
+      fs.mkdirSync(outDir);
+      // Noisy, so the JPEG is far bigger than the tmpfs; the small one fits.
+      fs.mkdirSync(inDir);
+      const noisy = fx.photoPixels(400, 300);
+      for (let k = 0; k < noisy.length; k++) noisy[k] = (noisy[k]! + ((k * 2654435761) >>> 27)) & 255;
+      await sharp(noisy, { raw: { width: 400, height: 300, channels: 3 } })
+        .png()
+        .toFile(path.join(inDir, 'a-big.png'));
+      await fx.writePhoto(path.join(inDir, 'b-small.png'), 16, 16, { colour: false });
+      const script = `mount -t tmpfs -o size=24k heirloom-full "$0" || exit 90; "$@"; rc=$?; echo "@@LISTING@@"; ls -A1 "$0"; exit $rc`;
+      const r = fx.runCli(['colorize', inDir, '--out', outDir, '--quality', '100'], {
+        library: path.join(root, 'library'),
+        wrapper: ['unshare', '-r', '-m', 'sh', '-c', script, outDir],
+      });
+      assert.notEqual(r.status, 90, `mounting the tmpfs failed: ${r.stderr}`);
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(
+        fx.progressLine(r.stderr, 'a-big.png') ?? '',
+        /FAILED: the disk is full: the result could not be saved \(nothing was overwritten\)/,
+      );
+      assert.match(fx.progressLine(r.stderr, 'b-small.png') ?? '', /: ok \(/);
+      const listing = r.stdout.split('@@LISTING@@\n')[1]!.split('\n').filter(Boolean);
+      assert.deepEqual(listing, ['b-small.jpg'], 'only the small result, no temp files');
+    },
+  );
 
   test('an --out that is a file is one clear error before any work', async () => {
     const blocker = path.join(root, 'not-a-folder');
@@ -342,7 +365,11 @@ describe('a catalogue written by a newer Heirloom', () => {
     for (const args of [['colorize', photo, '--out', outDir], ['list', '--json'], ['doctor']]) {
       const r = fx.runCli(args, { library });
       assert.notEqual(r.status, 0, `${args[0]} should fail`);
-      assert.match(r.stderr, /This library was written by a newer version of Heirloom \(schema 999, this version knows \d+\)\. Update Heirloom to open it\./, args[0]);
+      assert.match(
+        r.stderr,
+        /This library was written by a newer version of Heirloom \(schema 999, this version knows \d+\)\. Update Heirloom to open it\./,
+        args[0],
+      );
       assert.equal(fx.sha256File(file), sha, `${args[0]} changed the catalogue`);
     }
     assert.equal(fs.existsSync(outDir), false, 'nothing was colorized');

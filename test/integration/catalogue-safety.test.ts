@@ -32,7 +32,8 @@ function count(file: string, table: string): number {
   }
 }
 
-const DAMAGED = /The catalogue .*catalogue\.sqlite is damaged \(SQLite reports: .+\)\. Heirloom has left it untouched\. Run `heirloom doctor --repair`/;
+const DAMAGED =
+  /The catalogue .*catalogue\.sqlite is damaged \(SQLite reports: .+\)\. Heirloom has left it untouched\. Run `heirloom doctor --repair`/;
 
 describe('a damaged catalogue', () => {
   let root: string;
@@ -67,7 +68,10 @@ describe('a damaged catalogue', () => {
     const photo = await fx.writePhoto(path.join(root, 'in', 'p.jpg'), 64, 48, { colour: false });
     const outDir = path.join(root, 'out');
 
-    for (const args of [['colorize', photo, '--out', outDir], ['list', '--json']]) {
+    for (const args of [
+      ['colorize', photo, '--out', outDir],
+      ['list', '--json'],
+    ]) {
       const r = fx.runCli(args, { library });
       assert.equal(r.status, 1, `${args[0]}: ${r.stderr}`);
       assert.match(r.stderr, DAMAGED, args[0]);
@@ -85,7 +89,10 @@ describe('a damaged catalogue', () => {
     assert.equal(info.catalogue.ok, false);
     assert.notEqual(info.catalogue.integrityCheck, 'ok');
     assert.match(info.catalogue.error, DAMAGED);
-    assert.deepEqual(info.catalogue.backups.map((b) => b.file), [backup]);
+    assert.deepEqual(
+      info.catalogue.backups.map((b) => b.file),
+      [backup],
+    );
     assert.equal(fx.sha256File(file), damagedSha, 'doctor changed the catalogue');
 
     const repair = fx.runCli(['doctor', '--repair'], { library });
@@ -117,7 +124,10 @@ describe('a damaged catalogue', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(fx.SHIPPED_MODEL_DIR, 'heirloom.json'), 'utf8'));
     const ckDir = path.join(lib2, 'models', 'family-s000040');
     fs.mkdirSync(ckDir, { recursive: true });
-    fs.writeFileSync(path.join(ckDir, 'heirloom.json'), JSON.stringify({ ...manifest, id: 'family-s000040', name: 'family (step 40)', parentId: manifest.id }));
+    fs.writeFileSync(
+      path.join(ckDir, 'heirloom.json'),
+      JSON.stringify({ ...manifest, id: 'family-s000040', name: 'family (step 40)', parentId: manifest.id }),
+    );
     fs.mkdirSync(path.join(lib2, 'backups'), { recursive: true });
     fs.writeFileSync(path.join(lib2, 'backups', 'catalogue-20240101T000000000Z.sqlite'), 'not a database'); // a bad backup is skipped
     // Two damaged pages: one in the middle of the file, and the page of the originals table that holds p200's row.
@@ -143,7 +153,10 @@ describe('a damaged catalogue', () => {
     assert.ok(salvaged >= 300 && salvaged < 400, `${salvaged} of 400 photos read back`);
     const db = new Database(file2, { readonly: true });
     const paths = (db.prepare('SELECT path FROM originals').all() as { path: string }[]).map((p) => path.basename(p.path));
-    assert.ok(paths.every((p) => /^p\d+\.jpg$/.test(p)), 'only whole, real rows came back');
+    assert.ok(
+      paths.every((p) => /^p\d+\.jpg$/.test(p)),
+      'only whole, real rows came back',
+    );
     assert.ok(!paths.includes('p200.jpg') && paths.includes('p0.jpg') && paths.includes('p399.jpg'));
     const rows = db.prepare('SELECT id, parent_id, kind FROM model_checkpoints ORDER BY id').all();
     db.close();
@@ -180,7 +193,10 @@ describe('the library folder disappearing mid-batch', () => {
         }),
         (err: Error) => {
           assert.equal(err.name, 'LibraryVanishedError');
-          assert.equal(err.message, `The library folder ${library} disappeared while working (its catalogue ${path.join(library, 'catalogue.sqlite')} was removed or replaced); nothing more was written. Put the folder back, or choose another library, and run the command again.`);
+          assert.equal(
+            err.message,
+            `The library folder ${library} disappeared while working (its catalogue ${path.join(library, 'catalogue.sqlite')} was removed or replaced); nothing more was written. Put the folder back, or choose another library, and run the command again.`,
+          );
           return true;
         },
       );

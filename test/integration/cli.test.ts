@@ -18,10 +18,34 @@ interface InputPhoto {
 }
 
 const PHOTOS: InputPhoto[] = [
-  { rel: 'kitchen.jpg', width: 128, height: 96, make: 'Kodak', model: 'Brownie No. 2', description: 'Grandma in the kitchen', taken: '1952:07:14 15:30:00' },
+  {
+    rel: 'kitchen.jpg',
+    width: 128,
+    height: 96,
+    make: 'Kodak',
+    model: 'Brownie No. 2',
+    description: 'Grandma in the kitchen',
+    taken: '1952:07:14 15:30:00',
+  },
   // A description ending in "(…)": libvips would drop that tail if it were written naively.
-  { rel: path.join('1950s', 'garden.jpg'), width: 96, height: 136, make: 'Agfa', model: 'Isolette', description: 'Grandpa in the garden (summer 1956)', taken: '1956:06:01 10:05:00' },
-  { rel: path.join('1950s', 'trip', 'porch.jpg'), width: 120, height: 80, make: 'Leica', model: 'IIIf', description: 'The porch, Zurich', taken: '1958:12:24 18:00:30' },
+  {
+    rel: path.join('1950s', 'garden.jpg'),
+    width: 96,
+    height: 136,
+    make: 'Agfa',
+    model: 'Isolette',
+    description: 'Grandpa in the garden (summer 1956)',
+    taken: '1956:06:01 10:05:00',
+  },
+  {
+    rel: path.join('1950s', 'trip', 'porch.jpg'),
+    width: 120,
+    height: 80,
+    make: 'Leica',
+    model: 'IIIf',
+    description: 'The porch, Zurich',
+    taken: '1958:12:24 18:00:30',
+  },
 ];
 
 const stem = (p: InputPhoto): string => path.parse(p.rel).name;
@@ -84,7 +108,7 @@ describe('heirloom colorize / list / doctor on a folder of black-and-white photo
     assert.deepEqual(fs.readdirSync(out).sort(), PHOTOS.map((p) => `${stem(p)}.jpg`).sort());
   });
 
-  test('each output has the same pixel size and orientation and the input\'s own lightness', async () => {
+  test("each output has the same pixel size and orientation and the input's own lightness", async () => {
     for (const format of ['jpg', 'png', 'tiff'] as const) {
       for (const p of PHOTOS) {
         const input = path.join(inDir, p.rel);
@@ -120,10 +144,14 @@ describe('heirloom colorize / list / doctor on a folder of black-and-white photo
     }
   });
 
-  test('TIFF output keeps the EXIF fields too', { todo: 'libvips tiffsave writes no EXIF block: Make/Model/date are lost in --format tiff' }, async () => {
-    const m = await sharp(path.join(runs.tiff.out, 'kitchen.tiff')).metadata();
-    assert.equal(exifOf(m).Image.Make, 'Kodak');
-  });
+  test(
+    'TIFF output keeps the EXIF fields too',
+    { todo: 'libvips tiffsave writes no EXIF block: Make/Model/date are lost in --format tiff' },
+    async () => {
+      const m = await sharp(path.join(runs.tiff.out, 'kitchen.tiff')).metadata();
+      assert.equal(exifOf(m).Image.Make, 'Kodak');
+    },
+  );
 
   test('--format png and --format tiff write .png / .tiff files', () => {
     for (const format of ['png', 'tiff'] as const) {
@@ -145,7 +173,14 @@ describe('heirloom colorize / list / doctor on a folder of black-and-white photo
   test('heirloom list --json shows each original with its three outputs and the checkpoint that made them', () => {
     const r = fx.runCli(['list', '--json'], { library });
     assert.equal(r.status, 0, r.stderr);
-    const rows = JSON.parse(r.stdout) as Array<{ path: string; takenAt: string | null; camera: string | null; width: number; height: number; outputs: Array<{ path: string; checkpointId: string; width: number; height: number }> }>;
+    const rows = JSON.parse(r.stdout) as Array<{
+      path: string;
+      takenAt: string | null;
+      camera: string | null;
+      width: number;
+      height: number;
+      outputs: Array<{ path: string; checkpointId: string; width: number; height: number }>;
+    }>;
     assert.deepEqual(rows.map((o) => o.path).sort(), PHOTOS.map((p) => path.join(inDir, p.rel)).sort());
     for (const p of PHOTOS) {
       const row = rows.find((o) => o.path === path.join(inDir, p.rel))!;
@@ -173,7 +208,7 @@ describe('heirloom colorize / list / doctor on a folder of black-and-white photo
   });
 });
 
-describe('colorizing into the photos\' own folder', () => {
+describe("colorizing into the photos' own folder", () => {
   let root: string;
   before(() => (root = fx.makeTempDir('heirloom-same-')));
   after(() => fx.removeDir(root));
@@ -217,7 +252,12 @@ describe('heirloom eval', () => {
     const r = fx.runCli(['eval', dir, '--json'], { library: path.join(root, 'library') });
     assert.equal(r.status, 0, r.stderr);
     const report = JSON.parse(r.stdout) as Record<string, unknown> & {
-      photos: number; model: string; failures: unknown[]; grey: Record<string, number>; colorized: Record<string, number>; backend: string;
+      photos: number;
+      model: string;
+      failures: unknown[];
+      grey: Record<string, number>;
+      colorized: Record<string, number>;
+      backend: string;
     };
     assert.equal(report.photos, 3);
     assert.equal(report.model, 'heirloom-base-v2');
@@ -241,7 +281,7 @@ describe('heirloom eval', () => {
     });
   });
 
-  test('decode options on the command line replace the manifest\'s, and a bigger lift adds colour', async () => {
+  test("decode options on the command line replace the manifest's, and a bigger lift adds colour", async () => {
     const dir = path.join(root, 'colour photos');
     const run = (lift: string) => {
       const r = fx.runCli(['eval', dir, '--json', '--chroma-lift', lift], { library: path.join(root, 'library') });
@@ -252,7 +292,10 @@ describe('heirloom eval', () => {
     const strong = run('30');
     assert.equal(none.decode.chromaLift, 0);
     assert.equal(strong.decode.chromaLift, 30);
-    assert.ok(strong.colorized.colourfulnessOut > none.colorized.colourfulnessOut, `${strong.colorized.colourfulnessOut} vs ${none.colorized.colourfulnessOut}`);
+    assert.ok(
+      strong.colorized.colourfulnessOut > none.colorized.colourfulnessOut,
+      `${strong.colorized.colourfulnessOut} vs ${none.colorized.colourfulnessOut}`,
+    );
   });
 });
 

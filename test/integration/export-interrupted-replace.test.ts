@@ -21,7 +21,10 @@ before(async () => {
   core = HeirloomCore.open({ library: path.join(dir, 'library') });
   assert.equal((await core.colorizeBatch(files, { workingSize: 64 })).status, 'done');
   albumId = core.catalogue.createAlbum('family').id;
-  core.catalogue.addToAlbum(albumId, core.catalogue.listOriginals().map((o) => o.id));
+  core.catalogue.addToAlbum(
+    albumId,
+    core.catalogue.listOriginals().map((o) => o.id),
+  );
 });
 after(() => {
   core?.close();
@@ -39,7 +42,10 @@ test('an export moved aside by a replace that was killed comes back, and no hidd
   fs.renameSync(target, path.join(dir, 'out', '.heirloom-export-family.old-0badcafe'));
 
   // Without --overwrite the earlier export is back in its place and left alone.
-  await assert.rejects(runExport(core.catalogue, albumId, target, { appVersion: 'test' }), (e: unknown) => e instanceof ExportError && e.code === 'target-exists');
+  await assert.rejects(
+    runExport(core.catalogue, albumId, target, { appVersion: 'test' }),
+    (e: unknown) => e instanceof ExportError && e.code === 'target-exists',
+  );
   assert.equal(sha256File(path.join(target, photo)), before);
   assert.ok(fs.existsSync(path.join(target, MANIFEST_NAME)));
   assert.deepEqual(hidden(path.join(dir, 'out')), []);

@@ -25,12 +25,20 @@ test('a checkpoint saved but not yet recorded when the process died is recorded 
     const first = await runFinetune(
       { modelsDir: core.paths.models, startModel: async () => (await core.model()).model },
       {
-        folder: dir, name: 'gap', minutes: 5, checkpointMinutes: 100, signal: controller.signal, ...SMALL,
+        folder: dir,
+        name: 'gap',
+        minutes: 5,
+        checkpointMinutes: 100,
+        signal: controller.signal,
+        ...SMALL,
         onProgress: (p) => {
           if (p.phase === 'training' && p.step >= 2) controller.abort();
         },
       },
-    ).then(() => assert.fail('should have been cancelled'), (e: unknown) => e);
+    ).then(
+      () => assert.fail('should have been cancelled'),
+      (e: unknown) => e,
+    );
     assert.ok(first instanceof FinetuneCancelled, String(first));
     const orphan = first.checkpoint;
     assert.equal(core.catalogue.getCheckpoint(orphan.id), undefined);
@@ -39,10 +47,13 @@ test('a checkpoint saved but not yet recorded when the process died is recorded 
     assert.equal(resumed.status, 'finished');
     assert.equal(resumed.resumedFrom, orphan.id);
     const rows = core.catalogue.listCheckpoints().filter((r) => r.kind === 'finetuned');
-    assert.deepEqual(rows.map((r) => [r.id, r.parentId]), [
-      [orphan.id, 'heirloom-base-v2'],
-      [resumed.checkpoint.id, orphan.id],
-    ]);
+    assert.deepEqual(
+      rows.map((r) => [r.id, r.parentId]),
+      [
+        [orphan.id, 'heirloom-base-v2'],
+        [resumed.checkpoint.id, orphan.id],
+      ],
+    );
   } finally {
     core.close();
   }

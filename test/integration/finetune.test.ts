@@ -51,7 +51,10 @@ describe('heirloom finetune', () => {
     const dir = await colourFolder(path.join(root, 'family'), 6);
     await fx.writePhoto(path.join(dir, 'old-bw.jpg'), 100, 90, { colour: false });
     // A sepia print: colour pixels, but one warm hue that follows the lightness (nothing to learn).
-    await sharp(fx.photoPixels(100, 90, { colour: false, seed: 2 }), { raw: { width: 100, height: 90, channels: 3 } }).tint('#a0703c').jpeg().toFile(path.join(dir, 'old-sepia.jpg'));
+    await sharp(fx.photoPixels(100, 90, { colour: false, seed: 2 }), { raw: { width: 100, height: 90, channels: 3 } })
+      .tint('#a0703c')
+      .jpeg()
+      .toFile(path.join(dir, 'old-sepia.jpg'));
     await fx.writePhoto(path.join(dir, 'tiny.png'), 40, 30);
     fs.writeFileSync(path.join(dir, 'broken.jpg'), Buffer.from('not a jpeg at all'));
     const core = HeirloomCore.open({ library: path.join(root, 'lib') });
@@ -60,13 +63,21 @@ describe('heirloom finetune', () => {
       const progress: string[] = [];
       const first = await core
         .finetune({
-          folder: dir, name: 'Our family', minutes: 5, checkpointMinutes: 100, signal: controller.signal, ...SMALL,
+          folder: dir,
+          name: 'Our family',
+          minutes: 5,
+          checkpointMinutes: 100,
+          signal: controller.signal,
+          ...SMALL,
           onProgress: (p) => {
             progress.push(p.phase);
             if (p.phase === 'training' && p.step >= 3) controller.abort();
           },
         })
-        .then(() => assert.fail('should have been cancelled'), (e: unknown) => e);
+        .then(
+          () => assert.fail('should have been cancelled'),
+          (e: unknown) => e,
+        );
       assert.ok(first instanceof FinetuneCancelled, String(first));
       const cancelled = (first as FinetuneCancelled).checkpoint;
       assert.equal(cancelled.id, 'Our-family-s000003');
@@ -107,10 +118,13 @@ describe('heirloom finetune', () => {
       assert.deepEqual(resumed.checkpoint.state.heldOutFiles, cancelled.state.heldOutFiles, 'the same held-out photos across the resume');
 
       const rows = core.catalogue.listCheckpoints().filter((r) => r.kind === 'finetuned');
-      assert.deepEqual(rows.map((r) => [r.id, r.parentId]), [
-        [cancelled.id, 'heirloom-base-v2'],
-        [resumed.checkpoint.id, cancelled.id],
-      ]);
+      assert.deepEqual(
+        rows.map((r) => [r.id, r.parentId]),
+        [
+          [cancelled.id, 'heirloom-base-v2'],
+          [resumed.checkpoint.id, cancelled.id],
+        ],
+      );
 
       // Activate: colorizing now uses (and records) the checkpoint; revert goes back one step.
       await core.activateModel(resumed.checkpoint.id);
@@ -131,7 +145,8 @@ describe('heirloom finetune', () => {
     const dir = await colourFolder(path.join(root, 'kill-photos'), 4);
     const library = path.join(root, 'lib-kill');
     const child = spawn(process.execPath, [fx.CLI, 'finetune', dir, '--name', 'crash', '--minutes', '10', '--checkpoint-every', '0.01'], {
-      env: fx.cliEnv(library), stdio: ['ignore', 'pipe', 'pipe'],
+      env: fx.cliEnv(library),
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
     await new Promise<void>((resolve, reject) => {
@@ -150,31 +165,46 @@ describe('heirloom finetune', () => {
     assert.ok(saved.length >= 1, 'the saved checkpoint survives the kill');
     for (const ck of saved) await loadModel(ck.dir); // complete and checksummed, never half-written
     const last = saved.at(-1)!;
-    const r = fx.runCli(['finetune', dir, '--name', 'crash', '--minutes', String((last.state.trainSeconds + 1) / 60), '--json'], { library, timeoutMs: 240_000 });
+    const r = fx.runCli(['finetune', dir, '--name', 'crash', '--minutes', String((last.state.trainSeconds + 1) / 60), '--json'], {
+      library,
+      timeoutMs: 240_000,
+    });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, new RegExp(`resuming from checkpoint ${last.id}`));
     const result = JSON.parse(r.stdout);
     assert.equal(result.resumedFrom, last.id);
     assert.ok(result.checkpoint > last.id);
-    assert.deepEqual(fs.readdirSync(path.join(library, 'models')).filter((n) => n.includes('.partial')), []);
+    assert.deepEqual(
+      fs.readdirSync(path.join(library, 'models')).filter((n) => n.includes('.partial')),
+      [],
+    );
   });
 
   const canMount = process.platform === 'linux' && spawnSync('unshare', ['-r', '-m', 'true']).status === 0;
-  test('a full disk while saving a checkpoint is a clear error and the earlier checkpoint is kept', { skip: canMount ? false : 'needs unshare to mount a small tmpfs' }, async () => {
-    const dir = await colourFolder(path.join(root, 'disk-photos'), 4);
-    const library = path.join(root, 'lib-full');
-    const models = path.join(library, 'models');
-    fs.mkdirSync(models, { recursive: true });
-    // Room for one checkpoint (weights 10.2 MB + Adam's two moments of the 1.1 M trainable weights, 8.6 MB) but not two.
-    const script = `mount -t tmpfs -o size=28m heirloom-full "$0" || exit 90; "$@"; rc=$?; echo "@@LISTING@@"; ls -A1 "$0"; exit $rc`;
-    const r = fx.runCli(['finetune', dir, '--name', 'full', '--minutes', '10', '--checkpoint-every', '0.01'], {
-      library, wrapper: ['unshare', '-r', '-m', 'sh', '-c', script, models], timeoutMs: 300_000,
-    });
-    assert.notEqual(r.status, 90, `mounting the tmpfs failed: ${r.stderr}`);
-    assert.equal(r.status, 1, r.stderr);
-    assert.match(r.stderr, /The disk is full: the checkpoint at step \d+ could not be saved \(checkpoint full-s\d{6} is kept\)\. Free some space and run the same command again to resume\./);
-    const listing = r.stdout.split('@@LISTING@@\n')[1]!.split('\n').filter(Boolean);
-    assert.equal(listing.length, 1, `one complete checkpoint and no half-written folder: ${listing.join(', ')}`);
-    assert.match(listing[0], /^full-s\d{6}$/);
-  });
+  test(
+    'a full disk while saving a checkpoint is a clear error and the earlier checkpoint is kept',
+    { skip: canMount ? false : 'needs unshare to mount a small tmpfs' },
+    async () => {
+      const dir = await colourFolder(path.join(root, 'disk-photos'), 4);
+      const library = path.join(root, 'lib-full');
+      const models = path.join(library, 'models');
+      fs.mkdirSync(models, { recursive: true });
+      // Room for one checkpoint (weights 10.2 MB + Adam's two moments of the 1.1 M trainable weights, 8.6 MB) but not two.
+      const script = `mount -t tmpfs -o size=28m heirloom-full "$0" || exit 90; "$@"; rc=$?; echo "@@LISTING@@"; ls -A1 "$0"; exit $rc`;
+      const r = fx.runCli(['finetune', dir, '--name', 'full', '--minutes', '10', '--checkpoint-every', '0.01'], {
+        library,
+        wrapper: ['unshare', '-r', '-m', 'sh', '-c', script, models],
+        timeoutMs: 300_000,
+      });
+      assert.notEqual(r.status, 90, `mounting the tmpfs failed: ${r.stderr}`);
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(
+        r.stderr,
+        /The disk is full: the checkpoint at step \d+ could not be saved \(checkpoint full-s\d{6} is kept\)\. Free some space and run the same command again to resume\./,
+      );
+      const listing = r.stdout.split('@@LISTING@@\n')[1]!.split('\n').filter(Boolean);
+      assert.equal(listing.length, 1, `one complete checkpoint and no half-written folder: ${listing.join(', ')}`);
+      assert.match(listing[0], /^full-s\d{6}$/);
+    },
+  );
 });

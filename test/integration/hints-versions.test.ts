@@ -17,11 +17,12 @@ async function abAround(file: string, fx: number, fy: number, r: number): Promis
   let a = 0;
   let b = 0;
   let n = 0;
-  for (let y = cy - r; y <= cy + r; y++) for (let x = cx - r; x <= cx + r; x++) {
-    a += lab.a[y * info.width + x];
-    b += lab.b[y * info.width + x];
-    n++;
-  }
+  for (let y = cy - r; y <= cy + r; y++)
+    for (let x = cx - r; x <= cx + r; x++) {
+      a += lab.a[y * info.width + x];
+      b += lab.b[y * info.width + x];
+      n++;
+    }
   return [a / n, b / n];
 }
 
@@ -32,7 +33,13 @@ test('hints from a file colour the photo near the points, keep its lightness, an
     const photo = await writePhoto(path.join(dir, 'in', 'dress.jpg'), 320, 240, { colour: false });
     const hints = path.join(dir, 'hints.json');
     // A strong blue on the sky-like top left and a strong red low in the middle.
-    fs.writeFileSync(hints, JSON.stringify([{ x: 0.15, y: 0.2, color: '#2040c0', size: 7 }, { x: 0.5, y: 0.85, color: '#c02020', size: 7 }]));
+    fs.writeFileSync(
+      hints,
+      JSON.stringify([
+        { x: 0.15, y: 0.2, color: '#2040c0', size: 7 },
+        { x: 0.5, y: 0.85, color: '#c02020', size: 7 },
+      ]),
+    );
     const plain = runCli(['colorize', photo, '--out', path.join(dir, 'plain')], { library });
     assert.equal(plain.status, 0, plain.stderr);
     const hinted = runCli(['colorize', photo, '--out', path.join(dir, 'hinted'), '--hints', hints], { library });
@@ -44,7 +51,10 @@ test('hints from a file colour the photo near the points, keep its lightness, an
     const blue = rgb8ToLab(Uint8Array.from([0x20, 0x40, 0xc0]), 3);
     const [ta, tb] = [blue.a[0], blue.b[0]];
     const dist = (a: number, b: number): number => Math.hypot(a - ta, b - tb);
-    assert.ok(dist(ha, hb) < dist(pa, pb) - 5, `blue hint: ab (${ha.toFixed(1)}, ${hb.toFixed(1)}) vs without (${pa.toFixed(1)}, ${pb.toFixed(1)}), target (${ta.toFixed(1)}, ${tb.toFixed(1)})`);
+    assert.ok(
+      dist(ha, hb) < dist(pa, pb) - 5,
+      `blue hint: ab (${ha.toFixed(1)}, ${hb.toFixed(1)}) vs without (${pa.toFixed(1)}, ${pb.toFixed(1)}), target (${ta.toFixed(1)}, ${tb.toFixed(1)})`,
+    );
     const [ra] = await abAround(h, 0.5, 0.85, 3);
     const [ra0] = await abAround(p, 0.5, 0.85, 3);
     assert.ok(ra > ra0 + 5, `red hint raises a: ${ra.toFixed(1)} vs ${ra0.toFixed(1)}`);

@@ -67,7 +67,10 @@ describe('a truncated JPEG', () => {
   test('importPhoto refuses it with a clear error; nothing is recorded, no thumbnail is kept', async () => {
     const core = HeirloomCore.open({ library: path.join(root, 'lib-core') });
     try {
-      await assert.rejects(core.importPhoto(truncated), (e: unknown) => e instanceof PhotoError && e.file === truncated && /damaged or incomplete/.test(e.message));
+      await assert.rejects(
+        core.importPhoto(truncated),
+        (e: unknown) => e instanceof PhotoError && e.file === truncated && /damaged or incomplete/.test(e.message),
+      );
       assert.equal(core.catalogue.countOriginals('all'), 0);
       assert.deepEqual(fx.listFilesDeep(core.paths.thumbs), []);
     } finally {
@@ -82,7 +85,10 @@ describe('a truncated JPEG', () => {
     assert.equal(r.status, 1, r.stderr);
     assert.match(fx.progressLine(r.stderr, 'truncated.jpg') ?? '', /FAILED: the image file is damaged or incomplete \(truncated\)$/);
     const list = JSON.parse(fx.runCli(['list', '--json'], { library }).stdout) as Array<{ path: string }>;
-    assert.deepEqual(list.map((o) => path.basename(o.path)), ['good.png']);
+    assert.deepEqual(
+      list.map((o) => path.basename(o.path)),
+      ['good.png'],
+    );
   });
 });
 
@@ -94,44 +100,62 @@ describe('a read-only --out', () => {
   // A real read-only file system: a tmpfs mounted read-only in a private mount namespace of the child.
   const canMount = process.platform === 'linux' && spawnSync('unshare', ['-r', '-m', 'true']).status === 0;
 
-  test('is one plain error before any photo is colorized (read-only disk)', { skip: canMount ? false : 'needs unshare (user + mount namespaces) to mount a read-only tmpfs' }, async () => {
-    const inDir = path.join(root, 'in');
-    await fx.writePhoto(path.join(inDir, 'a.png'), 32, 24, { colour: false });
-    await fx.writePhoto(path.join(inDir, 'b.png'), 32, 24, { colour: false, seed: 1 });
-    const outDir = path.join(root, 'out-ro');
-    fs.mkdirSync(outDir);
-    const library = path.join(root, 'library-ro');
-    const script = 'mount -t tmpfs -o ro,size=64k heirloom-ro "$0" || exit 90; exec "$@"';
-    const r = fx.runCli(['colorize', inDir, '--out', outDir], { library, wrapper: ['unshare', '-r', '-m', 'sh', '-c', script, outDir] });
-    assert.notEqual(r.status, 90, `mounting the tmpfs failed: ${r.stderr}`);
-    assert.equal(r.status, 1, r.stderr);
-    assert.equal(r.stderr.trim(), `heirloom: Cannot use ${outDir} as the output folder: it is on a read-only disk.`);
-    assert.equal(jobCount(library), 0, 'no job was recorded');
-  });
+  test(
+    'is one plain error before any photo is colorized (read-only disk)',
+    { skip: canMount ? false : 'needs unshare (user + mount namespaces) to mount a read-only tmpfs' },
+    async () => {
+      const inDir = path.join(root, 'in');
+      await fx.writePhoto(path.join(inDir, 'a.png'), 32, 24, { colour: false });
+      await fx.writePhoto(path.join(inDir, 'b.png'), 32, 24, { colour: false, seed: 1 });
+      const outDir = path.join(root, 'out-ro');
+      fs.mkdirSync(outDir);
+      const library = path.join(root, 'library-ro');
+      const script = 'mount -t tmpfs -o ro,size=64k heirloom-ro "$0" || exit 90; exec "$@"';
+      const r = fx.runCli(['colorize', inDir, '--out', outDir], { library, wrapper: ['unshare', '-r', '-m', 'sh', '-c', script, outDir] });
+      assert.notEqual(r.status, 90, `mounting the tmpfs failed: ${r.stderr}`);
+      assert.equal(r.status, 1, r.stderr);
+      assert.equal(r.stderr.trim(), `heirloom: Cannot use ${outDir} as the output folder: it is on a read-only disk.`);
+      assert.equal(jobCount(library), 0, 'no job was recorded');
+    },
+  );
 
   const root_ = process.getuid?.() === 0;
-  test('is one plain error before any photo is colorized (no permission)', {
-    skip: root_ ? 'running as root: chmod 0o555 does not stop root writing (the read-only mount test and the wording test cover it)' : process.platform === 'win32' ? 'POSIX permissions' : false,
-  }, async () => {
-    const photo = await fx.writePhoto(path.join(root, 'in2', 'a.png'), 32, 24, { colour: false });
-    const outDir = path.join(root, 'out-555');
-    fs.mkdirSync(outDir, { mode: 0o555 });
-    fs.chmodSync(outDir, 0o555);
-    try {
-      const library = path.join(root, 'library-555');
-      const r = fx.runCli(['colorize', photo, '--out', outDir], { library });
-      assert.equal(r.status, 1, r.stderr);
-      assert.equal(r.stderr.trim(), `heirloom: Cannot use ${outDir} as the output folder: no permission to write there.`);
-      assert.equal(jobCount(library), 0);
-    } finally {
-      fs.chmodSync(outDir, 0o755);
-    }
-  });
+  test(
+    'is one plain error before any photo is colorized (no permission)',
+    {
+      skip: root_
+        ? 'running as root: chmod 0o555 does not stop root writing (the read-only mount test and the wording test cover it)'
+        : process.platform === 'win32'
+          ? 'POSIX permissions'
+          : false,
+    },
+    async () => {
+      const photo = await fx.writePhoto(path.join(root, 'in2', 'a.png'), 32, 24, { colour: false });
+      const outDir = path.join(root, 'out-555');
+      fs.mkdirSync(outDir, { mode: 0o555 });
+      fs.chmodSync(outDir, 0o555);
+      try {
+        const library = path.join(root, 'library-555');
+        const r = fx.runCli(['colorize', photo, '--out', outDir], { library });
+        assert.equal(r.status, 1, r.stderr);
+        assert.equal(r.stderr.trim(), `heirloom: Cannot use ${outDir} as the output folder: no permission to write there.`);
+        assert.equal(jobCount(library), 0);
+      } finally {
+        fs.chmodSync(outDir, 0o755);
+      }
+    },
+  );
 
   test('the wording for each reason, and the probe leaves nothing behind', () => {
     const err = (code: string): NodeJS.ErrnoException => Object.assign(new Error(`${code}: something, open '/x/.probe'`), { code });
-    assert.equal(outputFolderError('/photos/out', err('EACCES')).message, 'Cannot use /photos/out as the output folder: no permission to write there.');
-    assert.equal(outputFolderError('/photos/out', err('EPERM')).message, 'Cannot use /photos/out as the output folder: no permission to write there.');
+    assert.equal(
+      outputFolderError('/photos/out', err('EACCES')).message,
+      'Cannot use /photos/out as the output folder: no permission to write there.',
+    );
+    assert.equal(
+      outputFolderError('/photos/out', err('EPERM')).message,
+      'Cannot use /photos/out as the output folder: no permission to write there.',
+    );
     assert.equal(outputFolderError('/photos/out', err('EROFS')).message, 'Cannot use /photos/out as the output folder: it is on a read-only disk.');
     assert.equal(outputFolderError('/photos/out', err('ENOSPC')).message, 'Cannot use /photos/out as the output folder: the disk is full.');
     const dir = path.join(root, 'writable');
@@ -166,7 +190,10 @@ describe('a file name with a newline', () => {
     assert.ok(list.stdout.includes('line one\\nline two.jpg'), 'the output path is escaped too');
 
     const json = JSON.parse(fx.runCli(['list', '--json'], { library }).stdout) as Array<{ path: string }>;
-    assert.ok(json.some((o) => o.path === odd), 'the real name, newline and all');
+    assert.ok(
+      json.some((o) => o.path === odd),
+      'the real name, newline and all',
+    );
   });
 });
 

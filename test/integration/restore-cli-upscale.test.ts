@@ -23,7 +23,11 @@ describe('heirloom restore --upscale', () => {
 
   const lastOutput = (out: string): { params: Record<string, unknown>; width: number; height: number } => {
     const db = new Database(path.join(library, 'catalogue.sqlite'), { readonly: true });
-    const row = db.prepare('SELECT params_json, width, height FROM outputs WHERE path LIKE ? ORDER BY id DESC LIMIT 1').get(`${out}%`) as { params_json: string; width: number; height: number };
+    const row = db.prepare('SELECT params_json, width, height FROM outputs WHERE path LIKE ? ORDER BY id DESC LIMIT 1').get(`${out}%`) as {
+      params_json: string;
+      width: number;
+      height: number;
+    };
     db.close();
     return { params: JSON.parse(row.params_json), width: row.width, height: row.height };
   };
@@ -67,7 +71,10 @@ describe('heirloom restore --upscale', () => {
       const ctrl = new AbortController();
       const seen: number[] = [];
       const summary = await core.colorizeBatch([path.join(dir, 'in', 'grey.png')], {
-        outDir: out, format: 'png', restore: { repair: false, tone: true, colorize: false, upscale: 2 }, signal: ctrl.signal,
+        outDir: out,
+        format: 'png',
+        restore: { repair: false, tone: true, colorize: false, upscale: 2 },
+        signal: ctrl.signal,
         onProgress: (p) => {
           if (p.step) {
             seen.push(p.step.done);
@@ -77,7 +84,10 @@ describe('heirloom restore --upscale', () => {
       });
       assert.equal(summary.status, 'cancelled');
       assert.deepEqual(seen, [1], 'no tile after the cancel');
-      assert.deepEqual(core.catalogue.jobItems(summary.jobId).map((i) => i.status), ['pending']);
+      assert.deepEqual(
+        core.catalogue.jobItems(summary.jobId).map((i) => i.status),
+        ['pending'],
+      );
       assert.equal(fs.existsSync(path.join(out, 'grey.png')), false);
     } finally {
       core.close();

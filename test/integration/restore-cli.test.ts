@@ -25,16 +25,19 @@ describe('heirloom restore', () => {
     // could tell from a scratch), then scratches, dust and a crease (no fading: only repair changes it).
     clean = Buffer.alloc(W * H * 3);
     let seed = 7;
-    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      const door = x > 240 && x < 300 && y > 120 && y < 250;
-      const v = (door ? 60 : 140 + 50 * Math.sin(x / 41) * Math.cos(y / 37)) + ((seed >>> 24) % 5) - 2;
-      clean.fill(Math.max(0, Math.min(255, Math.round(v))), (y * W + x) * 3, (y * W + x) * 3 + 3);
-    }
+    for (let y = 0; y < H; y++)
+      for (let x = 0; x < W; x++) {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+        const door = x > 240 && x < 300 && y > 120 && y < 250;
+        const v = (door ? 60 : 140 + 50 * Math.sin(x / 41) * Math.cos(y / 37)) + ((seed >>> 24) % 5) - 2;
+        clean.fill(Math.max(0, Math.min(255, Math.round(v))), (y * W + x) * 3, (y * W + x) * 3 + 3);
+      }
     const damaged = synthesizeDamage(rgb8ToL(clean, 3), W, H, 5, { fade: false, grain: 0, scratches: 5, dust: 30, creases: 1 });
     const rgb = Buffer.alloc(W * H * 3);
     lToGreyRgb(damaged.L, rgb);
-    await sharp(rgb, { raw: { width: W, height: H, channels: 3 } }).png().toFile(path.join(dir, 'in', 'scratched.png'));
+    await sharp(rgb, { raw: { width: W, height: H, channels: 3 } })
+      .png()
+      .toFile(path.join(dir, 'in', 'scratched.png'));
     // A sepia print: the same picture toned brown.
     const sepia = Buffer.alloc(W * H * 3);
     for (let i = 0; i < W * H; i++) {
@@ -43,7 +46,9 @@ describe('heirloom restore', () => {
       sepia[i * 3 + 1] = Math.round(v * 0.85 + 12);
       sepia[i * 3 + 2] = Math.round(v * 0.62 + 4);
     }
-    await sharp(sepia, { raw: { width: W, height: H, channels: 3 } }).png().toFile(path.join(dir, 'in', 'sepia.png'));
+    await sharp(sepia, { raw: { width: W, height: H, channels: 3 } })
+      .png()
+      .toFile(path.join(dir, 'in', 'sepia.png'));
     await writePhoto(path.join(dir, 'in', 'colour.png'), W, H, { colour: true, seed: 4 });
   });
   after(() => removeDir(dir));
@@ -75,7 +80,11 @@ describe('heirloom restore', () => {
     const r = runCli(['restore', ...inputs, '--out', out, '--format', 'png'], { library });
     assert.equal(r.status, 0, r.stderr);
     const db = new Database(path.join(library, 'catalogue.sqlite'), { readonly: true });
-    const rows = db.prepare("SELECT o.params_json AS p, g.path AS original FROM outputs o JOIN originals g ON g.id = o.original_id WHERE o.path LIKE ? ORDER BY o.id").all(`${out}%`) as { p: string; original: string }[];
+    const rows = db
+      .prepare(
+        'SELECT o.params_json AS p, g.path AS original FROM outputs o JOIN originals g ON g.id = o.original_id WHERE o.path LIKE ? ORDER BY o.id',
+      )
+      .all(`${out}%`) as { p: string; original: string }[];
     db.close();
     const byName = new Map(rows.map((x) => [path.basename(x.original), JSON.parse(x.p)]));
     assert.deepEqual(byName.get('sepia.png').steps, { repair: true, tone: true, recolorFaded: false, colorize: true });

@@ -114,7 +114,10 @@ test('killed after its job was done but before it exited, the same command run a
     assert.equal(runCli(args, { library }).status, 0);
     // The state that kill leaves: the lock of a process that is gone, taken when it started.
     const deadPid = spawnSync(process.execPath, ['-e', '0']).pid;
-    fs.writeFileSync(path.join(library, 'heirloom.lock'), JSON.stringify({ pid: deadPid, host: os.hostname(), holder: '`heirloom colorize`', startedAt, heartbeatAt: startedAt }));
+    fs.writeFileSync(
+      path.join(library, 'heirloom.lock'),
+      JSON.stringify({ pid: deadPid, host: os.hostname(), holder: '`heirloom colorize`', startedAt, heartbeatAt: startedAt }),
+    );
     const again = runCli(args, { library });
     assert.equal(again.status, 0, again.stderr);
     assert.match(again.stderr, /continuing job 1: 2 of 2 photos were already done/);

@@ -41,9 +41,14 @@ after(async () => {
 describe('album API', () => {
   test('arguments are validated before anything runs', () => {
     for (const [m, a] of [
-      ['createAlbum', { name: '   ' }], ['createAlbum', { name: 'x', evil: 1 }], ['addToAlbum', { albumId: 1, photoIds: [] }],
-      ['reorderAlbum', { albumId: 1, photoIds: [1.5] }], ['setAlbumCover', { albumId: 1 }], ['exportAlbum', { albumId: 1 }],
-      ['exportAlbum', { albumId: 1, parentDir: '/tmp', format: 'gif' }], ['exportAlbum', { albumId: 1, parentDir: '/tmp', quality: 101 }],
+      ['createAlbum', { name: '   ' }],
+      ['createAlbum', { name: 'x', evil: 1 }],
+      ['addToAlbum', { albumId: 1, photoIds: [] }],
+      ['reorderAlbum', { albumId: 1, photoIds: [1.5] }],
+      ['setAlbumCover', { albumId: 1 }],
+      ['exportAlbum', { albumId: 1 }],
+      ['exportAlbum', { albumId: 1, parentDir: '/tmp', format: 'gif' }],
+      ['exportAlbum', { albumId: 1, parentDir: '/tmp', quality: 101 }],
       ['exportAlbum', { albumId: 1, parentDir: 'a\0b' }],
     ] as const) {
       assert.throws(() => parseCall(m, a), /invalid argument/, `${m} ${JSON.stringify(a)}`);
@@ -53,16 +58,28 @@ describe('album API', () => {
   test('create, add, reorder, cover, caption, rename, delete (photos stay)', async () => {
     const a = (await api.call('createAlbum', { name: 'Summer 1958' })) as { id: number };
     let d = await api.addToAlbum({ albumId: a.id, photoIds: [ids[2]!, ids[0]!] });
-    assert.deepEqual(d.items.map((i) => i.id), [ids[2], ids[0]]);
+    assert.deepEqual(
+      d.items.map((i) => i.id),
+      [ids[2], ids[0]],
+    );
     assert.equal(d.coverPhotoId, ids[2]);
     d = await api.reorderAlbum({ albumId: a.id, photoIds: [ids[0]!, ids[2]!] });
-    assert.deepEqual(d.items.map((i) => [i.id, i.position]), [[ids[0], 0], [ids[2], 1]]);
+    assert.deepEqual(
+      d.items.map((i) => [i.id, i.position]),
+      [
+        [ids[0], 0],
+        [ids[2], 1],
+      ],
+    );
     assert.equal((await api.setAlbumCover({ albumId: a.id, photoId: ids[2]! })).coverPhotoId, ids[2]);
     d = await api.setAlbumCaption({ albumId: a.id, photoId: ids[0]!, caption: 'Grandma' });
     assert.equal(d.items[0]!.caption, 'Grandma');
     assert.ok(d.items[0]!.colorThumbUrl, 'items carry the gallery fields');
     assert.equal((await api.renameAlbum({ albumId: a.id, name: 'Summer 1959' })).name, 'Summer 1959');
-    assert.deepEqual((await api.listAlbums()).map((x) => [x.name, x.photoCount]), [['Summer 1959', 2]]);
+    assert.deepEqual(
+      (await api.listAlbums()).map((x) => [x.name, x.photoCount]),
+      [['Summer 1959', 2]],
+    );
     assert.deepEqual(await api.deleteAlbum(a.id), { deleted: true });
     assert.equal((await api.listPhotos({})).total, 4);
     await assert.rejects(api.getAlbum(a.id), /does not exist/);

@@ -49,7 +49,7 @@ function recordingBridge(): { bridge: HeirloomBridge; sent: unknown[][] } {
 }
 
 describe('one contract', () => {
-  test('API_METHODS is the contract\'s keys, each with an argument schema', () => {
+  test("API_METHODS is the contract's keys, each with an argument schema", () => {
     assert.deepEqual(API_METHODS, Object.keys(API_CONTRACT));
     assert.equal(new Set(API_METHODS).size, API_METHODS.length);
     assert.ok(API_METHODS.length >= 25);
@@ -62,7 +62,11 @@ describe('one contract', () => {
 
   test('parseCall knows exactly these methods', () => {
     for (const m of ['fooBar', 'importFiles', 'onJobProgress', 'call', 'mediaPath', 'close', 'constructor', 'toString', '__proto__', 42, null]) {
-      assert.throws(() => parseCall(m, null), (e: Error) => e instanceof ApiArgumentError && /unknown method/.test(e.message), String(m));
+      assert.throws(
+        () => parseCall(m, null),
+        (e: Error) => e instanceof ApiArgumentError && /unknown method/.test(e.message),
+        String(m),
+      );
     }
     // Every contract method is known: a wrong argument is refused as such, never as an unknown method.
     for (const m of API_METHODS) {
@@ -74,7 +78,7 @@ describe('one contract', () => {
     }
   });
 
-  test('makeApiClient exposes exactly the contract\'s methods, plus events and dropped files', () => {
+  test("makeApiClient exposes exactly the contract's methods, plus events and dropped files", () => {
     const api = makeApiClient(recordingBridge().bridge);
     assert.deepEqual(Object.keys(api).sort(), [...API_METHODS, 'onJobProgress', 'importFiles'].sort());
     for (const k of Object.keys(api)) assert.equal(typeof (api as unknown as Record<string, unknown>)[k], 'function', k);
@@ -87,11 +91,18 @@ describe('one contract', () => {
     assert.equal(await api.getStatus(), 'result of getStatus');
     await api.colorize({ photoIds: [1, 2], saturation: 1.5 });
     for (const m of API_METHODS) await (api[m] as (a: unknown) => Promise<unknown>)({ probe: m });
-    assert.deepEqual(sent.slice(0, 3), [['call', 'getPhoto', 7], ['call', 'getStatus', undefined], ['call', 'colorize', { photoIds: [1, 2], saturation: 1.5 }]]);
-    assert.deepEqual(sent.slice(3), API_METHODS.map((m) => ['call', m, { probe: m }]));
+    assert.deepEqual(sent.slice(0, 3), [
+      ['call', 'getPhoto', 7],
+      ['call', 'getStatus', undefined],
+      ['call', 'colorize', { photoIds: [1, 2], saturation: 1.5 }],
+    ]);
+    assert.deepEqual(
+      sent.slice(3),
+      API_METHODS.map((m) => ['call', m, { probe: m }]),
+    );
   });
 
-  test('job events and dropped files go to the bridge\'s own members', async () => {
+  test("job events and dropped files go to the bridge's own members", async () => {
     const { bridge, sent } = recordingBridge();
     const api = makeApiClient(bridge);
     const cb = (_j: JobInfo): void => undefined;
@@ -101,7 +112,7 @@ describe('one contract', () => {
     assert.deepEqual(sent, [['onJobProgress', cb], ['unsubscribe'], ['importFiles', []]]);
   });
 
-  test('no face lists the methods again: the preload and the window\'s api.ts name none', () => {
+  test("no face lists the methods again: the preload and the window's api.ts name none", () => {
     for (const file of ['src-main/electron/preload.ts', 'src-renderer/lib/api.ts']) {
       const text = source(file);
       const named = API_METHODS.filter((m) => new RegExp(`\\b${m}\\b`).test(text));
@@ -112,7 +123,11 @@ describe('one contract', () => {
   test('the built window carries the method names, not zod (see vite.config.mjs)', () => {
     const assets = path.join(ROOT, 'dist-renderer', 'assets');
     assert.ok(fs.existsSync(assets), 'build the window first: npm run build');
-    const js = fs.readdirSync(assets).filter((f) => f.endsWith('.js')).map((f) => fs.readFileSync(path.join(assets, f), 'utf8')).join('\n');
+    const js = fs
+      .readdirSync(assets)
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => fs.readFileSync(path.join(assets, f), 'utf8'))
+      .join('\n');
     for (const m of API_METHODS) assert.ok(js.includes(m), m);
     assert.doesNotMatch(js, /ZodError|\$ZodType|jitless/, 'zod is not in the window');
   });

@@ -20,7 +20,9 @@ let api: CoreApi;
 async function greyPhoto(file: string, w: number, h: number, seed: number): Promise<void> {
   const px = Buffer.alloc(w * h);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) px[y * w + x] = (x * (seed + 1) + y * 2) % 256;
-  await sharp(px, { raw: { width: w, height: h, channels: 1 } }).jpeg().toFile(file);
+  await sharp(px, { raw: { width: w, height: h, channels: 1 } })
+    .jpeg()
+    .toFile(file);
 }
 
 const waitForJob = (id: number, pred: (j: JobInfo) => boolean): Promise<JobInfo> => waitForJobEvent(api, id, pred);
@@ -48,10 +50,22 @@ describe('argument validation', () => {
   });
   test('refuses unknown methods, wrong types, extra keys and absurd values', () => {
     for (const [m, a] of [
-      ['constructor', null], ['close', null], ['mediaPath', null], ['getPhoto', '1'], ['getPhoto', -1], ['getPhoto', 1.5],
-      ['listPhotos', { sort: 'size' }], ['listPhotos', { limit: 1e6 }], ['listPhotos', { evil: true }],
-      ['colorize', { photoIds: [] }], ['colorize', { photoIds: 'some' }], ['colorize', { photoIds: [1], saturation: 99 }],
-      ['importPaths', []], ['importPaths', ['a\0b']], ['importPaths', 'not-an-array'], ['importWithDialog', { kind: 'disk' }],
+      ['constructor', null],
+      ['close', null],
+      ['mediaPath', null],
+      ['getPhoto', '1'],
+      ['getPhoto', -1],
+      ['getPhoto', 1.5],
+      ['listPhotos', { sort: 'size' }],
+      ['listPhotos', { limit: 1e6 }],
+      ['listPhotos', { evil: true }],
+      ['colorize', { photoIds: [] }],
+      ['colorize', { photoIds: 'some' }],
+      ['colorize', { photoIds: [1], saturation: 99 }],
+      ['importPaths', []],
+      ['importPaths', ['a\0b']],
+      ['importPaths', 'not-an-array'],
+      ['importWithDialog', { kind: 'disk' }],
     ] as const) {
       assert.throws(() => parseCall(m, a), ApiArgumentError, `${m} ${JSON.stringify(a)}`);
     }
@@ -72,7 +86,10 @@ describe('import and list', () => {
     assert.match(r.errors[0].error, /not an image/);
     const page = await api.listPhotos({ sort: 'name' });
     assert.equal(page.total, 3);
-    assert.deepEqual(page.items.map((p) => p.name), ['p0.jpg', 'p1.jpg', 'p2.jpg']);
+    assert.deepEqual(
+      page.items.map((p) => p.name),
+      ['p0.jpg', 'p1.jpg', 'p2.jpg'],
+    );
     assert.match(page.items[0].thumbUrl, /^\/media\/thumb\/\d+$/);
     assert.equal(page.items[0].colorThumbUrl, null);
     const paged = await api.listPhotos({ sort: 'name', offset: 1, limit: 1 });
@@ -103,7 +120,10 @@ describe('colorize jobs', () => {
     assert.equal(done.state, 'done');
     assert.deepEqual([done.done, done.total, done.failed], [2, 2, 0]);
     assert.deepEqual(done.finishedPhotoIds.sort(), ids.slice(0, 2).sort());
-    assert.ok(events.some((e) => e.state === 'running' && e.done === 1), 'a progress event per photo');
+    assert.ok(
+      events.some((e) => e.state === 'running' && e.done === 1),
+      'a progress event per photo',
+    );
     const photo = await api.getPhoto(ids[0]);
     assert.equal(photo.outputs.length, 1);
     assert.equal(photo.outputs[0].saturation, 1.2);
@@ -186,10 +206,12 @@ describe('web bridge', () => {
     const http = await import('node:http');
     const status = (headers: Record<string, string>): Promise<number> =>
       new Promise((resolve, reject) => {
-        http.get({ host: '127.0.0.1', port: bridge.port, path: '/', headers: { ...auth(), ...headers } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        }).on('error', reject);
+        http
+          .get({ host: '127.0.0.1', port: bridge.port, path: '/', headers: { ...auth(), ...headers } }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          })
+          .on('error', reject);
       });
     assert.equal(await status({ host: 'evil.example:80' }), 403);
     assert.equal(await status({ origin: 'http://evil.example' }), 403);
@@ -215,7 +237,13 @@ describe('web bridge', () => {
     assert.equal(thumb.headers.get('content-type'), 'image/jpeg');
     assert.equal((await fetch(`${base()}/media/original/${p.id}`, { headers: auth() })).status, 200);
     assert.equal((await fetch(`${base()}/media/thumb/424242`, { headers: auth() })).status, 404);
-    for (const evil of ['/media/file/%2Fetc%2Fpasswd', '/media/original/..%2F..%2Fsecret.txt', '/../secret.txt', '/assets/..%2F..%2Fsecret.txt', '/%2e%2e/secret.txt']) {
+    for (const evil of [
+      '/media/file/%2Fetc%2Fpasswd',
+      '/media/original/..%2F..%2Fsecret.txt',
+      '/../secret.txt',
+      '/assets/..%2F..%2Fsecret.txt',
+      '/%2e%2e/secret.txt',
+    ]) {
       const r = await fetch(`${base()}${evil}`, { headers: auth() });
       assert.notEqual(r.status, 200, evil);
       assert.doesNotMatch(await r.text(), /^secret$/);
@@ -225,7 +253,9 @@ describe('web bridge', () => {
 
   test('a TIFF original is shown as a full-resolution JPEG, converted once and cached in the library', async () => {
     const tif = path.join(dir, 'scan.tif');
-    await sharp({ create: { width: 300, height: 200, channels: 3, background: '#808080' } }).tiff().toFile(tif);
+    await sharp({ create: { width: 300, height: 200, channels: 3, background: '#808080' } })
+      .tiff()
+      .toFile(tif);
     const [p] = (await api.importPaths([tif])).imported;
     const file = (await api.mediaPath('original', p.id))!;
     assert.ok(file.startsWith(core.paths.thumbs + path.sep) && file.endsWith('.jpg'), file);
@@ -240,9 +270,14 @@ describe('web bridge', () => {
   });
 
   test('upload (drag and drop in a browser): checked names, a size limit, a copy kept in the library', async () => {
-    const jpeg = await sharp({ create: { width: 120, height: 90, channels: 3, background: '#555' } }).jpeg().toBuffer();
-    const up = (name: string, body: Buffer, headers: Record<string, string> = { ...auth(), 'content-type': 'application/octet-stream' }): Promise<Response> =>
-      fetch(`${base()}/upload?name=${encodeURIComponent(name)}`, { method: 'POST', headers, body });
+    const jpeg = await sharp({ create: { width: 120, height: 90, channels: 3, background: '#555' } })
+      .jpeg()
+      .toBuffer();
+    const up = (
+      name: string,
+      body: Buffer,
+      headers: Record<string, string> = { ...auth(), 'content-type': 'application/octet-stream' },
+    ): Promise<Response> => fetch(`${base()}/upload?name=${encodeURIComponent(name)}`, { method: 'POST', headers, body });
     const r = await up('Grandma 1951.jpg', jpeg);
     assert.equal(r.status, 200);
     const { result } = (await r.json()) as { result: { imported: { id: number; name: string }[] } };

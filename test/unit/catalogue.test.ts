@@ -78,10 +78,7 @@ describe('opening', () => {
     assert.equal(c.migration.backupPath, undefined);
     assert.equal(c.integrityCheck(), 'ok');
     // Foreign keys are enforced on the catalogue's own connection.
-    assert.throws(
-      () => c.addOutput({ originalId: 999, checkpointId: 'nope', params: {}, path: path.join(dir, 'x.jpg') }),
-      /FOREIGN KEY/,
-    );
+    assert.throws(() => c.addOutput({ originalId: 999, checkpointId: 'nope', params: {}, path: path.join(dir, 'x.jpg') }), /FOREIGN KEY/);
     const db = raw();
     try {
       assert.equal(db.pragma('user_version', { simple: true }), latestVersion(MIGRATIONS));
@@ -171,12 +168,15 @@ describe('migrations', () => {
 
     // A broken v3 must leave the file at v1 with its data, and say so.
     const broken: Migration[] = [...v2, { version: 3, sql: 'CREATE TABLE oops (;' }];
-    assert.throws(() => Catalogue.open(file, { migrations: broken }), (err: unknown) => {
-      assert.ok(err instanceof CatalogueMigrationError);
-      assert.equal(err.fromVersion, 1);
-      assert.match(err.message, /from schema 1 to 3/);
-      return true;
-    });
+    assert.throws(
+      () => Catalogue.open(file, { migrations: broken }),
+      (err: unknown) => {
+        assert.ok(err instanceof CatalogueMigrationError);
+        assert.equal(err.fromVersion, 1);
+        assert.match(err.message, /from schema 1 to 3/);
+        return true;
+      },
+    );
     let db = raw();
     assert.equal(db.pragma('user_version', { simple: true }), 1);
     assert.equal(db.prepare("SELECT count(*) AS n FROM pragma_table_info('originals') WHERE name = 'note'").pluck().get(), 0);
@@ -543,7 +543,11 @@ describe('damage', () => {
         const o = c.upsertOriginal(photo(`p${i}.jpg`));
         c.addOutput({ originalId: o.id, checkpointId: 'heirloom-base-v2', params: { i }, path: path.join(dir, 'outputs', `p${i}.jpg`) });
       }
-      c.createJob('colorize', null, Array.from({ length: n }, (_, i) => `/photos/p${i}.jpg`));
+      c.createJob(
+        'colorize',
+        null,
+        Array.from({ length: n }, (_, i) => `/photos/p${i}.jpg`),
+      );
     });
     closeCat(c);
   }
@@ -572,7 +576,12 @@ describe('damage', () => {
         assert.ok(err instanceof CatalogueCorruptError, String(err));
         assert.equal(err.file, file);
         assert.equal(err.when, 'open');
-        assert.match(err.message, new RegExp(`^The catalogue ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged \\(SQLite reports: .+\\)\\. Heirloom has left it untouched\\.`));
+        assert.match(
+          err.message,
+          new RegExp(
+            `^The catalogue ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged \\(SQLite reports: .+\\)\\. Heirloom has left it untouched\\.`,
+          ),
+        );
         assert.match(err.message, /Run `heirloom doctor --repair`/);
         return true;
       },
@@ -597,13 +606,22 @@ describe('damage', () => {
         first = err;
         assert.ok(err instanceof CatalogueCorruptError, String(err));
         assert.equal(err.when, 'work');
-        assert.match(err.message, /^The catalogue .+ is damaged \(SQLite reports: .*malformed.*\)\. Heirloom stopped before writing anything more to it\. Run `heirloom doctor --repair`/);
+        assert.match(
+          err.message,
+          /^The catalogue .+ is damaged \(SQLite reports: .*malformed.*\)\. Heirloom stopped before writing anything more to it\. Run `heirloom doctor --repair`/,
+        );
         return true;
       },
     );
     // Sticky: later calls, even ones that would not touch the damaged page, fail the same way.
-    assert.throws(() => c.setSetting('k', 'v'), (err: unknown) => err === first);
-    assert.throws(() => c.transaction(() => c.getSetting('k')), (err: unknown) => err === first);
+    assert.throws(
+      () => c.setSetting('k', 'v'),
+      (err: unknown) => err === first,
+    );
+    assert.throws(
+      () => c.transaction(() => c.getSetting('k')),
+      (err: unknown) => err === first,
+    );
   });
 });
 
@@ -638,7 +656,11 @@ describe('backups', () => {
 
     assert.equal(BACKUPS_KEPT, 3);
     const kept = listBackups(backups);
-    assert.deepEqual(kept.map((b) => b.takenAt), [day(5, 2), day(4, 2), day(3, 2)], 'the newest three, newest first');
+    assert.deepEqual(
+      kept.map((b) => b.takenAt),
+      [day(5, 2), day(4, 2), day(3, 2)],
+      'the newest three, newest first',
+    );
     assert.deepEqual(fs.readdirSync(backups).sort(), kept.map((b) => path.basename(b.file)).sort(), 'no temp files or older backups left');
     // Each one a healthy catalogue holding the photos there were when it was taken.
     kept.forEach((b, i) => {

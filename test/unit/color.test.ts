@@ -113,7 +113,8 @@ test('fast rgb8ToLab and rgb8ToL agree with the exact conversion (3 and 4 channe
   const lab4 = rgb8ToLab(rgba, 4);
   const L3 = rgb8ToL(rgb, 3);
   const L4 = rgb8ToL(rgba, 4);
-  let worstLab = 0, worstL = 0;
+  let worstLab = 0,
+    worstL = 0;
   px.forEach((p, i) => {
     const [L, a, b] = srgbToLab(p[0]! / 255, p[1]! / 255, p[2]! / 255);
     worstLab = Math.max(worstLab, Math.abs(lab3.L[i]! - L), Math.abs(lab3.a[i]! - a), Math.abs(lab3.b[i]! - b));
@@ -140,7 +141,8 @@ test('8-bit RGB -> Lab -> RGB8 round trip is exact (within 1 level) on random co
   rgb.set([0, 0, 0, 255, 255, 255, 255, 0, 0, 0, 255, 0, 0, 0, 255]); // corners of the cube
   const lab = rgb8ToLab(rgb, 3);
   const back = labToRgb8(lab.L, lab.a, lab.b);
-  let worst = 0, exactCount = 0;
+  let worst = 0,
+    exactCount = 0;
   for (let i = 0; i < rgb.length; i++) {
     const d = Math.abs(back[i]! - rgb[i]!);
     worst = Math.max(worst, d);
@@ -152,12 +154,19 @@ test('8-bit RGB -> Lab -> RGB8 round trip is exact (within 1 level) on random co
 
 test('fast labToRgb8 is within 0.5 of a level of the exact conversion for in-gamut colours', () => {
   const rnd = mulberry32(5);
-  const Ls: number[] = [], As: number[] = [], Bs: number[] = [], exact: number[][] = [];
+  const Ls: number[] = [],
+    As: number[] = [],
+    Bs: number[] = [],
+    exact: number[][] = [];
   while (Ls.length < 20000) {
-    const L = rnd() * 100, a = rnd() * 200 - 100, b = rnd() * 200 - 100;
+    const L = rnd() * 100,
+      a = rnd() * 200 - 100,
+      b = rnd() * 200 - 100;
     const s = labToSrgb(L, a, b);
     if (s.every((v) => v >= 0 && v <= 1)) {
-      Ls.push(L); As.push(a); Bs.push(b);
+      Ls.push(L);
+      As.push(a);
+      Bs.push(b);
       exact.push(s);
     }
   }
@@ -173,7 +182,9 @@ test('fast labToRgb8 is within 0.5 of a level of the exact conversion for in-gam
 test('labToRgb8 maps out-of-gamut colours by reducing chroma, keeping lightness', () => {
   const rnd = mulberry32(9);
   const n = 20000;
-  const L = new Float32Array(n), a = new Float32Array(n), b = new Float32Array(n);
+  const L = new Float32Array(n),
+    a = new Float32Array(n),
+    b = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     L[i] = 2 + rnd() * 96;
     const c = 60 + rnd() * 100; // far outside sRGB for most hues and lightnesses
@@ -183,7 +194,9 @@ test('labToRgb8 maps out-of-gamut colours by reducing chroma, keeping lightness'
   }
   const rgb = labToRgb8(L, a, b);
   const back = rgb8ToLab(rgb, 3);
-  let sum = 0, worst = 0, outside = 0;
+  let sum = 0,
+    worst = 0,
+    outside = 0;
   for (let i = 0; i < n; i++) {
     const d = Math.abs(back.L[i]! - L[i]!);
     sum += d;

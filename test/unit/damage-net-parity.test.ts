@@ -10,7 +10,12 @@ import { maskScores, synthesizeDamage } from '../../src-main/core/restore';
 
 test('damage detector: tfjs reproduces the PyTorch logits within 1e-3', () => {
   const net = loadDamageNet();
-  const fx = JSON.parse(fs.readFileSync(path.join(DAMAGE_MODEL_DIR(), 'parity.json'), 'utf8')) as { input: number[]; height: number; width: number; logits: number[] };
+  const fx = JSON.parse(fs.readFileSync(path.join(DAMAGE_MODEL_DIR(), 'parity.json'), 'utf8')) as {
+    input: number[];
+    height: number;
+    width: number;
+    logits: number[];
+  };
   const got = tf.tidy(() => damageLogits(net, tf.tensor4d(fx.input, [1, fx.height, fx.width, 1])).dataSync());
   assert.equal(got.length, fx.logits.length);
   let worst = 0;
@@ -20,7 +25,10 @@ test('damage detector: tfjs reproduces the PyTorch logits within 1e-3', () => {
 
 test('damage detector: finds synthetic scratches on a smooth picture (F1 ≥ 0.6), any size', () => {
   const net = loadDamageNet();
-  for (const [w, h] of [[203, 157], [256, 192]] as const) {
+  for (const [w, h] of [
+    [203, 157],
+    [256, 192],
+  ] as const) {
     const L = new Float32Array(w * h);
     for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) L[y * w + x] = 50 + 25 * Math.sin(x / 31) * Math.cos(y / 27);
     const dmg = synthesizeDamage(L, w, h, 11, { fade: false, grain: 0.5 });

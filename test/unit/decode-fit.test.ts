@@ -23,8 +23,17 @@ test('candidates keep T and gain, and move prior correction up and the lift both
   assert.ok(c.every((d) => d.temperature === 0.2 && d.chromaGain === 1));
   assert.deepEqual([...new Set(c.map((d) => d.priorCorrection))], [0.4, 0.55]);
   assert.deepEqual([...new Set(c.map((d) => d.chromaLift))], [7, 14, 21]);
-  assert.ok(c.some((d) => JSON.stringify(d) === JSON.stringify(base)), 'the unchanged decode is a candidate');
-  assert.deepEqual(decodeCandidates({ ...base, chromaLift: 0, priorCorrection: 0.95 }).map((d) => [d.priorCorrection, d.chromaLift]), [[0.95, 0], [1, 0]]);
+  assert.ok(
+    c.some((d) => JSON.stringify(d) === JSON.stringify(base)),
+    'the unchanged decode is a candidate',
+  );
+  assert.deepEqual(
+    decodeCandidates({ ...base, chromaLift: 0, priorCorrection: 0.95 }).map((d) => [d.priorCorrection, d.chromaLift]),
+    [
+      [0.95, 0],
+      [1, 0],
+    ],
+  );
 });
 
 test('the choice is a candidate, and its metrics are those of the full pipeline with it', async () => {

@@ -15,8 +15,20 @@ after(() => fx.removeDir(root));
 test('anything a real drop cannot produce refuses the whole call', () => {
   const photo = path.join(root, 'x.jpg');
   for (const bad of [
-    undefined, null, 'one/path.jpg', {}, [], [42], [''], ['relative/photo.jpg'], ['photo.jpg'], [`${root}/../etc/passwd`],
-    [`${root}/./x.jpg`], [`${photo}\0.jpg`], ['/' + 'a'.repeat(5000) + '.jpg'], Array(MAX_DROPPED + 1).fill(photo),
+    undefined,
+    null,
+    'one/path.jpg',
+    {},
+    [],
+    [42],
+    [''],
+    ['relative/photo.jpg'],
+    ['photo.jpg'],
+    [`${root}/../etc/passwd`],
+    [`${root}/./x.jpg`],
+    [`${photo}\0.jpg`],
+    ['/' + 'a'.repeat(5000) + '.jpg'],
+    Array(MAX_DROPPED + 1).fill(photo),
   ]) {
     assert.throws(() => checkDroppedPaths(bad), /^Error: refused: /, JSON.stringify(bad)?.slice(0, 80));
   }

@@ -26,7 +26,11 @@ test('webPreferences: isolated, sandboxed, no Node in the page, web security on'
 });
 
 test('CSP: nothing inline, nothing remote, no eval', () => {
-  const d = Object.fromEntries(RENDERER_CSP.split(';').map((s) => s.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+  const d = Object.fromEntries(
+    RENDERER_CSP.split(';')
+      .map((s) => s.trim().split(/\s+/))
+      .map(([k, ...v]) => [k, v]),
+  );
   assert.deepEqual(d['default-src'], ["'none'"]);
   assert.deepEqual(d['script-src'], ["'self'"]);
   assert.deepEqual(d['style-src'], ["'self'"]);
@@ -56,7 +60,10 @@ test('IPC: one channel, sender checked, every argument parsed, free paths refuse
   assert.match(mainSrc, /c\.method === 'importPaths'\) throw/);
   assert.match(mainSrc, /utilityProcess\.fork\(HOST/);
   // The drop channel: same sender check, and its paths checked by checkDroppedPaths (test/unit/drop-paths.test.ts).
-  assert.match(mainSrc, /ipcMain\.handle\(IPC_DROP, async \(event, paths: unknown\) => \{\n\s+if \(!event\.senderFrame \|\| !isAppUrl\(event\.senderFrame\.url\)\) throw/);
+  assert.match(
+    mainSrc,
+    /ipcMain\.handle\(IPC_DROP, async \(event, paths: unknown\) => \{\n\s+if \(!event\.senderFrame \|\| !isAppUrl\(event\.senderFrame\.url\)\) throw/,
+  );
   assert.match(mainSrc, /const checked = checkDroppedPaths\(paths\);/);
   assert.match(mainSrc, /host\.call\('importPaths', checked\.paths\)/);
   assert.doesNotMatch(mainSrc, /HeirloomCore|colorizeBatch|from '\.\.\/core\/service/, 'the core is not loaded in the main process');
@@ -83,7 +90,12 @@ test('preload: exposes only the minimal bridge, never ipcRenderer; requires noth
 test('media URLs carry a kind and a catalogue id, nothing else', () => {
   assert.deepEqual(parseMediaUrl('heirloom-media://media/thumb/12'), { kind: 'thumb', id: 12 });
   assert.deepEqual(parseMediaUrl('heirloom-media://media/output-thumb/3'), { kind: 'output-thumb', id: 3 });
-  for (const u of ['heirloom-media://media/thumb/../../etc/passwd', 'heirloom-media://media/file/1', 'heirloom-media://media/thumb/1?x', 'heirloom-media://other/thumb/1']) {
+  for (const u of [
+    'heirloom-media://media/thumb/../../etc/passwd',
+    'heirloom-media://media/file/1',
+    'heirloom-media://media/thumb/1?x',
+    'heirloom-media://other/thumb/1',
+  ]) {
     assert.equal(parseMediaUrl(u), undefined, u);
   }
 });

@@ -16,8 +16,28 @@ const WINDOWS_BAD = /[<>:"/\\|?*\u0000-\u001f]|^(con|prn|aux|nul|com\d|lpt\d)(\.
 
 describe('safe export names', () => {
   test('hostile names become one plain segment every OS accepts', () => {
-    const cases = ['../../evil', '..', '.', '', '   ', 'CON', 'con.jpg', 'NUL ', 'COM1', 'lpt9.txt', 'a/b\\c', '<script>alert(1)</script>',
-      'tab\there', 'bell\u0007', 'trailing dots...', ' lead', '/etc/passwd', 'C:\\Windows\\system32', '\u0000nul', 'ok name (1958)'];
+    const cases = [
+      '../../evil',
+      '..',
+      '.',
+      '',
+      '   ',
+      'CON',
+      'con.jpg',
+      'NUL ',
+      'COM1',
+      'lpt9.txt',
+      'a/b\\c',
+      '<script>alert(1)</script>',
+      'tab\there',
+      'bell\u0007',
+      'trailing dots...',
+      ' lead',
+      '/etc/passwd',
+      'C:\\Windows\\system32',
+      '\u0000nul',
+      'ok name (1958)',
+    ];
     for (const raw of cases) {
       const s = safeSegment(raw);
       assert.ok(s.length > 0, `non-empty for ${JSON.stringify(raw)}`);
@@ -41,7 +61,10 @@ describe('safe export names', () => {
 
   test('duplicates are told apart ignoring case', () => {
     const u = new UniqueNames();
-    assert.deepEqual(['Rose', 'rose', 'ROSE', 'Rose (2)'].map((n) => u.claim(n)), ['Rose', 'rose (2)', 'ROSE (3)', 'Rose (2) (2)']);
+    assert.deepEqual(
+      ['Rose', 'rose', 'ROSE', 'Rose (2)'].map((n) => u.claim(n)),
+      ['Rose', 'rose (2)', 'ROSE (3)', 'Rose (2) (2)'],
+    );
   });
 
   test('templates: tokens, zero padding, unknown tokens refused', () => {
@@ -85,8 +108,14 @@ describe('ZIP writer', () => {
       const files = { 'a.txt': 'hello\n', 'Бабушка 1958.txt': 'x'.repeat(100_000), 'empty.bin': '' };
       for (const [n, c] of Object.entries(files)) fs.writeFileSync(path.join(dir, n), c);
       const zip = path.join(dir, 'out.zip');
-      await writeZip(zip, Object.keys(files).map((n) => ({ name: `Album/${n}`, file: path.join(dir, n) })));
-      assert.deepEqual(await listZip(zip), Object.keys(files).map((n) => `Album/${n}`));
+      await writeZip(
+        zip,
+        Object.keys(files).map((n) => ({ name: `Album/${n}`, file: path.join(dir, n) })),
+      );
+      assert.deepEqual(
+        await listZip(zip),
+        Object.keys(files).map((n) => `Album/${n}`),
+      );
       const unzip = spawnSync('unzip', ['-t', zip], { encoding: 'utf8' });
       if (unzip.error) return; // no unzip on this machine; listZip above still read the directory
       assert.equal(unzip.status, 0, unzip.stdout + unzip.stderr);

@@ -15,7 +15,10 @@ let dir: string;
 before(() => (dir = fs.realpathSync(makeTempDir('heirloom-export-safety-'))));
 after(() => removeDir(dir));
 
-const code = (c: string, reason?: string) => (e: unknown): boolean => e instanceof ExportError && e.code === c && e.reason === reason;
+const code =
+  (c: string, reason?: string) =>
+  (e: unknown): boolean =>
+    e instanceof ExportError && e.code === c && e.reason === reason;
 
 describe('export target rules', () => {
   test('exportPaths: no drive top, no trailing "." or "..", a bare ".zip" named after the album', () => {

@@ -54,7 +54,12 @@ after(async () => {
 
 describe('fine-tuning through the API', () => {
   test('arguments are validated', () => {
-    for (const a of [{ folder: colourDir, name: '../x', minutes: 1 }, { folder: colourDir, name: 'ok', minutes: 0 }, { folder: '', name: 'ok', minutes: 1 }, { folder: colourDir, name: 'ok', minutes: 1, from: 'a/b' }]) {
+    for (const a of [
+      { folder: colourDir, name: '../x', minutes: 1 },
+      { folder: colourDir, name: 'ok', minutes: 0 },
+      { folder: '', name: 'ok', minutes: 1 },
+      { folder: colourDir, name: 'ok', minutes: 1, from: 'a/b' },
+    ]) {
       assert.throws(() => parseCall('startFinetune', a), /invalid argument/, JSON.stringify(a));
     }
     assert.throws(() => parseCall('activateModel', '../../etc'), /invalid argument/);
@@ -89,7 +94,10 @@ describe('fine-tuning through the API', () => {
     const seen: JobInfo[] = [];
     const done = await waitForJob(end.jobId!, ended, seen);
     assert.equal(done.state, 'done', done.message ?? '');
-    const ft = seen.map((j) => j.finetune).filter((f) => f).at(-1)!;
+    const ft = seen
+      .map((j) => j.finetune)
+      .filter((f) => f)
+      .at(-1)!;
     assert.equal(ft.run, 'Family');
     assert.ok(ft.step > second.step, `continued past step ${second.step} (now ${ft.step})`);
     assert.ok(ft.trainSeconds >= second.trainSeconds + 2 - 1e-6, 'the whole budget was spent');
@@ -104,7 +112,11 @@ describe('fine-tuning through the API', () => {
     // The catalogue records each checkpoint with the step the trainer reported, chained parent to child.
     const models = await api.listModels();
     const row = (id: string) => models.find((m) => m.id === id);
-    for (const [ck, parent] of [[first, 'heirloom-base-v2'], [second, first.id], [final, second.id]] as const) {
+    for (const [ck, parent] of [
+      [first, 'heirloom-base-v2'],
+      [second, first.id],
+      [final, second.id],
+    ] as const) {
       assert.equal(row(ck.id)?.kind, 'finetuned', ck.id);
       assert.equal(row(ck.id)?.step, ck.step, `${ck.id} records step ${ck.step}`);
       assert.equal(row(ck.id)?.parentId, parent, `${ck.id} continues ${parent}`);

@@ -8,17 +8,38 @@ import { describeChange, heldOutCount, judge, recommend } from '../../src-main/c
 const base = Array.from({ length: 30 }, (_, i) => 10 + ((i * 7) % 5));
 
 test('a consistent improvement is better beyond noise; a noisy one is not; a loss is worse', () => {
-  const better = judge(base, base.map((x) => x - 0.5));
+  const better = judge(
+    base,
+    base.map((x) => x - 0.5),
+  );
   assert.equal(better.better, true);
   assert.ok(better.ci[1] < 0 && better.relative < 0);
   // Same mean change, but photo by photo it goes either way by a lot: within the noise.
-  const noisy = judge(base, base.map((x, i) => x - 0.5 + (i % 2 ? 4 : -4)));
+  const noisy = judge(
+    base,
+    base.map((x, i) => x - 0.5 + (i % 2 ? 4 : -4)),
+  );
   assert.equal(noisy.better, false);
   assert.equal(noisy.worse, false);
-  const worse = judge(base, base.map((x) => x * 1.082));
+  const worse = judge(
+    base,
+    base.map((x) => x * 1.082),
+  );
   assert.equal(worse.worse, true);
   assert.equal(worse.better, false);
-  assert.deepEqual(judge(base, base.map((x) => x - 0.5), 7), judge(base, base.map((x) => x - 0.5), 7), 'seeded: the same answer twice');
+  assert.deepEqual(
+    judge(
+      base,
+      base.map((x) => x - 0.5),
+      7,
+    ),
+    judge(
+      base,
+      base.map((x) => x - 0.5),
+      7,
+    ),
+    'seeded: the same answer twice',
+  );
 });
 
 test('the wording says better or worse with a positive percentage', () => {

@@ -29,14 +29,17 @@ after(async () => {
 });
 
 test('bad hints are refused at the boundary with the entry named', () => {
-  assert.throws(() => parseCall('previewColour', { photoId: 1, hints: [{ x: 1.5, y: 0.2, color: '#112233' }] }), (e: Error) => e instanceof ApiArgumentError && /hints\.0\.x/.test(e.message));
+  assert.throws(
+    () => parseCall('previewColour', { photoId: 1, hints: [{ x: 1.5, y: 0.2, color: '#112233' }] }),
+    (e: Error) => e instanceof ApiArgumentError && /hints\.0\.x/.test(e.message),
+  );
   assert.throws(() => parseCall('keepColour', { photoId: 1, hints: [{ x: 0.5, y: 0.2, color: 'blue' }] }), /hints\.0\.color/);
   assert.throws(() => parseCall('previewColour', { photoId: 1, hints: [], workingSize: 300 }), /multiple of 8/);
 });
 
-test('previews are new URLs each time, served from Heirloom\'s cache, and record nothing', async () => {
-  const a = await api.call('previewColour', { photoId, hints: [] }) as { url: string; width: number; height: number };
-  const b = await api.call('previewColour', { photoId, hints: [{ x: 0.3, y: 0.4, color: '#2a50c8' }], saturation: 1.2 }) as { url: string };
+test("previews are new URLs each time, served from Heirloom's cache, and record nothing", async () => {
+  const a = (await api.call('previewColour', { photoId, hints: [] })) as { url: string; width: number; height: number };
+  const b = (await api.call('previewColour', { photoId, hints: [{ x: 0.3, y: 0.4, color: '#2a50c8' }], saturation: 1.2 })) as { url: string };
   assert.notEqual(a.url, b.url);
   assert.equal(a.width, 640);
   const serial = Number(b.url.split('/').pop());
@@ -63,7 +66,10 @@ test('keeping makes a new current version with its hints; an older one can be ch
   // The command line makes the same picture from a hints file with the same settings.
   const hintsFile = path.join(dir, 'hints.json');
   fs.writeFileSync(hintsFile, JSON.stringify(hints));
-  const cli = runCli(['colorize', path.join(dir, 'photos', 'dress.jpg'), '--out', path.join(dir, 'cli'), '--hints', hintsFile, '--saturation', '1.3', '--size', '192'], { library: path.join(dir, 'cli-lib') });
+  const cli = runCli(
+    ['colorize', path.join(dir, 'photos', 'dress.jpg'), '--out', path.join(dir, 'cli'), '--hints', hintsFile, '--saturation', '1.3', '--size', '192'],
+    { library: path.join(dir, 'cli-lib') },
+  );
   assert.equal(cli.status, 0, cli.stderr);
   const fromWindow = await decodeRgb((await api.mediaPath('output', newest!.id))!);
   const fromCli = await decodeRgb(path.join(dir, 'cli', 'dress.jpg'));
@@ -77,7 +83,10 @@ test('keeping makes a new current version with its hints; an older one can be ch
   assert.equal(photo.outputs.find((o) => o.current)!.id, older!.id);
   assert.match(photo.colorThumbUrl ?? '', new RegExp(`/output-thumb/${older!.id}$`), 'the gallery shows the chosen version');
   photo = await api.deleteVersion({ photoId, outputId: older!.id });
-  assert.deepEqual(photo.outputs.map((o) => o.id), [newest!.id]);
+  assert.deepEqual(
+    photo.outputs.map((o) => o.id),
+    [newest!.id],
+  );
   assert.ok(photo.outputs[0]!.current && !photo.currentChosen, 'back to the newest');
   await assert.rejects(api.deleteVersion({ photoId: photoId + 1, outputId: newest!.id }), /not a version of photo/);
 });

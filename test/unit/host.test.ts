@@ -17,10 +17,16 @@ let host: HostClient;
 
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heirloom-host-'));
-  await sharp({ create: { width: 80, height: 60, channels: 3, background: '#777' } }).jpeg().toFile(path.join(dir, 'a.jpg'));
-  child = fork(path.join(__dirname, '..', '..', 'src-main', 'api', 'host.js'), hostArgs({ library: path.join(dir, 'lib'), mediaBase: 'heirloom-media://media/' }), {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  await sharp({ create: { width: 80, height: 60, channels: 3, background: '#777' } })
+    .jpeg()
+    .toFile(path.join(dir, 'a.jpg'));
+  child = fork(
+    path.join(__dirname, '..', '..', 'src-main', 'api', 'host.js'),
+    hostArgs({ library: path.join(dir, 'lib'), mediaBase: 'heirloom-media://media/' }),
+    {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
   host = new HostClient({
     send: (m) => child.send(m),
     onMessage: (cb) => child.on('message', (m) => cb(m as HostReply)),
@@ -66,8 +72,16 @@ test('job events cross the process boundary', async () => {
   assert.equal(j.done, 1);
 });
 
-test('the host\'s command line carries the library, media base and installation paths', () => {
-  const o = { library: '/l', mediaBase: 'heirloom-media://media/', install: { appRoot: '/app', modelsDir: '/res/models', sqliteBinding: '/res/native/b.node' } };
+test("the host's command line carries the library, media base and installation paths", () => {
+  const o = {
+    library: '/l',
+    mediaBase: 'heirloom-media://media/',
+    install: { appRoot: '/app', modelsDir: '/res/models', sqliteBinding: '/res/native/b.node' },
+  };
   assert.deepEqual(parseHostArgs(hostArgs(o)), o);
-  assert.deepEqual(parseHostArgs([]), { library: undefined, mediaBase: 'heirloom-media://media/', install: { appRoot: undefined, modelsDir: undefined, sqliteBinding: undefined } });
+  assert.deepEqual(parseHostArgs([]), {
+    library: undefined,
+    mediaBase: 'heirloom-media://media/',
+    install: { appRoot: undefined, modelsDir: undefined, sqliteBinding: undefined },
+  });
 });

@@ -14,9 +14,25 @@ const LOCK_MODULE = path.join(__dirname, '..', '..', 'src-main', 'core', 'librar
 
 /** Another process that takes the lock, says so on stdout, and holds it until killed. */
 function holdInChild(dir: string): Promise<{ kill: () => Promise<void>; pid: number }> {
-  const child = spawn(process.execPath, ['-e', `require(${JSON.stringify(LOCK_MODULE)}).acquireLibraryLock(${JSON.stringify(dir)}, 'a test holder'); console.log('held'); setInterval(() => {}, 1000);`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [
+      '-e',
+      `require(${JSON.stringify(LOCK_MODULE)}).acquireLibraryLock(${JSON.stringify(dir)}, 'a test holder'); console.log('held'); setInterval(() => {}, 1000);`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   return new Promise((resolve, reject) => {
-    child.stdout.once('data', () => resolve({ pid: child.pid!, kill: () => new Promise<void>((r) => { child.once('exit', () => r()); child.kill('SIGKILL'); }) }));
+    child.stdout.once('data', () =>
+      resolve({
+        pid: child.pid!,
+        kill: () =>
+          new Promise<void>((r) => {
+            child.once('exit', () => r());
+            child.kill('SIGKILL');
+          }),
+      }),
+    );
     child.once('exit', (code) => reject(new Error(`holder exited early (${code})`)));
   });
 }
@@ -26,11 +42,14 @@ test('a second process is refused with who holds the library; after the owner di
   try {
     const holder = await holdInChild(dir);
     assert.equal(libraryOwner(dir)?.pid, holder.pid);
-    assert.throws(() => acquireLibraryLock(dir, 'me'), (e: unknown) => {
-      assert.ok(e instanceof LibraryInUseError);
-      assert.match((e as Error).message, new RegExp(`in use by a test holder \\(process ${holder.pid}`));
-      return true;
-    });
+    assert.throws(
+      () => acquireLibraryLock(dir, 'me'),
+      (e: unknown) => {
+        assert.ok(e instanceof LibraryInUseError);
+        assert.match((e as Error).message, new RegExp(`in use by a test holder \\(process ${holder.pid}`));
+        return true;
+      },
+    );
     await holder.kill(); // SIGKILL: no clean-up, the lock file stays behind
     assert.ok(fs.existsSync(path.join(dir, LOCK_FILE)));
     assert.equal(libraryOwner(dir), undefined, 'a dead owner is no owner');

@@ -53,10 +53,7 @@ describe('library folder', () => {
     assert.equal(defaultLibraryDir(linux()), '/home/ada/.local/share/Heirloom/Library');
     assert.equal(defaultLibraryDir(linux({ XDG_DATA_HOME: '/data/ada' })), '/data/ada/Heirloom/Library');
     assert.equal(defaultLibraryDir(linux({ XDG_DATA_HOME: 'relative' })), '/home/ada/.local/share/Heirloom/Library');
-    assert.equal(
-      defaultLibraryDir({ platform: 'darwin', env: {}, home: '/Users/ada' }),
-      '/Users/ada/Library/Application Support/Heirloom/Library',
-    );
+    assert.equal(defaultLibraryDir({ platform: 'darwin', env: {}, home: '/Users/ada' }), '/Users/ada/Library/Application Support/Heirloom/Library');
     assert.equal(
       defaultLibraryDir({ platform: 'win32', env: { APPDATA: 'C:\\Users\\ada\\AppData\\Roaming' }, home: 'C:\\Users\\ada' }),
       'C:\\Users\\ada\\AppData\\Roaming\\Heirloom\\Library',

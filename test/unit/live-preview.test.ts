@@ -13,9 +13,17 @@ import { makeTempDir, removeDir, writePhoto } from '../helpers/fixtures';
 async function abNear(jpeg: Buffer, fx: number, fy: number): Promise<[number, number]> {
   const { data, info } = await sharp(jpeg).raw().toBuffer({ resolveWithObject: true });
   const lab = rgb8ToLab(data, 3);
-  const cx = Math.round(fx * info.width), cy = Math.round(fy * info.height);
-  let a = 0, b = 0, n = 0;
-  for (let y = cy - 4; y <= cy + 4; y++) for (let x = cx - 4; x <= cx + 4; x++) { a += lab.a[y * info.width + x]!; b += lab.b[y * info.width + x]!; n++; }
+  const cx = Math.round(fx * info.width),
+    cy = Math.round(fy * info.height);
+  let a = 0,
+    b = 0,
+    n = 0;
+  for (let y = cy - 4; y <= cy + 4; y++)
+    for (let x = cx - 4; x <= cx + 4; x++) {
+      a += lab.a[y * info.width + x]!;
+      b += lab.b[y * info.width + x]!;
+      n++;
+    }
   return [a / n, b / n];
 }
 
@@ -39,7 +47,10 @@ test('a hint recolours its neighbourhood in the preview; swatches are likely col
     const [ta, tb] = hexToAb(hint.color);
     const [pa, pb] = await abNear(plain.jpeg, 0.3, 0.5);
     const [ha, hb] = await abNear(hinted.jpeg, 0.3, 0.5);
-    assert.ok(Math.hypot(ha - ta, hb - tb) < Math.hypot(pa - ta, pb - tb) - 5, `towards the hint: (${ha.toFixed(1)}, ${hb.toFixed(1)}) vs (${pa.toFixed(1)}, ${pb.toFixed(1)}) → (${ta.toFixed(1)}, ${tb.toFixed(1)})`);
+    assert.ok(
+      Math.hypot(ha - ta, hb - tb) < Math.hypot(pa - ta, pb - tb) - 5,
+      `towards the hint: (${ha.toFixed(1)}, ${hb.toFixed(1)}) vs (${pa.toFixed(1)}, ${pb.toFixed(1)}) → (${ta.toFixed(1)}, ${tb.toFixed(1)})`,
+    );
     // Saturation 0 is grey.
     const grey = await preview.render(1, model, { hints: [], saturation: 0 });
     const [ga, gb] = await abNear(grey.jpeg, 0.5, 0.5);

@@ -36,14 +36,26 @@ after(async () => {
 });
 
 const steps = { repair: true, tone: false, recolorFaded: false, colorize: false };
-const stroke: MaskStroke = { mode: 'add', radius: 0.01, points: [[0.1, 0.85], [0.3, 0.9], [0.5, 0.85]] };
+const stroke: MaskStroke = {
+  mode: 'add',
+  radius: 0.01,
+  points: [
+    [0.1, 0.85],
+    [0.3, 0.9],
+    [0.5, 0.85],
+  ],
+};
 
 test('bad mask requests and edits are refused at the boundary', () => {
   assert.doesNotThrow(() => parseCall('damageMask', { photoId: 1 }));
   assert.doesNotThrow(() => parseCall('damageMask', { photoId: 1, maxSize: 2048 }));
   assert.doesNotThrow(() => parseCall('restorePhotos', { photoIds: [1], steps, maskEdit: [stroke] }));
   const refused = (method: string, arg: unknown, what: RegExp): void =>
-    assert.throws(() => parseCall(method, arg), (e: Error) => e instanceof ApiArgumentError && what.test(e.message), JSON.stringify(arg).slice(0, 160));
+    assert.throws(
+      () => parseCall(method, arg),
+      (e: Error) => e instanceof ApiArgumentError && what.test(e.message),
+      JSON.stringify(arg).slice(0, 160),
+    );
   refused('damageMask', {}, /photoId/);
   refused('damageMask', { photoId: 0 }, /photoId/);
   refused('damageMask', { photoId: 1, maxSize: 8 }, /maxSize/);
@@ -51,14 +63,22 @@ test('bad mask requests and edits are refused at the boundary', () => {
   refused('damageMask', { photoId: 1, maxSize: 100.5 }, /maxSize/);
   refused('damageMask', { photoId: 1, path: '/etc/passwd' }, /path|unrecognized/i);
   refused('restorePhotos', { photoIds: [1, 2], steps, maskEdit: [stroke] }, /maskEdit: a mask edit is for one photo/);
-  refused('restorePhotos', { photoIds: [1], steps: { ...steps, repair: false }, maskEdit: [stroke] }, /maskEdit: a mask edit is for one photo, with repair on/);
+  refused(
+    'restorePhotos',
+    { photoIds: [1], steps: { ...steps, repair: false }, maskEdit: [stroke] },
+    /maskEdit: a mask edit is for one photo, with repair on/,
+  );
   refused('restorePhotos', { photoIds: [1], steps, maskEdit: [] }, /maskEdit/);
   refused('restorePhotos', { photoIds: [1], steps, maskEdit: [{ ...stroke, radius: 2 }] }, /maskEdit\.0\.radius/);
   refused('restorePhotos', { photoIds: [1], steps, maskEdit: [{ ...stroke, mode: 'blur' }] }, /maskEdit\.0\.mode/);
   refused('restorePhotos', { photoIds: [1], steps, maskEdit: [{ ...stroke, points: [[0.5, 1.5]] }] }, /maskEdit\.0\.points/);
   refused('restorePhotos', { photoIds: [1], steps, maskEdit: [{ ...stroke, points: [[0.5, '0.5']] }] }, /maskEdit\.0\.points/);
   refused('restorePhotos', { photoIds: [1], steps, maskEdit: Array.from({ length: 501 }, () => stroke) }, /maskEdit/);
-  refused('restorePhotos', { photoIds: [1], steps, maskEdit: [{ ...stroke, points: Array.from({ length: 4001 }, () => [0.5, 0.5]) }] }, /maskEdit\.0\.points/);
+  refused(
+    'restorePhotos',
+    { photoIds: [1], steps, maskEdit: [{ ...stroke, points: Array.from({ length: 4001 }, () => [0.5, 0.5]) }] },
+    /maskEdit\.0\.points/,
+  );
   refused('restorePhotos', { photoIds: [1], steps, maskEdit: stroke }, /maskEdit/);
 });
 
@@ -70,15 +90,18 @@ test('damageMask: the damage at display size, one bit a pixel, close to where th
   assert.ok(m.fraction > 0.002 && m.fraction < 0.2, `fraction ${m.fraction}`);
   assert.ok(m.detector.length > 0);
   // Shown pixels, compared with the true damage brought to the same size.
-  let shown = 0, onTruth = 0;
-  for (let y = 0; y < 144; y++) for (let x = 0; x < 192; x++) {
-    const k = y * 192 + x;
-    if (!((bits[k >> 3]! >> (7 - (k & 7))) & 1)) continue;
-    shown++;
-    let near = false;
-    for (let yy = Math.max(0, 2 * y - 2); yy < Math.min(H, 2 * y + 4) && !near; yy++) for (let xx = Math.max(0, 2 * x - 2); xx < Math.min(W, 2 * x + 4); xx++) if (truth[yy * W + xx]) near = true;
-    if (near) onTruth++;
-  }
+  let shown = 0,
+    onTruth = 0;
+  for (let y = 0; y < 144; y++)
+    for (let x = 0; x < 192; x++) {
+      const k = y * 192 + x;
+      if (!((bits[k >> 3]! >> (7 - (k & 7))) & 1)) continue;
+      shown++;
+      let near = false;
+      for (let yy = Math.max(0, 2 * y - 2); yy < Math.min(H, 2 * y + 4) && !near; yy++)
+        for (let xx = Math.max(0, 2 * x - 2); xx < Math.min(W, 2 * x + 4); xx++) if (truth[yy * W + xx]) near = true;
+      if (near) onTruth++;
+    }
   assert.ok(shown > 50, `${shown} shown pixels`);
   assert.ok(onTruth / shown > 0.7, `most shown pixels are at real damage (${onTruth} of ${shown})`);
   // Full size by default for a photo smaller than 1024; asked again, the same answer.
@@ -103,7 +126,8 @@ test('restorePhotos with a mask edit: a new version that records the strokes, fi
   const before = await decodeRgb(file);
   const after = await decodeRgb((await api.mediaPath('output', v.id))!);
   const painted = rasteriseStrokes([stroke], W, H);
-  let changedInStroke = 0, inStroke = 0;
+  let changedInStroke = 0,
+    inStroke = 0;
   for (let i = 0; i < W * H; i++) {
     if (!painted[i] || truth[i]) continue;
     inStroke++;

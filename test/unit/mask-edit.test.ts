@@ -29,7 +29,20 @@ test('a dab covers the pixels within its radius; a line is a capsule; edges clip
   assert.equal(m[50 * W + 111], 0);
   assert.equal(m[50 * W + 109], 1);
   // A horizontal line from x = 20 to 180 at y = 50, r = 2 px: a 4-px band plus round caps.
-  const line = rasteriseStrokes([{ mode: 'add', radius: 0.01, points: [[0.1, 0.5], [0.9, 0.5]] }], W, H);
+  const line = rasteriseStrokes(
+    [
+      {
+        mode: 'add',
+        radius: 0.01,
+        points: [
+          [0.1, 0.5],
+          [0.9, 0.5],
+        ],
+      },
+    ],
+    W,
+    H,
+  );
   for (let x = 20; x < 180; x++) {
     assert.equal(line[50 * W + x], 1, `on the line at x=${x}`);
     assert.equal(line[46 * W + x], 0, `off the line at x=${x}`);
@@ -51,7 +64,14 @@ test('strokes apply in order: add marks, erase unmarks, a later stroke wins', ()
   const mask = Uint8Array.from(detected);
   const r = applyMaskEdit(mask, W, H, [
     { mode: 'erase', radius: 0.05, points: [[0.5, 0.2]] }, // a false mark on the scratch's middle
-    { mode: 'add', radius: 0.02, points: [[0.2, 0.7], [0.8, 0.7]] }, // a missed scratch at y = 70
+    {
+      mode: 'add',
+      radius: 0.02,
+      points: [
+        [0.2, 0.7],
+        [0.8, 0.7],
+      ],
+    }, // a missed scratch at y = 70
     { mode: 'erase', radius: 0.02, points: [[0.5, 0.7]] }, // and a bit of it taken back
   ]);
   assert.equal(mask[20 * W + 15], 1, 'the scratch away from the eraser stays');
@@ -81,7 +101,16 @@ test('at display size a one-pixel scratch still shows; the bits are packed row b
 });
 
 test('the schema bounds an edit: ranges, counts, shapes', () => {
-  const ok = [{ mode: 'add', radius: 0.01, points: [[0.1, 0.2], [0.3, 0.4]] }];
+  const ok = [
+    {
+      mode: 'add',
+      radius: 0.01,
+      points: [
+        [0.1, 0.2],
+        [0.3, 0.4],
+      ],
+    },
+  ];
   assert.ok(MaskEditSchema.safeParse(ok).success);
   const bad: unknown[] = [
     [],
@@ -108,7 +137,11 @@ test('repair with an edit on a real photo: only the edited mask changes; added i
   const src = path.join(REPO_ROOT, 'samples', '1880Paris.jpg');
   const { width: W, height: H } = await sharp(src).metadata();
   const scratch = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><path d="M40 60 Q320 140 600 90" fill="none" stroke="#fbfbfb" stroke-width="2.5"/></svg>`;
-  const grey = await sharp(src).composite([{ input: Buffer.from(scratch) }]).greyscale().raw().toBuffer();
+  const grey = await sharp(src)
+    .composite([{ input: Buffer.from(scratch) }])
+    .greyscale()
+    .raw()
+    .toBuffer();
   assert.equal(grey.length, W! * H!);
   const rgb = Buffer.alloc(W! * H! * 3);
   for (let i = 0; i < grey.length; i++) rgb.fill(grey[i]!, i * 3, i * 3 + 3);
@@ -118,8 +151,23 @@ test('repair with an edit on a real photo: only the edited mask changes; added i
   assert.deepEqual(detectedDamage(photo).mask, detected, 'the overlay shows what the repair would fill');
   // The scratch's left end (x ≈ 40..140, y ≈ 60..95) is erased; a stroke is added on the dark roofs lower down.
   const edit: MaskStroke[] = [
-    { mode: 'erase', radius: 0.04, points: [[0.08, 0.16], [0.2, 0.2]] },
-    { mode: 'add', radius: 0.006, points: [[0.3, 0.55], [0.45, 0.6], [0.6, 0.58]] },
+    {
+      mode: 'erase',
+      radius: 0.04,
+      points: [
+        [0.08, 0.16],
+        [0.2, 0.2],
+      ],
+    },
+    {
+      mode: 'add',
+      radius: 0.006,
+      points: [
+        [0.3, 0.55],
+        [0.45, 0.6],
+        [0.6, 0.58],
+      ],
+    },
   ];
   const expected = Uint8Array.from(detected);
   applyMaskEdit(expected, W!, H!, edit);
@@ -134,7 +182,10 @@ test('repair with an edit on a real photo: only the edited mask changes; added i
   assert.equal(out.grey, true);
   assert.equal(out.repairedPixels, count(expected), 'every pixel of the edited mask, and only those, filled');
   const L2 = rgb8ToL(out.photo.rgb, 3);
-  let outside = 0, addedChanged = 0, addedOnly = 0, erasedChanged = 0;
+  let outside = 0,
+    addedChanged = 0,
+    addedOnly = 0,
+    erasedChanged = 0;
   for (let i = 0; i < W! * H!; i++) {
     const changed = out.photo.rgb[i * 3] !== rgb[i * 3];
     if (changed && !expected[i]) outside++;

@@ -1,16 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { labToRgb8, LabImage, rgb8ToL, rgb8ToLab } from '../../src-main/core/color/lab';
-import {
-  aucAb,
-  colourfulness,
-  computeMetrics,
-  meanAbsDeltaL,
-  meanDeltaE00,
-  Metrics,
-  psnr,
-  summarise,
-} from '../../src-main/core/metrics';
+import { aucAb, colourfulness, computeMetrics, meanAbsDeltaL, meanDeltaE00, Metrics, psnr, summarise } from '../../src-main/core/metrics';
 
 function close(actual: number, expected: number, tol: number, what: string): void {
   assert.ok(Math.abs(actual - expected) <= tol, `${what}: got ${actual}, expected ${expected} ± ${tol}`);
@@ -26,7 +17,9 @@ function lab(rows: number[][]): LabImage {
 
 // A small deterministic "photo": smooth colour gradients, 32×24.
 function photo(): Uint8Array {
-  const w = 32, h = 24, px = new Uint8Array(w * h * 3);
+  const w = 32,
+    h = 24,
+    px = new Uint8Array(w * h * 3);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const i = (y * w + x) * 3;
@@ -61,28 +54,64 @@ test('colourfulness: grey is 0, a red/blue pair matches the hand computation', (
 });
 
 test('mean ΔE00 over pixels uses CIEDE2000 (Sharma pairs 1 and 17)', () => {
-  const out = lab([[50, 2.6772, -79.7751], [50, 2.5, 0]]);
-  const truth = lab([[50, 0, -82.7485], [73, 25, -18]]);
+  const out = lab([
+    [50, 2.6772, -79.7751],
+    [50, 2.5, 0],
+  ]);
+  const truth = lab([
+    [50, 0, -82.7485],
+    [73, 25, -18],
+  ]);
   close(meanDeltaE00(out, truth), (2.0425 + 27.1492) / 2, 1e-4, 'mean');
   assert.equal(meanDeltaE00(truth, truth), 0);
 });
 
 test('AuC: identical ab gives 1, hand-computed cases', () => {
-  const a = lab([[50, 10, -20], [30, 0, 0], [70, -40, 60]]);
+  const a = lab([
+    [50, 10, -20],
+    [30, 0, 0],
+    [70, -40, 60],
+  ]);
   assert.equal(aucAb(a, a), 1);
   // pixel 1 exact, pixel 2 off by ‖(3,4)‖ = 5: fraction 0.5 for t = 0..4, 1 for t = 5..150
-  const out = lab([[50, 0, 0], [50, 3, 4]]);
-  const truth = lab([[50, 0, 0], [50, 0, 0]]);
+  const out = lab([
+    [50, 0, 0],
+    [50, 3, 4],
+  ]);
+  const truth = lab([
+    [50, 0, 0],
+    [50, 0, 0],
+  ]);
   close(aucAb(out, truth), (5 * 0.5 + 146 * 1) / 151, 1e-12, '0 and 5');
   // an error beyond 150 never counts; lightness is ignored
-  close(aucAb(lab([[10, 0, 0], [50, 200, 0]]), lab([[90, 0, 0], [50, 0, 0]])), 0.5, 1e-12, '0 and 200');
+  close(
+    aucAb(
+      lab([
+        [10, 0, 0],
+        [50, 200, 0],
+      ]),
+      lab([
+        [90, 0, 0],
+        [50, 0, 0],
+      ]),
+    ),
+    0.5,
+    1e-12,
+    '0 and 200',
+  );
   // 150 exactly counts at t = 150 only
   close(aucAb(lab([[50, 150, 0]]), lab([[50, 0, 0]])), 1 / 151, 1e-12, 'exactly 150');
 });
 
 test('mean |ΔL| works on Lab images and bare L planes', () => {
-  const A = lab([[10, 5, 5], [50, 0, 0]]);
-  const B = lab([[12, 0, 0], [49, 9, 9]]);
+  const A = lab([
+    [10, 5, 5],
+    [50, 0, 0],
+  ]);
+  const B = lab([
+    [12, 0, 0],
+    [49, 9, 9],
+  ]);
   close(meanAbsDeltaL(A, B), 1.5, 1e-6, 'Lab');
   close(meanAbsDeltaL(A.L, B.L), 1.5, 1e-6, 'planes');
   assert.throws(() => meanAbsDeltaL(A.L, new Float32Array(3)), RangeError);

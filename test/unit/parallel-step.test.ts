@@ -53,7 +53,10 @@ describe('fine-tuning on several threads', () => {
 
   test('a batch splits into near-equal shares that keep every example once', () => {
     const parts = splitBatch(batch, 2);
-    assert.deepEqual(parts.map((p) => p.size), [3, 2]);
+    assert.deepEqual(
+      parts.map((p) => p.size),
+      [3, 2],
+    );
     assert.equal(parts[0].input.length + parts[1].input.length, batch.input.length);
     assert.deepEqual(parts[1].weights, batch.weights.slice(parts[0].weights.length));
     assert.equal(splitBatch(batch, 9).length, 5, 'never an empty share');
@@ -65,10 +68,12 @@ describe('fine-tuning on several threads', () => {
     assert.ok(Math.abs(one.loss - two.loss) < 1e-5 * Math.abs(one.loss), `loss ${one.loss} vs ${two.loss}`);
     let maxDiff = 0;
     let maxDelta = 0;
-    one.delta.forEach((d, i) => d.forEach((x, j) => {
-      maxDiff = Math.max(maxDiff, Math.abs(x - two.delta[i][j]));
-      maxDelta = Math.max(maxDelta, Math.abs(x));
-    }));
+    one.delta.forEach((d, i) =>
+      d.forEach((x, j) => {
+        maxDiff = Math.max(maxDiff, Math.abs(x - two.delta[i][j]));
+        maxDelta = Math.max(maxDelta, Math.abs(x));
+      }),
+    );
     assert.ok(maxDelta > 0, 'the step changed the weights');
     assert.ok(maxDiff <= 1e-4 * maxDelta, `largest difference ${maxDiff} against a largest change of ${maxDelta}`);
   });

@@ -18,13 +18,16 @@ test('working size: short side as asked, long side at most twice, multiples of 8
 
 test('guided upsampling puts a colour edge on the lightness edge, not halfway between samples', () => {
   // Low res: 8 samples, colour changes between samples 3 and 4; high res: 64 px, L edge at x = 29.
-  const lowW = 8, highW = 64, h = 4;
+  const lowW = 8,
+    highW = 64,
+    h = 4;
   const lowL = new Float32Array(lowW * h);
   const a = new Float32Array(lowW * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < lowW; x++) {
-    lowL[y * lowW + x] = x < 4 ? 30 : 70;
-    a[y * lowW + x] = x < 4 ? -40 : 40;
-  }
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < lowW; x++) {
+      lowL[y * lowW + x] = x < 4 ? 30 : 70;
+      a[y * lowW + x] = x < 4 ? -40 : 40;
+    }
   const highL = new Float32Array(highW * h);
   for (let y = 0; y < h; y++) for (let x = 0; x < highW; x++) highL[y * highW + x] = x < 29 ? 30 : 70;
   const up = guidedUpsample(lowL, { width: lowW, height: h, a, b: new Float32Array(lowW * h) }, highL, highW, h, 2, 1);
@@ -35,12 +38,16 @@ test('guided upsampling puts a colour edge on the lightness edge, not halfway be
 
 test('colorizing keeps size and lightness (mean |ΔL| < 1) on a real model, inline and threaded', async () => {
   const { model } = await resolveModel(undefined);
-  for (const [width, height] of [[120, 90], [1600, 1200]]) {
+  for (const [width, height] of [
+    [120, 90],
+    [1600, 1200],
+  ]) {
     const rgb = Buffer.alloc(width * height * 3);
-    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
-      const v = Math.round(128 + 100 * Math.sin(x / 17) * Math.cos(y / 23));
-      rgb.fill(v, (y * width + x) * 3, (y * width + x) * 3 + 3);
-    }
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++) {
+        const v = Math.round(128 + 100 * Math.sin(x / 17) * Math.cos(y / 23));
+        rgb.fill(v, (y * width + x) * 3, (y * width + x) * 3 + 3);
+      }
     const photo = { file: 'synthetic', width, height, rgb, meta: { format: 'raw', width, height, hasAlpha: false } };
     const out = await colorizePixels(photo, model);
     assert.equal(out.rgb.length, rgb.length);

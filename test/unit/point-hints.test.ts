@@ -9,15 +9,26 @@ import { readHintsFile } from '../../src-main/core/hints/hints-file';
 import { hexToAb, rasteriseHints } from '../../src-main/core/hints/point-hints';
 import { makeTempDir, removeDir } from '../helpers/fixtures';
 
-test('a hint becomes a size×size patch of its colour\'s a and b around its point, clipped at the edges', () => {
+test("a hint becomes a size×size patch of its colour's a and b around its point, clipped at the edges", () => {
   const w = 40;
   const h = 20;
-  const r = rasteriseHints([{ x: 0.5, y: 0.5, color: '#3a5fa0', size: 3 }, { x: 0, y: 1, color: '#ff0000' }], w, h);
+  const r = rasteriseHints(
+    [
+      { x: 0.5, y: 0.5, color: '#3a5fa0', size: 3 },
+      { x: 0, y: 1, color: '#ff0000' },
+    ],
+    w,
+    h,
+  );
   const [a, b] = hexToAb('#3a5fa0');
   const [, ea, eb] = srgbToLab(0x3a / 255, 0x5f / 255, 0xa0 / 255);
   assert.ok(Math.abs(a - ea) < 1e-9 && Math.abs(b - eb) < 1e-9);
   const at = (x: number, y: number): number => y * w + x;
-  for (const [x, y] of [[19, 9], [20, 10], [21, 11]]) {
+  for (const [x, y] of [
+    [19, 9],
+    [20, 10],
+    [21, 11],
+  ]) {
     assert.equal(r.mask[at(x, y)], 1, `(${x},${y}) is hinted`);
     assert.ok(Math.abs(r.a[at(x, y)] - a) < 1e-4 && Math.abs(r.b[at(x, y)] - b) < 1e-4);
   }
@@ -27,7 +38,10 @@ test('a hint becomes a size×size patch of its colour\'s a and b around its poin
   assert.equal(r.mask[at(0, 19)], 1);
   assert.equal(r.mask[at(2, 17)], 1);
   assert.equal(r.mask[at(3, 19)], 0);
-  assert.equal(r.mask.reduce((s, v) => s + v, 0), 9 + 9);
+  assert.equal(
+    r.mask.reduce((s, v) => s + v, 0),
+    9 + 9,
+  );
 });
 
 test('hints files: a list for one photo, an object by name for several, and errors naming the file and entry', () => {
@@ -41,7 +55,10 @@ test('hints files: a list for one photo, an object by name for several, and erro
     const one = [path.join(dir, 'a.jpg')];
     const two = [path.join(dir, 'a.jpg'), path.join(dir, 'sub', 'b.jpg')];
     const list = write('list.json', '[{ "x": 0.42, "y": 0.31, "color": "#3a5fa0" }, { "x": 1, "y": 0, "color": "#FFFFFF", "size": 9 }]');
-    assert.deepEqual(readHintsFile(list, one).get(path.resolve(one[0])), [{ x: 0.42, y: 0.31, color: '#3a5fa0' }, { x: 1, y: 0, color: '#FFFFFF', size: 9 }]);
+    assert.deepEqual(readHintsFile(list, one).get(path.resolve(one[0])), [
+      { x: 0.42, y: 0.31, color: '#3a5fa0' },
+      { x: 1, y: 0, color: '#FFFFFF', size: 9 },
+    ]);
     assert.throws(() => readHintsFile(list, two), /list\.json: a plain list of hints fits one photo, but 2 were given/);
     const byName = write('by-name.json', '{ "b.jpg": [{ "x": 0.5, "y": 0.5, "color": "#00ff00" }] }');
     assert.equal(readHintsFile(byName, two).get(path.resolve(two[1]))?.length, 1);

@@ -36,7 +36,11 @@ test('bad restore requests are refused at the boundary', () => {
   const steps = { repair: true, tone: true, recolorFaded: false, colorize: false };
   assert.doesNotThrow(() => parseCall('restorePhotos', { photoIds: [1], steps }));
   const refused = (arg: unknown, what: RegExp): void =>
-    assert.throws(() => parseCall('restorePhotos', arg), (e: Error) => e instanceof ApiArgumentError && what.test(e.message), JSON.stringify(arg));
+    assert.throws(
+      () => parseCall('restorePhotos', arg),
+      (e: Error) => e instanceof ApiArgumentError && what.test(e.message),
+      JSON.stringify(arg),
+    );
   refused({ photoIds: [1] }, /steps/);
   refused({ photoIds: [1], steps: { repair: true, tone: true, recolorFaded: false } }, /colorize/);
   refused({ photoIds: [1], steps: { ...steps, repair: 'yes' } }, /repair/);
@@ -48,10 +52,16 @@ test('bad restore requests are refused at the boundary', () => {
 
 test('restoring a scratched grey print makes a restored version in use, through a restore job', async () => {
   const seen: JobInfo[] = [];
-  const { jobId } = (await api.call('restorePhotos', { photoIds: [photoId], steps: { repair: true, tone: true, recolorFaded: false, colorize: false } })) as { jobId: number };
+  const { jobId } = (await api.call('restorePhotos', {
+    photoIds: [photoId],
+    steps: { repair: true, tone: true, recolorFaded: false, colorize: false },
+  })) as { jobId: number };
   const ended = await waitForJobEvent(api, jobId, jobEnded, seen);
   assert.equal(ended.state, 'done', ended.message ?? JSON.stringify(ended.errors));
-  assert.ok(seen.every((j) => j.kind === 'restore'), 'every event of the job says restore');
+  assert.ok(
+    seen.every((j) => j.kind === 'restore'),
+    'every event of the job says restore',
+  );
   assert.deepEqual(ended.finishedPhotoIds, [photoId]);
   const listed = (await api.listJobs()).find((j) => j.id === jobId);
   assert.equal(listed?.kind, 'restore');

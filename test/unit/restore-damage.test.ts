@@ -10,7 +10,9 @@ function smooth(w: number, h: number): Float32Array {
 
 test('damage generator is deterministic for a seed and differs between seeds', () => {
   const L = smooth(128, 96);
-  const a = synthesizeDamage(L, 128, 96, 7), b = synthesizeDamage(L, 128, 96, 7), c = synthesizeDamage(L, 128, 96, 8);
+  const a = synthesizeDamage(L, 128, 96, 7),
+    b = synthesizeDamage(L, 128, 96, 7),
+    c = synthesizeDamage(L, 128, 96, 8);
   assert.deepEqual(a.L, b.L);
   assert.deepEqual(a.mask, b.mask);
   assert.notDeepEqual(a.L, c.L);
@@ -18,21 +20,35 @@ test('damage generator is deterministic for a seed and differs between seeds', (
 });
 
 test('damage mask covers the scratches (and grain-free, fade-free pixels off the mask are unchanged)', () => {
-  const w = 160, h = 120, L = smooth(w, h);
+  const w = 160,
+    h = 120,
+    L = smooth(w, h);
   const d = synthesizeDamage(L, w, h, 3, { scratches: 4, dust: 0, creases: 0, grain: 0, fade: false });
-  let marked = 0, unmarkedBig = 0;
+  let marked = 0,
+    unmarkedBig = 0;
   for (let i = 0; i < L.length; i++) {
     const delta = Math.abs(d.L[i]! - L[i]!);
-    if (d.mask[i]) { marked++; assert.ok(delta >= 3); } else if (delta >= 3) unmarkedBig++;
+    if (d.mask[i]) {
+      marked++;
+      assert.ok(delta >= 3);
+    } else if (delta >= 3) unmarkedBig++;
   }
   assert.ok(marked > 50, `scratches marked: ${marked}`);
   assert.equal(unmarkedBig, 0, 'every visible change is in the mask');
 });
 
 test('inpainting leaves unmasked pixels bit-identical and fills a line in a gradient closely', () => {
-  const w = 64, h = 48, L = smooth(w, h);
-  const damaged = Float32Array.from(L), mask = new Uint8Array(w * h);
-  for (let x = 5; x < 60; x++) for (let y = 20; y < 23; y++) { const i = y * w + x; mask[i] = 1; damaged[i] = 95; }
+  const w = 64,
+    h = 48,
+    L = smooth(w, h);
+  const damaged = Float32Array.from(L),
+    mask = new Uint8Array(w * h);
+  for (let x = 5; x < 60; x++)
+    for (let y = 20; y < 23; y++) {
+      const i = y * w + x;
+      mask[i] = 1;
+      damaged[i] = 95;
+    }
   const out = inpaint(damaged, w, h, mask);
   let maxErr = 0;
   for (let i = 0; i < L.length; i++) {
@@ -43,14 +59,19 @@ test('inpainting leaves unmasked pixels bit-identical and fills a line in a grad
 });
 
 test('tone stretches a faded ramp back without clipping', () => {
-  const w = 200, h = 10, L = new Float32Array(w * h);
+  const w = 200,
+    h = 10,
+    L = new Float32Array(w * h);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) L[y * w + x] = 3 + 94 * (x / (w - 1));
   const faded = fadeGrey(L, 11);
   const restored = Float32Array.from(faded);
   restoreTone(restored, w, h, { localAmount: 0 });
-  let before = 0, after = 0, clipped = 0;
+  let before = 0,
+    after = 0,
+    clipped = 0;
   for (let i = 0; i < L.length; i++) {
-    before += Math.abs(faded[i]! - L[i]!); after += Math.abs(restored[i]! - L[i]!);
+    before += Math.abs(faded[i]! - L[i]!);
+    after += Math.abs(restored[i]! - L[i]!);
     if (restored[i]! <= 0 || restored[i]! >= 100) clipped++;
   }
   assert.ok(after < 0.5 * before, `|ΔL| ${after / L.length} vs faded ${before / L.length}`);

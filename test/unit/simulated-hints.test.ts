@@ -22,5 +22,8 @@ test('N hints reveal the truth in 3–9 px patches, deterministically per file n
   for (let i = 0; i < a.mask.length; i++) if (a.mask[i]) err += Math.hypot(a.a[i] - lab.a[i], a.b[i] - lab.b[i]);
   assert.ok(err / marked < 12, `mean hint error ${err / marked}`);
   const none = await truthHints(rgb, w, h, w, h, 0, 'photo_1.jpg');
-  assert.equal(none.mask.reduce((s, v) => s + v, 0), 0);
+  assert.equal(
+    none.mask.reduce((s, v) => s + v, 0),
+    0,
+  );
 });

@@ -35,7 +35,10 @@ describe('upscale tiling', () => {
     assert.equal(tiled.height, 2 * H);
     assert.equal(tiled.rgb.length, 4 * W * H * 3);
     const total = Math.ceil(W / 20) * Math.ceil(H / 20);
-    assert.deepEqual(steps, Array.from({ length: total }, (_, i) => [i + 1, total]));
+    assert.deepEqual(
+      steps,
+      Array.from({ length: total }, (_, i) => [i + 1, total]),
+    );
     let maxDiff = 0;
     for (let i = 0; i < tiled.rgb.length; i++) maxDiff = Math.max(maxDiff, Math.abs(tiled.rgb[i]! - whole.rgb[i]!));
     assert.ok(maxDiff <= 2, `tiled and whole differ by up to ${maxDiff} levels`);
@@ -45,7 +48,10 @@ describe('upscale tiling', () => {
     for (let i = 0; i < seamy.rgb.length; i++) seamDiff = Math.max(seamDiff, Math.abs(seamy.rgb[i]! - whole.rgb[i]!));
     assert.ok(seamDiff > 4, `tiles without margins differ by ${seamDiff} levels`);
     // And the network did something beyond copying pixels: close to a plain resize, not equal to it.
-    const cubic = await sharp(rgb, { raw: { width: W, height: H, channels: 3 } }).resize(2 * W, 2 * H, { kernel: 'cubic' }).raw().toBuffer();
+    const cubic = await sharp(rgb, { raw: { width: W, height: H, channels: 3 } })
+      .resize(2 * W, 2 * H, { kernel: 'cubic' })
+      .raw()
+      .toBuffer();
     let sum = 0;
     for (let i = 0; i < cubic.length; i++) sum += Math.abs(cubic[i]! - whole.rgb[i]!);
     const mean = sum / cubic.length;
@@ -55,7 +61,7 @@ describe('upscale tiling', () => {
   test('×4 gives 4 × the size; a grey photo comes out grey', async () => {
     const [w, h] = [24, 20];
     const small = Buffer.alloc(w * h * 3);
-    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) small.fill(rgb[((y * W + x) * 3) + 1]!, (y * w + x) * 3, (y * w + x) * 3 + 3);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) small.fill(rgb[(y * W + x) * 3 + 1]!, (y * w + x) * 3, (y * w + x) * 3 + 3);
     const out = await upscaleRgb(await loadUpscaler(4), small, w, h, { tile: 16, grey: true });
     assert.equal(out.width, 4 * w);
     assert.equal(out.height, 4 * h);
@@ -68,17 +74,27 @@ describe('upscale tiling', () => {
     const ctrl = new AbortController();
     let seen = 0;
     await assert.rejects(
-      upscaleRgb(x2, rgb, W, H, { tile: 20, signal: ctrl.signal, onProgress: (d) => { seen = d; if (d === 2) ctrl.abort(); } }),
+      upscaleRgb(x2, rgb, W, H, {
+        tile: 20,
+        signal: ctrl.signal,
+        onProgress: (d) => {
+          seen = d;
+          if (d === 2) ctrl.abort();
+        },
+      }),
       (e: Error) => e.name === 'AbortError',
     );
     assert.equal(seen, 2, 'no tile after the cancel');
   });
 
-  test('only ×2 and ×4 are offered, in the core, the window API and a job\'s saved steps', () => {
+  test("only ×2 and ×4 are offered, in the core, the window API and a job's saved steps", () => {
     assert.throws(() => loadUpscaler(3 as 2), /×2 or ×4/);
     const steps = { repair: true, tone: true, recolorFaded: false, colorize: true };
     assert.doesNotThrow(() => parseCall('restorePhotos', { photoIds: [1], steps: { ...steps, upscale: 4 } }));
-    assert.throws(() => parseCall('restorePhotos', { photoIds: [1], steps: { ...steps, upscale: 3 } }), (e: Error) => e instanceof ApiArgumentError && /upscale/.test(e.message));
+    assert.throws(
+      () => parseCall('restorePhotos', { photoIds: [1], steps: { ...steps, upscale: 3 } }),
+      (e: Error) => e instanceof ApiArgumentError && /upscale/.test(e.message),
+    );
     assert.equal(makeJobParams('restore', { steps: { upscale: 2 } }).steps.upscale, 2);
     assert.equal(makeJobParams('restore', { steps: {} }).steps.upscale, undefined);
     assert.throws(() => makeJobParams('restore', { steps: { upscale: 8 as 2 } }));

@@ -78,8 +78,14 @@ describe('wasm convolution gradients', () => {
       const [, , , C] = c.x;
       const fShape: [number, number, number, number] = [c.k, c.k, C, c.co];
       const info = tf.backend_util.computeConv2DInfo(c.x, fShape, c.stride, 1, c.pad);
-      const x64 = values(c.x.reduce((p, q) => p * q), 11);
-      const w64 = values(fShape.reduce((p, q) => p * q), 23);
+      const x64 = values(
+        c.x.reduce((p, q) => p * q),
+        11,
+      );
+      const w64 = values(
+        fShape.reduce((p, q) => p * q),
+        23,
+      );
       const dy64 = values(c.x[0] * info.outHeight * info.outWidth * c.co, 37);
       const ref = reference(c, x64, w64, dy64, info.outHeight, info.outWidth, info.padInfo.top, info.padInfo.left);
       const x = tf.tensor4d(Float32Array.from(x64), c.x);
@@ -101,8 +107,14 @@ describe('wasm convolution gradients', () => {
     const [, , , C] = c.x;
     const fShape: [number, number, number, number] = [c.k, c.k, C, c.co];
     const info = tf.backend_util.computeConv2DInfo(c.x, fShape, c.stride, 1, c.pad);
-    const x64 = values(c.x.reduce((p, q) => p * q), 5);
-    const w64 = values(fShape.reduce((p, q) => p * q), 6);
+    const x64 = values(
+      c.x.reduce((p, q) => p * q),
+      5,
+    );
+    const w64 = values(
+      fShape.reduce((p, q) => p * q),
+      6,
+    );
     const dy64 = values(c.x[0] * info.outHeight * info.outWidth * c.co, 7);
     const ref = reference(c, x64, w64, dy64, info.outHeight, info.outWidth, 0, 0);
     const x = tf.tensor4d(Float32Array.from(x64), c.x);
@@ -110,7 +122,10 @@ describe('wasm convolution gradients', () => {
     const dy = tf.tensor4d(Float32Array.from(dy64), [c.x[0], info.outHeight, info.outWidth, c.co]);
     // Loss = Σ y·dy, so ∂loss/∂y = dy; fused conv (with bias and relu off) is what tf.layers uses.
     const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
-      tf.fused.conv2d({ x: a as tf.Tensor4D, filter: b as tf.Tensor4D, strides: 2, pad: 'valid' }).mul(dy).sum(),
+      tf.fused
+        .conv2d({ x: a as tf.Tensor4D, filter: b as tf.Tensor4D, strides: 2, pad: 'valid' })
+        .mul(dy)
+        .sum(),
     )([x, w]);
     assert.ok(maxAbsDiff(gw.dataSync() as Float32Array, ref.dw) < 1e-4);
     assert.ok(maxAbsDiff(gx.dataSync() as Float32Array, ref.dx) < 1e-4);

@@ -40,13 +40,21 @@ interface Reply {
 }
 
 /** A raw HTTP request whose body is sent in parts: `parts[i]` is written once `gates[i]` (if any) resolves. */
-function request(pathname: string, headers: Record<string, string | number>, parts: Buffer[], gates: Array<Promise<void> | undefined> = []): Promise<Reply> {
+function request(
+  pathname: string,
+  headers: Record<string, string | number>,
+  parts: Buffer[],
+  gates: Array<Promise<void> | undefined> = [],
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       { host: '127.0.0.1', port: bridge.port, method: 'POST', path: pathname, headers: { 'x-heirloom-token': bridge.token, ...headers } },
       (res) => {
         let body = '';
-        res.setEncoding('utf8').on('data', (d: string) => (body += d)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res
+          .setEncoding('utf8')
+          .on('data', (d: string) => (body += d))
+          .on('end', () => resolve({ status: res.statusCode ?? 0, body }));
       },
     );
     req.on('error', reject);
@@ -62,7 +70,12 @@ function request(pathname: string, headers: Record<string, string | number>, par
 
 const upload = (name: string, data: Buffer, gate?: Promise<void>): Promise<Reply> => {
   const half = Math.floor(data.length / 2);
-  return request(`/upload?name=${encodeURIComponent(name)}`, { 'content-type': 'application/octet-stream', 'content-length': data.length }, [data.subarray(0, half), data.subarray(half)], [undefined, gate]);
+  return request(
+    `/upload?name=${encodeURIComponent(name)}`,
+    { 'content-type': 'application/octet-stream', 'content-length': data.length },
+    [data.subarray(0, half), data.subarray(half)],
+    [undefined, gate],
+  );
 };
 
 const incoming = (): string => path.join(core.paths.root, 'uploads', '.incoming');
@@ -80,7 +93,9 @@ async function until(what: string, cond: () => boolean, ms = 10_000): Promise<vo
 async function noisyJpeg(width: number, height: number, seed: number): Promise<Buffer> {
   const px = fx.photoPixels(width, height, { seed });
   for (let k = 0; k < px.length; k++) px[k] = (px[k]! + ((k * 2654435761 + seed) >>> 26)) & 255;
-  return sharp(px, { raw: { width, height, channels: 3 } }).jpeg({ quality: 100 }).toBuffer();
+  return sharp(px, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 100 })
+    .toBuffer();
 }
 
 describe('JSON bodies', () => {
@@ -128,13 +143,21 @@ describe('uploads', () => {
     assert.equal(partFiles().length, UPLOADS_AT_ONCE, 'the others are not being read yet');
     go();
     const done = await Promise.all(replies);
-    assert.deepEqual(done.map((r) => r.status), [200, 200, 200, 200], done.map((r) => r.body).join('\n'));
+    assert.deepEqual(
+      done.map((r) => r.status),
+      [200, 200, 200, 200],
+      done.map((r) => r.body).join('\n'),
+    );
     assert.deepEqual(partFiles(), []);
   });
 
   test('an upload that turns out too large (chunked, no Content-Length) gets 413 and leaves no temp file', async () => {
     const chunk = Buffer.alloc(1024 * 1024, 7);
-    const r = await request('/upload?name=huge.jpg', { 'content-type': 'application/octet-stream' }, Array(MAX_UPLOAD / chunk.length + 2).fill(chunk));
+    const r = await request(
+      '/upload?name=huge.jpg',
+      { 'content-type': 'application/octet-stream' },
+      Array(MAX_UPLOAD / chunk.length + 2).fill(chunk),
+    );
     assert.equal(r.status, 413);
     assert.match((JSON.parse(r.body) as { error: string }).error, /huge\.jpg is larger than 6 MB/);
     assert.deepEqual(partFiles(), []);

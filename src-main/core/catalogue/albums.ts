@@ -33,20 +33,15 @@ export class AlbumsTable {
 
   createAlbum(name: string): AlbumRow {
     const ts = this.ctx.now();
-    const raw = this.ctx.st('INSERT INTO albums (name, created_at, updated_at) VALUES (?, ?, ?) RETURNING *').get(
-      albumName(name),
-      ts,
-      ts,
-    ) as RawAlbum;
+    const raw = this.ctx
+      .st('INSERT INTO albums (name, created_at, updated_at) VALUES (?, ?, ?) RETURNING *')
+      .get(albumName(name), ts, ts) as RawAlbum;
     return toAlbum(raw);
   }
 
   renameAlbum(albumId: number, name: string): AlbumRow {
-    const raw = this.ctx.st('UPDATE albums SET name = ?, updated_at = ? WHERE id = ? RETURNING *').get(
-      albumName(name),
-      this.ctx.now(),
-      albumId,
-    ) as RawAlbum | undefined;
+    const raw = this.ctx.st('UPDATE albums SET name = ?, updated_at = ? WHERE id = ? RETURNING *').get(albumName(name), this.ctx.now(), albumId) as
+      RawAlbum | undefined;
     if (!raw) throw new Error(`No album with id ${albumId}.`);
     return toAlbum(raw);
   }
@@ -97,10 +92,12 @@ export class AlbumsTable {
       let removed = 0;
       for (const originalId of originalIds) removed += del.run(albumId, originalId).changes;
       // A cover must be one of the album's own photos.
-      this.ctx.st(
-        `UPDATE albums SET cover_original_id = NULL WHERE id = ? AND cover_original_id NOT IN
+      this.ctx
+        .st(
+          `UPDATE albums SET cover_original_id = NULL WHERE id = ? AND cover_original_id NOT IN
            (SELECT original_id FROM album_items WHERE album_id = ?)`,
-      ).run(albumId, albumId);
+        )
+        .run(albumId, albumId);
       if (removed > 0) this.touchAlbum(albumId);
       return removed;
     });
@@ -109,14 +106,11 @@ export class AlbumsTable {
   reorderAlbum(albumId: number, originalIds: readonly number[]): void {
     this.ctx.transaction(() => {
       this.requireAlbum(albumId);
-      const current = (
-        this.ctx.st('SELECT original_id FROM album_items WHERE album_id = ?').all(albumId) as { original_id: number }[]
-      ).map((r) => r.original_id);
+      const current = (this.ctx.st('SELECT original_id FROM album_items WHERE album_id = ?').all(albumId) as { original_id: number }[]).map(
+        (r) => r.original_id,
+      );
       const wanted = new Set(originalIds);
-      const same =
-        wanted.size === originalIds.length &&
-        wanted.size === current.length &&
-        current.every((id) => wanted.has(id));
+      const same = wanted.size === originalIds.length && wanted.size === current.length && current.every((id) => wanted.has(id));
       if (!same) throw new Error(`The new order for album ${albumId} must list each of its photos exactly once.`);
       const setPos = this.ctx.st('UPDATE album_items SET position = ? WHERE album_id = ? AND original_id = ?');
       originalIds.forEach((originalId, position) => setPos.run(position, albumId, originalId));
@@ -128,11 +122,7 @@ export class AlbumsTable {
     this.ctx.transaction(() => {
       this.requireAlbum(albumId);
       if (originalId !== null) this.requireAlbumItem(albumId, originalId);
-      this.ctx.st('UPDATE albums SET cover_original_id = ?, updated_at = ? WHERE id = ?').run(
-        originalId,
-        this.ctx.now(),
-        albumId,
-      );
+      this.ctx.st('UPDATE albums SET cover_original_id = ?, updated_at = ? WHERE id = ?').run(originalId, this.ctx.now(), albumId);
     });
   }
 
@@ -142,11 +132,7 @@ export class AlbumsTable {
       if (outputId !== null && this.outputs.getOutput(outputId)?.originalId !== originalId) {
         throw new Error(`Output ${outputId} is not a version of photo ${originalId}.`);
       }
-      this.ctx.st('UPDATE album_items SET output_id = ? WHERE album_id = ? AND original_id = ?').run(
-        outputId,
-        albumId,
-        originalId,
-      );
+      this.ctx.st('UPDATE album_items SET output_id = ? WHERE album_id = ? AND original_id = ?').run(outputId, albumId, originalId);
       this.touchAlbum(albumId);
     });
   }
@@ -154,7 +140,9 @@ export class AlbumsTable {
   moveAlbumItem(albumId: number, originalId: number, index: number): void {
     this.ctx.transaction(() => {
       this.requireAlbumItem(albumId, originalId);
-      const ids = this.albumItems(albumId).map((i) => i.originalId).filter((id) => id !== originalId);
+      const ids = this.albumItems(albumId)
+        .map((i) => i.originalId)
+        .filter((id) => id !== originalId);
       const at = Math.max(0, Math.min(ids.length, Math.trunc(index)));
       ids.splice(at, 0, originalId);
       this.reorderAlbum(albumId, ids);
@@ -176,12 +164,14 @@ export class AlbumsTable {
   }
 
   albumItems(albumId: number): AlbumItemRow[] {
-    const rows = this.ctx.st(
-      `SELECT ai.album_id AS item_album_id, ai.position AS item_position, ai.output_id AS item_output_id,
+    const rows = this.ctx
+      .st(
+        `SELECT ai.album_id AS item_album_id, ai.position AS item_position, ai.output_id AS item_output_id,
               ai.caption AS item_caption, ${ORIGINAL_LIST_COLUMNS}
        FROM album_items ai JOIN originals o ON o.id = ai.original_id ${LATEST_OUTPUT_JOIN}
        WHERE ai.album_id = ? ORDER BY ai.position, ai.original_id`,
-    ).all(albumId) as RawAlbumItem[];
+      )
+      .all(albumId) as RawAlbumItem[];
     return rows.map((r) => ({
       albumId: r.item_album_id,
       originalId: r.id,

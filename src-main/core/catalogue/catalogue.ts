@@ -95,9 +95,7 @@ export class Catalogue {
   ) {
     this.libraryRoot = path.dirname(file);
     this.identity = fileIdentity(file);
-    db.function('heirloom_basename', { deterministic: true }, (p: unknown) =>
-      typeof p === 'string' ? p.split(/[\\/]/).pop() ?? p : p,
-    );
+    db.function('heirloom_basename', { deterministic: true }, (p: unknown) => (typeof p === 'string' ? (p.split(/[\\/]/).pop() ?? p) : p));
     const ctx: TableContext = {
       libraryRoot: this.libraryRoot,
       st: (sql) => this.st(sql),
@@ -340,13 +338,7 @@ export class Catalogue {
   }
 
   /** Records one item's result and recounts the job's progress, atomically. Returns the updated job. */
-  setJobItem(
-    jobId: number,
-    seq: number,
-    status: JobItemStatus,
-    outputId: number | null = null,
-    error: string | null = null,
-  ): JobRow {
+  setJobItem(jobId: number, seq: number, status: JobItemStatus, outputId: number | null = null, error: string | null = null): JobRow {
     return this.jobs.setJobItem(jobId, seq, status, outputId, error);
   }
 

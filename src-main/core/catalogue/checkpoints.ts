@@ -9,8 +9,9 @@ export class CheckpointsTable {
   constructor(private readonly ctx: TableContext) {}
 
   registerCheckpoint(input: CheckpointInput): CheckpointRow {
-    const raw = this.ctx.st(
-      `INSERT INTO model_checkpoints (id, name, parent_id, path, kind, created_at, metrics_json, data_summary_json)
+    const raw = this.ctx
+      .st(
+        `INSERT INTO model_checkpoints (id, name, parent_id, path, kind, created_at, metrics_json, data_summary_json)
        VALUES (@id, @name, @parentId, @path, @kind, @createdAt, @metrics, @dataSummary)
        ON CONFLICT (id) DO UPDATE SET
          name = excluded.name,
@@ -18,16 +19,17 @@ export class CheckpointsTable {
          metrics_json = coalesce(excluded.metrics_json, model_checkpoints.metrics_json),
          data_summary_json = coalesce(excluded.data_summary_json, model_checkpoints.data_summary_json)
        RETURNING *`,
-    ).get({
-      id: input.id,
-      name: input.name,
-      parentId: input.parentId ?? null,
-      path: toStoredPath(this.ctx.libraryRoot, input.path),
-      kind: input.kind,
-      createdAt: input.createdAt ?? this.ctx.now(),
-      metrics: jsonOrNull(input.metrics),
-      dataSummary: jsonOrNull(input.dataSummary),
-    }) as RawCheckpoint;
+      )
+      .get({
+        id: input.id,
+        name: input.name,
+        parentId: input.parentId ?? null,
+        path: toStoredPath(this.ctx.libraryRoot, input.path),
+        kind: input.kind,
+        createdAt: input.createdAt ?? this.ctx.now(),
+        metrics: jsonOrNull(input.metrics),
+        dataSummary: jsonOrNull(input.dataSummary),
+      }) as RawCheckpoint;
     return toCheckpoint(this.ctx.libraryRoot, raw);
   }
 

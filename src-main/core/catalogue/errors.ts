@@ -72,7 +72,10 @@ export function isCorruptionError(err: unknown): boolean {
 }
 
 function firstLines(text: string): string {
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('*** in database'));
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('*** in database'));
   const shown = lines.slice(0, 2).join('; ');
   return lines.length > 2 ? `${shown}; and ${lines.length - 2} more` : shown || 'unknown problem';
 }

@@ -88,7 +88,9 @@ export function listBackups(dir: string): BackupFile[] {
 
 /** Keeps the newest `keep` backups; removes older ones and temp files a crash left behind. Returns what it removed. */
 export function pruneBackups(dir: string, keep = BACKUPS_KEPT): string[] {
-  const removed = listBackups(dir).slice(keep).map((b) => b.file);
+  const removed = listBackups(dir)
+    .slice(keep)
+    .map((b) => b.file);
   for (const f of removed) fs.rmSync(f, { force: true });
   for (const name of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
     const f = path.join(dir, name);

@@ -15,19 +15,21 @@ export class JobsTable {
    * 'running' when the catalogue is opened was left behind by a process that died.
    */
   markCrashedJobsInterrupted(): number[] {
-    const rows = this.ctx.st(
-      "UPDATE jobs SET status = 'interrupted', updated_at = ? WHERE status = 'running' RETURNING id",
-    ).all(this.ctx.now()) as { id: number }[];
+    const rows = this.ctx.st("UPDATE jobs SET status = 'interrupted', updated_at = ? WHERE status = 'running' RETURNING id").all(this.ctx.now()) as {
+      id: number;
+    }[];
     return rows.map((r) => r.id).sort((a, b) => a - b);
   }
 
   createJob(kind: string, params: JsonObject | null, inputs: readonly string[]): JobRow {
     return this.ctx.transaction(() => {
       const ts = this.ctx.now();
-      const raw = this.ctx.st(
-        `INSERT INTO jobs (kind, status, params_json, progress_done, progress_total, created_at, updated_at)
+      const raw = this.ctx
+        .st(
+          `INSERT INTO jobs (kind, status, params_json, progress_done, progress_total, created_at, updated_at)
          VALUES (?, 'queued', ?, 0, ?, ?, ?) RETURNING *`,
-      ).get(kind, jsonOrNull(params), inputs.length, ts, ts) as RawJob;
+        )
+        .get(kind, jsonOrNull(params), inputs.length, ts, ts) as RawJob;
       const addItem = this.ctx.st(`INSERT INTO job_items (job_id, seq, input, status) VALUES (?, ?, ?, 'pending')`);
       inputs.forEach((input, seq) => addItem.run(raw.id, seq, input));
       return toJob(raw);
@@ -41,38 +43,27 @@ export class JobsTable {
 
   updateJobStatus(id: number, status: JobStatus, error: string | null = null): JobRow {
     if (!JOB_STATUSES.includes(status)) throw new Error(`Unknown job status "${status}".`);
-    const raw = this.ctx.st('UPDATE jobs SET status = ?, error = ?, updated_at = ? WHERE id = ? RETURNING *').get(
-      status,
-      error,
-      this.ctx.now(),
-      id,
-    ) as RawJob | undefined;
+    const raw = this.ctx
+      .st('UPDATE jobs SET status = ?, error = ?, updated_at = ? WHERE id = ? RETURNING *')
+      .get(status, error, this.ctx.now(), id) as RawJob | undefined;
     if (!raw) throw new Error(`No job with id ${id}.`);
     return toJob(raw);
   }
 
-  setJobItem(
-    jobId: number,
-    seq: number,
-    status: JobItemStatus,
-    outputId: number | null = null,
-    error: string | null = null,
-  ): JobRow {
+  setJobItem(jobId: number, seq: number, status: JobItemStatus, outputId: number | null = null, error: string | null = null): JobRow {
     return this.ctx.transaction(() => {
-      const res = this.ctx.st('UPDATE job_items SET status = ?, output_id = ?, error = ? WHERE job_id = ? AND seq = ?').run(
-        status,
-        outputId,
-        error,
-        jobId,
-        seq,
-      );
+      const res = this.ctx
+        .st('UPDATE job_items SET status = ?, output_id = ?, error = ? WHERE job_id = ? AND seq = ?')
+        .run(status, outputId, error, jobId, seq);
       if (res.changes === 0) throw new Error(`Job ${jobId} has no item ${seq}.`);
       // Recount rather than increment: setting the same item twice (e.g. after a resume) stays correct.
-      const raw = this.ctx.st(
-        `UPDATE jobs SET updated_at = ?, progress_done =
+      const raw = this.ctx
+        .st(
+          `UPDATE jobs SET updated_at = ?, progress_done =
            (SELECT count(*) FROM job_items WHERE job_id = ? AND status <> 'pending')
          WHERE id = ? RETURNING *`,
-      ).get(this.ctx.now(), jobId, jobId) as RawJob;
+        )
+        .get(this.ctx.now(), jobId, jobId) as RawJob;
       return toJob(raw);
     });
   }
@@ -81,9 +72,9 @@ export class JobsTable {
     const statuses = options.status === undefined ? JOB_STATUSES : ([] as JobStatus[]).concat(options.status);
     const limit = options.limit === undefined ? -1 : checkCount('limit', options.limit);
     // json_each keeps this one prepared statement for any set of statuses.
-    const rows = this.ctx.st(
-      'SELECT * FROM jobs WHERE status IN (SELECT value FROM json_each(?)) ORDER BY id DESC LIMIT ?',
-    ).all(JSON.stringify(statuses), limit) as RawJob[];
+    const rows = this.ctx
+      .st('SELECT * FROM jobs WHERE status IN (SELECT value FROM json_each(?)) ORDER BY id DESC LIMIT ?')
+      .all(JSON.stringify(statuses), limit) as RawJob[];
     return rows.map(toJob);
   }
 
@@ -106,28 +97,30 @@ export class JobsTable {
   }
 
   findResumableJob(kind: string, resumeKey: string): JobRow | undefined {
-    const raw = this.ctx.st(
-      `SELECT * FROM jobs WHERE kind = ? AND json_extract(params_json, '$.resumeKey') = ?
+    const raw = this.ctx
+      .st(
+        `SELECT * FROM jobs WHERE kind = ? AND json_extract(params_json, '$.resumeKey') = ?
          AND status IN ('queued', 'interrupted', 'cancelled', 'failed')
          AND EXISTS (SELECT 1 FROM job_items WHERE job_id = jobs.id AND status = 'pending')
        ORDER BY id DESC LIMIT 1`,
-    ).get(kind, resumeKey) as RawJob | undefined;
+      )
+      .get(kind, resumeKey) as RawJob | undefined;
     return raw && toJob(raw);
   }
 
   findJobEndedSince(kind: string, resumeKey: string, sinceIso: string): JobRow | undefined {
-    const raw = this.ctx.st(
-      `SELECT * FROM jobs WHERE kind = ? AND json_extract(params_json, '$.resumeKey') = ?
+    const raw = this.ctx
+      .st(
+        `SELECT * FROM jobs WHERE kind = ? AND json_extract(params_json, '$.resumeKey') = ?
          AND status IN ('done', 'failed') AND updated_at >= ?
        ORDER BY id DESC LIMIT 1`,
-    ).get(kind, resumeKey, sinceIso) as RawJob | undefined;
+      )
+      .get(kind, resumeKey, sinceIso) as RawJob | undefined;
     return raw && toJob(raw);
   }
 
   pendingItems(jobId: number): JobItemRow[] {
-    const rows = this.ctx.st(
-      "SELECT * FROM job_items WHERE job_id = ? AND status = 'pending' ORDER BY seq",
-    ).all(jobId) as RawJobItem[];
+    const rows = this.ctx.st("SELECT * FROM job_items WHERE job_id = ? AND status = 'pending' ORDER BY seq").all(jobId) as RawJobItem[];
     return rows.map(toJobItem);
   }
 }

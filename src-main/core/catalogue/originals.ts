@@ -47,7 +47,9 @@ export class OriginalsTable {
         const keepKnown = fs.existsSync(fromStoredPath(this.ctx.libraryRoot, known.path));
         primary = keepKnown ? known.path : input.path;
         const other = keepKnown ? input.path : known.path;
-        this.ctx.st('INSERT INTO original_paths (original_id, path, first_seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(known.id, other, this.ctx.now());
+        this.ctx
+          .st('INSERT INTO original_paths (original_id, path, first_seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
+          .run(known.id, other, this.ctx.now());
         this.ctx.st('DELETE FROM original_paths WHERE original_id = ? AND path = ?').run(known.id, primary);
       }
       return this.insertOrUpdateOriginal({ ...input, path: primary }, sha256);
@@ -55,13 +57,16 @@ export class OriginalsTable {
   }
 
   otherPaths(originalId: number): string[] {
-    const rows = this.ctx.st('SELECT path FROM original_paths WHERE original_id = ? ORDER BY first_seen_at, path').all(originalId) as { path: string }[];
+    const rows = this.ctx.st('SELECT path FROM original_paths WHERE original_id = ? ORDER BY first_seen_at, path').all(originalId) as {
+      path: string;
+    }[];
     return rows.map((r) => r.path);
   }
 
   private insertOrUpdateOriginal(input: OriginalInput, sha256: string): OriginalRow {
-    const raw = this.ctx.st(
-      `INSERT INTO originals (path, sha256, bytes, width, height, taken_at, camera, imported_at)
+    const raw = this.ctx
+      .st(
+        `INSERT INTO originals (path, sha256, bytes, width, height, taken_at, camera, imported_at)
        VALUES (@path, @sha256, @bytes, @width, @height, @takenAt, @camera, @importedAt)
        ON CONFLICT (sha256) DO UPDATE SET
          path = excluded.path,
@@ -72,16 +77,17 @@ export class OriginalsTable {
          taken_at = coalesce(originals.taken_at, excluded.taken_at),
          camera = coalesce(originals.camera, excluded.camera)
        RETURNING *`,
-    ).get({
-      path: input.path,
-      sha256,
-      bytes: input.bytes ?? null,
-      width: input.width ?? null,
-      height: input.height ?? null,
-      takenAt: input.takenAt ?? null,
-      camera: input.camera ?? null,
-      importedAt: this.ctx.now(),
-    }) as RawOriginal;
+      )
+      .get({
+        path: input.path,
+        sha256,
+        bytes: input.bytes ?? null,
+        width: input.width ?? null,
+        height: input.height ?? null,
+        takenAt: input.takenAt ?? null,
+        camera: input.camera ?? null,
+        importedAt: this.ctx.now(),
+      }) as RawOriginal;
     return toOriginal(this.ctx.libraryRoot, raw);
   }
 
@@ -91,9 +97,7 @@ export class OriginalsTable {
   }
 
   findOriginalBySha(sha256: string): OriginalRow | undefined {
-    const raw = this.ctx.st('SELECT * FROM originals WHERE sha256 = ?').get(sha256.toLowerCase()) as
-      | RawOriginal
-      | undefined;
+    const raw = this.ctx.st('SELECT * FROM originals WHERE sha256 = ?').get(sha256.toLowerCase()) as RawOriginal | undefined;
     return raw && toOriginal(this.ctx.libraryRoot, raw);
   }
 
@@ -104,10 +108,12 @@ export class OriginalsTable {
     if (!(filter in FILTER_SQL)) throw new Error(`Unknown filter "${filter}".`);
     const limit = options.limit === undefined ? -1 : checkCount('limit', options.limit);
     const offset = options.offset === undefined ? 0 : checkCount('offset', options.offset);
-    const rows = this.ctx.st(
-      `SELECT ${ORIGINAL_LIST_COLUMNS} ${ORIGINAL_LIST_FROM}
+    const rows = this.ctx
+      .st(
+        `SELECT ${ORIGINAL_LIST_COLUMNS} ${ORIGINAL_LIST_FROM}
        WHERE ${FILTER_SQL[filter]} ORDER BY ${SORT_SQL[sort]} LIMIT ? OFFSET ?`,
-    ).all(limit, offset) as RawOriginalList[];
+      )
+      .all(limit, offset) as RawOriginalList[];
     return rows.map((r) => toOriginalList(this.ctx.libraryRoot, r));
   }
 

@@ -11,19 +11,21 @@ export class OutputsTable {
 
   addOutput(input: OutputInput): OutputRow {
     this.ctx.st('UPDATE originals SET current_output_id = NULL WHERE id = ?').run(input.originalId);
-    const raw = this.ctx.st(
-      `INSERT INTO outputs (original_id, checkpoint_id, params_json, path, width, height, created_at, sha256)
+    const raw = this.ctx
+      .st(
+        `INSERT INTO outputs (original_id, checkpoint_id, params_json, path, width, height, created_at, sha256)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-    ).get(
-      input.originalId,
-      input.checkpointId,
-      JSON.stringify(input.params),
-      toStoredPath(this.ctx.libraryRoot, input.path),
-      input.width ?? null,
-      input.height ?? null,
-      this.ctx.now(),
-      input.sha256 ?? null,
-    ) as RawOutput;
+      )
+      .get(
+        input.originalId,
+        input.checkpointId,
+        JSON.stringify(input.params),
+        toStoredPath(this.ctx.libraryRoot, input.path),
+        input.width ?? null,
+        input.height ?? null,
+        this.ctx.now(),
+        input.sha256 ?? null,
+      ) as RawOutput;
     return toOutput(this.ctx.libraryRoot, raw);
   }
 
@@ -33,17 +35,17 @@ export class OutputsTable {
   }
 
   listOutputs(originalId: number): OutputRow[] {
-    const rows = this.ctx.st(
-      'SELECT * FROM outputs WHERE original_id = ? ORDER BY created_at DESC, id DESC',
-    ).all(originalId) as RawOutput[];
+    const rows = this.ctx.st('SELECT * FROM outputs WHERE original_id = ? ORDER BY created_at DESC, id DESC').all(originalId) as RawOutput[];
     return rows.map((r) => toOutput(this.ctx.libraryRoot, r));
   }
 
   latestOutput(originalId: number): OutputRow | undefined {
-    const raw = this.ctx.st(
-      `SELECT x.* FROM outputs x JOIN originals o ON o.id = x.original_id WHERE x.original_id = ?
+    const raw = this.ctx
+      .st(
+        `SELECT x.* FROM outputs x JOIN originals o ON o.id = x.original_id WHERE x.original_id = ?
        ORDER BY (x.id = o.current_output_id) DESC, x.created_at DESC, x.id DESC LIMIT 1`,
-    ).get(originalId) as RawOutput | undefined;
+      )
+      .get(originalId) as RawOutput | undefined;
     return raw && toOutput(this.ctx.libraryRoot, raw);
   }
 

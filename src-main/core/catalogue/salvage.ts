@@ -18,7 +18,9 @@ export interface SalvagedTable {
 const BLIND_PROBE_GAP = 2000;
 
 function tablesOf(db: Database.Database): string[] {
-  return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid").all() as { name: string }[]).map((r) => r.name);
+  return (
+    db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid").all() as { name: string }[]
+  ).map((r) => r.name);
 }
 
 function columnsOf(db: Database.Database, table: string): string[] {
@@ -62,7 +64,9 @@ export function salvageRows(damagedFile: string, freshFile: string): SalvagedTab
         }
         const list = cols.map((c) => `"${c}"`).join(', ');
         const read = from.prepare(`SELECT rowid AS heirloom_rowid, ${list} FROM "${table}" WHERE rowid = ?`);
-        const write = into.prepare(`INSERT OR IGNORE INTO "${table}" (rowid, ${list}) VALUES (@heirloom_rowid, ${cols.map((c) => `@${c}`).join(', ')})`);
+        const write = into.prepare(
+          `INSERT OR IGNORE INTO "${table}" (rowid, ${list}) VALUES (@heirloom_rowid, ${cols.map((c) => `@${c}`).join(', ')})`,
+        );
         const c = { recovered: 0, lost: 0 };
         const max = maxRowid(from, table);
         let misses = 0;

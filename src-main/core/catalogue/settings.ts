@@ -15,8 +15,6 @@ export class SettingsTable {
       this.ctx.st('DELETE FROM settings WHERE key = ?').run(key);
       return;
     }
-    this.ctx.st(
-      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-    ).run(key, value);
+    this.ctx.st('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 }

@@ -15,9 +15,15 @@ const WHITE_Y = 1.0;
 const WHITE_Z = 1.08883;
 
 // Linear sRGB -> XYZ (D65).
-const M00 = 0.4124564, M01 = 0.3575761, M02 = 0.1804375;
-const M10 = 0.2126729, M11 = 0.7151522, M12 = 0.072175;
-const M20 = 0.0193339, M21 = 0.119192, M22 = 0.9503041;
+const M00 = 0.4124564,
+  M01 = 0.3575761,
+  M02 = 0.1804375;
+const M10 = 0.2126729,
+  M11 = 0.7151522,
+  M12 = 0.072175;
+const M20 = 0.0193339,
+  M21 = 0.119192,
+  M22 = 0.9503041;
 
 const EPS = 216 / 24389;
 const KAPPA = 24389 / 27;
@@ -25,9 +31,15 @@ const KAPPA = 24389 / 27;
 // XYZ -> linear sRGB: the numerical inverse of M (as the training code does with torch.linalg.inv),
 // rather than a separately rounded published inverse, so the round trip is exact to float precision.
 const MI = invert3([M00, M01, M02, M10, M11, M12, M20, M21, M22]);
-const I00 = MI[0], I01 = MI[1], I02 = MI[2];
-const I10 = MI[3], I11 = MI[4], I12 = MI[5];
-const I20 = MI[6], I21 = MI[7], I22 = MI[8];
+const I00 = MI[0],
+  I01 = MI[1],
+  I02 = MI[2];
+const I10 = MI[3],
+  I11 = MI[4],
+  I12 = MI[5];
+const I20 = MI[6],
+  I21 = MI[7],
+  I22 = MI[8];
 
 function invert3(m: number[]): number[] {
   const [a, b, c, d, e, f, g, h, i] = m as [number, number, number, number, number, number, number, number, number];
@@ -36,9 +48,15 @@ function invert3(m: number[]): number[] {
   const C = d * h - e * g;
   const det = a * A + b * B + c * C;
   return [
-    A / det, -(b * i - c * h) / det, (b * f - c * e) / det,
-    B / det, (a * i - c * g) / det, -(a * f - c * d) / det,
-    C / det, -(a * h - b * g) / det, (a * e - b * d) / det,
+    A / det,
+    -(b * i - c * h) / det,
+    (b * f - c * e) / det,
+    B / det,
+    (a * i - c * g) / det,
+    -(a * f - c * d) / det,
+    C / det,
+    -(a * h - b * g) / det,
+    (a * e - b * d) / det,
   ];
 }
 
@@ -63,7 +81,9 @@ function labFInv(f: number): number {
 
 /** Exact reference: sRGB (0..1 per channel) -> CIELAB (D65). */
 export function srgbToLab(r: number, g: number, b: number): [number, number, number] {
-  const lr = srgbDecode(r), lg = srgbDecode(g), lb = srgbDecode(b);
+  const lr = srgbDecode(r),
+    lg = srgbDecode(g),
+    lb = srgbDecode(b);
   const fx = labF((M00 * lr + M01 * lg + M02 * lb) / WHITE_X);
   const fy = labF((M10 * lr + M11 * lg + M12 * lb) / WHITE_Y);
   const fz = labF((M20 * lr + M21 * lg + M22 * lb) / WHITE_Z);
@@ -92,15 +112,27 @@ export function labToLinear(L: number, a: number, b: number): [number, number, n
 // Linear value of each 8-bit code, pre-multiplied by the matrix row and divided by the white, so
 // X/Xn, Y/Yn, Z/Zn are three table sums each.
 const LIN8 = new Float64Array(256);
-const TXR = new Float64Array(256), TXG = new Float64Array(256), TXB = new Float64Array(256);
-const TYR = new Float64Array(256), TYG = new Float64Array(256), TYB = new Float64Array(256);
-const TZR = new Float64Array(256), TZG = new Float64Array(256), TZB = new Float64Array(256);
+const TXR = new Float64Array(256),
+  TXG = new Float64Array(256),
+  TXB = new Float64Array(256);
+const TYR = new Float64Array(256),
+  TYG = new Float64Array(256),
+  TYB = new Float64Array(256);
+const TZR = new Float64Array(256),
+  TZG = new Float64Array(256),
+  TZB = new Float64Array(256);
 for (let i = 0; i < 256; i++) {
   const v = srgbDecode(i / 255);
   LIN8[i] = v;
-  TXR[i] = (M00 * v) / WHITE_X; TXG[i] = (M01 * v) / WHITE_X; TXB[i] = (M02 * v) / WHITE_X;
-  TYR[i] = (M10 * v) / WHITE_Y; TYG[i] = (M11 * v) / WHITE_Y; TYB[i] = (M12 * v) / WHITE_Y;
-  TZR[i] = (M20 * v) / WHITE_Z; TZG[i] = (M21 * v) / WHITE_Z; TZB[i] = (M22 * v) / WHITE_Z;
+  TXR[i] = (M00 * v) / WHITE_X;
+  TXG[i] = (M01 * v) / WHITE_X;
+  TXB[i] = (M02 * v) / WHITE_X;
+  TYR[i] = (M10 * v) / WHITE_Y;
+  TYG[i] = (M11 * v) / WHITE_Y;
+  TYB[i] = (M12 * v) / WHITE_Y;
+  TZR[i] = (M20 * v) / WHITE_Z;
+  TZG[i] = (M21 * v) / WHITE_Z;
+  TZB[i] = (M22 * v) / WHITE_Z;
 }
 
 // labF on [0, 1] sampled finely + linear interpolation. The curve is C1 at EPS and its curvature is
@@ -112,7 +144,8 @@ for (let i = 0; i < F_N + 2; i++) F_LUT[i] = labF(i / F_N);
 
 function fastF(t: number): number {
   let x = t * F_N;
-  if (!(x > 0)) x = 0; // also catches NaN
+  if (!(x > 0))
+    x = 0; // also catches NaN
   else if (x > F_N) x = F_N; // (F_N + 1 is the last valid right neighbour)
   const i = x | 0;
   const v0 = F_LUT[i]!;
@@ -128,9 +161,13 @@ function checkBuffer(rgb: Uint8Array | Uint8ClampedArray, channels: number): num
 /** Interleaved 8-bit sRGB (3 or 4 channels; alpha ignored) -> planar CIELAB. Within ~1e-4 of srgbToLab. */
 export function rgb8ToLab(rgb: Uint8Array | Uint8ClampedArray, channels: number): LabImage {
   const n = checkBuffer(rgb, channels);
-  const L = new Float32Array(n), A = new Float32Array(n), B = new Float32Array(n);
+  const L = new Float32Array(n),
+    A = new Float32Array(n),
+    B = new Float32Array(n);
   for (let p = 0, i = 0; p < n; p++, i += channels) {
-    const r = rgb[i]!, g = rgb[i + 1]!, b = rgb[i + 2]!;
+    const r = rgb[i]!,
+      g = rgb[i + 1]!,
+      b = rgb[i + 2]!;
     const fx = fastF(TXR[r]! + TXG[g]! + TXB[b]!);
     const fy = fastF(TYR[r]! + TYG[g]! + TYB[b]!);
     const fz = fastF(TZR[r]! + TZG[g]! + TZB[b]!);
@@ -188,7 +225,8 @@ export function labToRgb8(L: Float32Array, a: Float32Array, b: Float32Array, out
     let l = L[p]!;
     if (!(l > 0)) l = 0;
     else if (l > 100) l = 100;
-    let ca = a[p]!, cb = b[p]!;
+    let ca = a[p]!,
+      cb = b[p]!;
     if (ca !== ca) ca = 0;
     if (cb !== cb) cb = 0;
     const fy = (l + 16) / 116;
@@ -197,11 +235,15 @@ export function labToRgb8(L: Float32Array, a: Float32Array, b: Float32Array, out
       // The pinned white is not exactly M·(1,1,1), so the matrix path would give R, G, B that differ
       // by ~1e-7 and could round apart; a neutral colour's linear value is Y in every channel.
       const v = encode8(Y);
-      dst[o] = v; dst[o + 1] = v; dst[o + 2] = v;
+      dst[o] = v;
+      dst[o + 1] = v;
+      dst[o + 2] = v;
       continue;
     }
     // Locals rather than a helper writing shared state: this loop is the hot path for saturated outputs.
-    let s = 1, lo = 0, hi = 1; // lo: known inside (s = 0 is the grey of the same L), hi: known outside
+    let s = 1,
+      lo = 0,
+      hi = 1; // lo: known inside (s = 0 is the grey of the same L), hi: known outside
     let linR: number, linG: number, linB: number;
     for (let k = 0; ; k++) {
       const X = WHITE_X * labFInv(fy + (ca * s) / 500);
@@ -210,9 +252,7 @@ export function labToRgb8(L: Float32Array, a: Float32Array, b: Float32Array, out
       linG = I10 * X + I11 * Y + I12 * Z;
       linB = I20 * X + I21 * Y + I22 * Z;
       const inside =
-        linR >= -GAMUT_TOL && linR <= 1 + GAMUT_TOL &&
-        linG >= -GAMUT_TOL && linG <= 1 + GAMUT_TOL &&
-        linB >= -GAMUT_TOL && linB <= 1 + GAMUT_TOL;
+        linR >= -GAMUT_TOL && linR <= 1 + GAMUT_TOL && linG >= -GAMUT_TOL && linG <= 1 + GAMUT_TOL && linB >= -GAMUT_TOL && linB <= 1 + GAMUT_TOL;
       if (k === GAMUT_STEPS || (inside && s === 1)) break; // the final probe, or in gamut as given
       if (inside) lo = s;
       else hi = s;

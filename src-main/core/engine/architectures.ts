@@ -22,7 +22,14 @@ export const HEIRLOOM_CONVS: Array<[string, number, number, number]> = [
   ['dec2', 128, 3, 1],
 ];
 
-function conv(x: SymbolicTensor, name: string, filters: number, kernel: number, stride: number, activation: 'relu' | 'linear' | 'tanh' = 'relu'): SymbolicTensor {
+function conv(
+  x: SymbolicTensor,
+  name: string,
+  filters: number,
+  kernel: number,
+  stride: number,
+  activation: 'relu' | 'linear' | 'tanh' = 'relu',
+): SymbolicTensor {
   if (stride === 2) {
     x = tf.layers.zeroPadding2d({ padding: 1, name: `${name}_pad` }).apply(x) as SymbolicTensor;
   }
@@ -123,7 +130,15 @@ export function inputMultiple(arch: 'heirloom' | 'heirloom3' | 'beta'): number {
 export function buildBetaNet(): tf.LayersModel {
   const input = tf.input({ shape: [null, null, 1], name: 'l' });
   const specs: Array<[string, number, number]> = [
-    ['b1', 64, 1], ['b2', 64, 2], ['b3', 128, 1], ['b4', 128, 2], ['b5', 256, 1], ['b6', 256, 2], ['b7', 512, 1], ['b8', 256, 1], ['b9', 128, 1],
+    ['b1', 64, 1],
+    ['b2', 64, 2],
+    ['b3', 128, 1],
+    ['b4', 128, 2],
+    ['b5', 256, 1],
+    ['b6', 256, 2],
+    ['b7', 512, 1],
+    ['b8', 256, 1],
+    ['b9', 128, 1],
   ];
   let x = input;
   for (const [name, filters, stride] of specs) x = conv(x, name, filters, 3, stride);

@@ -65,17 +65,24 @@ async function choose(preferred?: BackendName): Promise<BackendChoice> {
   const start = preferred ? order.indexOf(preferred) : 0;
   for (const name of order.slice(Math.max(0, start))) {
     const attempt =
-      name === 'tensorflow-gpu' ? await tryNative('@tensorflow/tfjs-node-gpu')
-      : name === 'tensorflow' ? await tryNative('@tensorflow/tfjs-node')
-      : await tryPortable(name);
+      name === 'tensorflow-gpu'
+        ? await tryNative('@tensorflow/tfjs-node-gpu')
+        : name === 'tensorflow'
+          ? await tryNative('@tensorflow/tfjs-node')
+          : await tryPortable(name);
     attempts.push(attempt);
     if (!attempt.ok) continue;
     const gpu = name === 'tensorflow-gpu' && gpuVisible();
     const label =
-      name === 'tensorflow-gpu' ? (gpu ? 'GPU (TensorFlow CUDA)' : 'CPU (TensorFlow, CUDA build without a GPU)')
-      : name === 'tensorflow' ? 'CPU (TensorFlow native)'
-      : name === 'wasm' ? 'CPU (WebAssembly)'
-      : 'CPU (pure JavaScript, slow)';
+      name === 'tensorflow-gpu'
+        ? gpu
+          ? 'GPU (TensorFlow CUDA)'
+          : 'CPU (TensorFlow, CUDA build without a GPU)'
+        : name === 'tensorflow'
+          ? 'CPU (TensorFlow native)'
+          : name === 'wasm'
+            ? 'CPU (WebAssembly)'
+            : 'CPU (pure JavaScript, slow)';
     return { name, label, gpu, attempts };
   }
   throw new Error('No TensorFlow.js backend could be initialised: ' + attempts.map((a) => `${a.candidate}: ${a.why}`).join('; '));

@@ -10,13 +10,18 @@ export function emptyHints(width: number, height: number): Hints {
 export function revealPatch(a: Float32Array, b: Float32Array, width: number, hints: Hints, x0: number, y0: number, s: number): void {
   let sa = 0;
   let sb = 0;
-  for (let y = y0; y < y0 + s; y++) for (let x = x0; x < x0 + s; x++) { sa += a[y * width + x]; sb += b[y * width + x]; }
+  for (let y = y0; y < y0 + s; y++)
+    for (let x = x0; x < x0 + s; x++) {
+      sa += a[y * width + x];
+      sb += b[y * width + x];
+    }
   sa /= s * s;
   sb /= s * s;
-  for (let y = y0; y < y0 + s; y++) for (let x = x0; x < x0 + s; x++) {
-    const i = y * width + x;
-    hints.a[i] = sa;
-    hints.b[i] = sb;
-    hints.mask[i] = 1;
-  }
+  for (let y = y0; y < y0 + s; y++)
+    for (let x = x0; x < x0 + s; x++) {
+      const i = y * width + x;
+      hints.a[i] = sa;
+      hints.b[i] = sb;
+      hints.mask[i] = 1;
+    }
 }

@@ -8,24 +8,31 @@ export const ModelManifestSchema = z.object({
   version: z.string().min(1),
   architecture: z.enum(['heirloom', 'heirloom3', 'beta']),
   /** Short side the network sees, in pixels (a multiple of 8). */
-  workingSize: z.number().int().min(64).max(2048).refine((n) => n % 8 === 0, 'workingSize must be a multiple of 8'),
+  workingSize: z
+    .number()
+    .int()
+    .min(64)
+    .max(2048)
+    .refine((n) => n % 8 === 0, 'workingSize must be a multiple of 8'),
   input: z.object({ channels: z.union([z.literal(1), z.literal(4)]) }),
   output: z.discriminatedUnion('type', [
-    z.object({
-      type: z.literal('ab-bins'),
-      stride: z.literal(4),
-      centres: z.array(z.tuple([z.number(), z.number()])).min(2),
-      /** Annealed-mean temperature (Zhang et al. 2016); chosen on the validation split. */
-      temperature: z.number().positive().max(2),
-      /** Per-bin class-rebalancing weights the model was trained with (see decodeAb). */
-      rebalancingWeights: z.array(z.number().positive()).optional(),
-      /** 0..1: share of the rebalancing undone at decode time; chosen on the validation split. */
-      priorCorrection: z.number().min(0).max(1).optional(),
-      /** Multiplies the decoded ab; chosen with the two above on the validation split. */
-      chromaGain: z.number().positive().max(3).optional(),
-      /** Chroma added along each pixel's own hue, tapering to nothing on grey pixels (see decodeAb). */
-      chromaLift: z.number().min(0).max(40).optional(),
-    }).refine((o) => !o.rebalancingWeights || o.rebalancingWeights.length === o.centres.length, 'one rebalancing weight per bin'),
+    z
+      .object({
+        type: z.literal('ab-bins'),
+        stride: z.literal(4),
+        centres: z.array(z.tuple([z.number(), z.number()])).min(2),
+        /** Annealed-mean temperature (Zhang et al. 2016); chosen on the validation split. */
+        temperature: z.number().positive().max(2),
+        /** Per-bin class-rebalancing weights the model was trained with (see decodeAb). */
+        rebalancingWeights: z.array(z.number().positive()).optional(),
+        /** 0..1: share of the rebalancing undone at decode time; chosen on the validation split. */
+        priorCorrection: z.number().min(0).max(1).optional(),
+        /** Multiplies the decoded ab; chosen with the two above on the validation split. */
+        chromaGain: z.number().positive().max(3).optional(),
+        /** Chroma added along each pixel's own hue, tapering to nothing on grey pixels (see decodeAb). */
+        chromaLift: z.number().min(0).max(40).optional(),
+      })
+      .refine((o) => !o.rebalancingWeights || o.rebalancingWeights.length === o.centres.length, 'one rebalancing weight per bin'),
     z.object({ type: z.literal('ab-tanh'), stride: z.literal(1), scale: z.number().positive() }),
   ]),
   files: z.object({

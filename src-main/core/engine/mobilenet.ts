@@ -9,11 +9,21 @@ type SymbolicTensor = tf.SymbolicTensor;
 /** [block, expansion, output channels, stride]; 'expanded_conv' has no expand layer. */
 const BLOCKS: Array<[string, number, number, number]> = [
   ['expanded_conv', 1, 16, 1],
-  ['block_1', 6, 24, 2], ['block_2', 6, 24, 1],
-  ['block_3', 6, 32, 2], ['block_4', 6, 32, 1], ['block_5', 6, 32, 1],
-  ['block_6', 6, 64, 2], ['block_7', 6, 64, 1], ['block_8', 6, 64, 1], ['block_9', 6, 64, 1],
-  ['block_10', 6, 96, 1], ['block_11', 6, 96, 1], ['block_12', 6, 96, 1],
-  ['block_13', 6, 160, 2], ['block_14', 6, 160, 1], ['block_15', 6, 160, 1],
+  ['block_1', 6, 24, 2],
+  ['block_2', 6, 24, 1],
+  ['block_3', 6, 32, 2],
+  ['block_4', 6, 32, 1],
+  ['block_5', 6, 32, 1],
+  ['block_6', 6, 64, 2],
+  ['block_7', 6, 64, 1],
+  ['block_8', 6, 64, 1],
+  ['block_9', 6, 64, 1],
+  ['block_10', 6, 96, 1],
+  ['block_11', 6, 96, 1],
+  ['block_12', 6, 96, 1],
+  ['block_13', 6, 160, 2],
+  ['block_14', 6, 160, 1],
+  ['block_15', 6, 160, 1],
   ['block_16', 6, 320, 1],
 ];
 const TAP_8 = 'block_5';
@@ -34,7 +44,16 @@ function relu6(x: SymbolicTensor, name: string): SymbolicTensor {
 
 /** Stride-2 layers pad bottom/right by one pixel and convolve 'valid', as Keras's MobileNetV2 does. */
 function pad(x: SymbolicTensor, name: string, stride: number): SymbolicTensor {
-  const p: [[number, number], [number, number]] = stride === 2 ? [[0, 1], [0, 1]] : [[1, 1], [1, 1]];
+  const p: [[number, number], [number, number]] =
+    stride === 2
+      ? [
+          [0, 1],
+          [0, 1],
+        ]
+      : [
+          [1, 1],
+          [1, 1],
+        ];
   return tf.layers.zeroPadding2d({ name: `${name}_pad`, padding: p }).apply(x) as SymbolicTensor;
 }
 
@@ -49,7 +68,9 @@ function pointwise(x: SymbolicTensor, name: string, filters: number): SymbolicTe
  */
 export function mobileNetTrunk(input: SymbolicTensor): MobileNetTaps {
   let x = pad(input, 'Conv1', 2);
-  x = tf.layers.conv2d({ name: 'Conv1', filters: 32, kernelSize: 3, strides: 2, padding: 'valid', useBias: true, trainable: false }).apply(x) as SymbolicTensor;
+  x = tf.layers
+    .conv2d({ name: 'Conv1', filters: 32, kernelSize: 3, strides: 2, padding: 'valid', useBias: true, trainable: false })
+    .apply(x) as SymbolicTensor;
   x = relu6(x, 'Conv1_relu');
   let channels = 32;
   let tap8: SymbolicTensor | undefined;
@@ -58,7 +79,9 @@ export function mobileNetTrunk(input: SymbolicTensor): MobileNetTaps {
     const inp = x;
     if (t !== 1) x = relu6(pointwise(x, `${name}_expand`, channels * t), `${name}_expand_relu`);
     x = pad(x, `${name}_depthwise`, stride);
-    x = tf.layers.depthwiseConv2d({ name: `${name}_depthwise`, kernelSize: 3, strides: stride, padding: 'valid', useBias: true, trainable: false }).apply(x) as SymbolicTensor;
+    x = tf.layers
+      .depthwiseConv2d({ name: `${name}_depthwise`, kernelSize: 3, strides: stride, padding: 'valid', useBias: true, trainable: false })
+      .apply(x) as SymbolicTensor;
     x = relu6(x, `${name}_depthwise_relu`);
     x = pointwise(x, `${name}_project`, out);
     if (stride === 1 && channels === out) x = tf.layers.add({ name: `${name}_add` }).apply([inp, x]) as SymbolicTensor;

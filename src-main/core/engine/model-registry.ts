@@ -18,11 +18,7 @@ export interface ModelResolution {
 
 /** A folder with heirloom.json, an id under the library's models/, or an id of a shipped model. */
 export function findModelDir(spec: string, libraryModelsDir?: string): string {
-  const candidates = [
-    path.resolve(spec),
-    ...(libraryModelsDir ? [path.join(libraryModelsDir, spec)] : []),
-    path.join(shippedModelsDir(), spec),
-  ];
+  const candidates = [path.resolve(spec), ...(libraryModelsDir ? [path.join(libraryModelsDir, spec)] : []), path.join(shippedModelsDir(), spec)];
   for (const dir of candidates) {
     if (fs.existsSync(path.join(dir, MANIFEST_FILE))) return dir;
   }
@@ -55,5 +51,8 @@ export async function resolveModel(spec: string | undefined, libraryModelsDir?: 
 export function listShippedModels(): string[] {
   const dir = shippedModelsDir();
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir).filter((d) => fs.existsSync(path.join(dir, d, MANIFEST_FILE))).sort();
+  return fs
+    .readdirSync(dir)
+    .filter((d) => fs.existsSync(path.join(dir, d, MANIFEST_FILE)))
+    .sort();
 }

@@ -7,7 +7,10 @@ import { initBackend, tf } from './backend';
 import { MANIFEST_FILE, ModelManifest, ModelManifestSchema } from './manifest';
 
 export class ModelLoadError extends Error {
-  constructor(public readonly modelDir: string, detail: string) {
+  constructor(
+    public readonly modelDir: string,
+    detail: string,
+  ) {
     super(`The colorization model in ${modelDir} cannot be used: ${detail}`);
     this.name = 'ModelLoadError';
   }
@@ -84,14 +87,14 @@ export async function saveModel(
 ): Promise<ModelManifest> {
   if (fs.existsSync(dir)) throw new Error(`refusing to overwrite existing model directory ${dir}`);
   let artifacts: tf.io.ModelArtifacts | undefined;
-  await net.save(tf.io.withSaveHandler(async (a) => {
-    artifacts = a;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
-  if (!artifacts?.weightData || !artifacts.weightSpecs) throw new Error('tfjs produced no weights to save');
-  const weightData = tf.io.concatenateArrayBuffers(
-    Array.isArray(artifacts.weightData) ? artifacts.weightData : [artifacts.weightData],
+  await net.save(
+    tf.io.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
   );
+  if (!artifacts?.weightData || !artifacts.weightSpecs) throw new Error('tfjs produced no weights to save');
+  const weightData = tf.io.concatenateArrayBuffers(Array.isArray(artifacts.weightData) ? artifacts.weightData : [artifacts.weightData]);
   const weights = Buffer.from(weightData);
   const full: ModelManifest = {
     ...manifest,

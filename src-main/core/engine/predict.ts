@@ -84,7 +84,10 @@ export function runNetwork(model: LoadedModel, L: Float32Array, width: number, h
   const m = inputMultiple(manifest.architecture);
   const pw = Math.ceil(width / m) * m;
   const ph = Math.ceil(height / m) * m;
-  const input = pw === width && ph === height ? networkInput(channels, L, width, height, hints) : padInput(networkInput(channels, L, width, height, hints), channels, width, height, pw, ph);
+  const input =
+    pw === width && ph === height
+      ? networkInput(channels, L, width, height, hints)
+      : padInput(networkInput(channels, L, width, height, hints), channels, width, height, pw, ph);
   const stride = manifest.output.stride;
   const y = tf.tidy(() => {
     const out = net.predict(tf.tensor4d(input, [1, ph, pw, channels])) as tf.Tensor4D;

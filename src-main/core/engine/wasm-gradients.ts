@@ -30,12 +30,18 @@ function dilate(dy: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
   const [b, h, w, c] = t.shape;
   if (sw > 1) {
     const z = tf.zeros([b, h, w, sw - 1, c]);
-    t = tf.concat([t.reshape([b, h, w, 1, c]), z], 3).reshape([b, h, w * sw, c]).slice([0, 0, 0, 0], [b, h, (w - 1) * sw + 1, c]) as tf.Tensor4D;
+    t = tf
+      .concat([t.reshape([b, h, w, 1, c]), z], 3)
+      .reshape([b, h, w * sw, c])
+      .slice([0, 0, 0, 0], [b, h, (w - 1) * sw + 1, c]) as tf.Tensor4D;
   }
   if (sh > 1) {
     const [, h2, w2] = t.shape;
     const z = tf.zeros([b, h2, sh - 1, w2, c]);
-    t = tf.concat([t.reshape([b, h2, 1, w2, c]), z], 2).reshape([b, h2 * sh, w2, c]).slice([0, 0, 0, 0], [b, (h2 - 1) * sh + 1, w2, c]) as tf.Tensor4D;
+    t = tf
+      .concat([t.reshape([b, h2, 1, w2, c]), z], 2)
+      .reshape([b, h2 * sh, w2, c])
+      .slice([0, 0, 0, 0], [b, (h2 - 1) * sh + 1, w2, c]) as tf.Tensor4D;
   }
   return t;
 }
@@ -50,7 +56,12 @@ export function conv2dFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: [
     const info = padInfo(x.shape, filterShape, g);
     const [kh, kw, ci, co] = filterShape;
     const { top, left, bottom, right } = info.padInfo;
-    const xp = tf.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]);
+    const xp = tf.pad(x, [
+      [0, 0],
+      [top, bottom],
+      [left, right],
+      [0, 0],
+    ]);
     // The rows/columns of xp that any output position reaches: (out − 1)·s + k.
     const needH = (info.outHeight - 1) * info.strideHeight + kh;
     const needW = (info.outWidth - 1) * info.strideWidth + kw;
@@ -78,10 +89,18 @@ export function conv2dInputGrad(xShape: [number, number, number, number], dy: tf
     const pl = kw - 1 - left;
     const pb = h + kh - 1 - d.shape[1] - pt;
     const pr = w + kw - 1 - d.shape[2] - pl;
-    let p: tf.Tensor4D = tf.pad(d, [[0, 0], [Math.max(pt, 0), Math.max(pb, 0)], [Math.max(pl, 0), Math.max(pr, 0)], [0, 0]]);
+    let p: tf.Tensor4D = tf.pad(d, [
+      [0, 0],
+      [Math.max(pt, 0), Math.max(pb, 0)],
+      [Math.max(pl, 0), Math.max(pr, 0)],
+      [0, 0],
+    ]);
     // Negative padding (pad > k − 1, never in our networks) becomes a crop.
     if (pt < 0 || pb < 0 || pl < 0 || pr < 0) {
-      p = p.slice([0, Math.max(-pt, 0), Math.max(-pl, 0), 0], [-1, p.shape[1] - Math.max(-pt, 0) - Math.max(-pb, 0), p.shape[2] - Math.max(-pl, 0) - Math.max(-pr, 0), -1]);
+      p = p.slice(
+        [0, Math.max(-pt, 0), Math.max(-pl, 0), 0],
+        [-1, p.shape[1] - Math.max(-pt, 0) - Math.max(-pb, 0), p.shape[2] - Math.max(-pl, 0) - Math.max(-pr, 0), -1],
+      );
     }
     const wRot = filter.reverse([0, 1]).transpose([0, 1, 3, 2]) as tf.Tensor4D; // [kh, kw, co, ci]
     return tf.conv2d(p, wRot, 1, 'valid');

@@ -81,7 +81,11 @@ export async function evaluateModel(files: string[], model: LoadedModel, opts: E
  * Scores several decode settings of one model on the same photos: the network runs once per photo,
  * each setting then decodes its output through the real pipeline. One summary per setting, in order.
  */
-export async function evaluateDecodes(files: string[], model: LoadedModel, decodes: DecodeOptions[]): Promise<{ grey: MetricsSummary; results: MetricsSummary[]; perPhotoDeltaE00: number[][] }> {
+export async function evaluateDecodes(
+  files: string[],
+  model: LoadedModel,
+  decodes: DecodeOptions[],
+): Promise<{ grey: MetricsSummary; results: MetricsSummary[]; perPhotoDeltaE00: number[][] }> {
   const greyMetrics: Metrics[] = [];
   const scores: Metrics[][] = decodes.map(() => []);
   for (const file of files) {
@@ -102,8 +106,11 @@ export function formatEvalTable(r: EvalReport): string {
   const row = (name: string, s: MetricsSummary): string =>
     `${name.padEnd(22)} ${s.psnr.toFixed(2).padStart(7)} ${s.deltaE00.toFixed(2).padStart(7)} ${(100 * s.auc).toFixed(1).padStart(6)} ${s.colourfulnessRatio.toFixed(3).padStart(7)} ${s.deltaL.toFixed(3).padStart(6)}`;
   return [
-    `${r.photos} photos, working size ${r.workingSize}` + (r.hints ? `, ${r.hints} simulated hints each` : '') +
-      (r.decode ? `, T = ${r.decode.temperature}, prior correction ${r.decode.priorCorrection}, gain ${r.decode.chromaGain}, lift ${r.decode.chromaLift}` : ''),
+    `${r.photos} photos, working size ${r.workingSize}` +
+      (r.hints ? `, ${r.hints} simulated hints each` : '') +
+      (r.decode
+        ? `, T = ${r.decode.temperature}, prior correction ${r.decode.priorCorrection}, gain ${r.decode.chromaGain}, lift ${r.decode.chromaLift}`
+        : ''),
     `${'answer'.padEnd(22)} ${'PSNR'.padStart(7)} ${'ΔE00'.padStart(7)} ${'AuC%'.padStart(6)} ${'colour'.padStart(7)} ${'ΔL'.padStart(6)}`,
     row('grey (a=b=0)', r.grey),
     row(path.basename(r.model), r.colorized),

@@ -41,12 +41,19 @@ export function sourcesHalf(file: string): ValidationHalf | null {
 
 export function inSplit(file: string, split: EvalSplit): boolean {
   switch (split) {
-    case 'all': return true;
-    case 'validation': return isValidationPhoto(file);
-    case 'validation-tune': return validationHalf(file) === 'tune';
-    case 'validation-report': return validationHalf(file) === 'report';
-    case 'sources': return isHeldOutSourcePhoto(file);
-    case 'sources-tune': return sourcesHalf(file) === 'tune';
-    case 'sources-report': return sourcesHalf(file) === 'report';
+    case 'all':
+      return true;
+    case 'validation':
+      return isValidationPhoto(file);
+    case 'validation-tune':
+      return validationHalf(file) === 'tune';
+    case 'validation-report':
+      return validationHalf(file) === 'report';
+    case 'sources':
+      return isHeldOutSourcePhoto(file);
+    case 'sources-tune':
+      return sourcesHalf(file) === 'tune';
+    case 'sources-report':
+      return sourcesHalf(file) === 'report';
   }
 }

@@ -15,7 +15,11 @@ export type ExportErrorCode =
 export type UnsafeReason = 'root' | 'home' | 'library' | 'originals';
 
 export class ExportError extends Error {
-  constructor(readonly code: ExportErrorCode, message: string, readonly reason?: UnsafeReason) {
+  constructor(
+    readonly code: ExportErrorCode,
+    message: string,
+    readonly reason?: UnsafeReason,
+  ) {
     super(message);
     this.name = 'ExportError';
   }

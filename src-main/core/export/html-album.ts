@@ -127,7 +127,10 @@ export function albumCsp(): string {
 export function buildAlbumHtml(a: HtmlAlbum): string {
   const w = exportWords(a.locale);
   const n = a.photos.length;
-  const years = a.photos.map((p) => humanDate(p.takenAt)?.iso.slice(0, 4)).filter((y): y is string => !!y).sort();
+  const years = a.photos
+    .map((p) => humanDate(p.takenAt)?.iso.slice(0, 4))
+    .filter((y): y is string => !!y)
+    .sort();
   const span = years.length ? (years[0] === years[years.length - 1] ? years[0] : `${years[0]} – ${years[years.length - 1]}`) : null;
   const meta = [w.photos(n), span, w.colorizedWith].filter(Boolean).join(' · ');
   const figures = a.photos.map((p, i) => {

@@ -14,7 +14,10 @@ interface ManifestData {
 }
 
 export class ExportManifest {
-  private constructor(private readonly file: string, private readonly data: ManifestData) {}
+  private constructor(
+    private readonly file: string,
+    private readonly data: ManifestData,
+  ) {}
 
   /** Loads the manifest of a previous attempt, or starts an empty one when there is none or it was for a different plan. */
   static open(dir: string, fingerprint: string): { manifest: ExportManifest; resumed: boolean } {

@@ -100,7 +100,11 @@ export function dateToken(takenAt: string | null, locale?: ExportLocale): string
 export function renderTemplate(t: string, v: { n: number; count: number; date: string; name: string; album: string; id: number }): string {
   const width = Math.max(2, String(v.count).length);
   const values: Record<string, string> = {
-    n: String(v.n).padStart(width, '0'), date: v.date, name: v.name, album: v.album, id: String(v.id),
+    n: String(v.n).padStart(width, '0'),
+    date: v.date,
+    name: v.name,
+    album: v.album,
+    id: String(v.id),
   };
   // Token values may hold "/" or ".."; the whole result is made safe afterwards, as one segment.
   return t.replace(/\{([a-z]+)\}/g, (_, k: string) => values[k] ?? '');
@@ -117,8 +121,14 @@ export function buildPlan(catalogue: Catalogue, albumId: number, opts: ExportOpt
 
   const notColorized = items.filter((i) => (i.outputId ?? i.original.latestOutputId) === null);
   if (notColorized.length > 0) {
-    const names = notColorized.slice(0, 5).map((i) => `#${i.originalId} ${path.basename(i.original.path)}`).join(', ');
-    throw new ExportError('not-colorized', `${notColorized.length} photo(s) in "${album.name}" are not colorized yet (${names}${notColorized.length > 5 ? ', …' : ''}); colorize them first`);
+    const names = notColorized
+      .slice(0, 5)
+      .map((i) => `#${i.originalId} ${path.basename(i.original.path)}`)
+      .join(', ');
+    throw new ExportError(
+      'not-colorized',
+      `${notColorized.length} photo(s) in "${album.name}" are not colorized yet (${names}${notColorized.length > 5 ? ', …' : ''}); colorize them first`,
+    );
   }
 
   const unique = new UniqueNames();
@@ -126,7 +136,12 @@ export function buildPlan(catalogue: Catalogue, albumId: number, opts: ExportOpt
     const output = catalogue.getOutput((item.outputId ?? item.original.latestOutputId)!)!;
     const stem = path.parse(item.original.path).name;
     const raw = renderTemplate(options.names, {
-      n: i + 1, count: items.length, date: dateToken(item.original.takenAt, options.locale), name: stem, album: album.name, id: item.originalId,
+      n: i + 1,
+      count: items.length,
+      date: dateToken(item.original.takenAt, options.locale),
+      name: stem,
+      album: album.name,
+      id: item.originalId,
     });
     const base = unique.claim(safeSegment(raw, `photo-${i + 1}`));
     const origExt = safeSegment(path.extname(item.original.path).slice(1).toLowerCase(), 'img').slice(0, 8);
@@ -150,12 +165,14 @@ export function buildPlan(catalogue: Catalogue, albumId: number, opts: ExportOpt
 
   const fingerprint = crypto
     .createHash('sha256')
-    .update(JSON.stringify({
-      v: 1,
-      // English, the default, leaves the fingerprint as it was before exports had a language.
-      options: { ...options, zip: undefined, overwrite: undefined, locale: options.locale === 'en' ? undefined : options.locale },
-      photos: photos.map((p) => [p.originalId, p.outputId, p.files, fileStamp(p.outputPath)]),
-    }))
+    .update(
+      JSON.stringify({
+        v: 1,
+        // English, the default, leaves the fingerprint as it was before exports had a language.
+        options: { ...options, zip: undefined, overwrite: undefined, locale: options.locale === 'en' ? undefined : options.locale },
+        photos: photos.map((p) => [p.originalId, p.outputId, p.files, fileStamp(p.outputPath)]),
+      }),
+    )
     .digest('hex');
   return { albumId, albumName: album.name, coverOriginalId: album.effectiveCoverId, options, photos, fingerprint };
 }

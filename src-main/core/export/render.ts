@@ -36,7 +36,10 @@ export async function renderPhoto(p: PlannedPhoto, o: ResolvedOptions, prov: Pro
       .resize(o.maxSize, o.maxSize, { fit: 'inside', withoutEnlargement: true })
       .raw()
       .toBuffer({ resolveWithObject: true });
-    ({ data: rgb, info: { width, height } } = r);
+    ({
+      data: rgb,
+      info: { width, height },
+    } = r);
   }
   const meta = await metadataSource(p);
   return encodeColorized(rgb, width, height, meta, { format: o.format, quality: o.quality, software: prov.software, note: prov.note });

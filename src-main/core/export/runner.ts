@@ -60,9 +60,16 @@ export function exportTargetFor(parentDir: string, albumName: string, zip = fals
 export function exportPaths(to: string, zip: boolean, albumName?: string): { target: string; partial: string; rootName: string } {
   let target = path.resolve(to);
   if (path.dirname(target) === target) {
-    throw new ExportError('unsafe-target', `cannot export to ${to}: it is the top folder of a drive; choose a new folder inside it; nothing was changed`, 'root');
+    throw new ExportError(
+      'unsafe-target',
+      `cannot export to ${to}: it is the top folder of a drive; choose a new folder inside it; nothing was changed`,
+      'root',
+    );
   }
-  const last = to.split(/[\\/]+/).filter(Boolean).at(-1);
+  const last = to
+    .split(/[\\/]+/)
+    .filter(Boolean)
+    .at(-1);
   if (last === '.' || last === '..') {
     throw new ExportError('bad-target', `cannot export to ${to}: name the export's own new folder (not "${last}")`);
   }
@@ -179,8 +186,12 @@ export async function runExport(catalogue: Catalogue, albumId: number, to: strin
     fs.rmSync(partial, { recursive: true, force: true });
   } else {
     writeFinishedManifest(partial, {
-      generator: `Heirloom ${o.appVersion}`, album: plan.albumName, albumId: plan.albumId, fingerprint: plan.fingerprint,
-      madeAt: new Date().toISOString(), files: listFiles(partial),
+      generator: `Heirloom ${o.appVersion}`,
+      album: plan.albumName,
+      albumId: plan.albumId,
+      fingerprint: plan.fingerprint,
+      madeAt: new Date().toISOString(),
+      files: listFiles(partial),
     });
     moveFolderIntoPlace(partial, real, target, opts.overwrite);
   }
@@ -200,11 +211,7 @@ export function previewExport(catalogue: Catalogue, albumId: number, opts: Expor
   return buildPlan(catalogue, albumId, opts);
 }
 
-async function webPair(
-  p: PlannedPhoto,
-  dir: string,
-  produce: (rel: string, make: () => Promise<Buffer>) => Promise<void>,
-): Promise<HtmlPhoto> {
+async function webPair(p: PlannedPhoto, dir: string, produce: (rel: string, make: () => Promise<Buffer>) => Promise<void>): Promise<HtmlPhoto> {
   const after = p.files.webAfter!;
   const before = p.files.webBefore!;
   // Both images come from one resize (they must match pixel for pixel); made only if one is not finished.

@@ -59,7 +59,8 @@ export function assertSafePlace(target: string, ctx: PlaceContext): void {
   const refuse = (reason: UnsafeReason, why: string): never => {
     throw new ExportError('unsafe-target', `cannot export to ${target}: ${why}; nothing was changed`, reason);
   };
-  if (path.parse(target).root === target || path.dirname(target) === target) refuse('root', 'it is the top folder of a drive; choose a new folder inside it');
+  if (path.parse(target).root === target || path.dirname(target) === target)
+    refuse('root', 'it is the top folder of a drive; choose a new folder inside it');
   const home = realTarget(ctx.home ?? os.homedir());
   if (isWithin(home, target)) refuse('home', 'it is (or holds) the home folder; choose a new folder inside it');
   const library = realTarget(ctx.libraryRoot);

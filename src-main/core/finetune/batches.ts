@@ -96,11 +96,12 @@ export function makeBatch(photos: readonly StoredPhoto[], size: number, crop: nu
       for (let x = 0; x < lo; x++) {
         let sa = 0;
         let sb = 0;
-        for (let dy = 0; dy < STRIDE; dy++) for (let dx = 0; dx < STRIDE; dx++) {
-          const i = (y * STRIDE + dy) * crop + x * STRIDE + dx;
-          sa += c.a[i];
-          sb += c.b[i];
-        }
+        for (let dy = 0; dy < STRIDE; dy++)
+          for (let dx = 0; dx < STRIDE; dx++) {
+            const i = (y * STRIDE + dy) * crop + x * STRIDE + dx;
+            sa += c.a[i];
+            sb += c.b[i];
+          }
         const px = (s * lo + y) * lo + x;
         const nearest = softEncode(sa / 16, sb / 16, bins, targets, px * q, d2);
         weights[px] = bins.rebalancingWeights[nearest];

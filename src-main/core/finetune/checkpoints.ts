@@ -45,7 +45,11 @@ export interface SavedCheckpoint {
 
 /** Model ids allow [A-Za-z0-9._-]; a run name is folded into that, and kept short. */
 export function runSlug(name: string): string {
-  const slug = name.normalize('NFKD').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 60);
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '')
+    .slice(0, 60);
   return slug || 'finetune';
 }
 
@@ -100,7 +104,15 @@ export async function saveCheckpoint(
     name: `${state.run} (step ${state.step})`,
     version: `${baseManifest.version}+ft.${state.step}`,
     parentId,
-    training: { finetune: { run: state.run, baseModelId: state.baseModelId, step: state.step, trainSeconds: Math.round(state.trainSeconds), data: { folder: state.data.folder, train: state.data.train, heldOut: state.data.heldOut } } },
+    training: {
+      finetune: {
+        run: state.run,
+        baseModelId: state.baseModelId,
+        step: state.step,
+        trainSeconds: Math.round(state.trainSeconds),
+        data: { folder: state.data.folder, train: state.data.train, heldOut: state.data.heldOut },
+      },
+    },
     metrics: state.heldOut ? { heldOut: state.heldOut, base: state.base } : undefined,
   };
   const dir = path.join(modelsDir, id);
@@ -109,7 +121,9 @@ export async function saveCheckpoint(
 }
 
 /** The model plus the optimizer's saved moments, to continue exactly where the run stopped. */
-export async function loadCheckpoint(ck: SavedCheckpoint): Promise<{ model: LoadedModel; optimizerWeights: Array<{ name: string; tensor: tf.Tensor }> }> {
+export async function loadCheckpoint(
+  ck: SavedCheckpoint,
+): Promise<{ model: LoadedModel; optimizerWeights: Array<{ name: string; tensor: tf.Tensor }> }> {
   const model = await loadModel(ck.dir);
   const bytes = fs.readFileSync(path.join(ck.dir, OPTIMIZER_FILE));
   const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));

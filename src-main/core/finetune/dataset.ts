@@ -81,19 +81,32 @@ export async function loadFinetuneData(folder: string, signal?: AbortSignal, fix
       continue;
     }
     if (Math.min(photo.width, photo.height) < MIN_SIDE) {
-      skipped.push({ file, kind: 'small', reason: `too small to learn from (${photo.width}×${photo.height}; at least ${MIN_SIDE} px on the short side)` });
+      skipped.push({
+        file,
+        kind: 'small',
+        reason: `too small to learn from (${photo.width}×${photo.height}; at least ${MIN_SIDE} px on the short side)`,
+      });
       continue;
     }
     const scale = STORE_SIDE / Math.min(photo.width, photo.height);
     const width = Math.max(STORE_SIDE, Math.round(photo.width * scale));
     const height = Math.max(STORE_SIDE, Math.round(photo.height * scale));
-    const small = await sharp(photo.rgb, { raw: { width: photo.width, height: photo.height, channels: 3 } }).resize(width, height, { fit: 'fill' }).raw().toBuffer();
+    const small = await sharp(photo.rgb, { raw: { width: photo.width, height: photo.height, channels: 3 } })
+      .resize(width, height, { fit: 'fill' })
+      .raw()
+      .toBuffer();
     // Grey, sepia and other toned prints carry one hue that follows the lightness: learning from them
     // would teach the model to paint everything brown (a folder of them made it 13.6 % worse).
     const mono = judgeMonochrome(small);
     if (mono.monochrome) {
       const grey = mono.colouredShare < 0.02;
-      skipped.push({ file, kind: grey ? 'grey' : 'toned', reason: grey ? 'black and white: fine-tuning learns colour from colour photos' : 'sepia or toned (one hue throughout): fine-tuning learns colour from colour photos' });
+      skipped.push({
+        file,
+        kind: grey ? 'grey' : 'toned',
+        reason: grey
+          ? 'black and white: fine-tuning learns colour from colour photos'
+          : 'sepia or toned (one hue throughout): fine-tuning learns colour from colour photos',
+      });
       continue;
     }
     const lab = rgb8ToLab(small, 3);
@@ -104,8 +117,12 @@ export async function loadFinetuneData(folder: string, signal?: AbortSignal, fix
       `None of the ${files.length} photos in ${folder} can teach colour (${skipped.length} skipped: ${skipped[0]?.reason ?? 'unknown'}). Choose a folder of colour photos.`,
     );
   }
-  if (usable.length < 2) throw new FinetuneDataError(`Only one usable colour photo in ${folder}: at least 2 are needed (one is held out to measure).`);
-  const split = splitHeldOut(usable.map((u) => path.resolve(u.file)), fixedHeldOut);
+  if (usable.length < 2)
+    throw new FinetuneDataError(`Only one usable colour photo in ${folder}: at least 2 are needed (one is held out to measure).`);
+  const split = splitHeldOut(
+    usable.map((u) => path.resolve(u.file)),
+    fixedHeldOut,
+  );
   const held = new Set(split.heldOut);
   return {
     train: usable.filter((u) => !held.has(path.resolve(u.file))).map((u) => u.stored),

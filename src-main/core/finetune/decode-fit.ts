@@ -28,17 +28,32 @@ export const MIN_COLOURFULNESS = 0.75;
  * The choice: lowest ΔE00 among candidates keeping colourfulness ≥ 0.75, or ≥ what the unchanged
  * decode gives when that is already less (so the unchanged decode always qualifies).
  */
-export async function fitDecode(model: LoadedModel, files: string[], base: DecodeChoice): Promise<{ decode: DecodeChoice; metrics: MetricsSummary; perPhoto: number[] }> {
+export async function fitDecode(
+  model: LoadedModel,
+  files: string[],
+  base: DecodeChoice,
+): Promise<{ decode: DecodeChoice; metrics: MetricsSummary; perPhoto: number[] }> {
   const candidates = decodeCandidates(base);
   const scored = await evaluateDecodes(files, model, candidates);
   const results = candidates.map((decode, k) => ({ decode, metrics: scored.results[k], perPhoto: scored.perPhotoDeltaE00[k] }));
   const unchanged = results.find((r) => r.decode.priorCorrection === base.priorCorrection && r.decode.chromaLift === base.chromaLift);
   const floor = Math.min(MIN_COLOURFULNESS, unchanged?.metrics.colourfulnessRatio ?? MIN_COLOURFULNESS);
-  return results.filter((r) => r.metrics.colourfulnessRatio >= floor).sort((a, b) => a.metrics.deltaE00 - b.metrics.deltaE00)[0] ?? unchanged ?? results[0];
+  return (
+    results.filter((r) => r.metrics.colourfulnessRatio >= floor).sort((a, b) => a.metrics.deltaE00 - b.metrics.deltaE00)[0] ?? unchanged ?? results[0]
+  );
 }
 
 /** The manifest with its classification decode replaced (to measure a network under a given decode). */
 export function withDecode(manifest: ModelManifest, d: DecodeChoice): ModelManifest {
   if (manifest.output.type !== 'ab-bins') return manifest;
-  return { ...manifest, output: { ...manifest.output, temperature: d.temperature, priorCorrection: d.priorCorrection, chromaGain: d.chromaGain, chromaLift: d.chromaLift } };
+  return {
+    ...manifest,
+    output: {
+      ...manifest.output,
+      temperature: d.temperature,
+      priorCorrection: d.priorCorrection,
+      chromaGain: d.chromaGain,
+      chromaLift: d.chromaLift,
+    },
+  };
 }

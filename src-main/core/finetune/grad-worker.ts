@@ -16,7 +16,8 @@ export interface WorkerInit {
 }
 
 export type WorkerRequest = { kind: 'step'; trainable: Float32Array[]; batch: Batch };
-export type WorkerReply = { kind: 'ready'; backend: string } | { kind: 'grads'; loss: number; grads: Float32Array[] } | { kind: 'error'; message: string };
+export type WorkerReply =
+  { kind: 'ready'; backend: string } | { kind: 'grads'; loss: number; grads: Float32Array[] } | { kind: 'error'; message: string };
 
 async function main(): Promise<void> {
   const port = parentPort!;
@@ -31,7 +32,10 @@ async function main(): Promise<void> {
     try {
       tf.tidy(() => vars.forEach((v, i) => v.assign(tf.tensor(req.trainable[i], v.shape))));
       const { loss, grads } = gradientsOf(net, vars, req.batch, init.numBins);
-      port.postMessage({ kind: 'grads', loss, grads } satisfies WorkerReply, grads.map((g) => g.buffer as ArrayBuffer));
+      port.postMessage(
+        { kind: 'grads', loss, grads } satisfies WorkerReply,
+        grads.map((g) => g.buffer as ArrayBuffer),
+      );
     } catch (e) {
       port.postMessage({ kind: 'error', message: (e as Error).message } satisfies WorkerReply);
     }

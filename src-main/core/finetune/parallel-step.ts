@@ -32,7 +32,9 @@ class GradWorker {
 
   constructor(private readonly worker: Worker) {
     this.ready = new Promise((resolve, reject) => {
-      worker.once('message', (m: WorkerReply) => (m.kind === 'ready' ? resolve() : reject(new Error(`gradient worker: ${m.kind === 'error' ? m.message : 'unexpected reply'}`))));
+      worker.once('message', (m: WorkerReply) =>
+        m.kind === 'ready' ? resolve() : reject(new Error(`gradient worker: ${m.kind === 'error' ? m.message : 'unexpected reply'}`)),
+      );
       worker.once('error', reject);
     });
     worker.on('message', (m: WorkerReply) => {
@@ -68,7 +70,11 @@ class GradWorker {
 export class StepRunner {
   private readonly vars: tf.Variable[];
 
-  private constructor(private readonly net: tf.LayersModel, private readonly numBins: number, private readonly workers: GradWorker[]) {
+  private constructor(
+    private readonly net: tf.LayersModel,
+    private readonly numBins: number,
+    private readonly workers: GradWorker[],
+  ) {
     this.vars = trainableVariables(net);
   }
 

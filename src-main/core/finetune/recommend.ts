@@ -50,7 +50,10 @@ export function describeChange(j: Pick<Judgement, 'before' | 'after' | 'relative
  * Of a run's measured checkpoints, the one to offer: lowest held-out ΔE00 among those better than the
  * start beyond noise; none when no checkpoint is.
  */
-export function recommend<T extends { perPhoto: readonly number[] }>(start: readonly number[], checkpoints: readonly T[]): { pick: T; judgement: Judgement } | undefined {
+export function recommend<T extends { perPhoto: readonly number[] }>(
+  start: readonly number[],
+  checkpoints: readonly T[],
+): { pick: T; judgement: Judgement } | undefined {
   const judged = checkpoints
     .filter((c) => c.perPhoto.length === start.length)
     .map((c) => ({ pick: c, judgement: judge(start, c.perPhoto) }))

@@ -55,7 +55,8 @@ export function splitBatch(batch: Batch, parts: number): Batch[] {
   for (let i = 0; i < n; i++) {
     const size = Math.floor(batch.size / n) + (i < batch.size % n ? 1 : 0);
     out.push({
-      size, crop: batch.crop,
+      size,
+      crop: batch.crop,
       input: batch.input.slice(start * perIn, (start + size) * perIn),
       targets: batch.targets.slice(start * perT, (start + size) * perT),
       weights: batch.weights.slice(start * perW, (start + size) * perW),

@@ -112,7 +112,10 @@ export function recommendedCheckpoint(modelsDir: string, run: string): { pick: S
   const measured = listRunCheckpoints(modelsDir, run).filter((c) => c.state.heldOutPerPhoto && c.state.basePerPhoto);
   if (measured.length === 0) return undefined;
   const start = measured[0].state.basePerPhoto!;
-  const r = recommend(start, measured.map((c) => ({ ck: c, perPhoto: c.state.heldOutPerPhoto! })));
+  const r = recommend(
+    start,
+    measured.map((c) => ({ ck: c, perPhoto: c.state.heldOutPerPhoto! })),
+  );
   return r && { pick: r.pick.ck, judgement: r.judgement };
 }
 
@@ -130,7 +133,17 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
   const last = previous.at(-1);
 
   const loadingMessage = last ? `resuming from checkpoint ${last.id}; reading photos` : 'reading photos';
-  report({ phase: 'loading', step: last?.state.step ?? 0, loss: null, trainSeconds: 0, budgetSeconds, etaSeconds: null, base: null, heldOut: null, message: loadingMessage });
+  report({
+    phase: 'loading',
+    step: last?.state.step ?? 0,
+    loss: null,
+    trainSeconds: 0,
+    budgetSeconds,
+    etaSeconds: null,
+    base: null,
+    heldOut: null,
+    message: loadingMessage,
+  });
   const data: FinetuneData = await loadFinetuneData(opts.folder, opts.signal, last?.state.heldOutFiles);
   known.data = data.summary;
   const heldOut = opts.heldOutLimit ? data.heldOut.slice(0, opts.heldOutLimit) : data.heldOut;
@@ -148,8 +161,20 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
   } else {
     source = await deps.startModel();
     state = {
-      run, baseModelId: source.manifest.id, step: 0, trainSeconds: 0, budgetSeconds, rngState: config.seed, loss: null, config,
-      data: data.summary, base: null, heldOut: null, lossCurve: [], finished: false, heldOutFiles: heldOut,
+      run,
+      baseModelId: source.manifest.id,
+      step: 0,
+      trainSeconds: 0,
+      budgetSeconds,
+      rngState: config.seed,
+      loss: null,
+      config,
+      data: data.summary,
+      base: null,
+      heldOut: null,
+      lossCurve: [],
+      finished: false,
+      heldOutFiles: heldOut,
     };
     parentId = source.manifest.id;
   }
@@ -161,7 +186,17 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
   if (optimizerWeights.length) await optimizer.setWeights(optimizerWeights);
 
   if (!state.base) {
-    report({ phase: 'measuring', step: state.step, loss: null, trainSeconds: state.trainSeconds, budgetSeconds, etaSeconds: null, base: null, heldOut: null, message: `measuring the starting model on ${heldOut.length} held-out photos` });
+    report({
+      phase: 'measuring',
+      step: state.step,
+      loss: null,
+      trainSeconds: state.trainSeconds,
+      budgetSeconds,
+      etaSeconds: null,
+      base: null,
+      heldOut: null,
+      message: `measuring the starting model on ${heldOut.length} held-out photos`,
+    });
     const m = await measure(net, source, heldOut);
     state.base = m.metrics;
     state.basePerPhoto = m.perPhoto;
@@ -176,7 +211,17 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
 
   const save = async (withMetrics: boolean): Promise<SavedCheckpoint> => {
     if (withMetrics) {
-      report({ phase: 'measuring', step: state.step, loss: state.loss, trainSeconds: state.trainSeconds, budgetSeconds, etaSeconds: null, base: state.base, heldOut: state.heldOut, message: 'measuring on held-out photos' });
+      report({
+        phase: 'measuring',
+        step: state.step,
+        loss: state.loss,
+        trainSeconds: state.trainSeconds,
+        budgetSeconds,
+        etaSeconds: null,
+        base: state.base,
+        heldOut: state.heldOut,
+        message: 'measuring on held-out photos',
+      });
       const now = { dir: source.dir, manifest: source.manifest, net };
       if (heldOut.length >= MIN_PHOTOS_FOR_DECODE_FIT) {
         // Enough photos for the choice to mean something: re-choose the decode around the start's (decode-fit.ts).
@@ -201,12 +246,26 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       const kept = parentId === state.baseModelId ? 'nothing of this run was saved yet' : `checkpoint ${parentId} is kept`;
-      if (code === 'ENOSPC' || code === 'EDQUOT') throw new Error(`The disk is full: the checkpoint at step ${state.step} could not be saved (${kept}). Free some space and run the same command again to resume.`, { cause: e });
+      if (code === 'ENOSPC' || code === 'EDQUOT')
+        throw new Error(
+          `The disk is full: the checkpoint at step ${state.step} could not be saved (${kept}). Free some space and run the same command again to resume.`,
+          { cause: e },
+        );
       throw e;
     }
     deps.onCheckpoint?.(ck, parentId);
     parentId = ck.id;
-    report({ phase: 'saved', step: state.step, loss: state.loss, trainSeconds: state.trainSeconds, budgetSeconds, etaSeconds: null, base: state.base, heldOut: state.heldOut, checkpointId: ck.id });
+    report({
+      phase: 'saved',
+      step: state.step,
+      loss: state.loss,
+      trainSeconds: state.trainSeconds,
+      budgetSeconds,
+      etaSeconds: null,
+      base: state.base,
+      heldOut: state.heldOut,
+      checkpointId: ck.id,
+    });
     return ck;
   };
 
@@ -220,7 +279,8 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
       }
       const t0 = performance.now();
       const frac = state.trainSeconds / budgetSeconds;
-      (optimizer as unknown as { learningRate: number }).learningRate = state.config.learningRate * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * frac)));
+      (optimizer as unknown as { learningRate: number }).learningRate =
+        state.config.learningRate * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * frac)));
       const batch = makeBatch(data.train, state.config.batchSize, state.config.crop, bins, rng);
       const loss = await stepper.step(optimizer, batch);
       if (!Number.isFinite(loss)) throw new Error(`training diverged at step ${state.step + 1} (loss ${loss}); the last checkpoint is kept`);
@@ -229,8 +289,14 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
       state.loss = state.loss === null ? loss : 0.95 * state.loss + 0.05 * loss;
       if (state.step % 5 === 0) state.lossCurve.push([state.step, Number(state.loss.toFixed(4))]);
       report({
-        phase: 'training', step: state.step, loss: state.loss, trainSeconds: state.trainSeconds, budgetSeconds,
-        etaSeconds: Math.max(0, budgetSeconds - state.trainSeconds), base: state.base, heldOut: state.heldOut,
+        phase: 'training',
+        step: state.step,
+        loss: state.loss,
+        trainSeconds: state.trainSeconds,
+        budgetSeconds,
+        etaSeconds: Math.max(0, budgetSeconds - state.trainSeconds),
+        base: state.base,
+        heldOut: state.heldOut,
       });
       if (state.trainSeconds >= nextCheckpoint && state.trainSeconds < budgetSeconds) {
         saved = await save(true);
@@ -242,7 +308,16 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
     if (!saved || saved.state.step !== state.step || !saved.state.finished) saved = await save(true);
     const rec = recommendedCheckpoint(deps.modelsDir, run);
     const judgement = rec?.judgement ?? (state.basePerPhoto && state.heldOutPerPhoto ? judge(state.basePerPhoto, state.heldOutPerPhoto) : undefined);
-    return { run, status: 'finished', checkpoint: saved, recommended: rec?.pick, judgement, base: state.base, heldOut: state.heldOut, resumedFrom: last?.id };
+    return {
+      run,
+      status: 'finished',
+      checkpoint: saved,
+      recommended: rec?.pick,
+      judgement,
+      base: state.base,
+      heldOut: state.heldOut,
+      resumedFrom: last?.id,
+    };
   } finally {
     await stepper.stop();
     optimizer.dispose();

@@ -35,11 +35,15 @@ export function readHintsFile(file: string, inputs: readonly string[]): Map<stri
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new HintsFileError(file, code === 'ENOENT' ? 'no such file' : code ? `cannot be read (${code})` : `is not valid JSON (${(e as Error).message})`);
+    throw new HintsFileError(
+      file,
+      code === 'ENOENT' ? 'no such file' : code ? `cannot be read (${code})` : `is not valid JSON (${(e as Error).message})`,
+    );
   }
   const out = new Map<string, PointHint[]>();
   if (Array.isArray(raw)) {
-    if (inputs.length !== 1) throw new HintsFileError(file, `a plain list of hints fits one photo, but ${inputs.length} were given; key the hints by file name instead`);
+    if (inputs.length !== 1)
+      throw new HintsFileError(file, `a plain list of hints fits one photo, but ${inputs.length} were given; key the hints by file name instead`);
     out.set(path.resolve(inputs[0]), parseList(file, 'the list', raw));
     return out;
   }

@@ -30,7 +30,6 @@ export interface PreviewImage {
   millis: number;
 }
 
-
 interface Entry {
   file: string;
   photo: DecodedPhoto;
@@ -55,8 +54,15 @@ export class LivePreview {
     }
     const full = await decodePhoto(file);
     const scale = Math.min(1, PREVIEW_LONG_SIDE / Math.max(full.width, full.height));
-    const width = Math.max(1, Math.round(full.width * scale)), height = Math.max(1, Math.round(full.height * scale));
-    const rgb = scale < 1 ? await sharp(full.rgb, { raw: { width: full.width, height: full.height, channels: 3 } }).resize(width, height, { fit: 'fill' }).raw().toBuffer() : full.rgb;
+    const width = Math.max(1, Math.round(full.width * scale)),
+      height = Math.max(1, Math.round(full.height * scale));
+    const rgb =
+      scale < 1
+        ? await sharp(full.rgb, { raw: { width: full.width, height: full.height, channels: 3 } })
+            .resize(width, height, { fit: 'fill' })
+            .raw()
+            .toBuffer()
+        : full.rgb;
     const e: Entry = { file, photo: { ...full, width, height, rgb }, plain: new Map() };
     this.entries.set(photoId, e);
     while (this.entries.size > CACHED_PHOTOS) this.entries.delete(this.entries.keys().next().value!);
@@ -67,10 +73,13 @@ export class LivePreview {
     const t0 = Date.now();
     const e = await this.entry(photoId);
     const params = { workingSize: s.workingSize, saturation: s.saturation, pointHints: s.hints };
-    const px = s.hints.length === 0
-      ? await finishColorize(e.photo, model, await this.plainStage(e, model, s.workingSize), params)
-      : await colorizePixels(e.photo, model, params);
-    const jpeg = await sharp(px.rgb, { raw: { width: px.width, height: px.height, channels: 3 } }).jpeg({ quality: 85 }).toBuffer();
+    const px =
+      s.hints.length === 0
+        ? await finishColorize(e.photo, model, await this.plainStage(e, model, s.workingSize), params)
+        : await colorizePixels(e.photo, model, params);
+    const jpeg = await sharp(px.rgb, { raw: { width: px.width, height: px.height, channels: 3 } })
+      .jpeg({ quality: 85 })
+      .toBuffer();
     return { jpeg, width: px.width, height: px.height, millis: Date.now() - t0 };
   }
 
@@ -100,13 +109,20 @@ export class LivePreview {
     const cy = Math.min(raw.height - 1, Math.max(0, Math.floor(y * raw.height)));
     const q = raw.channels;
     const { priorCorrection: alpha } = resolveDecode(model, {});
-    const logits = Array.from({ length: q }, (_, k) => raw.data[(cy * raw.width + cx) * q + k]! - (out.rebalancingWeights ? alpha * Math.log(out.rebalancingWeights[k]!) : 0));
+    const logits = Array.from(
+      { length: q },
+      (_, k) => raw.data[(cy * raw.width + cx) * q + k]! - (out.rebalancingWeights ? alpha * Math.log(out.rebalancingWeights[k]!) : 0),
+    );
     const max = Math.max(...logits);
     const p = logits.map((l) => Math.exp(l - max));
     const total = p.reduce((a, b) => a + b, 0);
     const order = p.map((v, k) => [v / total, k] as const).sort((a, b) => b[0] - a[0]);
     // The photo's lightness at the point (working-size L), so each swatch looks as it would there.
-    const wl = stage.workL[Math.min(stage.workHeight - 1, Math.floor(y * stage.workHeight)) * stage.workWidth + Math.min(stage.workWidth - 1, Math.floor(x * stage.workWidth))]!;
+    const wl =
+      stage.workL[
+        Math.min(stage.workHeight - 1, Math.floor(y * stage.workHeight)) * stage.workWidth +
+          Math.min(stage.workWidth - 1, Math.floor(x * stage.workWidth))
+      ]!;
     const picked: { a: number; b: number; probability: number }[] = [];
     for (const [prob, k] of order) {
       const [a, b] = out.centres[k]!;
@@ -126,6 +142,9 @@ export class LivePreview {
 }
 
 function toHex([r, g, b]: [number, number, number]): string {
-  const h = (v: number): string => Math.round(Math.min(1, Math.max(0, v)) * 255).toString(16).padStart(2, '0');
+  const h = (v: number): string =>
+    Math.round(Math.min(1, Math.max(0, v)) * 255)
+      .toString(16)
+      .padStart(2, '0');
   return `#${h(r)}${h(g)}${h(b)}`;
 }

@@ -61,7 +61,11 @@ export async function readPhotoMeta(file: string, opts: DecodeOptions = {}): Pro
   if (!width || !height) throw new PhotoError('not-an-image', file, 'the image has no pixel size');
   const max = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
   if (width * height > max) {
-    throw new PhotoError('too-large', file, `the image is too large: ${width}×${height} pixels (${((width * height) / 1e6).toFixed(0)} MP); Heirloom's limit is ${(max / 1e6).toFixed(0)} MP`);
+    throw new PhotoError(
+      'too-large',
+      file,
+      `the image is too large: ${width}×${height} pixels (${((width * height) / 1e6).toFixed(0)} MP); Heirloom's limit is ${(max / 1e6).toFixed(0)} MP`,
+    );
   }
   return {
     format: m.format ?? 'unknown',

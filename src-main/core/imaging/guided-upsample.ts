@@ -134,13 +134,29 @@ export function applyGuidedRows(
 }
 
 /** Convenience: guided upsampling to a full ab map (for working-size stages and tests). */
-export function guidedUpsample(guideLow: Float32Array, ab: AbMap, guideHigh: Float32Array, width: number, height: number, r: number, eps: number): AbMap {
+export function guidedUpsample(
+  guideLow: Float32Array,
+  ab: AbMap,
+  guideHigh: Float32Array,
+  width: number,
+  height: number,
+  r: number,
+  eps: number,
+): AbMap {
   const c = fitGuidedCoefficients(guideLow, ab, r, eps);
   const a = new Float32Array(width * height);
   const b = new Float32Array(width * height);
-  applyGuidedRows(c, width, height, 0, height, (y) => guideHigh.subarray(y * width, (y + 1) * width), (y, ra, rb) => {
-    a.set(ra, y * width);
-    b.set(rb, y * width);
-  });
+  applyGuidedRows(
+    c,
+    width,
+    height,
+    0,
+    height,
+    (y) => guideHigh.subarray(y * width, (y + 1) * width),
+    (y, ra, rb) => {
+      a.set(ra, y * width);
+      b.set(rb, y * width);
+    },
+  );
   return { width, height, a, b };
 }

@@ -28,7 +28,9 @@ export function judgeMonochrome(rgb: Uint8Array): MonochromeVerdict {
   for (let p = 0; p < n; p += step, m++) sample.set(rgb.subarray(p * 3, p * 3 + 3), m * 3);
   const lab = rgb8ToLab(sample.subarray(0, m * 3), 3);
   const chroma = new Float32Array(m);
-  let coloured = 0, hx = 0, hy = 0;
+  let coloured = 0,
+    hx = 0,
+    hy = 0;
   for (let i = 0; i < m; i++) {
     const c = Math.hypot(lab.a[i]!, lab.b[i]!);
     chroma[i] = c;
@@ -44,11 +46,21 @@ export function judgeMonochrome(rgb: Uint8Array): MonochromeVerdict {
   // A toned print's colour is a function of its lightness (the toner follows the silver); in a colour
   // photo, pixels of one lightness have many colours (skin, hair, a wall, a sky).
   const BINS = 25;
-  const sa = new Float64Array(BINS), sb = new Float64Array(BINS), cnt = new Float64Array(BINS);
+  const sa = new Float64Array(BINS),
+    sb = new Float64Array(BINS),
+    cnt = new Float64Array(BINS);
   const bin = (L: number): number => Math.min(BINS - 1, Math.max(0, Math.floor((L / 100) * BINS)));
-  for (let i = 0; i < m; i++) { const k = bin(lab.L[i]!); sa[k] += lab.a[i]!; sb[k] += lab.b[i]!; cnt[k]++; }
+  for (let i = 0; i < m; i++) {
+    const k = bin(lab.L[i]!);
+    sa[k] += lab.a[i]!;
+    sb[k] += lab.b[i]!;
+    cnt[k]++;
+  }
   let r2 = 0;
-  for (let i = 0; i < m; i++) { const k = bin(lab.L[i]!); r2 += (lab.a[i]! - sa[k]! / cnt[k]!) ** 2 + (lab.b[i]! - sb[k]! / cnt[k]!) ** 2; }
+  for (let i = 0; i < m; i++) {
+    const k = bin(lab.L[i]!);
+    r2 += (lab.a[i]! - sa[k]! / cnt[k]!) ** 2 + (lab.b[i]! - sb[k]! / cnt[k]!) ** 2;
+  }
   const residual = Math.sqrt(r2 / Math.max(1, m));
   const chromaP95 = chroma.sort()[Math.floor(0.95 * (m - 1))] ?? 0;
   // Toned prints (sepia, brown, gold, yellowed paper): one warm hue that lightness explains, never
@@ -56,6 +68,8 @@ export function judgeMonochrome(rgb: Uint8Array): MonochromeVerdict {
   // (6 of 1,200 judged monochrome, all nearly so); blue-only photos (sky, snow) stay colour.
   const oneWarmHue = hueAgreement >= 0.97 && hue >= 30 && hue <= 120;
   const monochrome =
-    colouredShare < 0.02 || (oneWarmHue && chromaP95 < 32 && residual < 3.5) || (oneWarmHue && hueAgreement >= 0.99 && chromaP95 < 50 && residual < 2.5);
+    colouredShare < 0.02 ||
+    (oneWarmHue && chromaP95 < 32 && residual < 3.5) ||
+    (oneWarmHue && hueAgreement >= 0.99 && chromaP95 < 50 && residual < 2.5);
   return { monochrome, colouredShare, hueAgreement, hue, chromaP95, residual };
 }

@@ -1,17 +1,13 @@
 // One error type for everything that can be wrong with a user's photo file, with a message a
 // person can act on. Batches catch it per file and carry on with the others.
-export type PhotoErrorCode =
-  | 'not-found'
-  | 'empty'
-  | 'not-an-image'
-  | 'damaged'
-  | 'too-large'
-  | 'unsupported'
-  | 'write-failed'
-  | 'disk-full';
+export type PhotoErrorCode = 'not-found' | 'empty' | 'not-an-image' | 'damaged' | 'too-large' | 'unsupported' | 'write-failed' | 'disk-full';
 
 export class PhotoError extends Error {
-  constructor(public readonly code: PhotoErrorCode, public readonly file: string, message: string) {
+  constructor(
+    public readonly code: PhotoErrorCode,
+    public readonly file: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'PhotoError';
   }
@@ -39,6 +35,7 @@ export function explainWriteError(file: string, e: unknown): PhotoError {
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'ENOSPC') return new PhotoError('disk-full', file, 'the disk is full: the result could not be saved (nothing was overwritten)');
   const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
-  if (/no space left/i.test(msg)) return new PhotoError('disk-full', file, 'the disk is full: the result could not be saved (nothing was overwritten)');
+  if (/no space left/i.test(msg))
+    return new PhotoError('disk-full', file, 'the disk is full: the result could not be saved (nothing was overwritten)');
   return new PhotoError('write-failed', file, `the result could not be saved (${msg})`);
 }

@@ -14,8 +14,7 @@ export interface RunEnd {
 export class ColorizeRunner {
   private worker: Worker | undefined;
   private current:
-    | { jobId: number; onProgress: (p: BatchProgress) => void; onFinetune?: (p: FinetuneProgress) => void; resolve: (e: RunEnd) => void }
-    | undefined;
+    { jobId: number; onProgress: (p: BatchProgress) => void; onFinetune?: (p: FinetuneProgress) => void; resolve: (e: RunEnd) => void } | undefined;
 
   constructor(private readonly init: WorkerInit) {}
 

@@ -11,7 +11,12 @@ export interface JobEnd {
   message: string | null;
 }
 
-export async function runFinetuneJob(core: HeirloomCore, jobId: number, signal: AbortSignal, onProgress?: (p: FinetuneProgress) => void): Promise<JobEnd> {
+export async function runFinetuneJob(
+  core: HeirloomCore,
+  jobId: number,
+  signal: AbortSignal,
+  onProgress?: (p: FinetuneProgress) => void,
+): Promise<JobEnd> {
   const row = core.catalogue.getJob(jobId);
   if (!row) throw new Error(`No job with id ${jobId}.`);
   const p = jobParams(row, 'finetune');
@@ -21,12 +26,16 @@ export async function runFinetuneJob(core: HeirloomCore, jobId: number, signal: 
     const r = await core.finetune({ ...p, signal, onProgress });
     end = {
       status: 'done',
-      message: r.recommended && r.judgement
-        ? `recommended: ${r.recommended.id} (${describeChange(r.judgement)})`
-        : `the archive did not improve the model${r.judgement ? ` (${describeChange(r.judgement)})` : ''}; nothing is recommended`,
+      message:
+        r.recommended && r.judgement
+          ? `recommended: ${r.recommended.id} (${describeChange(r.judgement)})`
+          : `the archive did not improve the model${r.judgement ? ` (${describeChange(r.judgement)})` : ''}; nothing is recommended`,
     };
   } catch (e) {
-    end = e instanceof FinetuneCancelled ? { status: 'cancelled', message: `checkpoint ${e.checkpoint.id} kept` } : { status: 'failed', message: (e as Error).message };
+    end =
+      e instanceof FinetuneCancelled
+        ? { status: 'cancelled', message: `checkpoint ${e.checkpoint.id} kept` }
+        : { status: 'failed', message: (e as Error).message };
   }
   markEnded(core.catalogue, jobId, end.status, end.message);
   return end;

@@ -97,6 +97,7 @@ export function makeJobParams<K extends JobKind>(kind: K, params: JobInputOf<K>)
 export function jobParams<K extends JobKind>(row: JobRow, kind: K): JobParamsOf<K> {
   if (row.kind !== kind) throw new Error(`Job ${row.id} is a ${row.kind} job, not ${kind}.`);
   const r = SCHEMAS[kind].safeParse(row.params ?? {});
-  if (!r.success) throw new Error(`Job ${row.id}'s saved settings cannot be read (${r.error.issues[0].path.join('.')}: ${r.error.issues[0].message}).`);
+  if (!r.success)
+    throw new Error(`Job ${row.id}'s saved settings cannot be read (${r.error.issues[0].path.join('.')}: ${r.error.issues[0].message}).`);
   return r.data as JobParamsOf<K>;
 }

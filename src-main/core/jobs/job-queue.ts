@@ -122,7 +122,11 @@ export class JobQueue {
     if (info.kind === 'export') return this.runExportJob(jobId, info);
     info.state = 'running';
     this.emit(info);
-    const end = await this.runner.run(jobId, (p) => this.progress(info, p), (p) => this.finetuneProgress(info, p));
+    const end = await this.runner.run(
+      jobId,
+      (p) => this.progress(info, p),
+      (p) => this.finetuneProgress(info, p),
+    );
     // A worker that died mid-photo left the row 'running': record how it ended.
     const row = this.core.catalogue.getJob(jobId);
     if (row && (row.status === 'running' || row.status === 'queued')) markEnded(this.core.catalogue, jobId, end.status, end.message);
@@ -141,8 +145,14 @@ export class JobQueue {
     let state: 'done' | 'failed' | 'cancelled' = 'done';
     try {
       await this.core.albums.export(p.albumId, p.target, {
-        format: p.format, maxSize: p.maxSize, quality: p.quality, names: p.names,
-        withOriginals: p.withOriginals, html: p.html, overwrite: p.overwrite, locale: p.locale,
+        format: p.format,
+        maxSize: p.maxSize,
+        quality: p.quality,
+        names: p.names,
+        withOriginals: p.withOriginals,
+        html: p.html,
+        overwrite: p.overwrite,
+        locale: p.locale,
         // `target` already ends in .zip when zipping; the export keeps such a name as it is.
         zip: p.zip,
         signal: ctrl.signal,
@@ -173,7 +183,8 @@ export class JobQueue {
     info.failed = p.failed;
     info.etaSeconds = p.done < p.total ? (p.etaSeconds ?? null) : 0;
     const item = p.item;
-    if (item?.error && !item.skipped) info.errors.push({ photoId: this.photoIdOf(info.id, item.seq), name: path.basename(item.input), error: item.error });
+    if (item?.error && !item.skipped)
+      info.errors.push({ photoId: this.photoIdOf(info.id, item.seq), name: path.basename(item.input), error: item.error });
     else if (item?.originalId) info.finishedPhotoIds.push(item.originalId);
     this.emit(info);
   }
@@ -181,14 +192,28 @@ export class JobQueue {
   private finetuneProgress(info: JobInfo, p: FinetuneProgress): void {
     const prev = info.finetune;
     const curve = prev?.lossCurve ?? [];
-    if (p.phase === 'training' && p.loss !== null && (curve.length === 0 || p.step - curve[curve.length - 1][0] >= 2)) curve.push([p.step, Number(p.loss.toFixed(4))]);
+    if (p.phase === 'training' && p.loss !== null && (curve.length === 0 || p.step - curve[curve.length - 1][0] >= 2))
+      curve.push([p.step, Number(p.loss.toFixed(4))]);
     const ft: FinetuneInfo = {
-      run: p.run, phase: p.phase, step: p.step, loss: p.loss, trainSeconds: p.trainSeconds, budgetSeconds: p.budgetSeconds,
+      run: p.run,
+      phase: p.phase,
+      step: p.step,
+      loss: p.loss,
+      trainSeconds: p.trainSeconds,
+      budgetSeconds: p.budgetSeconds,
       lossCurve: curve.length > 400 ? curve.filter((_, i) => i % 2 === 0) : curve,
-      base: pickMetrics(p.base), heldOut: pickMetrics(p.heldOut), checkpointId: p.checkpointId ?? prev?.checkpointId ?? null, message: p.message ?? null,
+      base: pickMetrics(p.base),
+      heldOut: pickMetrics(p.heldOut),
+      checkpointId: p.checkpointId ?? prev?.checkpointId ?? null,
+      message: p.message ?? null,
       data: p.data
-        ? { found: p.data.found, train: p.data.train, heldOut: p.data.heldOut, skipped: p.data.skipped.map((s) => ({ name: path.basename(s.file), kind: s.kind, reason: s.reason })) }
-        : prev?.data ?? null,
+        ? {
+            found: p.data.found,
+            train: p.data.train,
+            heldOut: p.data.heldOut,
+            skipped: p.data.skipped.map((s) => ({ name: path.basename(s.file), kind: s.kind, reason: s.reason })),
+          }
+        : (prev?.data ?? null),
     };
     info.finetune = ft;
     info.total = Math.round(p.budgetSeconds);
@@ -247,8 +272,18 @@ export class JobQueue {
     }
     const terminal = row.status !== 'queued' && row.status !== 'running';
     return {
-      id: row.id, kind, state: row.status, total: items.length, done, failed: errors.length, etaSeconds: null,
-      finishedPhotoIds, errors, cancelRequested: false, createdAt: row.createdAt, finishedAt: terminal ? row.updatedAt : null,
+      id: row.id,
+      kind,
+      state: row.status,
+      total: items.length,
+      done,
+      failed: errors.length,
+      etaSeconds: null,
+      finishedPhotoIds,
+      errors,
+      cancelRequested: false,
+      createdAt: row.createdAt,
+      finishedAt: terminal ? row.updatedAt : null,
       message: row.status === 'failed' && errors.length === 0 ? row.error : null,
     };
   }
@@ -263,9 +298,18 @@ function photoIdsOf(row: JobRow, kind: PhotoJobKind): number[] | undefined {
 function wholeJobInfo(row: JobRow, total: number): Omit<JobInfo, 'kind'> {
   const terminal = row.status !== 'queued' && row.status !== 'running';
   return {
-    id: row.id, state: row.status, total, done: row.status === 'done' ? total : 0, failed: 0, etaSeconds: null,
-    finishedPhotoIds: [], errors: [], cancelRequested: false, createdAt: row.createdAt,
-    finishedAt: terminal ? row.updatedAt : null, message: row.status === 'failed' ? row.error : null,
+    id: row.id,
+    state: row.status,
+    total,
+    done: row.status === 'done' ? total : 0,
+    failed: 0,
+    etaSeconds: null,
+    finishedPhotoIds: [],
+    errors: [],
+    cancelRequested: false,
+    createdAt: row.createdAt,
+    finishedAt: terminal ? row.updatedAt : null,
+    message: row.status === 'failed' ? row.error : null,
   };
 }
 

@@ -16,7 +16,12 @@ export function markRunning(cat: Catalogue, jobId: number): JobRow {
 }
 
 /** Records how a job ended; `message` is kept as its error only when it failed. */
-export function markEnded(cat: Catalogue, jobId: number, status: 'done' | 'failed' | 'cancelled' | 'interrupted', message: string | null = null): JobRow {
+export function markEnded(
+  cat: Catalogue,
+  jobId: number,
+  status: 'done' | 'failed' | 'cancelled' | 'interrupted',
+  message: string | null = null,
+): JobRow {
   return cat.updateJobStatus(jobId, status, status === 'failed' ? message : null);
 }
 

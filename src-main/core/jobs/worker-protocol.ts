@@ -9,10 +9,7 @@ export interface WorkerInit {
   install: InstallPaths;
 }
 
-export type WorkerRequest =
-  | { type: 'run'; jobId: number }
-  | { type: 'cancel'; jobId: number }
-  | { type: 'close' };
+export type WorkerRequest = { type: 'run'; jobId: number } | { type: 'cancel'; jobId: number } | { type: 'close' };
 
 export type WorkerReply =
   | { type: 'ready' }

@@ -36,7 +36,10 @@ const GUIDE_RADIUS = 2;
 const GUIDE_EPS = 25;
 
 async function resizedL(rgb: Buffer, width: number, height: number, w: number, h: number): Promise<Float32Array> {
-  const small = await sharp(rgb, { raw: { width, height, channels: 3 } }).resize(w, h, { fit: 'fill' }).raw().toBuffer();
+  const small = await sharp(rgb, { raw: { width, height, channels: 3 } })
+    .resize(w, h, { fit: 'fill' })
+    .raw()
+    .toBuffer();
   return rgb8ToL(small, 3);
 }
 
@@ -69,7 +72,12 @@ export async function runNetworkStage(photo: DecodedPhoto, model: LoadedModel, p
 }
 
 /** Decode → guided upsampling → recombination with the photo's own full-resolution L. */
-export async function finishColorize(photo: DecodedPhoto, model: LoadedModel, stage: NetworkStage, params: ColorizeParams = {}): Promise<ColorizedPixels> {
+export async function finishColorize(
+  photo: DecodedPhoto,
+  model: LoadedModel,
+  stage: NetworkStage,
+  params: ColorizeParams = {},
+): Promise<ColorizedPixels> {
   const t2 = Date.now();
   const { width, height, rgb } = photo;
   let ab = decodeAb(model, stage.raw, params);

@@ -63,7 +63,9 @@ export async function renderFullResolution(rgb: Uint8Array, width: number, heigh
   const ws = pool();
   const band = Math.ceil(height / ws.length);
   await Promise.all(
-    ws.map((w, i) => run(w, { rgb: shared, out: shared, width, height, coeffs, y0: Math.min(height, i * band), y1: Math.min(height, (i + 1) * band) })),
+    ws.map((w, i) =>
+      run(w, { rgb: shared, out: shared, width, height, coeffs, y0: Math.min(height, i * band), y1: Math.min(height, (i + 1) * band) }),
+    ),
   );
   return Buffer.from(sab);
 }

@@ -45,7 +45,10 @@ export function loadDamageNet(dir: string = DAMAGE_MODEL_DIR()): DamageNet {
     const n = spec.shape.reduce((a, b) => a * b, 1);
     const out = spec.shape[3];
     if (spec.offset + n + out > all.length) throw new Error(`${dir}: weights.bin is too short for layer ${name}`);
-    kernels.set(name, { w: tf.tensor4d(all.subarray(spec.offset, spec.offset + n), spec.shape), b: tf.tensor1d(all.subarray(spec.offset + n, spec.offset + n + out)) });
+    kernels.set(name, {
+      w: tf.tensor4d(all.subarray(spec.offset, spec.offset + n), spec.shape),
+      b: tf.tensor1d(all.subarray(spec.offset + n, spec.offset + n + out)),
+    });
   }
   return { manifest, kernels };
 }
@@ -81,7 +84,8 @@ export function damageLogits(net: DamageNet, x: tf.Tensor4D): tf.Tensor4D {
  * so the network's two poolings line up; the result has the input's size.
  */
 export function damageProbabilities(net: DamageNet, L: Float32Array, width: number, height: number): Float32Array {
-  const pw = Math.ceil(width / 4) * 4, ph = Math.ceil(height / 4) * 4;
+  const pw = Math.ceil(width / 4) * 4,
+    ph = Math.ceil(height / 4) * 4;
   const input = new Float32Array(pw * ph);
   const mirror = (v: number, n: number): number => (v < n ? v : Math.max(0, 2 * n - 2 - v));
   for (let y = 0; y < ph; y++) {
@@ -96,7 +100,14 @@ export function damageProbabilities(net: DamageNet, L: Float32Array, width: numb
 }
 
 /** A 0/1 damage mask from the learned detector, at its tuned threshold unless one is given. */
-export function detectDamageLearned(net: DamageNet, L: Float32Array, width: number, height: number, threshold = net.manifest.threshold, tiled = false): Uint8Array {
+export function detectDamageLearned(
+  net: DamageNet,
+  L: Float32Array,
+  width: number,
+  height: number,
+  threshold = net.manifest.threshold,
+  tiled = false,
+): Uint8Array {
   const p = tiled ? damageProbabilitiesTiled(net, L, width, height) : damageProbabilities(net, L, width, height);
   const mask = new Uint8Array(p.length);
   for (let i = 0; i < p.length; i++) mask[i] = p[i]! >= threshold ? 1 : 0;
@@ -118,9 +129,12 @@ export function damageProbabilitiesTiled(net: DamageNet, L: Float32Array, width:
   const out = new Float32Array(width * height);
   for (let ty = 0; ty < height; ty += NET_TILE) {
     for (let tx = 0; tx < width; tx += NET_TILE) {
-      const x0 = Math.max(0, tx - NET_MARGIN), y0 = Math.max(0, ty - NET_MARGIN);
-      const x1 = Math.min(width, tx + NET_TILE + NET_MARGIN), y1 = Math.min(height, ty + NET_TILE + NET_MARGIN);
-      const w = x1 - x0, h = y1 - y0;
+      const x0 = Math.max(0, tx - NET_MARGIN),
+        y0 = Math.max(0, ty - NET_MARGIN);
+      const x1 = Math.min(width, tx + NET_TILE + NET_MARGIN),
+        y1 = Math.min(height, ty + NET_TILE + NET_MARGIN);
+      const w = x1 - x0,
+        h = y1 - y0;
       const sub = new Float32Array(w * h);
       for (let y = 0; y < h; y++) sub.set(L.subarray((y0 + y) * width + x0, (y0 + y) * width + x1), y * w);
       const p = damageProbabilities(net, sub, w, h);
@@ -140,21 +154,33 @@ export function damageProbabilitiesTiled(net: DamageNet, L: Float32Array, width:
 export function detectDamageWhole(net: DamageNet, L: Float32Array, width: number, height: number, threshold = net.manifest.threshold): Uint8Array {
   const f = Math.max(1, Math.ceil(Math.max(width, height) / DETECT_MAX_SIDE));
   if (f === 1) return detectDamageLearned(net, L, width, height, threshold, true);
-  const sw = Math.ceil(width / f), sh = Math.ceil(height / f);
+  const sw = Math.ceil(width / f),
+    sh = Math.ceil(height / f);
   const small = new Float32Array(sw * sh);
   for (let y = 0; y < sh; y++) {
     for (let x = 0; x < sw; x++) {
-      let sum = 0, n = 0;
-      for (let yy = y * f; yy < Math.min(height, (y + 1) * f); yy++) for (let xx = x * f; xx < Math.min(width, (x + 1) * f); xx++) { sum += L[yy * width + xx]!; n++; }
+      let sum = 0,
+        n = 0;
+      for (let yy = y * f; yy < Math.min(height, (y + 1) * f); yy++)
+        for (let xx = x * f; xx < Math.min(width, (x + 1) * f); xx++) {
+          sum += L[yy * width + xx]!;
+          n++;
+        }
       small[y * sw + x] = sum / n;
     }
   }
   const p = damageProbabilitiesTiled(net, small, sw, sh);
   const mask = new Uint8Array(width * height);
   for (let y = 0; y < height; y++) {
-    const fy = Math.min(sh - 1, Math.max(0, (y + 0.5) / f - 0.5)), y0 = Math.floor(fy), y1 = Math.min(sh - 1, y0 + 1), wy = fy - y0;
+    const fy = Math.min(sh - 1, Math.max(0, (y + 0.5) / f - 0.5)),
+      y0 = Math.floor(fy),
+      y1 = Math.min(sh - 1, y0 + 1),
+      wy = fy - y0;
     for (let x = 0; x < width; x++) {
-      const fx = Math.min(sw - 1, Math.max(0, (x + 0.5) / f - 0.5)), x0 = Math.floor(fx), x1 = Math.min(sw - 1, x0 + 1), wx = fx - x0;
+      const fx = Math.min(sw - 1, Math.max(0, (x + 0.5) / f - 0.5)),
+        x0 = Math.floor(fx),
+        x1 = Math.min(sw - 1, x0 + 1),
+        wx = fx - x0;
       const v = (1 - wy) * ((1 - wx) * p[y0 * sw + x0]! + wx * p[y0 * sw + x1]!) + wy * ((1 - wx) * p[y1 * sw + x0]! + wx * p[y1 * sw + x1]!);
       mask[y * width + x] = v >= threshold ? 1 : 0;
     }

@@ -77,9 +77,12 @@ function strokeCoverage(ctrl: Pt[], width: (t: number) => number, w: number, h: 
   for (let s = 0; s <= steps; s++) {
     const t = s / steps;
     const [cx, cy] = bezier(ctrl, t);
-    const r = width(t) / 2, a = strength(t);
-    const x0 = Math.max(0, Math.floor(cx - r - 1)), x1 = Math.min(w - 1, Math.ceil(cx + r + 1));
-    const y0 = Math.max(0, Math.floor(cy - r - 1)), y1 = Math.min(h - 1, Math.ceil(cy + r + 1));
+    const r = width(t) / 2,
+      a = strength(t);
+    const x0 = Math.max(0, Math.floor(cx - r - 1)),
+      x1 = Math.min(w - 1, Math.ceil(cx + r + 1));
+    const y0 = Math.max(0, Math.floor(cy - r - 1)),
+      y1 = Math.min(h - 1, Math.ceil(cy + r + 1));
     for (let y = y0; y <= y1; y++) {
       for (let x = x0; x <= x1; x++) {
         const c = Math.min(1, Math.max(0, r + 0.5 - Math.hypot(x - cx, y - cy))) * a;
@@ -132,8 +135,10 @@ export function synthesizeDamage(L0: Float32Array, width: number, height: number
   for (let s = 0; s < nScratch; s++) {
     const len = diag * (0.08 + 0.45 * rng.next());
     const ang = rng.next() * Math.PI * 2;
-    const x0 = rng.next() * width, y0 = rng.next() * height;
-    const dx = Math.cos(ang) * len, dy = Math.sin(ang) * len;
+    const x0 = rng.next() * width,
+      y0 = rng.next() * height;
+    const dx = Math.cos(ang) * len,
+      dy = Math.sin(ang) * len;
     const bend = () => (rng.next() - 0.5) * 0.3 * len; // perpendicular wander of the control points
     const ctrl: Pt[] = [
       [x0, y0],
@@ -143,22 +148,36 @@ export function synthesizeDamage(L0: Float32Array, width: number, height: number
     ];
     const w0 = 1 + 3 * rng.next();
     const bright = rng.next() < 0.65; // most scratches expose paper base (bright); some are dark
-    const c0 = 0.35 + 0.6 * rng.next(), phase = rng.next() * 6.28, freq = 1 + 4 * rng.next();
-    const cov = strokeCoverage(ctrl, (t) => w0 * (0.8 + 0.2 * Math.sin(phase + t * 7)), width, height, (t) => Math.min(1, c0 * (0.75 + 0.25 * Math.sin(phase + freq * t * 6.28))));
+    const c0 = 0.35 + 0.6 * rng.next(),
+      phase = rng.next() * 6.28,
+      freq = 1 + 4 * rng.next();
+    const cov = strokeCoverage(
+      ctrl,
+      (t) => w0 * (0.8 + 0.2 * Math.sin(phase + t * 7)),
+      width,
+      height,
+      (t) => Math.min(1, c0 * (0.75 + 0.25 * Math.sin(phase + freq * t * 6.28))),
+    );
     paint(L, mask, cov, bright ? 92 + 8 * rng.next() : 8 * rng.next());
   }
 
   for (let s = 0; s < nDust; s++) {
-    const cx = rng.next() * width, cy = rng.next() * height;
-    const rx = 0.6 + 2 * rng.next(), ry = rx * (0.5 + 0.7 * rng.next()), ang = rng.next() * Math.PI;
+    const cx = rng.next() * width,
+      cy = rng.next() * height;
+    const rx = 0.6 + 2 * rng.next(),
+      ry = rx * (0.5 + 0.7 * rng.next()),
+      ang = rng.next() * Math.PI;
     const bright = rng.next() < 0.5;
     const target = bright ? 90 + 10 * rng.next() : 10 * rng.next();
     const strength = 0.5 + 0.5 * rng.next();
     const cov = new Map<number, number>();
-    const R = Math.ceil(Math.max(rx, ry) + 1), ca = Math.cos(ang), sa = Math.sin(ang);
+    const R = Math.ceil(Math.max(rx, ry) + 1),
+      ca = Math.cos(ang),
+      sa = Math.sin(ang);
     for (let y = Math.max(0, Math.floor(cy - R)); y <= Math.min(height - 1, Math.ceil(cy + R)); y++) {
       for (let x = Math.max(0, Math.floor(cx - R)); x <= Math.min(width - 1, Math.ceil(cx + R)); x++) {
-        const u = ((x - cx) * ca + (y - cy) * sa) / rx, v = (-(x - cx) * sa + (y - cy) * ca) / ry;
+        const u = ((x - cx) * ca + (y - cy) * sa) / rx,
+          v = (-(x - cx) * sa + (y - cy) * ca) / ry;
         const d = Math.sqrt(u * u + v * v); // 1 at the blob's edge
         const c = Math.min(1, Math.max(0, (1.3 - d) / 0.6)) * strength;
         if (c > 0) cov.set(y * width + x, c);
@@ -170,15 +189,45 @@ export function synthesizeDamage(L0: Float32Array, width: number, height: number
   for (let s = 0; s < nCrease; s++) {
     // A fold runs most of the way across the print, nearly straight, edge to edge-ish.
     const ang = rng.next() * Math.PI;
-    const cx = width * (0.2 + 0.6 * rng.next()), cy = height * (0.2 + 0.6 * rng.next());
+    const cx = width * (0.2 + 0.6 * rng.next()),
+      cy = height * (0.2 + 0.6 * rng.next());
     const half = diag * (0.3 + 0.3 * rng.next());
-    const dx = Math.cos(ang) * half, dy = Math.sin(ang) * half, off = (rng.next() - 0.5) * 0.12 * half;
-    const ctrl: Pt[] = [[cx - dx, cy - dy], [cx - (dy / half) * off, cy + (dx / half) * off], [cx + dx, cy + dy]];
-    const core = 1 + 1.5 * rng.next(), strength = 0.6 + 0.35 * rng.next();
+    const dx = Math.cos(ang) * half,
+      dy = Math.sin(ang) * half,
+      off = (rng.next() - 0.5) * 0.12 * half;
+    const ctrl: Pt[] = [
+      [cx - dx, cy - dy],
+      [cx - (dy / half) * off, cy + (dx / half) * off],
+      [cx + dx, cy + dy],
+    ];
+    const core = 1 + 1.5 * rng.next(),
+      strength = 0.6 + 0.35 * rng.next();
     // A faint shadow beside the crack (the raised paper edge), then the cracked emulsion's bright core.
     const shadow: Pt[] = ctrl.map(([x, y]) => [x + 1.5 * Math.sin(ang), y - 1.5 * Math.cos(ang)]);
-    paint(L, mask, strokeCoverage(shadow, () => core + 1, width, height, () => 0.25), 0);
-    paint(L, mask, strokeCoverage(ctrl, (t) => core * (0.7 + 0.6 * Math.abs(Math.sin(t * 9))), width, height, () => strength), 95 + 5 * rng.next());
+    paint(
+      L,
+      mask,
+      strokeCoverage(
+        shadow,
+        () => core + 1,
+        width,
+        height,
+        () => 0.25,
+      ),
+      0,
+    );
+    paint(
+      L,
+      mask,
+      strokeCoverage(
+        ctrl,
+        (t) => core * (0.7 + 0.6 * Math.abs(Math.sin(t * 9))),
+        width,
+        height,
+        () => strength,
+      ),
+      95 + 5 * rng.next(),
+    );
   }
   return { L, mask };
 }

@@ -46,13 +46,18 @@ function dilateMask(mask: Uint8Array, w: number, h: number, r: number): Uint8Arr
 
 /** Finds thin damage on an L plane (0..100) of width × height; returns a 0/1 mask. */
 export function detectDamage(L: Float32Array, width: number, height: number, opts: DetectOptions = {}): Uint8Array {
-  const w = width, h = height, n = w * h;
+  const w = width,
+    h = height,
+    n = w * h;
   if (L.length !== n) throw new RangeError(`L has ${L.length} values, expected ${w}×${h}`);
   const r = opts.seRadius ?? 3;
-  const highAbs = opts.highAbs ?? 15, highRel = opts.highRel ?? 6;
-  const lowAbs = opts.lowAbs ?? 4, lowRel = opts.lowRel ?? 2;
+  const highAbs = opts.highAbs ?? 15,
+    highRel = opts.highRel ?? 6;
+  const lowAbs = opts.lowAbs ?? 4,
+    lowRel = opts.lowRel ?? 2;
   const maxSpeck = opts.maxSpeck ?? 12;
-  const minLen = opts.minLineLength ?? 12, maxWidth = opts.maxLineWidth ?? 4;
+  const minLen = opts.minLineLength ?? 12,
+    maxWidth = opts.maxLineWidth ?? 4;
 
   // White top-hat and black-hat; a pixel takes whichever is larger (it cannot be both thin-bright and thin-dark).
   const eroded = rankFilter(L, w, h, r, false);
@@ -62,8 +67,15 @@ export function detectDamage(L: Float32Array, width: number, height: number, opt
   const resp = eroded; // reuse: |response|
   const sign = new Int8Array(n);
   for (let i = 0; i < n; i++) {
-    const wth = L[i]! - opened[i]!, bh = closed[i]! - L[i]!;
-    if (wth >= bh) { resp[i] = wth; sign[i] = 1; } else { resp[i] = bh; sign[i] = -1; }
+    const wth = L[i]! - opened[i]!,
+      bh = closed[i]! - L[i]!;
+    if (wth >= bh) {
+      resp[i] = wth;
+      sign[i] = 1;
+    } else {
+      resp[i] = bh;
+      sign[i] = -1;
+    }
   }
   // Local texture: the mean response around a pixel. Damage itself is thin, so it adds little to a
   // wide window's mean, while real fine texture raises it everywhere in its region.
@@ -81,13 +93,20 @@ export function detectDamage(L: Float32Array, width: number, height: number, opt
     label[s] = s;
     stack.push(s);
     members.length = 0;
-    let strong = false, minX = w, maxX = 0, minY = h, maxY = 0;
+    let strong = false,
+      minX = w,
+      maxX = 0,
+      minY = h,
+      maxY = 0;
     while (stack.length) {
       const p = stack.pop()!;
       members.push(p);
-      const px = p % w, py = (p - px) / w;
-      if (px < minX) minX = px; if (px > maxX) maxX = px;
-      if (py < minY) minY = py; if (py > maxY) maxY = py;
+      const px = p % w,
+        py = (p - px) / w;
+      if (px < minX) minX = px;
+      if (px > maxX) maxX = px;
+      if (py < minY) minY = py;
+      if (py > maxY) maxY = py;
       if (resp[p]! >= Math.max(highAbs, highRel * texture[p]!)) strong = true;
       for (let dy = -1; dy <= 1; dy++) {
         const qy = py + dy;
@@ -121,13 +140,19 @@ export function detectDamage(L: Float32Array, width: number, height: number, opt
     done[s] = 1;
     stack.push(s);
     members.length = 0;
-    let minX = w, maxX = 0, minY = h, maxY = 0;
+    let minX = w,
+      maxX = 0,
+      minY = h,
+      maxY = 0;
     while (stack.length) {
       const p = stack.pop()!;
       members.push(p);
-      const px = p % w, py = (p - px) / w;
-      if (px < minX) minX = px; if (px > maxX) maxX = px;
-      if (py < minY) minY = py; if (py > maxY) maxY = py;
+      const px = p % w,
+        py = (p - px) / w;
+      if (px < minX) minX = px;
+      if (px > maxX) maxX = px;
+      if (py < minY) minY = py;
+      if (py > maxY) maxY = py;
       for (let dy = -1; dy <= 1; dy++) {
         const qy = py + dy;
         if (qy < 0 || qy >= h) continue;
@@ -151,10 +176,18 @@ export function detectDamage(L: Float32Array, width: number, height: number, opt
 }
 
 /** Precision, recall and F1 of a predicted mask against the truth. */
-export function maskScores(pred: Uint8Array, truth: Uint8Array): { precision: number; recall: number; f1: number; tp: number; fp: number; fn: number } {
-  let tp = 0, fp = 0, fn = 0;
+export function maskScores(
+  pred: Uint8Array,
+  truth: Uint8Array,
+): { precision: number; recall: number; f1: number; tp: number; fp: number; fn: number } {
+  let tp = 0,
+    fp = 0,
+    fn = 0;
   for (let i = 0; i < pred.length; i++) {
-    if (pred[i]) { if (truth[i]) tp++; else fp++; } else if (truth[i]) fn++;
+    if (pred[i]) {
+      if (truth[i]) tp++;
+      else fp++;
+    } else if (truth[i]) fn++;
   }
   const precision = tp + fp ? tp / (tp + fp) : 1;
   const recall = tp + fn ? tp / (tp + fn) : 1;

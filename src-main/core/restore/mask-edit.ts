@@ -17,20 +17,27 @@ export function strokeRadiusPx(stroke: MaskStroke, width: number, height: number
  * visited twice; setting a mask value is idempotent).
  */
 function forEachCovered(stroke: MaskStroke, width: number, height: number, visit: (k: number) => void): void {
-  const r = strokeRadiusPx(stroke, width, height), r2 = r * r;
+  const r = strokeRadiusPx(stroke, width, height),
+    r2 = r * r;
   const pts = stroke.points.map(([x, y]) => [x * width, y * height] as const);
   const segs = pts.length === 1 ? [[pts[0]!, pts[0]!]] : pts.slice(1).map((p, i) => [pts[i]!, p]);
   for (const [a, b] of segs) {
-    const [ax, ay] = a!, [bx, by] = b!;
-    const dx = bx - ax, dy = by - ay, len2 = dx * dx + dy * dy;
-    const x0 = Math.max(0, Math.floor(Math.min(ax, bx) - r - 0.5)), x1 = Math.min(width - 1, Math.ceil(Math.max(ax, bx) + r - 0.5));
-    const y0 = Math.max(0, Math.floor(Math.min(ay, by) - r - 0.5)), y1 = Math.min(height - 1, Math.ceil(Math.max(ay, by) + r - 0.5));
+    const [ax, ay] = a!,
+      [bx, by] = b!;
+    const dx = bx - ax,
+      dy = by - ay,
+      len2 = dx * dx + dy * dy;
+    const x0 = Math.max(0, Math.floor(Math.min(ax, bx) - r - 0.5)),
+      x1 = Math.min(width - 1, Math.ceil(Math.max(ax, bx) + r - 0.5));
+    const y0 = Math.max(0, Math.floor(Math.min(ay, by) - r - 0.5)),
+      y1 = Math.min(height - 1, Math.ceil(Math.max(ay, by) + r - 0.5));
     for (let y = y0; y <= y1; y++) {
       const py = y + 0.5;
       for (let x = x0; x <= x1; x++) {
         const px = x + 0.5;
         const t = len2 > 0 ? Math.min(1, Math.max(0, ((px - ax) * dx + (py - ay) * dy) / len2)) : 0;
-        const ex = px - (ax + t * dx), ey = py - (ay + t * dy);
+        const ex = px - (ax + t * dx),
+          ey = py - (ay + t * dy);
         if (ex * ex + ey * ey <= r2) visit(y * width + x);
       }
     }
@@ -56,7 +63,8 @@ export function applyMaskEdit(mask: Uint8Array, width: number, height: number, s
     const v = s.mode === 'add' ? 1 : 0;
     forEachCovered(s, width, height, (k) => (mask[k] = v));
   }
-  let added = 0, erased = 0;
+  let added = 0,
+    erased = 0;
   for (let i = 0; i < mask.length; i++) {
     if (mask[i] && !before[i]) added++;
     else if (!mask[i] && before[i]) erased++;
@@ -101,14 +109,19 @@ export function maskForDisplay(mask: Uint8Array, width: number, height: number, 
   if (mask.length !== width * height) throw new RangeError(`mask has ${mask.length} values, expected ${width}×${height}`);
   const d = displaySize(width, height, maxSize);
   const bits = new Uint8Array(Math.ceil((d.width * d.height) / 8));
-  const xs = new Int32Array(d.width + 1), ys = new Int32Array(d.height + 1);
+  const xs = new Int32Array(d.width + 1),
+    ys = new Int32Array(d.height + 1);
   for (let i = 0; i <= d.width; i++) xs[i] = Math.round((i * width) / d.width);
   for (let i = 0; i <= d.height; i++) ys[i] = Math.round((i * height) / d.height);
   for (let dy = 0; dy < d.height; dy++) {
     for (let dx = 0; dx < d.width; dx++) {
       let on = false;
       for (let y = ys[dy]!; y < Math.max(ys[dy + 1]!, ys[dy]! + 1) && !on; y++) {
-        for (let x = xs[dx]!; x < Math.max(xs[dx + 1]!, xs[dx]! + 1); x++) if (mask[y * width + x]) { on = true; break; }
+        for (let x = xs[dx]!; x < Math.max(xs[dx + 1]!, xs[dx]! + 1); x++)
+          if (mask[y * width + x]) {
+            on = true;
+            break;
+          }
       }
       if (on) {
         const k = dy * d.width + dx;

@@ -11,7 +11,8 @@ export function rankFilter(src: Float32Array, w: number, h: number, r: number, m
     const row = y * w;
     for (let x = 0; x < w; x++) {
       let v = src[row + x]!;
-      const x0 = Math.max(0, x - r), x1 = Math.min(w - 1, x + r);
+      const x0 = Math.max(0, x - r),
+        x1 = Math.min(w - 1, x + r);
       for (let k = x0; k <= x1; k++) {
         const s = src[row + k]!;
         if (max ? s > v : s < v) v = s;
@@ -20,7 +21,8 @@ export function rankFilter(src: Float32Array, w: number, h: number, r: number, m
     }
   }
   for (let y = 0; y < h; y++) {
-    const y0 = Math.max(0, y - r), y1 = Math.min(h - 1, y + r);
+    const y0 = Math.max(0, y - r),
+      y1 = Math.min(h - 1, y + r);
     for (let x = 0; x < w; x++) {
       let v = tmp[y * w + x]!;
       for (let k = y0; k <= y1; k++) {
@@ -42,7 +44,8 @@ export function boxMean(src: Float32Array, w: number, h: number, r: number): Flo
     let s = 0;
     for (let x = 0; x <= Math.min(r, w - 1); x++) s += src[row + x]!;
     for (let x = 0; x < w; x++) {
-      const x0 = x - r, x1 = x + r;
+      const x0 = x - r,
+        x1 = x + r;
       tmp[row + x] = s / (Math.min(w - 1, x1) - Math.max(0, x0) + 1);
       if (x1 + 1 < w) s += src[row + x1 + 1]!;
       if (x0 >= 0) s -= src[row + x0]!;
@@ -52,7 +55,8 @@ export function boxMean(src: Float32Array, w: number, h: number, r: number): Flo
     let s = 0;
     for (let y = 0; y <= Math.min(r, h - 1); y++) s += tmp[y * w + x]!;
     for (let y = 0; y < h; y++) {
-      const y0 = y - r, y1 = y + r;
+      const y0 = y - r,
+        y1 = y + r;
       out[y * w + x] = s / (Math.min(h - 1, y1) - Math.max(0, y0) + 1);
       if (y1 + 1 < h) s += tmp[(y1 + 1) * w + x]!;
       if (y0 >= 0) s -= tmp[y0 * w + x]!;
@@ -104,7 +108,9 @@ export function lToGreyRgb(L: Float32Array, out?: Uint8Array): Uint8Array {
   const dst = out ?? new Uint8Array(L.length * 3);
   for (let p = 0, o = 0; p < L.length; p++, o += 3) {
     const v = lToGrey8(L[p]!);
-    dst[o] = v; dst[o + 1] = v; dst[o + 2] = v;
+    dst[o] = v;
+    dst[o + 1] = v;
+    dst[o + 2] = v;
   }
   return dst;
 }

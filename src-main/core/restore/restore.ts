@@ -52,15 +52,20 @@ export interface RestoredPixels {
  * number of pixels filled. Pixels outside the detected mask are never written.
  */
 export function repairPlanes(planes: Float32Array[], width: number, height: number, opts: RepairOptions = {}): number {
-  const tile = opts.tile ?? 1024, m = opts.margin ?? 32;
+  const tile = opts.tile ?? 1024,
+    m = opts.margin ?? 32;
   const whole = opts.detector?.(planes[0]!, width, height);
   let filled = 0;
   for (let ty = 0; ty < height; ty += tile) {
     for (let tx = 0; tx < width; tx += tile) {
-      const cx1 = Math.min(width, tx + tile), cy1 = Math.min(height, ty + tile);
-      const x0 = Math.max(0, tx - m), y0 = Math.max(0, ty - m);
-      const x1 = Math.min(width, cx1 + m), y1 = Math.min(height, cy1 + m);
-      const w = x1 - x0, h = y1 - y0;
+      const cx1 = Math.min(width, tx + tile),
+        cy1 = Math.min(height, ty + tile);
+      const x0 = Math.max(0, tx - m),
+        y0 = Math.max(0, ty - m);
+      const x1 = Math.min(width, cx1 + m),
+        y1 = Math.min(height, cy1 + m);
+      const w = x1 - x0,
+        h = y1 - y0;
       const subs = planes.map((p) => {
         const s = new Float32Array(w * h);
         for (let y = 0; y < h; y++) s.set(p.subarray((y0 + y) * width + x0, (y0 + y) * width + x1), y * w);
@@ -74,7 +79,11 @@ export function repairPlanes(planes: Float32Array[], width: number, height: numb
         mask = detectDamage(subs[0]!, w, h, opts.detect);
       }
       let any = false;
-      for (let i = 0; i < mask.length; i++) if (mask[i]) { any = true; break; }
+      for (let i = 0; i < mask.length; i++)
+        if (mask[i]) {
+          any = true;
+          break;
+        }
       if (!any) continue;
       inpaintInPlace(subs, w, h, mask, opts.inpaint);
       for (let y = ty; y < cy1; y++) {

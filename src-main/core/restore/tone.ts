@@ -41,20 +41,30 @@ const DEFAULT_LOCAL_AMOUNT = 0.05;
  */
 function smoothSampler(L: Float32Array, w: number, h: number, sigma: number): (x: number, y: number) => number {
   const f = Math.max(1, Math.floor(sigma / 2));
-  const sw = Math.ceil(w / f), sh = Math.ceil(h / f);
+  const sw = Math.ceil(w / f),
+    sh = Math.ceil(h / f);
   let s: Float32Array = new Float32Array(sw * sh);
   const cnt = new Float32Array(sw * sh);
   for (let y = 0; y < h; y++) {
     const sy = Math.floor(y / f) * sw;
-    for (let x = 0; x < w; x++) { const k = sy + Math.floor(x / f); s[k] = s[k]! + L[y * w + x]!; cnt[k] = cnt[k]! + 1; }
+    for (let x = 0; x < w; x++) {
+      const k = sy + Math.floor(x / f);
+      s[k] = s[k]! + L[y * w + x]!;
+      cnt[k] = cnt[k]! + 1;
+    }
   }
   for (let k = 0; k < s.length; k++) s[k] = s[k]! / cnt[k]!;
   const r = Math.max(1, Math.round(sigma / f / 1.7)); // three box passes of radius r ≈ a Gaussian of σ ≈ 1.7 r
   for (let pass = 0; pass < 3; pass++) s = boxPass(s, sw, sh, r);
   return (x, y) => {
-    const fx = Math.min(sw - 1, Math.max(0, (x + 0.5) / f - 0.5)), fy = Math.min(sh - 1, Math.max(0, (y + 0.5) / f - 0.5));
-    const x0 = Math.floor(fx), y0 = Math.floor(fy), x1 = Math.min(sw - 1, x0 + 1), y1 = Math.min(sh - 1, y0 + 1);
-    const ax = fx - x0, ay = fy - y0;
+    const fx = Math.min(sw - 1, Math.max(0, (x + 0.5) / f - 0.5)),
+      fy = Math.min(sh - 1, Math.max(0, (y + 0.5) / f - 0.5));
+    const x0 = Math.floor(fx),
+      y0 = Math.floor(fy),
+      x1 = Math.min(sw - 1, x0 + 1),
+      y1 = Math.min(sh - 1, y0 + 1);
+    const ax = fx - x0,
+      ay = fy - y0;
     const top = s[y0 * sw + x0]! * (1 - ax) + s[y0 * sw + x1]! * ax;
     const bot = s[y1 * sw + x0]! * (1 - ax) + s[y1 * sw + x1]! * ax;
     return top * (1 - ay) + bot * ay;
@@ -63,18 +73,25 @@ function smoothSampler(L: Float32Array, w: number, h: number, sigma: number): (x
 
 function boxPass(src: Float32Array, w: number, h: number, r: number): Float32Array {
   const out = new Float32Array(src.length);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    let sum = 0, c = 0;
-    for (let yy = Math.max(0, y - r); yy <= Math.min(h - 1, y + r); yy++) for (let xx = Math.max(0, x - r); xx <= Math.min(w - 1, x + r); xx++) { sum += src[yy * w + xx]!; c++; }
-    out[y * w + x] = sum / c;
-  }
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      let sum = 0,
+        c = 0;
+      for (let yy = Math.max(0, y - r); yy <= Math.min(h - 1, y + r); yy++)
+        for (let xx = Math.max(0, x - r); xx <= Math.min(w - 1, x + r); xx++) {
+          sum += src[yy * w + xx]!;
+          c++;
+        }
+      out[y * w + x] = sum / c;
+    }
   return out;
 }
 
 /** The black and white points restoreTone would use, and the linear map it applies. */
 export function tonePoints(L: Float32Array, opts: ToneOptions = {}): { lo: number; hi: number; gain: number; offset: number } {
   const [lo, hi] = percentiles(L, [opts.lowFraction ?? DEFAULT_LOW_FRACTION, opts.highFraction ?? DEFAULT_HIGH_FRACTION]) as [number, number];
-  const tb = opts.targetBlack ?? DEFAULT_TARGET_BLACK, tw = opts.targetWhite ?? DEFAULT_TARGET_WHITE;
+  const tb = opts.targetBlack ?? DEFAULT_TARGET_BLACK,
+    tw = opts.targetWhite ?? DEFAULT_TARGET_WHITE;
   // Never compress: a photo already spanning more than the target range keeps its own.
   if (!(hi - lo > 1) || hi - lo >= tw - tb) return { lo, hi, gain: 1, offset: 0 };
   const gain = (tw - tb) / (hi - lo);
@@ -99,7 +116,8 @@ export function restoreTone(L: Float32Array, width: number, height: number, opts
       const i = y * width + x;
       const v = L[i]!;
       let d = amount * (v - smooth(x, y));
-      if (d > maxGain) d = maxGain; else if (d < -maxGain) d = -maxGain;
+      if (d > maxGain) d = maxGain;
+      else if (d < -maxGain) d = -maxGain;
       // Taper near black and white so the boost never pushes the stretched range into clipping.
       const room = Math.min(v, 100 - v);
       if (Math.abs(d) > room) d = Math.sign(d) * room;
@@ -130,7 +148,9 @@ export function fadeColour(rgb: Uint8Array, seed: number, params?: ColourFadePar
   const p = params ?? randomColourFade(new Rng(seed >>> 0));
   const out = new Uint8Array(rgb.length);
   for (let i = 0; i < rgb.length; i += 3) {
-    const lr = srgbDecode(rgb[i]! / 255), lg = srgbDecode(rgb[i + 1]! / 255), lb = srgbDecode(rgb[i + 2]! / 255);
+    const lr = srgbDecode(rgb[i]! / 255),
+      lg = srgbDecode(rgb[i + 1]! / 255),
+      lb = srgbDecode(rgb[i + 2]! / 255);
     const Y = 0.2126 * lr + 0.7152 * lg + 0.0722 * lb;
     const lin = [lr, lg, lb];
     for (let c = 0; c < 3; c++) {
@@ -157,15 +177,25 @@ export interface RecolorOptions {
 export function recolorFaded(rgb: Uint8Array, opts: RecolorOptions = {}): Uint8Array {
   if (rgb.length % 3 !== 0 || rgb.length === 0) throw new RangeError('expected non-empty 3-channel RGB');
   const n = rgb.length / 3;
-  const lf = opts.lowFraction ?? 0.005, hf = opts.highFraction ?? 0.995;
-  const tb = opts.targetBlack ?? 4, tw = opts.targetWhite ?? 250;
+  const lf = opts.lowFraction ?? 0.005,
+    hf = opts.highFraction ?? 0.995;
+  const tb = opts.targetBlack ?? 4,
+    tw = opts.targetWhite ?? 250;
   // 1. Per-channel levels in encoded sRGB: each dye layer's own black and white.
   const stretched = new Uint8Array(rgb.length);
   for (let c = 0; c < 3; c++) {
     const hist = new Float64Array(256);
     for (let i = c; i < rgb.length; i += 3) hist[rgb[i]!]!++;
-    const at = (f: number): number => { let cum = 0; for (let v = 0; v < 256; v++) { cum += hist[v]!; if (cum > f * n) return v; } return 255; };
-    const lo = at(lf), hi = at(hf);
+    const at = (f: number): number => {
+      let cum = 0;
+      for (let v = 0; v < 256; v++) {
+        cum += hist[v]!;
+        if (cum > f * n) return v;
+      }
+      return 255;
+    };
+    const lo = at(lf),
+      hi = at(hf);
     const gain = hi > lo ? Math.max(1, (tw - tb) / (hi - lo)) : 1;
     const lut = new Uint8Array(256);
     for (let v = 0; v < 256; v++) lut[v] = Math.round(Math.min(255, Math.max(0, tb + (v - lo) * gain)));
@@ -178,6 +208,9 @@ export function recolorFaded(rgb: Uint8Array, opts: RecolorOptions = {}): Uint8A
   const meanC = sumC / n;
   const k = meanC > 0.5 ? Math.min(opts.maxChromaGain ?? 1.8, Math.max(1, (opts.targetChroma ?? 16) / meanC)) : 1;
   if (k === 1) return stretched;
-  for (let i = 0; i < n; i++) { lab.a[i] = lab.a[i]! * k; lab.b[i] = lab.b[i]! * k; }
+  for (let i = 0; i < n; i++) {
+    lab.a[i] = lab.a[i]! * k;
+    lab.b[i] = lab.b[i]! * k;
+  }
   return labToRgb8(lab.L, lab.a, lab.b);
 }

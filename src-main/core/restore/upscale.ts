@@ -92,7 +92,9 @@ export async function loadUpscalerFrom(dir: string, factor: UpscaleFactor): Prom
     const bin = Buffer.concat(json.weightsManifest.flatMap((g) => g.paths.map((p) => fs.readFileSync(path.join(modelDir, p)))));
     const weightData = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer;
     // From the package's files on disk, never over the network.
-    const net = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((g) => g.weights), weightData }));
+    const net = await tf.loadLayersModel(
+      tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((g) => g.weights), weightData }),
+    );
     return { factor, model: `${name}@${pkg.version}`, net };
   } catch (e) {
     throw new Error(`The ×${factor} enlarging model in ${modelDir} cannot be used: ${(e as Error).message.split('\n')[0]}`, { cause: e });
@@ -130,21 +132,28 @@ export async function upscaleRgb(up: Upscaler, rgb: Uint8Array, width: number, h
   const tile = Math.max(8, Math.floor(opts.tile ?? UPSCALE_TILE));
   const margin = Math.max(0, Math.floor(opts.margin ?? UPSCALE_MARGIN));
   if (rgb.length !== width * height * 3) throw new Error(`upscaleRgb: ${rgb.length} bytes for ${width}×${height} RGB`);
-  const W = width * f, H = height * f;
+  const W = width * f,
+    H = height * f;
   if (W * H > UPSCALE_MAX_OUTPUT_PIXELS) {
-    throw new Error(`Enlarging ×${f} would make a ${(W * H / 1e6).toFixed(0)} MP photo; at most ${UPSCALE_MAX_OUTPUT_PIXELS / 1e6} MP can be made.`);
+    throw new Error(
+      `Enlarging ×${f} would make a ${((W * H) / 1e6).toFixed(0)} MP photo; at most ${UPSCALE_MAX_OUTPUT_PIXELS / 1e6} MP can be made.`,
+    );
   }
   const out = Buffer.alloc(W * H * 3);
-  const ys = spans(height, tile), xs = spans(width, tile);
+  const ys = spans(height, tile),
+    xs = spans(width, tile);
   const total = ys.length * xs.length;
   let done = 0;
   for (const [y0, y1] of ys) {
     for (const [x0, x1] of xs) {
       if (opts.signal?.aborted) throw abortError();
       // The core plus its margin, clipped to the photo.
-      const iy0 = Math.max(0, y0 - margin), iy1 = Math.min(height, y1 + margin);
-      const ix0 = Math.max(0, x0 - margin), ix1 = Math.min(width, x1 + margin);
-      const tw = ix1 - ix0, th = iy1 - iy0;
+      const iy0 = Math.max(0, y0 - margin),
+        iy1 = Math.min(height, y1 + margin);
+      const ix0 = Math.max(0, x0 - margin),
+        ix1 = Math.min(width, x1 + margin);
+      const tw = ix1 - ix0,
+        th = iy1 - iy0;
       const input = new Float32Array(tw * th * 3);
       for (let y = 0; y < th; y++) {
         const src = ((iy0 + y) * width + ix0) * 3;
@@ -159,8 +168,10 @@ export async function upscaleRgb(up: Upscaler, rgb: Uint8Array, width: number, h
       }
       // Keep only the core's pixels, rounded into the output.
       const ow = tw * f;
-      const cy0 = (y0 - iy0) * f, cx0 = (x0 - ix0) * f;
-      const ch = (y1 - y0) * f, cw = (x1 - x0) * f;
+      const cy0 = (y0 - iy0) * f,
+        cx0 = (x0 - ix0) * f;
+      const ch = (y1 - y0) * f,
+        cw = (x1 - x0) * f;
       for (let yy = 0; yy < ch; yy++) {
         let s = ((cy0 + yy) * ow + cx0) * 3;
         let d = ((y0 * f + yy) * W + x0 * f) * 3;

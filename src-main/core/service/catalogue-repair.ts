@@ -40,7 +40,8 @@ interface ManifestLite {
 
 export function repairCatalogue(paths: LibraryPaths, now: Date = new Date()): RepairReport {
   const health = checkCatalogueFile(paths.catalogue, 'full');
-  if (health.ok) return { action: 'none', problems: health.problems, movedAside: [], badBackups: [], salvaged: [], registeredModels: [], notRecovered: [] };
+  if (health.ok)
+    return { action: 'none', problems: health.problems, movedAside: [], badBackups: [], salvaged: [], registeredModels: [], notRecovered: [] };
   // No other Heirloom process may be using the library while its catalogue is swapped.
   const lock = acquireLibraryLock(paths.root, '`heirloom doctor --repair`');
   try {
@@ -102,7 +103,10 @@ export function repairCatalogue(paths: LibraryPaths, now: Date = new Date()): Re
       );
     } else if (lost > 0) {
       notRecovered.unshift(
-        `${lost} record(s) in the damaged catalogue could not be read (${salvaged.filter((t) => t.lost > 0).map((t) => `${t.table}: ${t.lost}`).join(', ')}). ` +
+        `${lost} record(s) in the damaged catalogue could not be read (${salvaged
+          .filter((t) => t.lost > 0)
+          .map((t) => `${t.table}: ${t.lost}`)
+          .join(', ')}). ` +
           `The photos themselves and the files in ${paths.outputs} are untouched; add or colorize a missing photo again to record it anew.`,
       );
     }

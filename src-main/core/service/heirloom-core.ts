@@ -114,7 +114,11 @@ export class HeirloomCore {
   /** The library's albums and their export. */
   readonly albums: Albums;
 
-  private constructor(readonly paths: LibraryPaths, readonly catalogue: Catalogue, private readonly lock?: LibraryLock) {
+  private constructor(
+    readonly paths: LibraryPaths,
+    readonly catalogue: Catalogue,
+    private readonly lock?: LibraryLock,
+  ) {
     this.albums = new Albums(catalogue);
   }
 
@@ -260,7 +264,9 @@ export class HeirloomCore {
     const made = this.catalogue.findOutputBySha(sha);
     if (made) {
       const of = this.catalogue.getOriginal(made.originalId);
-      throw new NotAnOriginalError(`${abs} is a colorized result made by Heirloom${of ? ` (of ${path.basename(of.path)})` : ''}; it is not taken as an original.`);
+      throw new NotAnOriginalError(
+        `${abs} is a colorized result made by Heirloom${of ? ` (of ${path.basename(of.path)})` : ''}; it is not taken as an original.`,
+      );
     }
     const exif = readExif(meta.exif);
     // The thumbnail is decoded before anything is recorded, failing on truncation: the header alone cannot show a cut-off file.
@@ -268,13 +274,24 @@ export class HeirloomCore {
     let thumbJpeg: Buffer | undefined;
     if (!known?.thumbPath || !fs.existsSync(known.thumbPath)) {
       try {
-        thumbJpeg = await sharp(abs, { pages: 1, failOn: 'truncated' }).rotate().resize(320, 320, { fit: 'inside' }).flatten({ background: '#ffffff' }).jpeg({ quality: 80 }).toBuffer();
+        thumbJpeg = await sharp(abs, { pages: 1, failOn: 'truncated' })
+          .rotate()
+          .resize(320, 320, { fit: 'inside' })
+          .flatten({ background: '#ffffff' })
+          .jpeg({ quality: 80 })
+          .toBuffer();
       } catch (e) {
         throw explainReadError(abs, e);
       }
     }
     const row = this.catalogue.upsertOriginal({
-      path: abs, sha256: sha, bytes, width: meta.width, height: meta.height, takenAt: exif.takenAt ?? null, camera: exif.camera ?? null,
+      path: abs,
+      sha256: sha,
+      bytes,
+      width: meta.width,
+      height: meta.height,
+      takenAt: exif.takenAt ?? null,
+      camera: exif.camera ?? null,
     });
     if (thumbJpeg && (!row.thumbPath || !fs.existsSync(row.thumbPath))) {
       const thumb = path.join(this.paths.thumbs, `${sha.slice(0, 2)}`, `${sha}.jpg`);
@@ -311,7 +328,8 @@ export class HeirloomCore {
       ...(opts.hintsByInput?.size ? { hints: Object.fromEntries([...opts.hintsByInput].map(([f, h]) => [path.resolve(f), [...h]])) } : {}),
     });
     params.resumeKey = resumeKey(opts.requestedInputs ?? files, params);
-    const earlier = opts.resume === false ? undefined : this.catalogue.findResumableJob(kind, params.resumeKey) ?? this.endedByDeadOwner(kind, params.resumeKey);
+    const earlier =
+      opts.resume === false ? undefined : (this.catalogue.findResumableJob(kind, params.resumeKey) ?? this.endedByDeadOwner(kind, params.resumeKey));
     let jobId: number;
     let resumed: BatchSummary['resumed'];
     if (earlier) {
@@ -398,7 +416,14 @@ export class HeirloomCore {
         const pointHints = saved.hints?.[path.resolve(input)];
         const onStep = (name: 'upscale', stepDone: number, stepTotal: number): void =>
           opts.onProgress?.({ jobId, done, total, failed, step: { name, input, done: stepDone, total: stepTotal } });
-        const { outputPath, outputId, originalId } = await this.colorizeOne(input, model, params, { ...opts, pointHints, steps: saved.steps, onStep }, namer, item);
+        const { outputPath, outputId, originalId } = await this.colorizeOne(
+          input,
+          model,
+          params,
+          { ...opts, pointHints, steps: saved.steps, onStep },
+          namer,
+          item,
+        );
         result = { input, seq, output: outputPath, outputId, originalId, millis: Date.now() - t0 };
       } catch (e) {
         // Cancelled inside a long step (enlarging): the photo stays pending, done again on resume.
@@ -425,7 +450,10 @@ export class HeirloomCore {
     input: string,
     model: ModelResolution['model'],
     params: { workingSize: number; saturation: number; format: OutputFormat; quality: number; model: string },
-    opts: Pick<BatchOptions, 'hints' | 'pointHints' | 'signal'> & { steps?: RestoreSteps; onStep?: (name: 'upscale', done: number, total: number) => void },
+    opts: Pick<BatchOptions, 'hints' | 'pointHints' | 'signal'> & {
+      steps?: RestoreSteps;
+      onStep?: (name: 'upscale', done: number, total: number) => void;
+    },
     namer: OutputNamer | undefined,
     item: { jobId: number; seq: number; plannedOutput: string | null },
   ): Promise<{ outputPath: string; outputId: number; originalId: number }> {
@@ -447,7 +475,12 @@ export class HeirloomCore {
       recorded = { ...recorded, ...restoreProvenance(opts.steps, restored, colorize) };
     }
     const px = colorize
-      ? await colorizePixels(photo, model, { workingSize: params.workingSize, saturation: params.saturation, hints: opts.hints, pointHints: opts.pointHints })
+      ? await colorizePixels(photo, model, {
+          workingSize: params.workingSize,
+          saturation: params.saturation,
+          hints: opts.hints,
+          pointHints: opts.pointHints,
+        })
       : photo;
     const made = [opts.steps ? 'restored' : '', colorize ? `colorized with ${model.manifest.id}` : ''].filter(Boolean).join(', ');
     const encoded = await encodeColorized(px.rgb, px.width, px.height, photo.meta, {
@@ -459,7 +492,9 @@ export class HeirloomCore {
     // name again (the file there, if any, is this item's own unrecorded result), never "name (2)".
     const outputPath =
       item.plannedOutput ??
-      (namer ? namer.nameFor(source) : path.join(this.paths.outputs, String(original.id), `${path.parse(source).name}-${Date.now()}.${params.format}`));
+      (namer
+        ? namer.nameFor(source)
+        : path.join(this.paths.outputs, String(original.id), `${path.parse(source).name}-${Date.now()}.${params.format}`));
     if (!item.plannedOutput) this.catalogue.planItemOutput(item.jobId, item.seq, outputPath);
     try {
       fs.mkdirSync(path.dirname(outputPath), { recursive: true });
@@ -471,8 +506,12 @@ export class HeirloomCore {
     const row = this.catalogue.transaction(() => {
       const out = this.catalogue.addOutput({
         // Everything that made it, hints included, so it can be made again.
-        originalId: original.id, checkpointId: model.manifest.id, params: opts.pointHints?.length && colorize ? { ...recorded, hints: [...opts.pointHints] } : recorded,
-        path: outputPath, width: px.width, height: px.height,
+        originalId: original.id,
+        checkpointId: model.manifest.id,
+        params: opts.pointHints?.length && colorize ? { ...recorded, hints: [...opts.pointHints] } : recorded,
+        path: outputPath,
+        width: px.width,
+        height: px.height,
         sha256: createHash('sha256').update(encoded).digest('hex'),
       });
       this.catalogue.setJobItem(item.jobId, item.seq, 'done', out.id);
@@ -485,11 +524,16 @@ export class HeirloomCore {
 /** Why a folder cannot take the results, in plain words, from the error that said so. */
 export function outputFolderError(dir: string, e: unknown): Error {
   const code = (e as NodeJS.ErrnoException).code;
-  const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file with this name (or in its path) is in the way'
-    : code === 'EROFS' ? 'it is on a read-only disk'
-    : code === 'EACCES' || code === 'EPERM' ? 'no permission to write there'
-    : code === 'ENOSPC' || code === 'EDQUOT' ? 'the disk is full'
-    : (e as Error).message.split('\n')[0];
+  const why =
+    code === 'EEXIST' || code === 'ENOTDIR'
+      ? 'a file with this name (or in its path) is in the way'
+      : code === 'EROFS'
+        ? 'it is on a read-only disk'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'no permission to write there'
+          : code === 'ENOSPC' || code === 'EDQUOT'
+            ? 'the disk is full'
+            : (e as Error).message.split('\n')[0];
   return new Error(`Cannot use ${dir} as the output folder: ${why}.`);
 }
 
@@ -514,7 +558,14 @@ export function ensureOutputFolder(dir: string): void {
 /** Same requested inputs, output folder and settings → same key (sha1 of them, order-free). */
 function resumeKey(inputs: readonly string[], p: ColorizeJobParams & { steps?: RestoreSteps }): string {
   const what = {
-    inputs: [...new Set(inputs.map((f) => path.resolve(f)))].sort(), outDir: p.outDir, model: p.model, workingSize: p.workingSize, saturation: p.saturation, format: p.format, quality: p.quality, hints: p.hints ?? null,
+    inputs: [...new Set(inputs.map((f) => path.resolve(f)))].sort(),
+    outDir: p.outDir,
+    model: p.model,
+    workingSize: p.workingSize,
+    saturation: p.saturation,
+    format: p.format,
+    quality: p.quality,
+    hints: p.hints ?? null,
     ...(p.steps ? { steps: p.steps } : {}),
   };
   return createHash('sha1').update(JSON.stringify(what)).digest('hex');

@@ -8,7 +8,10 @@ import type { OutputFormat } from '../imaging/encode';
 export class OutputNamer {
   private readonly taken = new Set<string>();
 
-  constructor(private readonly outDir: string, private readonly format: OutputFormat) {}
+  constructor(
+    private readonly outDir: string,
+    private readonly format: OutputFormat,
+  ) {}
 
   /** Keeps a name for the item that planned it (a resumed job's own, maybe already written, result). */
   reserve(file: string): void {
