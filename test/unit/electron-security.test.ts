@@ -80,7 +80,7 @@ test('preload: exposes only the minimal bridge, never ipcRenderer; requires noth
   assert.match(preloadSrc, new RegExp(`const IPC_CALL = '${IPC_CALL}'`));
   assert.match(preloadSrc, new RegExp(`const IPC_JOB = '${IPC_JOB}'`));
   // Only paths of files from a trusted (real, not script-made) drop event are sent to main.
-  assert.match(preloadSrc, /window\.addEventListener\('drop', \(e\) => \{\n\s+if \(!e\.isTrusted/);
+  assert.match(preloadSrc, /window\.addEventListener\(\s*'drop',\s*\(e\) => \{\s+if \(!e\.isTrusted/);
   assert.match(preloadSrc, /\.filter\(\(p\) => p !== '' && dropped\.has\(p\)\)/);
   const compiled = fs.readFileSync(path.join(__dirname, '..', '..', 'src-main', 'electron', 'preload.js'), 'utf8');
   const requires = [...compiled.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
