@@ -7,7 +7,7 @@
 // Settings (e.g. --lr) are chosen on another held-out source with --general-half tune; the proof
 // itself is reported on its own source with the general photos of the report half.
 //   node dist/scripts/finetune-proof.js [--source pedestrian] [--base <model dir or id>] [--minutes 15]
-//     [--archive 120] [--test 80] [--general 60] [--general-half report|tune] [--lr 1e-4] [--seed 1]
+//     [--archive 120] [--test 80] [--general 60] [--general-half report|tune] [--lr 2e-5] [--seed 1]
 //     [--out models/finetune-proof.json]
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -20,6 +20,7 @@ import { HELD_OUT_SOURCES, isHeldOutSourcePhoto, sourcesHalf, validationHalf } f
 import { loadFinetuneData } from '../src-main/core/finetune/dataset';
 import { fitDecode, manifestDecode } from '../src-main/core/finetune/decode-fit';
 import { finetuneThreads } from '../src-main/core/finetune/parallel-step';
+import { DEFAULT_LEARNING_RATE } from '../src-main/core/finetune/trainer';
 import { collectPhotos } from '../src-main/core/photo-files';
 import { HeirloomCore } from '../src-main/core/service/heirloom-core';
 import { flag } from './flags';
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
   const minutes = Number(flag('minutes', '15'));
   const [archiveCount, testCount, generalCount] = ['archive', 'test', 'general'].map((n, i) => Number(flag(n, ['120', '80', '60'][i])));
   const seed = Number(flag('seed', '1'));
-  const learningRate = Number(flag('lr', '1e-4'));
+  const learningRate = Number(flag('lr', String(DEFAULT_LEARNING_RATE)));
   const generalHalf = flag('general-half', 'report');
   const out = flag('out', path.join(__dirname, '..', '..', 'models', 'finetune-proof.json'));
   if (!(HELD_OUT_SOURCES as readonly string[]).includes(source))
