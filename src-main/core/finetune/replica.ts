@@ -38,10 +38,15 @@ export function batchLoss(net: tf.LayersModel, batch: Batch, numBins: number): t
  * threads: each is copied out of the backend's memory, so transferring it detaches nothing else.
  */
 export function gradientsOf(net: tf.LayersModel, vars: tf.Variable[], batch: Batch, numBins: number): { loss: number; grads: Float32Array[] } {
-  return tf.tidy(() => {
+  const out = { loss: 0, grads: [] as Float32Array[] };
+  // The arrays are filled inside and not returned from tidy: tidy walks what it returns element by
+  // element looking for tensors, which for a million-element array cost more than the step itself.
+  tf.tidy(() => {
     const { value, grads } = tf.variableGrads(() => batchLoss(net, batch, numBins), vars);
-    return { loss: value.dataSync()[0], grads: vars.map((v) => new Float32Array(grads[v.name].dataSync())) };
+    out.loss = value.dataSync()[0];
+    out.grads = vars.map((v) => new Float32Array(grads[v.name].dataSync()));
   });
+  return out;
 }
 
 /** Splits a batch into `parts` contiguous batches of near-equal size (the loss is a mean, so sizes weight the parts). */
