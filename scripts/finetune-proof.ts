@@ -8,7 +8,9 @@
 // itself is reported on its own source with the general photos of the report half.
 //   node dist/scripts/finetune-proof.js [--source pedestrian] [--base <model dir or id>] [--minutes 15]
 //     [--archive 120] [--test 80] [--general 60] [--general-half report|tune] [--lr 2e-5] [--seed 1]
-//     [--out models/finetune-proof.json]
+//     [--share 0.3] [--blends 0.2,0.4] [--out models/finetune-proof.json]
+// --share is how far checkpoints go towards the trained weights (blend.ts); --blends also scores
+// the final checkpoint taken only part of the way from the base (meaningful with --share 1).
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -18,9 +20,10 @@ import { loadModel } from '../src-main/core/engine/model-store';
 import { evaluateModel } from '../src-main/core/eval/evaluate';
 import { HELD_OUT_SOURCES, isHeldOutSourcePhoto, sourcesHalf, validationHalf } from '../src-main/core/eval/split';
 import { loadFinetuneData } from '../src-main/core/finetune/dataset';
+import { blendWeights } from '../src-main/core/finetune/blend';
 import { fitDecode, manifestDecode } from '../src-main/core/finetune/decode-fit';
 import { finetuneThreads } from '../src-main/core/finetune/parallel-step';
-import { DEFAULT_LEARNING_RATE } from '../src-main/core/finetune/trainer';
+import { DEFAULT_LEARNING_RATE, DEFAULT_SHARE, trainableCopy } from '../src-main/core/finetune/trainer';
 import { collectPhotos } from '../src-main/core/photo-files';
 import { HeirloomCore } from '../src-main/core/service/heirloom-core';
 import { flag } from './flags';
@@ -39,7 +42,9 @@ async function main(): Promise<void> {
   const [archiveCount, testCount, generalCount] = ['archive', 'test', 'general'].map((n, i) => Number(flag(n, ['120', '80', '60'][i])));
   const seed = Number(flag('seed', '1'));
   const learningRate = Number(flag('lr', String(DEFAULT_LEARNING_RATE)));
+  const share = Number(flag('share', String(DEFAULT_SHARE)));
   const generalHalf = flag('general-half', 'report');
+  const blends = flag('blends', '').split(',').filter(Boolean).map(Number);
   const out = flag('out', path.join(__dirname, '..', '..', 'models', 'finetune-proof.json'));
   if (!(HELD_OUT_SOURCES as readonly string[]).includes(source))
     throw new Error(`--source must be a held-out source (${HELD_OUT_SOURCES.join(', ')}): the base must never have trained on it`);
@@ -80,6 +85,7 @@ async function main(): Promise<void> {
       minutes,
       seed,
       learningRate,
+      share,
       ...(baseSpec ? { from: baseSpec } : {}),
       checkpointMinutes: minutes / 3,
       onProgress: (p) => {
@@ -103,6 +109,25 @@ async function main(): Promise<void> {
     const themed = await score(heldOut);
     const gen = await score(general);
     const rel = (b: number, t: number): number => (t - b) / b;
+    const blended = [];
+    const last = blends.length ? await loadModel(r.checkpoint.dir) : tuned;
+    for (const share of blends) {
+      const net = trainableCopy(last);
+      blendWeights(net, base.net, last.net, share);
+      const m = { ...last, net };
+      const [s, g] = [(await evaluateModel(heldOut, m)).colorized, (await evaluateModel(general, m)).colorized];
+      net.dispose();
+      blended.push({
+        share,
+        sourceTest: s,
+        general: g,
+        sourceChange: rel(themed.base.deltaE00, s.deltaE00),
+        generalChange: rel(gen.base.deltaE00, g.deltaE00),
+      });
+      console.error(
+        `blend ${share}: ${source} ${(100 * rel(themed.base.deltaE00, s.deltaE00)).toFixed(1)} %, general ${(100 * rel(gen.base.deltaE00, g.deltaE00)).toFixed(1)} %`,
+      );
+    }
     const result = {
       date: new Date().toISOString(),
       backend: backend.name,
@@ -110,6 +135,7 @@ async function main(): Promise<void> {
       source,
       seed,
       learningRate,
+      share,
       generalHalf,
       baseModel: base.manifest.id,
       baseName: base.manifest.name,
@@ -124,6 +150,7 @@ async function main(): Promise<void> {
       baseRefitDecode: refit.decode,
       sourceTest: { photos: heldOut.length, ...themed, deltaE00Change: rel(themed.base.deltaE00, themed.tuned.deltaE00) },
       general: { photos: general.length, ...gen, deltaE00Change: rel(gen.base.deltaE00, gen.tuned.deltaE00) },
+      blended,
     };
     const meets = result.sourceTest.deltaE00Change <= -0.05 && result.general.deltaE00Change <= 0.01;
     fs.writeFileSync(out, JSON.stringify({ ...result, meetsBar: meets }, null, 2) + '\n');

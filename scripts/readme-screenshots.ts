@@ -3,45 +3,25 @@
 // domain, pre-1900), colorizes one, opens it with the before/after slider and turns on colour hints.
 //   npm run build && node dist/scripts/readme-screenshots.js [--photo 1870Girl.jpg] [--hint x,y] [--swatch i] [--out docs/images]
 // Writes first-1-added.jpg … first-4-hints.jpg (JPEG, kept small for the repository).
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp = require('sharp');
 import type { Page } from 'playwright-core';
 import { flag } from './flags';
+import { launchChromium, startServe, stopServe } from './headless';
 
 // Callbacks passed to page.waitForFunction run in the page.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const document: any;
 
 const ROOT = path.join(__dirname, '..', '..');
-const CHROMIUM = process.env.HEIRLOOM_E2E_CHROMIUM ?? '/usr/bin/chromium';
 const photo = flag('photo', '1870Girl.jpg');
 /** Where the colour hint goes, as fractions of the photo's width and height (default: the hem of the girl's dress). */
 const hint = flag('hint', '0.6,0.8');
 const swatchFlag = flag('swatch', '');
 const out = path.resolve(flag('out', path.join(ROOT, 'docs', 'images')));
 const VIEWPORT = { width: 1200, height: 750 };
-
-function startServe(library: string): { server: ChildProcess; url: Promise<string> } {
-  const server = spawn(process.execPath, [path.join(ROOT, 'bin', 'heirloom.js'), 'serve', '--library', library, '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, HEIRLOOM_LIBRARY: '' },
-  });
-  let stderr = '';
-  server.stderr!.on('data', (d) => (stderr += d));
-  const url = new Promise<string>((resolve, reject) => {
-    let text = '';
-    server.stdout!.on('data', (d) => {
-      text += d;
-      const m = /Heirloom is running at (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(text);
-      if (m) resolve(m[1]);
-    });
-    server.once('exit', (code) => reject(new Error(`heirloom serve exited with ${code}: ${stderr}`)));
-  });
-  return { server, url };
-}
 
 /** Every image on the page loaded (thumbnails, the photo view's layers). */
 async function imagesLoaded(page: Page, selector: string): Promise<void> {
@@ -63,19 +43,7 @@ async function main(): Promise<void> {
   fs.mkdirSync(out, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'heirloom-readme-'));
   const { server, url } = startServe(path.join(tmp, 'library'));
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const ctx = await browser.newContext({ viewport: VIEWPORT, locale: 'en-US', colorScheme: 'light' });
     const page = await ctx.newPage();
@@ -138,11 +106,7 @@ async function main(): Promise<void> {
     await shot(page, 'first-4-hints.jpg');
   } finally {
     await browser.close();
-    if (server.exitCode === null) {
-      const exited = new Promise((r) => server.once('exit', r));
-      server.kill('SIGTERM');
-      await exited;
-    }
+    await stopServe(server);
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }

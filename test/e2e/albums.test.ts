@@ -3,37 +3,31 @@
 // by drag and with Alt+arrows, caption one, export it with the web album into a temp folder, see the job
 // finish and the files on disk in the new order; a second export to the same folder asks "Replace it?".
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp = require('sharp');
-import type { Browser, Page } from 'playwright-core';
-import { ARTIFACTS, E2E_ROOT, e2eSkip, launchPage, startServe, stopServe } from '../helpers/e2e';
+import type { Page } from 'playwright-core';
+import { OLD_PHOTO_COLOURS, sceneLayout, writeScene } from '../helpers/fixtures';
+import { ARTIFACTS, callApi, closeApp, e2eSkip, e2eTempDir, type OpenApp, openApp } from '../helpers/e2e';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const document: any;
 
-const ROOT = E2E_ROOT;
 const skip = e2eSkip;
 
 /** A small grey "old photo" (sky, hill, house), different per variant. */
-async function scene(file: string, variant: number): Promise<void> {
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="480" height="360" viewBox="0 0 640 480">
-    <rect width="640" height="480" fill="${['#7fa7d9', '#9db9d0', '#88a0c8'][variant]}"/>
-    <path d="M0 330 Q160 ${250 + variant * 20} 320 320 T640 300 V480 H0Z" fill="#6f8f4e"/>
-    <rect x="${120 + variant * 150}" y="250" width="150" height="110" fill="#c9b28f"/>
-    <path d="M${105 + variant * 150} 255 L${195 + variant * 150} 190 L${285 + variant * 150} 255Z" fill="#8a4b32"/>
-    <circle cx="${508 - variant * 90}" cy="240" r="55" fill="#3f6a2f"/>
-  </svg>`;
-  await sharp(Buffer.from(svg)).greyscale().jpeg({ quality: 88 }).toFile(file);
-}
+const scene = (file: string, variant: number): Promise<void> =>
+  writeScene(file, {
+    width: 480,
+    height: 360,
+    layout: sceneLayout(variant),
+    colours: { ...OLD_PHOTO_COLOURS, sky: ['#7fa7d9', '#9db9d0', '#88a0c8'][variant] },
+  });
 
 describe('albums in the window: create, drag photos in, reorder, caption, export', { skip }, () => {
   let dir: string;
-  let server: ChildProcess;
-  let browser: Browser;
+  let app: OpenApp | undefined;
   let page: Page;
   const problems: string[] = [];
   const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, name) });
@@ -45,32 +39,19 @@ describe('albums in the window: create, drag photos in, reorder, caption, export
   };
   const order = async (): Promise<number[]> =>
     await cards().evaluateAll((els: { dataset: { photoId: string } }[]) => els.map((e) => Number(e.dataset.photoId)));
-  const apiCall = (method: string, arg: unknown): Promise<unknown> =>
-    page.evaluate(
-      async ([m, a]: [string, unknown]) => {
-        const r = await fetch(`/api/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ arg: a }) });
-        return ((await r.json()) as { result: unknown }).result;
-      },
-      [method, arg] as [string, unknown],
-    );
+  const apiCall = (method: string, arg: unknown): Promise<unknown> => callApi(page, method, arg);
 
   before(async () => {
-    assert.ok(fs.existsSync(path.join(ROOT, 'dist-renderer', 'index.html')), 'build the window first: npm run build');
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heirloom-e2e-albums-'));
+    dir = e2eTempDir('heirloom-e2e-albums-');
     fs.mkdirSync(path.join(dir, 'Photos'));
     fs.mkdirSync(path.join(dir, 'Exports'));
     for (let i = 0; i < 3; i++) await scene(path.join(dir, 'Photos', `Lake ${1955 + i}.jpg`), i);
-    const s = startServe(path.join(dir, 'library'));
-    server = s.server;
-    const url = await s.url;
-    ({ browser, page } = await launchPage(problems));
-    await page.goto(url);
+    app = await openApp(path.join(dir, 'library'), problems);
+    ({ page } = app);
   });
 
   after(async () => {
-    await browser?.close();
-    await stopServe(server);
+    await closeApp(app ?? {});
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 

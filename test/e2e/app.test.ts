@@ -4,12 +4,12 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp = require('sharp');
 import type { Browser, Page } from 'playwright-core';
-import { ARTIFACTS, E2E_ROOT, e2eSkip, launchPage, startServe, stopServe } from '../helpers/e2e';
+import { OLD_PHOTO_COLOURS, sceneLayout, writeScene } from '../helpers/fixtures';
+import { ARTIFACTS, closeApp, e2eSkip, e2eTempDir, launchPage, startServe } from '../helpers/e2e';
 
 // Callbacks passed to page.waitForFunction run in the page (string predicates would need 'unsafe-eval').
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -17,28 +17,26 @@ declare const document: any;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const window: any;
 
-const ROOT = E2E_ROOT;
 const skip = e2eSkip;
 if (skip) console.log(`# e2e skipped: ${skip}`);
 
 /** A small grey "old photo": sky, hills, a house and a tree, drawn as SVG and turned to greyscale. */
-async function scene(file: string, w: number, h: number, variant: number): Promise<void> {
-  const hue = ['#7fa7d9', '#9db9d0', '#88a0c8'][variant % 3];
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 640 480">
-    <defs><linearGradient id="s" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${hue}"/><stop offset="1" stop-color="#e8eef2"/></linearGradient></defs>
-    <rect width="640" height="480" fill="url(#s)"/>
-    <circle cx="${480 - variant * 120}" cy="90" r="38" fill="#f4e7b0"/>
-    <path d="M0 330 Q160 ${250 + variant * 20} 320 320 T640 300 V480 H0Z" fill="#6f8f4e"/>
-    <path d="M0 400 Q200 360 420 410 T640 390 V480 H0Z" fill="#4d6b35"/>
-    <rect x="${120 + variant * 150}" y="250" width="150" height="110" fill="#c9b28f"/>
-    <path d="M${105 + variant * 150} 255 L${195 + variant * 150} 190 L${285 + variant * 150} 255Z" fill="#8a4b32"/>
-    <rect x="${180 + variant * 150}" y="300" width="32" height="60" fill="#5a3d2b"/>
-    <rect x="${500 - variant * 90}" y="260" width="16" height="110" fill="#5c4030"/>
-    <circle cx="${508 - variant * 90}" cy="240" r="55" fill="#3f6a2f"/>
-    <ellipse cx="320" cy="445" rx="60" ry="14" fill="#8c7b62"/>
-  </svg>`;
-  await sharp(Buffer.from(svg)).greyscale().jpeg({ quality: 88 }).toFile(file);
-}
+const scene = (file: string, width: number, height: number, variant: number): Promise<void> =>
+  writeScene(file, {
+    width,
+    height,
+    layout: sceneLayout(variant),
+    colours: {
+      ...OLD_PHOTO_COLOURS,
+      sky: ['#7fa7d9', '#9db9d0', '#88a0c8'][variant % 3],
+      skyFade: '#e8eef2',
+      sun: '#f4e7b0',
+      nearHill: '#4d6b35',
+      door: '#5a3d2b',
+      trunk: '#5c4030',
+      path: '#8c7b62',
+    },
+  });
 
 describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () => {
   let dir: string;
@@ -74,9 +72,7 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
   };
 
   before(async () => {
-    assert.ok(fs.existsSync(path.join(ROOT, 'dist-renderer', 'index.html')), 'build the window first: npm run build');
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heirloom-e2e-'));
+    dir = e2eTempDir('heirloom-e2e-');
     const family = path.join(dir, 'Family photos');
     fs.mkdirSync(family);
     for (let i = 0; i < 3; i++) await scene(path.join(family, `Summer 195${i + 4}.jpg`), 640, 480, i);
@@ -95,8 +91,7 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
   });
 
   after(async () => {
-    await browser?.close();
-    await stopServe(server);
+    await closeApp({ server, browser });
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 

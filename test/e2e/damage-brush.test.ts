@@ -7,11 +7,10 @@
 // test-artifacts/e2e/ (d*.png).
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { addFolder, ARTIFACTS, closeApp, E2E_ROOT, e2eSkip, openApp, type OpenApp, cutOffAtSides } from '../helpers/e2e';
+import { addFolder, ARTIFACTS, callApi, closeApp, cutOffAtSides, E2E_ROOT, e2eSkip, e2eTempDir, openApp, type OpenApp } from '../helpers/e2e';
 
 // Callbacks passed to page.evaluate / waitForFunction run in the page.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -27,16 +26,7 @@ describe('the damage mask and its brush in the photo view', { skip: e2eSkip }, (
   let photoId: number;
   const problems: string[] = [];
   const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, name) });
-  const apiCall = (method: string, arg: unknown): Promise<unknown> =>
-    page.evaluate(
-      async ([m, a]: [string, unknown]) => {
-        const r = await fetch(`/api/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ arg: a }) });
-        const body = (await r.json()) as { result?: unknown; error?: string };
-        if (!r.ok) throw new Error(body.error);
-        return body.result;
-      },
-      [method, arg] as [string, unknown],
-    );
+  const apiCall = (method: string, arg: unknown): Promise<unknown> => callApi(page, method, arg);
   /** Red pixels of the overlay's canvas (inside a box of fractions, or all). */
   const redPixels = (box: [number, number, number, number] = [0, 0, 1, 1]): Promise<number> =>
     page.evaluate(([x0, y0, x1, y1]: number[]) => {
@@ -63,9 +53,7 @@ describe('the damage mask and its brush in the photo view', { skip: e2eSkip }, (
   const insideWindow = () => cutOffAtSides(page, '.overlay button, .overlay .tag, .panel h3, .panel label, .damage-mask output');
 
   before(async () => {
-    assert.ok(fs.existsSync(path.join(E2E_ROOT, 'dist-renderer', 'index.html')), 'build the window first: npm run build');
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heirloom-e2e-damage-'));
+    dir = e2eTempDir('heirloom-e2e-damage-');
     fs.mkdirSync(path.join(dir, 'Photos'));
     fs.copyFileSync(path.join(E2E_ROOT, 'samples', '1890CliffHouseSF.jpg'), path.join(dir, 'Photos', 'Cliff House 1890.jpg'));
     app = await openApp(path.join(dir, 'library'), problems);

@@ -5,49 +5,44 @@
 // version only with Keep) and the shipped model next to it, named by model, and reverts. Screenshots (light
 // and dark) go to test-artifacts/e2e/.
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import sharp = require('sharp');
-import type { Browser, Page } from 'playwright-core';
-import { ARTIFACTS, E2E_ROOT, e2eSkip, launchPage, startServe, stopServe } from '../helpers/e2e';
+import type { Page } from 'playwright-core';
+import { sceneLayout, writeScene } from '../helpers/fixtures';
+import { ARTIFACTS, closeApp, e2eSkip, e2eTempDir, openApp, type OpenApp } from '../helpers/e2e';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const document: any;
 
-const ROOT = E2E_ROOT;
 const skip = e2eSkip;
 if (skip) console.log(`# e2e skipped: ${skip}`);
 
 /** A small colour scene (sky, hills, a house, a tree); `grey` turns it into an "old photo". */
-async function scene(file: string, w: number, h: number, variant: number, grey: boolean): Promise<void> {
-  const sky = ['#5f93d6', '#7fb0e0', '#4f86c9', '#89b4d8', '#6a9ee0'][variant % 5];
-  const wall = ['#d8b07a', '#e2c9a0', '#c98f63', '#d9c07f', '#c7a27c'][variant % 5];
-  const v = variant % 3;
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 640 480">
-    <defs><linearGradient id="s" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${sky}"/><stop offset="1" stop-color="#eef3f6"/></linearGradient></defs>
-    <rect width="640" height="480" fill="url(#s)"/>
-    <circle cx="${480 - v * 120}" cy="90" r="38" fill="#f6d86b"/>
-    <path d="M0 330 Q160 ${250 + v * 20} 320 320 T640 300 V480 H0Z" fill="#5e9a3c"/>
-    <path d="M0 400 Q200 360 420 410 T640 390 V480 H0Z" fill="#3f7a2a"/>
-    <rect x="${120 + v * 150}" y="250" width="150" height="110" fill="${wall}"/>
-    <path d="M${105 + v * 150} 255 L${195 + v * 150} 190 L${285 + v * 150} 255Z" fill="#a6412a"/>
-    <rect x="${180 + v * 150}" y="300" width="32" height="60" fill="#6b3b22"/>
-    <rect x="${500 - v * 90}" y="260" width="16" height="110" fill="#6a4630"/>
-    <circle cx="${508 - v * 90}" cy="240" r="55" fill="#2f7a2a"/>
-    <ellipse cx="320" cy="445" rx="60" ry="14" fill="#b0875a"/>
-  </svg>`;
-  let img = sharp(Buffer.from(svg));
-  if (grey) img = img.greyscale();
-  await img.jpeg({ quality: 88 }).toFile(file);
-}
+const scene = (file: string, width: number, height: number, variant: number, grey: boolean): Promise<void> =>
+  writeScene(file, {
+    width,
+    height,
+    layout: sceneLayout(variant % 3),
+    colours: {
+      sky: ['#5f93d6', '#7fb0e0', '#4f86c9', '#89b4d8', '#6a9ee0'][variant % 5],
+      skyFade: '#eef3f6',
+      sun: '#f6d86b',
+      hill: '#5e9a3c',
+      nearHill: '#3f7a2a',
+      wall: ['#d8b07a', '#e2c9a0', '#c98f63', '#d9c07f', '#c7a27c'][variant % 5],
+      roof: '#a6412a',
+      door: '#6b3b22',
+      trunk: '#6a4630',
+      tree: '#2f7a2a',
+      path: '#b0875a',
+    },
+    grey,
+  });
 
 describe('fine-tuning from the window against `heirloom serve`', { skip }, () => {
   let dir: string;
-  let server: ChildProcess;
-  let browser: Browser;
+  let app: OpenApp | undefined;
   let page: Page;
   const problems: string[] = [];
 
@@ -60,16 +55,8 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
     page.waitForSelector(states.map((s) => `.progress-card[data-ft-state="${s}"]`).join(', '), { timeout });
   const nav = (name: string): Promise<void> => page.locator('nav.sections').getByRole('button', { name }).click();
 
-  const startServer = async (): Promise<string> => {
-    const s = startServe(path.join(dir, 'library'));
-    server = s.server;
-    return s.url;
-  };
-
   before(async () => {
-    assert.ok(fs.existsSync(path.join(ROOT, 'dist-renderer', 'index.html')), 'build the window first: npm run build');
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heirloom-e2e-ft-'));
+    dir = e2eTempDir('heirloom-e2e-ft-');
     for (const [name, n, grey, w, h] of [
       ['Family colour', 5, false, 320, 240],
       ['Old photos', 2, true, 640, 480],
@@ -78,15 +65,12 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
       fs.mkdirSync(path.join(dir, name));
       for (let i = 0; i < n; i++) await scene(path.join(dir, name, `${name} ${i + 1}.jpg`), w, h, i, grey);
     }
-    const url = await startServer();
-    ({ browser, page } = await launchPage(problems));
-    await page.goto(url);
-    await page.getByText('Your family album is empty').waitFor();
+    app = await openApp(path.join(dir, 'library'), problems);
+    ({ page } = app);
   });
 
   after(async () => {
-    await browser?.close();
-    await stopServe(server);
+    await closeApp(app ?? {});
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 

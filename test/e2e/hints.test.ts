@@ -8,12 +8,12 @@
 // to test-artifacts/e2e/ (h*.png).
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp = require('sharp');
 import type { Page } from 'playwright-core';
-import { addFolder, ARTIFACTS, closeApp, E2E_ROOT, e2eSkip, openApp, type OpenApp } from '../helpers/e2e';
+import { OLD_PHOTO_COLOURS, sceneLayout, writeScene } from '../helpers/fixtures';
+import { addFolder, ARTIFACTS, callApi, closeApp, e2eSkip, e2eTempDir, openApp, type OpenApp } from '../helpers/e2e';
 
 // Callbacks passed to page.evaluate / waitForFunction run in the page.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -21,18 +21,14 @@ declare const document: any;
 
 const skip = e2eSkip;
 
-/** A small grey "old photo": sky, hills, a house and a tree. */
-async function scene(file: string, variant: number): Promise<void> {
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="640" height="480" viewBox="0 0 640 480">
-    <rect width="640" height="480" fill="${['#7fa7d9', '#9db9d0'][variant]}"/>
-    <path d="M0 330 Q160 ${250 + variant * 20} 320 320 T640 300 V480 H0Z" fill="#6f8f4e"/>
-    <rect x="${120 + variant * 150}" y="250" width="150" height="110" fill="#c9b28f"/>
-    <path d="M${105 + variant * 150} 255 L${195 + variant * 150} 190 L${285 + variant * 150} 255Z" fill="#8a4b32"/>
-    <rect x="${180 + variant * 150}" y="300" width="32" height="60" fill="#5a3d2b"/>
-    <circle cx="${508 - variant * 90}" cy="240" r="55" fill="#3f6a2f"/>
-  </svg>`;
-  await sharp(Buffer.from(svg)).greyscale().jpeg({ quality: 88 }).toFile(file);
-}
+/** A small grey "old photo": sky, hills, a house with a door and a tree. */
+const scene = (file: string, variant: number): Promise<void> =>
+  writeScene(file, {
+    width: 640,
+    height: 480,
+    layout: sceneLayout(variant),
+    colours: { ...OLD_PHOTO_COLOURS, sky: ['#7fa7d9', '#9db9d0'][variant], door: '#5a3d2b' },
+  });
 
 type Rgb = [number, number, number];
 
@@ -62,16 +58,7 @@ describe('colour hints and versions in the photo view', { skip }, () => {
   const P = { x: 0.24, y: 0.6 };
   const problems: string[] = [];
   const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, name) });
-  const apiCall = (method: string, arg: unknown): Promise<unknown> =>
-    page.evaluate(
-      async ([m, a]: [string, unknown]) => {
-        const r = await fetch(`/api/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ arg: a }) });
-        const body = (await r.json()) as { result?: unknown; error?: string };
-        if (!r.ok) throw new Error(body.error);
-        return body.result;
-      },
-      [method, arg] as [string, unknown],
-    );
+  const apiCall = (method: string, arg: unknown): Promise<unknown> => callApi(page, method, arg);
   type Output = { id: number; current: boolean; hints: { color: string; size?: number }[]; modelId: string; url: string };
   const getPhoto = async () => (await apiCall('getPhoto', photoId)) as { outputs: Output[]; currentChosen: boolean };
   const versions = () => page.locator('.panel .versions li');
@@ -128,9 +115,7 @@ describe('colour hints and versions in the photo view', { skip }, () => {
   };
 
   before(async () => {
-    assert.ok(fs.existsSync(path.join(E2E_ROOT, 'dist-renderer', 'index.html')), 'build the window first: npm run build');
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heirloom-e2e-hints-'));
+    dir = e2eTempDir('heirloom-e2e-hints-');
     for (const d of ['Photos', 'Exports']) fs.mkdirSync(path.join(dir, d));
     await scene(path.join(dir, 'Photos', 'House 1952.jpg'), 0);
     await scene(path.join(dir, 'Photos', 'Garden 1953.jpg'), 1);

@@ -4,14 +4,12 @@
 // Esc, focus back to the photo); albums open their photos and show whole titles and captions; the viewer's
 // labels, version menu and slider knob; a ZIP export's wording; numbers and exports in the window's language.
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import sharp = require('sharp');
-import type { Browser, Page } from 'playwright-core';
-import { ARTIFACTS, E2E_ROOT, e2eSkip, launchPage, startServe, stopServe } from '../helpers/e2e';
+import type { Page } from 'playwright-core';
+import { OLD_PHOTO_COLOURS, sceneLayout, writeScene } from '../helpers/fixtures';
+import { ARTIFACTS, callApi, closeApp, e2eSkip, e2eTempDir, type OpenApp, openApp } from '../helpers/e2e';
 
 // Callbacks passed to page.evaluate / waitForFunction run in the page.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -23,34 +21,23 @@ const skip = e2eSkip;
 const ALBUM = 'Summer at the lake with Grandma, Grandpa and all the cousins, 1955';
 
 /** A small grey "old photo" (sky, hill, house, tree), different per variant. */
-async function scene(file: string, variant: number): Promise<void> {
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="480" height="360" viewBox="0 0 640 480">
-    <rect width="640" height="480" fill="${['#7fa7d9', '#9db9d0', '#88a0c8', '#a3b8d8', '#7f9fc0'][variant]}"/>
-    <path d="M0 330 Q160 ${250 + variant * 15} 320 320 T640 300 V480 H0Z" fill="#6f8f4e"/>
-    <rect x="${100 + variant * 90}" y="250" width="150" height="110" fill="#c9b28f"/>
-    <path d="M${85 + variant * 90} 255 L${175 + variant * 90} 190 L${265 + variant * 90} 255Z" fill="#8a4b32"/>
-    <circle cx="${520 - variant * 70}" cy="240" r="55" fill="#3f6a2f"/>
-  </svg>`;
-  await sharp(Buffer.from(svg)).greyscale().jpeg({ quality: 88 }).toFile(file);
-}
+const scene = (file: string, variant: number): Promise<void> =>
+  writeScene(file, {
+    width: 480,
+    height: 360,
+    layout: { ...sceneLayout(variant), hillY: 250 + variant * 15, houseX: 100 + variant * 90, treeX: 520 - variant * 70 },
+    colours: { ...OLD_PHOTO_COLOURS, sky: ['#7fa7d9', '#9db9d0', '#88a0c8', '#a3b8d8', '#7f9fc0'][variant] },
+  });
 
 describe('everyday use at 800×600: imports, job panel, keyboard, albums, viewer, export, Russian', { skip }, () => {
   let dir: string;
-  let server: ChildProcess;
-  let browser: Browser;
+  let app: OpenApp | undefined;
   let page: Page;
   const problems: string[] = [];
   const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, name) });
   const notice = () => page.locator('.notice').first();
   const lang = (l: 'en' | 'ru') => page.locator('footer select').selectOption(l);
-  const apiCall = (method: string, arg: unknown): Promise<unknown> =>
-    page.evaluate(
-      async ([m, a]: [string, unknown]) => {
-        const r = await fetch(`/api/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ arg: a }) });
-        return ((await r.json()) as { result: unknown }).result;
-      },
-      [method, arg] as [string, unknown],
-    );
+  const apiCall = (method: string, arg: unknown): Promise<unknown> => callApi(page, method, arg);
   const photos = async (): Promise<{ id: number; name: string }[]> =>
     ((await apiCall('listPhotos', { sort: 'name', filter: 'all', offset: 0, limit: 100 })) as { items: { id: number; name: string }[] }).items;
   const addPhotos = async (folder: string) => {
@@ -71,9 +58,7 @@ describe('everyday use at 800×600: imports, job panel, keyboard, albums, viewer
   const box = async (selector: string) => (await page.locator(selector).first().boundingBox())!;
 
   before(async () => {
-    assert.ok(fs.existsSync(path.join(E2E_ROOT, 'dist-renderer', 'index.html')), 'build the window first: npm run build');
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heirloom-e2e-polish-'));
+    dir = e2eTempDir('heirloom-e2e-polish-');
     for (const d of ['Family', 'Attic box', 'Exports', 'Exports ru']) fs.mkdirSync(path.join(dir, d));
     for (let i = 0; i < 3; i++) await scene(path.join(dir, 'Family', `Lake ${1955 + i}.jpg`), i);
     // The attic box: the same three photos (copies), two new ones and a file that is not a photo.
@@ -81,18 +66,12 @@ describe('everyday use at 800×600: imports, job panel, keyboard, albums, viewer
       fs.copyFileSync(path.join(dir, 'Family', `Lake ${1955 + i}.jpg`), path.join(dir, 'Attic box', `Copy of Lake ${1955 + i}.jpg`));
     for (let i = 3; i < 5; i++) await scene(path.join(dir, 'Attic box', `Garden ${1960 + i}.jpg`), i);
     fs.writeFileSync(path.join(dir, 'Attic box', 'broken.jpg'), 'This is a text file with a .jpg name.\n');
-    const s = startServe(path.join(dir, 'library'));
-    server = s.server;
-    const url = await s.url;
-    ({ browser, page } = await launchPage(problems));
-    await page.setViewportSize({ width: 800, height: 600 });
-    await page.goto(url);
-    await page.getByText('Your family album is empty').waitFor();
+    app = await openApp(path.join(dir, 'library'), problems, { width: 800, height: 600 });
+    ({ page } = app);
   });
 
   after(async () => {
-    await browser?.close();
-    await stopServe(server);
+    await closeApp(app ?? {});
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,62 +1,29 @@
 // Shared set-up of the end-to-end tests: `heirloom serve` on a test library, and Debian's Chromium
-// driven by playwright-core with the flags this machine's closed network needs.
-import { spawn, type ChildProcess } from 'node:child_process';
+// driven by playwright-core with the flags this machine's closed network needs (scripts/headless.ts).
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, launchChromium, startServe, stopServe } from '../../scripts/headless';
 
-export const CHROMIUM = process.env.HEIRLOOM_E2E_CHROMIUM ?? '/usr/bin/chromium';
+export { CHROMIUM, launchChromium, startServe, stopServe };
 export const E2E_ROOT = path.join(__dirname, '..', '..', '..');
 export const ARTIFACTS = path.join(E2E_ROOT, 'test-artifacts', 'e2e');
 /** false, or why the e2e tests cannot run here. */
 export const e2eSkip: false | string = fs.existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (apt-get install chromium)`;
 
-/** Starts `heirloom serve`; `url` resolves with the URL it prints (token included). */
-export function startServe(library: string): { server: ChildProcess; url: Promise<string> } {
-  const server = spawn(process.execPath, [path.join(E2E_ROOT, 'bin', 'heirloom.js'), 'serve', '--library', library, '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, HEIRLOOM_LIBRARY: '' },
-  });
-  let stderr = '';
-  server.stderr!.on('data', (d) => (stderr += d));
-  const url = new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`serve printed no URL in 30 s; stderr: ${stderr}`)), 30_000);
-    server.stdout!.on('data', (d) => {
-      out += d;
-      const m = /Heirloom is running at (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    server.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
-  });
-  return { server, url };
-}
-
-export async function stopServe(server: ChildProcess | undefined): Promise<void> {
-  if (!server || server.exitCode !== null) return;
-  const exited = new Promise((r) => server.once('exit', r));
-  server.kill('SIGTERM');
-  await exited;
+/** Every e2e suite's first step: the window must be built and the screenshots need their folder; returns a new temp folder. */
+export function e2eTempDir(prefix: string): string {
+  assert.ok(fs.existsSync(path.join(E2E_ROOT, 'dist-renderer', 'index.html')), 'build the window first: npm run build');
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
 /** A light, English, 1280×800 page; console errors/warnings, page errors and CSP violations are collected in `problems`. */
 export async function launchPage(problems: string[]): Promise<{ browser: Browser; page: Page }> {
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await launchChromium();
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US', colorScheme: 'light' });
   const page = await ctx.newPage();
   page.on('console', (m) => {
@@ -77,16 +44,25 @@ export interface OpenApp {
   page: Page;
 }
 
-/** `heirloom serve` on a new library and the window open on it, at its empty album. */
-export async function openApp(library: string, problems: string[]): Promise<OpenApp> {
+/** `heirloom serve` on a new library and the window open on it (at `viewport` if given), at its empty album. */
+export async function openApp(library: string, problems: string[], viewport?: { width: number; height: number }): Promise<OpenApp> {
   const s = startServe(library);
-  const url = await s.url;
-  const { browser, page } = await launchPage(problems);
-  await page.goto(url);
-  await page.getByText('Your family album is empty').waitFor();
-  return { server: s.server, browser, page };
+  const app: Partial<OpenApp> = { server: s.server };
+  try {
+    const url = await s.url;
+    const { browser, page } = await launchPage(problems);
+    Object.assign(app, { browser, page });
+    if (viewport) await page.setViewportSize(viewport);
+    await page.goto(url);
+    await page.getByText('Your family album is empty').waitFor();
+    return app as OpenApp;
+  } catch (e) {
+    await closeApp(app); // nothing left running when the set-up fails
+    throw e;
+  }
 }
 
+/** Closes the window and stops the server, whichever of them was started (so it also cleans up a failed set-up). */
 export async function closeApp(app: Partial<OpenApp>): Promise<void> {
   await app.browser?.close();
   await stopServe(app.server);
@@ -98,6 +74,19 @@ export async function addFolder(page: Page, folder: string, added: string): Prom
   await page.getByRole('button', { name: 'Add photos' }).click();
   await page.locator('.notice').getByText(added).waitFor();
   await page.locator('.notice .close').click();
+}
+
+/** Calls an API method from the page, as the window does (the bridge's own session); a refused call throws its error. */
+export function callApi(page: Page, method: string, arg: unknown): Promise<unknown> {
+  return page.evaluate(
+    async ([m, a]: [string, unknown]) => {
+      const r = await fetch(`/api/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ arg: a }) });
+      const body = (await r.json()) as { result?: unknown; error?: string };
+      if (!r.ok) throw new Error(body.error);
+      return body.result;
+    },
+    [method, arg] as [string, unknown],
+  );
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the page's own DOM, typed there, not here

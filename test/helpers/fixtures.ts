@@ -349,3 +349,64 @@ export async function writeScratchedPrint(
     .toFile(file);
   return { mask: damaged.mask };
 }
+
+/** Where a scene's parts sit (in its 640×480 viewBox): moved per photo so the photos of a set differ. */
+export interface SceneLayout {
+  hillY: number;
+  houseX: number;
+  treeX: number;
+  sunX: number;
+}
+
+/** The usual layout of the `v`-th photo of a set: the house moves right, the tree and the sun left. */
+export const sceneLayout = (v: number): SceneLayout => ({ hillY: 250 + v * 20, houseX: 120 + v * 150, treeX: 508 - v * 90, sunX: 480 - v * 120 });
+
+/** A scene's colours; a part with no colour (sky fade, sun, near hill, door, trunk, path) is left out. */
+export interface SceneColours {
+  sky: string;
+  skyFade?: string;
+  sun?: string;
+  hill: string;
+  nearHill?: string;
+  wall: string;
+  roof: string;
+  door?: string;
+  trunk?: string;
+  tree: string;
+  path?: string;
+}
+
+/** The colours of the e2e tests' grey "old photos" (all but the sky, which varies per photo). */
+export const OLD_PHOTO_COLOURS = { hill: '#6f8f4e', wall: '#c9b28f', roof: '#8a4b32', tree: '#3f6a2f' } as const;
+
+/**
+ * Writes a small countryside picture (sky, hills, a house and a tree) drawn as SVG, as a JPEG
+ * (greyscale unless `grey` is false): the e2e tests' stand-in for a family photo.
+ */
+export async function writeScene(
+  file: string,
+  o: { width: number; height: number; layout: SceneLayout; colours: SceneColours; grey?: boolean },
+): Promise<void> {
+  const { layout: l, colours: c } = o;
+  const parts = [
+    c.skyFade
+      ? `<defs><linearGradient id="s" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${c.sky}"/><stop offset="1" stop-color="${c.skyFade}"/></linearGradient></defs>
+    <rect width="640" height="480" fill="url(#s)"/>`
+      : `<rect width="640" height="480" fill="${c.sky}"/>`,
+    c.sun && `<circle cx="${l.sunX}" cy="90" r="38" fill="${c.sun}"/>`,
+    `<path d="M0 330 Q160 ${l.hillY} 320 320 T640 300 V480 H0Z" fill="${c.hill}"/>`,
+    c.nearHill && `<path d="M0 400 Q200 360 420 410 T640 390 V480 H0Z" fill="${c.nearHill}"/>`,
+    `<rect x="${l.houseX}" y="250" width="150" height="110" fill="${c.wall}"/>`,
+    `<path d="M${l.houseX - 15} 255 L${l.houseX + 75} 190 L${l.houseX + 165} 255Z" fill="${c.roof}"/>`,
+    c.door && `<rect x="${l.houseX + 60}" y="300" width="32" height="60" fill="${c.door}"/>`,
+    c.trunk && `<rect x="${l.treeX - 8}" y="260" width="16" height="110" fill="${c.trunk}"/>`,
+    `<circle cx="${l.treeX}" cy="240" r="55" fill="${c.tree}"/>`,
+    c.path && `<ellipse cx="320" cy="445" rx="60" ry="14" fill="${c.path}"/>`,
+  ];
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${o.width}" height="${o.height}" viewBox="0 0 640 480">
+    ${parts.filter(Boolean).join('\n    ')}
+  </svg>`;
+  let img = sharp(Buffer.from(svg));
+  if (o.grey ?? true) img = img.greyscale();
+  await img.jpeg({ quality: 88 }).toFile(file);
+}

@@ -1,7 +1,9 @@
 // The API-level tests' shared parts: a real library with its API, and waiting on job events.
+import * as path from 'node:path';
 import { CoreApi } from '../../src-main/api/core-api';
 import type { HeirloomApi, JobInfo } from '../../src-main/api/types';
 import { HeirloomCore } from '../../src-main/core/service/heirloom-core';
+import { makeTempDir, removeDir, writeScratchedPrint } from './fixtures';
 
 /** Resolves with the first event of job `id` that satisfies `pred`; every event of that job is pushed to `seen`. */
 export function waitForJobEvent(
@@ -34,6 +36,35 @@ export function openTestApi(library: string): { core: HeirloomCore; api: CoreApi
     close: async () => {
       await api.close();
       core.close();
+    },
+  };
+}
+
+export type ScratchedPrintLibrary = ReturnType<typeof openTestApi> & { file: string; mask: Uint8Array; photoId: number };
+
+/**
+ * A new library (in a temp folder) holding one scratched grey print (see writeScratchedPrint), with its
+ * API: the restore tests' common start. `mask` marks the damaged pixels; `close` also removes the folder.
+ */
+export async function openScratchedPrintLibrary(
+  width: number,
+  height: number,
+  seed: number,
+  damage: { scratches: number; dust: number },
+): Promise<ScratchedPrintLibrary> {
+  const dir = makeTempDir();
+  const file = path.join(dir, 'photos', 'scratched.png');
+  const { mask } = await writeScratchedPrint(file, width, height, seed, damage);
+  const lib = openTestApi(path.join(dir, 'lib'));
+  const photoId = (await lib.api.importPaths([file])).imported[0]!.id;
+  return {
+    ...lib,
+    file,
+    mask,
+    photoId,
+    close: async () => {
+      await lib.close();
+      removeDir(dir);
     },
   };
 }

@@ -17,6 +17,7 @@ import { MANIFEST_NAME } from '../../src-main/core/export/manifest';
 import { ZIP_MARK, zipComment } from '../../src-main/core/export/target-safety';
 import { writeZip } from '../../src-main/core/export/zip';
 import { listZip } from '../helpers/zip';
+import { CHROMIUM, launchChromium } from '../helpers/e2e';
 import { HeirloomCore } from '../../src-main/core/service/heirloom-core';
 import { listFilesDeep, makeTempDir, removeDir, REPO_ROOT, runCli, sha256File, writePhoto } from '../helpers/fixtures';
 
@@ -25,7 +26,6 @@ declare const document: any;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const window: any;
 
-const CHROMIUM = process.env.HEIRLOOM_E2E_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts', 'albums');
 const HOSTILE_ALBUM = '../../evil <script>alert(1)</script>';
 const HOSTILE_CAPTION = '</figcaption><script>alert("x")</script><img src=https://example.com/x.png>';
@@ -422,19 +422,7 @@ describe('the offline web album in Chromium', { skip: skipBrowser }, () => {
   before(async () => {
     album = path.join(dir, 'out', 'web');
     await runExport(core.catalogue, albumId, album, base({ html: true }));
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

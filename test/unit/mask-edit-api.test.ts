@@ -3,36 +3,29 @@
 // runs a restore job whose new version records the strokes (in its steps, and in getPhoto's versions)
 // and is filled where a stroke added damage; bad requests are refused at the boundary.
 import assert from 'node:assert/strict';
-import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { CoreApi } from '../../src-main/api/core-api';
 import { ApiArgumentError, parseCall } from '../../src-main/api/schemas';
 import type { DamageMask } from '../../src-main/api/types';
 import type { MaskStroke } from '../../src-main/contract/mask-edit';
 import { rasteriseStrokes } from '../../src-main/core/restore/mask-edit';
-import { jobEnded, openTestApi, waitForJobEvent } from '../helpers/jobs';
-import { decodeRgb, makeTempDir, removeDir, writeScratchedPrint } from '../helpers/fixtures';
+import { jobEnded, openScratchedPrintLibrary, type ScratchedPrintLibrary, waitForJobEvent } from '../helpers/jobs';
+import { decodeRgb } from '../helpers/fixtures';
 
 const [W, H] = [384, 288];
-let dir: string;
-let lib: ReturnType<typeof openTestApi>;
+let lib: ScratchedPrintLibrary;
 let api: CoreApi;
 let photoId: number;
 let file: string;
 let truth: Uint8Array;
 
 before(async () => {
-  dir = makeTempDir();
-  file = path.join(dir, 'photos', 'scratched.png');
-  truth = (await writeScratchedPrint(file, W, H, 7, { scratches: 4, dust: 20 })).mask;
-  lib = openTestApi(path.join(dir, 'lib'));
-  api = lib.api;
-  photoId = (await api.importPaths([file])).imported[0]!.id;
+  lib = await openScratchedPrintLibrary(W, H, 7, { scratches: 4, dust: 20 });
+  ({ api, photoId, file, mask: truth } = lib);
 });
 
 after(async () => {
-  await lib.close();
-  removeDir(dir);
+  await lib?.close();
 });
 
 const steps = { repair: true, tone: false, recolorFaded: false, colorize: false };

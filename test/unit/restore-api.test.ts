@@ -2,34 +2,27 @@
 // job whose progress maps to the photo; the scratched grey print gets a new version, marked restored and
 // in use, repaired where the scratches were and little changed elsewhere; bad steps are refused at the boundary.
 import assert from 'node:assert/strict';
-import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { CoreApi } from '../../src-main/api/core-api';
 import { ApiArgumentError, parseCall } from '../../src-main/api/schemas';
 import type { JobInfo } from '../../src-main/api/types';
-import { jobEnded, openTestApi, waitForJobEvent } from '../helpers/jobs';
-import { decodeRgb, makeTempDir, removeDir, writeScratchedPrint } from '../helpers/fixtures';
+import { jobEnded, openScratchedPrintLibrary, type ScratchedPrintLibrary, waitForJobEvent } from '../helpers/jobs';
+import { decodeRgb } from '../helpers/fixtures';
 
 const [W, H] = [384, 288];
-let dir: string;
-let lib: ReturnType<typeof openTestApi>;
+let lib: ScratchedPrintLibrary;
 let api: CoreApi;
 let photoId: number;
 let file: string;
 let mask: Uint8Array;
 
 before(async () => {
-  dir = makeTempDir();
-  file = path.join(dir, 'photos', 'scratched.png');
-  mask = (await writeScratchedPrint(file, W, H, 5, { scratches: 5, dust: 30 })).mask;
-  lib = openTestApi(path.join(dir, 'lib'));
-  api = lib.api;
-  photoId = (await api.importPaths([file])).imported[0]!.id;
+  lib = await openScratchedPrintLibrary(W, H, 5, { scratches: 5, dust: 30 });
+  ({ api, photoId, file, mask } = lib);
 });
 
 after(async () => {
-  await lib.close();
-  removeDir(dir);
+  await lib?.close();
 });
 
 test('bad restore requests are refused at the boundary', () => {

@@ -21,7 +21,8 @@ export interface TrainerState {
   budgetSeconds: number;
   rngState: number;
   loss: number | null;
-  config: { batchSize: number; crop: number; learningRate: number; seed: number };
+  /** `share`: how far each checkpoint goes from the start towards the trained weights (blend.ts); absent in older runs: all the way. */
+  config: { batchSize: number; crop: number; learningRate: number; seed: number; share?: number };
   data: DataSummary;
   base: MetricsSummary | null;
   heldOut: MetricsSummary | null;
@@ -90,6 +91,8 @@ export async function saveCheckpoint(
   parentId: string,
   state: Omit<TrainerState, 'optimizer'>,
   optimizer: tf.Optimizer,
+  /** Further files of the checkpoint (the blend's training difference, say). */
+  extraFiles: Record<string, Buffer> = {},
 ): Promise<SavedCheckpoint> {
   const id = checkpointId(state.run, state.step);
   const named = state.step > 0 ? await optimizer.getWeights() : []; // Adam has no moments before its first step
@@ -116,15 +119,18 @@ export async function saveCheckpoint(
     metrics: state.heldOut ? { heldOut: state.heldOut, base: state.base } : undefined,
   };
   const dir = path.join(modelsDir, id);
-  await saveModel(net, dir, manifest, { [STATE_FILE]: JSON.stringify(full, null, 2) + '\n', [OPTIMIZER_FILE]: Buffer.concat(parts) });
+  await saveModel(net, dir, manifest, { ...extraFiles, [STATE_FILE]: JSON.stringify(full, null, 2) + '\n', [OPTIMIZER_FILE]: Buffer.concat(parts) });
   return { id, dir, state: full };
 }
 
-/** The model plus the optimizer's saved moments, to continue exactly where the run stopped. */
+/** The model plus the optimizer's saved moments (and a named extra file, if saved), to continue exactly where the run stopped. */
 export async function loadCheckpoint(
   ck: SavedCheckpoint,
-): Promise<{ model: LoadedModel; optimizerWeights: Array<{ name: string; tensor: tf.Tensor }> }> {
+  extraFile?: string,
+): Promise<{ model: LoadedModel; optimizerWeights: Array<{ name: string; tensor: tf.Tensor }>; extra?: Buffer }> {
   const model = await loadModel(ck.dir);
+  const extraPath = extraFile && path.join(ck.dir, extraFile);
+  const extra = extraPath && fs.existsSync(extraPath) ? fs.readFileSync(extraPath) : undefined;
   const bytes = fs.readFileSync(path.join(ck.dir, OPTIMIZER_FILE));
   const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   let offset = 0;
@@ -135,5 +141,5 @@ export async function loadCheckpoint(
     return { name: spec.name, tensor: t };
   });
   if (offset !== all.length) throw new Error(`${ck.dir}: optimizer state does not match its description`);
-  return { model, optimizerWeights };
+  return { model, optimizerWeights, extra };
 }

@@ -15,6 +15,7 @@ import { judge, Judgement, MIN_PHOTOS_FOR_DECODE_FIT, recommend } from './recomm
 import { registerWasmConvGradients } from '../engine/wasm-gradients';
 import { finetuneThreads, StepRunner } from './parallel-step';
 import { buildReplica } from './replica';
+import { blendWeights, DELTA_FILE, unblend, weightDelta } from './blend';
 
 /**
  * Adam's rate at the start of the cosine schedule. Chosen on a held-out source unlike the pool
@@ -23,6 +24,12 @@ import { buildReplica } from './replica';
  * (+4.2 % against +15.8 %): a higher rate overwrites what the base knew of other kinds of photo.
  */
 export const DEFAULT_LEARNING_RATE = 2e-5;
+
+/**
+ * How far each checkpoint goes from the start towards the trained weights (blend.ts). Chosen with
+ * the learning rate, on the same held-out source and the tune half of the general photos.
+ */
+export const DEFAULT_SHARE = 0.3;
 
 export interface FinetuneOptions {
   folder: string;
@@ -33,6 +40,8 @@ export interface FinetuneOptions {
   batchSize?: number;
   crop?: number;
   learningRate?: number;
+  /** 0..1: how far checkpoints go from the start towards the trained weights (default DEFAULT_SHARE). */
+  share?: number;
   /** Training minutes between checkpoints. */
   checkpointMinutes?: number;
   /** At most this many held-out photos are measured at each checkpoint. */
@@ -138,7 +147,9 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
     crop: opts.crop ?? 128,
     learningRate: opts.learningRate ?? DEFAULT_LEARNING_RATE,
     seed: opts.seed ?? 1,
+    share: opts.share ?? DEFAULT_SHARE,
   };
+  if (!(config.share > 0 && config.share <= 1)) throw new RangeError(`share must be above 0 and at most 1, got ${config.share}`);
   const budgetSeconds = opts.minutes * 60;
 
   removePartialSaves(deps.modelsDir, run);
@@ -164,11 +175,13 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
   let source: LoadedModel;
   let state: Omit<TrainerState, 'optimizer'>;
   let optimizerWeights: Array<{ name: string; tensor: tf.Tensor }> = [];
+  let delta: Buffer | undefined;
   let parentId: string;
   if (last) {
-    const loaded = await loadCheckpoint(last);
+    const loaded = await loadCheckpoint(last, DELTA_FILE);
     source = loaded.model;
     optimizerWeights = loaded.optimizerWeights;
+    delta = loaded.extra;
     state = { ...last.state, budgetSeconds, data: data.summary };
     parentId = last.id;
   } else {
@@ -191,25 +204,33 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
     };
     parentId = source.manifest.id;
   }
+  /** Progress as the run's state has it now. */
+  const reportNow = (phase: FinetuneProgress['phase'], more: Partial<FinetuneProgress> = {}): void =>
+    report({
+      phase,
+      step: state.step,
+      loss: state.loss,
+      trainSeconds: state.trainSeconds,
+      budgetSeconds,
+      etaSeconds: null,
+      base: state.base,
+      heldOut: state.heldOut,
+      ...more,
+    });
   const bins = binSpec(source);
   const baseDecode = (state.baseDecode ??= manifestDecode(source)); // runs from before decode fitting: their checkpoint's
+  // Three copies: the weights being trained, the run's start, and the blend of both that is saved.
   const net = trainableCopy(source);
+  const start = trainableCopy(source);
+  const share = state.config.share ?? 1; // runs from before blending went all the way
+  if (delta) unblend(start, net, delta, share);
+  const shown = share < 1 ? trainableCopy(source) : net;
   const arch = source.manifest.architecture as 'heirloom' | 'heirloom3'; // trainableCopy refused the others
   const optimizer = tf.train.adam(state.config.learningRate);
   if (optimizerWeights.length) await optimizer.setWeights(optimizerWeights);
 
   if (!state.base) {
-    report({
-      phase: 'measuring',
-      step: state.step,
-      loss: null,
-      trainSeconds: state.trainSeconds,
-      budgetSeconds,
-      etaSeconds: null,
-      base: null,
-      heldOut: null,
-      message: `measuring the starting model on ${heldOut.length} held-out photos`,
-    });
+    reportNow('measuring', { message: `measuring the starting model on ${heldOut.length} held-out photos` });
     const m = await measure(net, source, heldOut);
     state.base = m.metrics;
     state.basePerPhoto = m.perPhoto;
@@ -224,18 +245,9 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
 
   const save = async (withMetrics: boolean): Promise<SavedCheckpoint> => {
     if (withMetrics) {
-      report({
-        phase: 'measuring',
-        step: state.step,
-        loss: state.loss,
-        trainSeconds: state.trainSeconds,
-        budgetSeconds,
-        etaSeconds: null,
-        base: state.base,
-        heldOut: state.heldOut,
-        message: 'measuring on held-out photos',
-      });
-      const now = { dir: source.dir, manifest: source.manifest, net };
+      reportNow('measuring', { message: 'measuring on held-out photos' });
+      if (shown !== net) blendWeights(shown, start, net, share);
+      const now = { dir: source.dir, manifest: source.manifest, net: shown };
       if (heldOut.length >= MIN_PHOTOS_FOR_DECODE_FIT) {
         // Enough photos for the choice to mean something: re-choose the decode around the start's (decode-fit.ts).
         const fit = await fitDecode(now, heldOut, baseDecode);
@@ -243,7 +255,7 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
         state.heldOutPerPhoto = fit.perPhoto;
         state.decode = fit.decode;
       } else {
-        const m = await measure(net, { ...now, manifest: withDecode(source.manifest, baseDecode) }, heldOut);
+        const m = await measure(shown, { ...now, manifest: withDecode(source.manifest, baseDecode) }, heldOut);
         state.heldOut = m.metrics;
         state.heldOutPerPhoto = m.perPhoto;
         state.decode = baseDecode;
@@ -255,7 +267,8 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
     state.rngState = rng.state;
     let ck: SavedCheckpoint;
     try {
-      ck = await saveCheckpoint(deps.modelsDir, net, source.manifest, parentId, state, optimizer);
+      if (!withMetrics && shown !== net) blendWeights(shown, start, net, share);
+      ck = await saveCheckpoint(deps.modelsDir, shown, source.manifest, parentId, state, optimizer, { [DELTA_FILE]: weightDelta(net, start) });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       const kept = parentId === state.baseModelId ? 'nothing of this run was saved yet' : `checkpoint ${parentId} is kept`;
@@ -268,17 +281,7 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
     }
     deps.onCheckpoint?.(ck, parentId);
     parentId = ck.id;
-    report({
-      phase: 'saved',
-      step: state.step,
-      loss: state.loss,
-      trainSeconds: state.trainSeconds,
-      budgetSeconds,
-      etaSeconds: null,
-      base: state.base,
-      heldOut: state.heldOut,
-      checkpointId: ck.id,
-    });
+    reportNow('saved', { checkpointId: ck.id });
     return ck;
   };
 
@@ -301,16 +304,7 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
       state.trainSeconds += (performance.now() - t0) / 1000;
       state.loss = state.loss === null ? loss : 0.95 * state.loss + 0.05 * loss;
       if (state.step % 5 === 0) state.lossCurve.push([state.step, Number(state.loss.toFixed(4))]);
-      report({
-        phase: 'training',
-        step: state.step,
-        loss: state.loss,
-        trainSeconds: state.trainSeconds,
-        budgetSeconds,
-        etaSeconds: Math.max(0, budgetSeconds - state.trainSeconds),
-        base: state.base,
-        heldOut: state.heldOut,
-      });
+      reportNow('training', { etaSeconds: Math.max(0, budgetSeconds - state.trainSeconds) });
       if (state.trainSeconds >= nextCheckpoint && state.trainSeconds < budgetSeconds) {
         saved = await save(true);
         nextCheckpoint = state.trainSeconds + checkpointEvery;
@@ -335,6 +329,8 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
     await stepper.stop();
     optimizer.dispose();
     net.dispose();
+    start.dispose();
+    if (shown !== net) shown.dispose();
     if (last) source.net.dispose();
   }
 }

@@ -84,44 +84,19 @@ export function detectDamage(L: Float32Array, width: number, height: number, opt
   // Hysteresis: components of weak pixels (same sign) that contain at least one strong pixel.
   const label = new Int32Array(n).fill(-1);
   const keep = new Uint8Array(n);
-  const stack: number[] = [];
   const members: number[] = [];
   for (let s = 0; s < n; s++) {
     if (label[s] !== -1) continue;
     const lowS = Math.max(lowAbs, lowRel * texture[s]!);
     if (resp[s]! < lowS) continue;
     label[s] = s;
-    stack.push(s);
-    members.length = 0;
-    let strong = false,
-      minX = w,
-      maxX = 0,
-      minY = h,
-      maxY = 0;
-    while (stack.length) {
-      const p = stack.pop()!;
-      members.push(p);
-      const px = p % w,
-        py = (p - px) / w;
-      if (px < minX) minX = px;
-      if (px > maxX) maxX = px;
-      if (py < minY) minY = py;
-      if (py > maxY) maxY = py;
-      if (resp[p]! >= Math.max(highAbs, highRel * texture[p]!)) strong = true;
-      for (let dy = -1; dy <= 1; dy++) {
-        const qy = py + dy;
-        if (qy < 0 || qy >= h) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const qx = px + dx;
-          if (qx < 0 || qx >= w) continue;
-          const q = qy * w + qx;
-          if (label[q] !== -1 || sign[q] !== sign[s]) continue;
-          if (resp[q]! < Math.max(lowAbs, lowRel * texture[q]!)) continue;
-          label[q] = s;
-          stack.push(q);
-        }
-      }
-    }
+    growRegion(s, w, h, members, (q) => {
+      if (label[q] !== -1 || sign[q] !== sign[s]) return false;
+      if (resp[q]! < Math.max(lowAbs, lowRel * texture[q]!)) return false;
+      label[q] = s;
+      return true;
+    });
+    const strong = members.some((p) => resp[p]! >= Math.max(highAbs, highRel * texture[p]!));
     if (strong) for (const p of members) keep[p] = 1;
   }
   // Damage is sparse even where it crosses texture; patterned cloth or foliage fills its
@@ -138,34 +113,11 @@ export function detectDamage(L: Float32Array, width: number, height: number, opt
   for (let s = 0; s < n; s++) {
     if (!keep[s] || done[s]) continue;
     done[s] = 1;
-    stack.push(s);
-    members.length = 0;
-    let minX = w,
-      maxX = 0,
-      minY = h,
-      maxY = 0;
-    while (stack.length) {
-      const p = stack.pop()!;
-      members.push(p);
-      const px = p % w,
-        py = (p - px) / w;
-      if (px < minX) minX = px;
-      if (px > maxX) maxX = px;
-      if (py < minY) minY = py;
-      if (py > maxY) maxY = py;
-      for (let dy = -1; dy <= 1; dy++) {
-        const qy = py + dy;
-        if (qy < 0 || qy >= h) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const qx = px + dx;
-          if (qx < 0 || qx >= w) continue;
-          const q = qy * w + qx;
-          if (!keep[q] || done[q]) continue;
-          done[q] = 1;
-          stack.push(q);
-        }
-      }
-    }
+    const { minX, maxX, minY, maxY } = growRegion(s, w, h, members, (q) => {
+      if (!keep[q] || done[q]) return false;
+      done[q] = 1;
+      return true;
+    });
     const area = members.length;
     const length = Math.hypot(maxX - minX + 1, maxY - minY + 1);
     const speck = area <= maxSpeck && maxX - minX < 8 && maxY - minY < 8;
@@ -173,6 +125,46 @@ export function detectDamage(L: Float32Array, width: number, height: number, opt
     if (speck || line) for (const p of members) out[p] = 1;
   }
   return dilateMask(out, w, h, opts.dilate ?? 1);
+}
+
+/**
+ * The 8-connected region grown from `seed` (already claimed by the caller) into `members`: `claim(q)`
+ * says whether neighbour q joins it, and marks it taken. Returns the region's bounding box.
+ */
+function growRegion(
+  seed: number,
+  w: number,
+  h: number,
+  members: number[],
+  claim: (q: number) => boolean,
+): { minX: number; maxX: number; minY: number; maxY: number } {
+  members.length = 0;
+  const stack = [seed];
+  let minX = w,
+    maxX = 0,
+    minY = h,
+    maxY = 0;
+  while (stack.length) {
+    const p = stack.pop()!;
+    members.push(p);
+    const px = p % w,
+      py = (p - px) / w;
+    if (px < minX) minX = px;
+    if (px > maxX) maxX = px;
+    if (py < minY) minY = py;
+    if (py > maxY) maxY = py;
+    for (let dy = -1; dy <= 1; dy++) {
+      const qy = py + dy;
+      if (qy < 0 || qy >= h) continue;
+      for (let dx = -1; dx <= 1; dx++) {
+        const qx = px + dx;
+        if (qx < 0 || qx >= w) continue;
+        const q = qy * w + qx;
+        if (claim(q)) stack.push(q);
+      }
+    }
+  }
+  return { minX, maxX, minY, maxY };
 }
 
 /** Precision, recall and F1 of a predicted mask against the truth. */
