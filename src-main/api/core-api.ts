@@ -16,9 +16,7 @@ import type { HeirloomCore } from '../core/service/heirloom-core';
 import { LivePreview } from '../core/hints/live-preview';
 import { PointHintsSchema, type SuggestedColour } from '../contract/hints';
 import { MaskEditSchema } from '../contract/mask-edit';
-import { decodePhoto } from '../core/imaging/decode';
-import { detectedDamage } from '../core/restore/damage-mask';
-import { maskForDisplay } from '../core/restore/mask-edit';
+import { findDamageOffThread } from '../core/restore/damage-mask';
 import { parseCall, uploadName } from './schemas';
 import type {
   AlbumDetail,
@@ -230,18 +228,8 @@ export class CoreApi implements HeirloomApi {
     const key = `${row.id}/${row.sha256}/${maxSize}`;
     const known = this.masks.get(key);
     if (known) return known;
-    const photo = await decodePhoto(row.path);
-    const { mask, detector } = detectedDamage(photo);
-    let damaged = 0;
-    for (let i = 0; i < mask.length; i++) damaged += mask[i]!;
-    const shown = maskForDisplay(mask, photo.width, photo.height, maxSize);
-    const res: DamageMask = {
-      width: shown.width,
-      height: shown.height,
-      bits: Buffer.from(shown.bits).toString('base64'),
-      fraction: damaged / mask.length,
-      detector,
-    };
+    const found = await findDamageOffThread(row.path, maxSize); // seconds on a large scan: not on this thread
+    const res: DamageMask = { ...found, bits: Buffer.from(found.bits).toString('base64') };
     this.masks.set(key, res);
     for (const k of this.masks.keys()) if (this.masks.size > MASKS_KEPT) this.masks.delete(k);
     return res;

@@ -411,6 +411,31 @@ describe('album export', () => {
     await runExport(core.catalogue, albumId, inLibrary, base({ overwrite: true, format: 'png' }));
     assert.ok(assertContained(inLibrary).every((f) => f.endsWith('.png')));
   });
+
+  test('a version that was only restored is exported as restored, never as colorized by a model', async () => {
+    // A library of its own, so the other tests' photo counts stay as they are.
+    const own = HeirloomCore.open({ library: path.join(dir, 'library-restored') });
+    const colour = await writePhoto(path.join(dir, 'colour-scans', 'Picnic 1972.jpg'), 320, 240, { colour: true, seed: 9 });
+    const target = path.join(dir, 'out', 'restored-only');
+    try {
+      const r = await own.colorizeBatch([colour], { restore: { repair: true, tone: true, recolorFaded: false, colorize: true } });
+      assert.equal(r.status, 'done', JSON.stringify(r.results));
+      const album = own.catalogue.createAlbum('Restored only').id;
+      own.catalogue.addToAlbum(album, [own.catalogue.listOriginals()[0]!.id]);
+      await runExport(own.catalogue, album, target, base({ names: '{name}', html: true }));
+    } finally {
+      own.close();
+    }
+    const exif = exifReader((await sharp(path.join(target, 'Picnic 1972.jpg')).metadata()).exif!);
+    assert.equal(String(exif.Image!.Software), 'Heirloom 0.0.0-test (restored)');
+    assert.match(
+      Buffer.from(exif.Photo!.UserComment as Buffer).toString('latin1'),
+      /Restored by Heirloom 0\.0\.0-test; its colours are the photo's own/,
+    );
+    const html = fs.readFileSync(path.join(target, 'index.html'), 'utf8');
+    assert.match(html, /<footer>Made with Heirloom 0\.0\.0-test\.<\/footer>/);
+    assert.doesNotMatch(html, /heirloom-base|informed guess/);
+  });
 });
 
 const skipBrowser = fs.existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed`;

@@ -42,6 +42,8 @@ export interface PlannedPhoto {
   outputPath: string;
   originalPath: string;
   checkpointId: string;
+  /** False for a version that was only restored (a colour photo, or colorizing not asked): no model made its colours. */
+  colorized: boolean;
   takenAt: string | null;
   caption: string;
   /** Unique, safe file name without extension. */
@@ -152,6 +154,7 @@ export function buildPlan(catalogue: Catalogue, albumId: number, opts: ExportOpt
       outputPath: output.path,
       originalPath: item.original.path,
       checkpointId: output.checkpointId,
+      colorized: output.params.colorized !== false,
       takenAt: item.original.takenAt,
       caption: item.caption ?? stem,
       base,

@@ -39,7 +39,9 @@ const WORDS: Record<ExportLocale, ExportWords> = {
     beforeAfter: 'Before and after',
     altAfter: 'colorized',
     altBefore: 'original',
-    madeWith: (g, m) => `Made with ${g}${m ? ` (model ${m})` : ''}. The colours are a computer's informed guess, not a record of the past.`,
+    // No model: every photo was only restored, so its colours are its own.
+    madeWith: (g, m) =>
+      m ? `Made with ${g} (model ${m}). The colours are a computer's informed guess, not a record of the past.` : `Made with ${g}.`,
   },
   ru: {
     lang: 'ru',
@@ -56,7 +58,8 @@ const WORDS: Record<ExportLocale, ExportWords> = {
     beforeAfter: 'До и после',
     altAfter: 'в цвете',
     altBefore: 'оригинал',
-    madeWith: (g, m) => `Сделано в ${g}${m ? ` (модель ${m})` : ''}. Цвета — обоснованная догадка компьютера, а не свидетельство прошлого.`,
+    madeWith: (g, m) =>
+      m ? `Сделано в ${g} (модель ${m}). Цвета — обоснованная догадка компьютера, а не свидетельство прошлого.` : `Сделано в ${g}.`,
   },
 };
 
