@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { acquireLibraryLock, LibraryInUseError, libraryOwner, LOCK_FILE, ownerGone } from '../../src-main/core/library-lock';
+import { makeJobParams } from '../../src-main/core/jobs/job-params';
 import { HeirloomCore } from '../../src-main/core/service/heirloom-core';
 import { makeTempDir, removeDir } from '../helpers/fixtures';
 
@@ -88,7 +89,7 @@ test('a running job is marked interrupted only when its owner is really gone', a
   const dir = makeTempDir();
   try {
     const core = HeirloomCore.open({ library: dir, holder: 'test' });
-    const job = core.createColorizeJob(['/nowhere/a.jpg'], {});
+    const job = core.catalogue.createJob('colorize', makeJobParams('colorize', {}), ['/nowhere/a.jpg']);
     core.catalogue.updateJobStatus(job.id, 'running');
     core.close();
     // A live owner holds the library: a second process may look, but its jobs stay as they are.

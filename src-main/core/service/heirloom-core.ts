@@ -23,7 +23,7 @@ import { DEFAULT_MODEL_ID } from '../engine/model-registry';
 import { Albums } from './albums';
 import { hashFile } from './file-hash';
 import { OutputNamer } from './output-names';
-import { ColorizeJobInput, ColorizeJobParams, isPhotoJobKind, jobParams, makeJobParams, PhotoJobKind, RestoreSteps } from '../jobs/job-params';
+import { ColorizeJobParams, isPhotoJobKind, jobParams, makeJobParams, PhotoJobKind, RestoreSteps } from '../jobs/job-params';
 import { restoreDecoded, restoreProvenance, upscaleRestored } from '../restore/restore-step';
 import { markEnded, markRunning } from '../jobs/job-state';
 
@@ -359,11 +359,6 @@ export class HeirloomCore {
   private endedByDeadOwner(kind: PhotoJobKind, resumeKey: string): JobRow | undefined {
     const dead = this.lock?.previousOwner;
     return dead ? this.catalogue.findJobEndedSince(kind, resumeKey, dead.startedAt) : undefined;
-  }
-
-  /** Records a queued colorize job with one pending item per file; nothing runs yet. */
-  createColorizeJob(files: readonly string[], params: ColorizeJobInput): JobRow {
-    return this.catalogue.createJob('colorize', makeJobParams('colorize', params), files);
   }
 
   /**
