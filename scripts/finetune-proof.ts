@@ -8,7 +8,7 @@
 // itself is reported on its own source with the general photos of the report half.
 //   node dist/scripts/finetune-proof.js [--source pedestrian] [--base <model dir or id>] [--minutes 15]
 //     [--archive 120] [--test 80] [--general 60] [--general-half report|tune] [--lr 2e-5] [--seed 1]
-//     [--share 0.3] [--blends 0.2,0.4] [--out models/finetune-proof.json]
+//     [--share 0.3] [--blends 0.2,0.4] [--out models/finetune-proof.json] [--keep-work]
 // --share is how far checkpoints go towards the trained weights (blend.ts); --blends also scores
 // the final checkpoint taken only part of the way from the base (meaningful with --share 1).
 import { createHash } from 'node:crypto';
@@ -16,7 +16,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { initBackend } from '../src-main/core/engine/backend';
-import { loadModel } from '../src-main/core/engine/model-store';
+import { loadModel, LoadedModel } from '../src-main/core/engine/model-store';
+import { gateWeight, photoFeatures } from '../src-main/core/engine/archive-gate';
+import { workingLightness } from '../src-main/core/pipeline/colorize';
+import { decodePhoto } from '../src-main/core/imaging/decode';
 import { evaluateModel } from '../src-main/core/eval/evaluate';
 import { HELD_OUT_SOURCES, isHeldOutSourcePhoto, sourcesHalf, validationHalf } from '../src-main/core/eval/split';
 import { loadFinetuneData } from '../src-main/core/finetune/dataset';
@@ -33,6 +36,18 @@ const rank = (f: string): string =>
     .update(`proof:${path.basename(f)}`)
     .digest('hex');
 const byRank = (a: string, b: string): number => rank(a).localeCompare(rank(b));
+
+/** How much of the fine-tuned network a gated checkpoint gives these photos on average (archive-gate.ts); null if ungated. */
+async function meanArchiveShare(model: LoadedModel, files: string[]): Promise<number | null> {
+  if (!model.gate) return null;
+  let sum = 0;
+  for (const f of files) {
+    const p = await decodePhoto(f);
+    const work = await workingLightness(p, model.manifest.workingSize);
+    sum += gateWeight(model.gate.gate, photoFeatures(model.gate.embedder, work.L, work.width, work.height));
+  }
+  return Number((sum / files.length).toFixed(3));
+}
 
 async function main(): Promise<void> {
   const pool = flag('pool', path.join(__dirname, '..', '..', '..', 'shared', 'datasets', 'photos'));
@@ -106,8 +121,8 @@ async function main(): Promise<void> {
       baseRefitDecode: (await evaluateModel(files, base, refit.decode)).colorized,
       tuned: (await evaluateModel(files, tuned)).colorized,
     });
-    const themed = await score(heldOut);
-    const gen = await score(general);
+    const themed = { ...(await score(heldOut)), archiveShare: await meanArchiveShare(tuned, heldOut) };
+    const gen = { ...(await score(general)), archiveShare: await meanArchiveShare(tuned, general) };
     const rel = (b: number, t: number): number => (t - b) / b;
     const blended = [];
     const last = blends.length ? await loadModel(r.checkpoint.dir) : tuned;
@@ -165,12 +180,14 @@ async function main(): Promise<void> {
         row('general: base', gen.base),
         row('general: base, refit', gen.baseRefitDecode),
         row('general: fine-tuned', gen.tuned),
+        `share of the fine-tuned network (archive gate): ${source} test ${themed.archiveShare ?? 'ungated'}, general ${gen.archiveShare ?? 'ungated'}`,
         `ΔE00 change: ${source} ${(100 * result.sourceTest.deltaE00Change).toFixed(1)} % (bar ≤ −5 %), general ${(100 * result.general.deltaE00Change).toFixed(1)} % (bar ≤ +1 %): ${meets ? 'MEETS' : 'MISSES'} the bar`,
       ].join('\n'),
     );
   } finally {
     core.close();
-    fs.rmSync(work, { recursive: true, force: true });
+    if (process.argv.includes('--keep-work')) console.error(`kept ${work}`);
+    else fs.rmSync(work, { recursive: true, force: true });
   }
 }
 

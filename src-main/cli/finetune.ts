@@ -100,6 +100,9 @@ export function addFinetuneCommands(program: Command, libraryOption: Option, set
               `  held-out photos (${held}) before: ${fmt(r.base)}`,
               `  held-out photos (${held}) after:  ${fmt(r.heldOut)}`,
               ...verdict,
+              r.gated
+                ? `  The fine-tuned model changes only photos like this archive; other photos keep the colours of ${r.checkpoint.state.baseModelId}.`
+                : '',
             ]
               .filter(Boolean)
               .join('\n') + '\n',

@@ -42,6 +42,10 @@ export const ModelManifestSchema = z.object({
     weightsBytes: z.number().int().positive(),
   }),
   parentId: z.string().nullable().optional(),
+  /** File summarising the training pool's image-level features (archive-gate.ts); base models only. */
+  poolEmbedding: z.string().optional(),
+  /** File of a fine-tuned checkpoint's archive gate (archive-gate.ts). */
+  archiveGate: z.string().optional(),
   training: z.record(z.string(), z.unknown()).optional(),
   metrics: z.record(z.string(), z.unknown()).optional(),
 });

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initBackend, tf } from './backend';
 import { MANIFEST_FILE, ModelManifest, ModelManifestSchema } from './manifest';
+import { loadArchiveGate, LoadedGate, PoolEmbedding, readPoolEmbedding } from './archive-gate';
 
 export class ModelLoadError extends Error {
   constructor(
@@ -20,6 +21,10 @@ export interface LoadedModel {
   dir: string;
   manifest: ModelManifest;
   net: tf.LayersModel;
+  /** The training pool's feature summary: a fine-tune from this model can carry an archive gate. */
+  pool?: PoolEmbedding;
+  /** A fine-tuned checkpoint's gate and start network (photos unlike its archive get the start's colours). */
+  gate?: LoadedGate;
 }
 
 export function sha256(buf: Buffer): string {
@@ -64,14 +69,27 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   } catch {
     throw new ModelLoadError(dir, `${manifest.files.topology} is missing or not valid JSON`);
   }
+  let net: tf.LayersModel;
+  let gate: LoadedGate | undefined;
   try {
     const specs = topo.weightsManifest.flatMap((g) => g.weights);
     const ab = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;
-    const net = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: topo.modelTopology, weightSpecs: specs, weightData: ab }));
-    return { dir, manifest, net };
+    const build = () => tf.loadLayersModel(tf.io.fromMemory({ modelTopology: topo.modelTopology, weightSpecs: specs, weightData: ab }));
+    net = await build();
+    if (manifest.archiveGate) gate = await loadArchiveGate(dir, manifest.archiveGate, net, build);
   } catch (e) {
     throw new ModelLoadError(dir, `the network could not be built (${(e as Error).message.split('\n')[0]})`);
   }
+  const model: LoadedModel = { dir, manifest, net };
+  if (gate) Object.assign(model, { gate, pool: gate.gate.pool });
+  else if (manifest.poolEmbedding) {
+    try {
+      model.pool = readPoolEmbedding(dir, manifest.poolEmbedding);
+    } catch {
+      throw new ModelLoadError(dir, `${manifest.poolEmbedding} is missing or invalid`);
+    }
+  }
+  return model;
 }
 
 /**

@@ -1,5 +1,6 @@
 // Runs a loaded model on one working-size lightness image and returns its ab prediction.
 import { inputMultiple } from './architectures';
+import { gateWeight, photoFeatures } from './archive-gate';
 import { tf } from './backend';
 import type { LoadedModel } from './model-store';
 
@@ -73,7 +74,12 @@ export interface RawPrediction {
   height: number;
   channels: number;
   data: Float32Array;
+  /** For a gated fine-tune: how much of the fine-tuned network this photo got (0..1). */
+  archiveShare?: number;
 }
+
+/** Gate weights this close to 0 or 1 run one network only. */
+const GATE_EXACT = 0.01;
 
 /** Runs the network on L (0..100) at working size (multiples of 8). */
 export function runNetwork(model: LoadedModel, L: Float32Array, width: number, height: number, hints?: Hints): RawPrediction {
@@ -89,14 +95,24 @@ export function runNetwork(model: LoadedModel, L: Float32Array, width: number, h
       ? networkInput(channels, L, width, height, hints)
       : padInput(networkInput(channels, L, width, height, hints), channels, width, height, pw, ph);
   const stride = manifest.output.stride;
+  // A gated fine-tune (archive-gate.ts) mixes its logits with its start network's by how much the photo is like its archive.
+  const archiveShare = model.gate ? gateWeight(model.gate.gate, photoFeatures(model.gate.embedder, L, width, height)) : 1;
   const y = tf.tidy(() => {
-    const out = net.predict(tf.tensor4d(input, [1, ph, pw, channels])) as tf.Tensor4D;
+    const x = tf.tensor4d(input, [1, ph, pw, channels]);
+    const run = (n: tf.LayersModel) => n.predict(x) as tf.Tensor4D;
+    let out: tf.Tensor4D;
+    if (!model.gate || archiveShare > 1 - GATE_EXACT) out = run(net);
+    else if (archiveShare < GATE_EXACT) out = run(model.gate.parent);
+    else {
+      const start = run(model.gate.parent);
+      out = start.add(run(net).sub(start).mul(archiveShare));
+    }
     return pw === width && ph === height ? out : out.slice([0, 0, 0, 0], [1, height / stride, width / stride, -1]);
   });
   const [, oh, ow, oc] = y.shape;
   const data = y.dataSync() as Float32Array;
   y.dispose();
-  return { width: ow, height: oh, channels: oc, data };
+  return { width: ow, height: oh, channels: oc, data, ...(model.gate ? { archiveShare } : {}) };
 }
 
 /** Pads an interleaved network input to pw x ph: L repeats its edge, hint channels stay empty. */

@@ -29,6 +29,11 @@ function changingLayers(net: tf.LayersModel): tf.layers.Layer[] {
   return net.layers.filter((l) => l.trainable && l.weights.length > 0);
 }
 
+/** Names of the layers a delta covers, in its order (what a checkpoint's archive gate rebuilds the start from). */
+export function deltaLayerNames(net: tf.LayersModel): string[] {
+  return changingLayers(net).map((l) => l.name);
+}
+
 /** trained − start over the layers training changes, as float32 bytes in the network's layer order. */
 export function weightDelta(trained: tf.LayersModel, start: tf.LayersModel): Buffer {
   const parts: Buffer[] = [];

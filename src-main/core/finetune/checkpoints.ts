@@ -93,13 +93,16 @@ export async function saveCheckpoint(
   optimizer: tf.Optimizer,
   /** Further files of the checkpoint (the blend's training difference, say). */
   extraFiles: Record<string, Buffer> = {},
+  /** The file among them holding the checkpoint's archive gate (archive-gate.ts), if it has one. */
+  archiveGate?: string,
 ): Promise<SavedCheckpoint> {
   const id = checkpointId(state.run, state.step);
   const named = state.step > 0 ? await optimizer.getWeights() : []; // Adam has no moments before its first step
   const full: TrainerState = { ...state, optimizer: named.map((w) => ({ name: w.name, shape: w.tensor.shape })) };
   // Stored as float32 (Adam's iteration count is int32 in memory, exact in float32 at our step counts).
   const parts = named.map((w) => Buffer.from(Float32Array.from(w.tensor.dataSync()).buffer));
-  const { files: _files, ...rest } = baseManifest;
+  // The start's pool summary stays in the start's folder (a gate carries its own copy).
+  const { files: _files, poolEmbedding: _pool, archiveGate: _gate, ...rest } = baseManifest;
   const manifest: Omit<ModelManifest, 'files'> = {
     ...rest,
     output: rest.output.type === 'ab-bins' && state.decode ? { ...rest.output, ...state.decode } : rest.output,
@@ -107,6 +110,7 @@ export async function saveCheckpoint(
     name: `${state.run} (step ${state.step})`,
     version: `${baseManifest.version}+ft.${state.step}`,
     parentId,
+    ...(archiveGate ? { archiveGate } : {}),
     training: {
       finetune: {
         run: state.run,

@@ -15,7 +15,9 @@ import { judge, Judgement, MIN_PHOTOS_FOR_DECODE_FIT, recommend } from './recomm
 import { registerWasmConvGradients } from '../engine/wasm-gradients';
 import { finetuneThreads, StepRunner } from './parallel-step';
 import { buildReplica } from './replica';
-import { blendWeights, DELTA_FILE, unblend, weightDelta } from './blend';
+import { blendWeights, deltaLayerNames, DELTA_FILE, unblend, weightDelta } from './blend';
+import { ARCHIVE_GATE_FILE, LoadedGate } from '../engine/archive-gate';
+import { fitGateOnArchive } from './archive-gate-fit';
 
 /**
  * Adam's rate at the start of the cosine schedule. Chosen on a held-out source unlike the pool
@@ -83,6 +85,8 @@ export interface FinetuneResult {
   base: MetricsSummary | null;
   heldOut: MetricsSummary | null;
   resumedFrom?: string;
+  /** The checkpoints carry an archive gate (engine/archive-gate.ts): only photos like the archive get the fine-tuned network. */
+  gated: boolean;
 }
 
 export interface FinetuneDeps {
@@ -119,8 +123,8 @@ export function trainableCopy(model: LoadedModel): tf.LayersModel {
   return net;
 }
 
-async function measure(net: tf.LayersModel, like: LoadedModel, files: string[]): Promise<{ metrics: MetricsSummary; perPhoto: number[] }> {
-  const r = await evaluateModel(files, { dir: like.dir, manifest: like.manifest, net });
+async function measure(model: LoadedModel, files: string[]): Promise<{ metrics: MetricsSummary; perPhoto: number[] }> {
+  const r = await evaluateModel(files, model);
   return { metrics: r.colorized, perPhoto: r.perPhotoDeltaE00 };
 }
 
@@ -226,12 +230,26 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
   if (delta) unblend(start, net, delta, share);
   const shown = share < 1 ? trainableCopy(source) : net;
   const arch = source.manifest.architecture as 'heirloom' | 'heirloom3'; // trainableCopy refused the others
+  // The archive gate: fitted once on the training photos (the encoder is frozen, so their features never change).
+  // Photos unlike the archive get the start's network (a fine-tuned start's own gate is not carried over).
+  const fitted = source.pool
+    ? await fitGateOnArchive(
+        start,
+        source.manifest.workingSize,
+        source.pool,
+        data.train.map((p) => p.file),
+        { file: DELTA_FILE, scale: share, layers: deltaLayerNames(net) },
+        opts.signal,
+      )
+    : undefined;
+  const gate = fitted?.gate;
+  const gated: { gate?: LoadedGate } = fitted ? { gate: { gate: fitted.gate, parent: start, embedder: fitted.embedder } } : {};
   const optimizer = tf.train.adam(state.config.learningRate);
   if (optimizerWeights.length) await optimizer.setWeights(optimizerWeights);
 
   if (!state.base) {
     reportNow('measuring', { message: `measuring the starting model on ${heldOut.length} held-out photos` });
-    const m = await measure(net, source, heldOut);
+    const m = await measure(source, heldOut);
     state.base = m.metrics;
     state.basePerPhoto = m.perPhoto;
     state.heldOut = state.base;
@@ -247,7 +265,7 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
     if (withMetrics) {
       reportNow('measuring', { message: 'measuring on held-out photos' });
       if (shown !== net) blendWeights(shown, start, net, share);
-      const now = { dir: source.dir, manifest: source.manifest, net: shown };
+      const now: LoadedModel = { dir: source.dir, manifest: source.manifest, net: shown, ...gated };
       if (heldOut.length >= MIN_PHOTOS_FOR_DECODE_FIT) {
         // Enough photos for the choice to mean something: re-choose the decode around the start's (decode-fit.ts).
         const fit = await fitDecode(now, heldOut, baseDecode);
@@ -255,7 +273,7 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
         state.heldOutPerPhoto = fit.perPhoto;
         state.decode = fit.decode;
       } else {
-        const m = await measure(shown, { ...now, manifest: withDecode(source.manifest, baseDecode) }, heldOut);
+        const m = await measure({ ...now, manifest: withDecode(source.manifest, baseDecode) }, heldOut);
         state.heldOut = m.metrics;
         state.heldOutPerPhoto = m.perPhoto;
         state.decode = baseDecode;
@@ -268,7 +286,8 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
     let ck: SavedCheckpoint;
     try {
       if (!withMetrics && shown !== net) blendWeights(shown, start, net, share);
-      ck = await saveCheckpoint(deps.modelsDir, shown, source.manifest, parentId, state, optimizer, { [DELTA_FILE]: weightDelta(net, start) });
+      const files = { [DELTA_FILE]: weightDelta(net, start), ...(gate ? { [ARCHIVE_GATE_FILE]: Buffer.from(JSON.stringify(gate)) } : {}) };
+      ck = await saveCheckpoint(deps.modelsDir, shown, source.manifest, parentId, state, optimizer, files, gate && ARCHIVE_GATE_FILE);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       const kept = parentId === state.baseModelId ? 'nothing of this run was saved yet' : `checkpoint ${parentId} is kept`;
@@ -324,6 +343,7 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
       base: state.base,
       heldOut: state.heldOut,
       resumedFrom: last?.id,
+      gated: !!gate,
     };
   } finally {
     await stepper.stop();

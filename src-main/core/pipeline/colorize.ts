@@ -43,6 +43,12 @@ async function resizedL(rgb: Buffer, width: number, height: number, w: number, h
   return rgb8ToL(small, 3);
 }
 
+/** The photo's lightness at the working size: what the network (and a fine-tune's archive gate) sees. */
+export async function workingLightness(photo: DecodedPhoto, workingSize: number): Promise<{ L: Float32Array; width: number; height: number }> {
+  const work = workingDims(photo.width, photo.height, workingSize);
+  return { ...work, L: await resizedL(photo.rgb, photo.width, photo.height, work.width, work.height) };
+}
+
 function scaleAb(ab: AbMap, factor: number): void {
   if (factor === 1) return;
   for (let i = 0; i < ab.a.length; i++) {
@@ -63,8 +69,8 @@ export interface NetworkStage {
 export async function runNetworkStage(photo: DecodedPhoto, model: LoadedModel, params: ColorizeParams = {}): Promise<NetworkStage> {
   const t0 = Date.now();
   const { width, height, rgb } = photo;
-  const work = workingDims(width, height, params.workingSize ?? model.manifest.workingSize);
-  const workL = await resizedL(rgb, width, height, work.width, work.height);
+  const work = await workingLightness(photo, params.workingSize ?? model.manifest.workingSize);
+  const workL = work.L;
   const t1 = Date.now();
   const hints = params.hints ?? (params.pointHints?.length ? rasteriseHints(params.pointHints, work.width, work.height) : undefined);
   const raw = runNetwork(model, workL, work.width, work.height, hints);
