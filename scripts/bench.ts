@@ -98,6 +98,7 @@ async function main(): Promise<void> {
       process.stderr.write(`${mp} MP done\n`);
     }
     const pred = run(path.join(dir, 'scan-6mp.jpg'), 'predict', 5);
+    const gated = run(path.join(dir, 'scan-6mp.jpg'), 'predict-gated', 5);
     // Restoration (issue target: a 24 MP scan within 1.5 GB); one run, the warm-up is a second.
     const restore = run(path.join(dir, 'scan-24mp.jpg'), 'restore', 1);
     // Enlarging ×2 (issue 12) of the 1 MP photo into 4 MP: one run, tile by tile.
@@ -112,6 +113,7 @@ async function main(): Promise<void> {
       ...rows,
       '',
       `Network prediction alone at the default working size (short side 256, 4:3 photo): ${pred.seconds.toFixed(3)} s`,
+      `The same through a fine-tuned checkpoint's archive gate, in its slowest case (both networks mixed): ${gated.seconds.toFixed(3)} s`,
       '',
       `Live preview of the 24 MP scan, from a hint change to the new preview (photo already open): ${preview.seconds.toFixed(2)} s (target ≈ 1 s)`,
       '',

@@ -29,5 +29,6 @@ for RUN in v3-enc; do
   rm -rf "runs/$RUN/export" "runs/heirloom-$RUN"
   /usr/bin/python3 training/export.py --run "runs/$RUN" --out "runs/$RUN/export"
   node dist/scripts/import-torch.js "runs/$RUN/export" "runs/heirloom-$RUN" --name "Heirloom base ($RUN)" --version 3.0.0
+  node dist/scripts/pool-embedding.js "runs/heirloom-$RUN"   # what fine-tuning's archive gate compares against
 done
 echo "Choose the decode on the tune halves only: node dist/scripts/tune-decode.js runs/heirloom-v3-enc (sha1 and held-out sources tune halves)"
