@@ -68,7 +68,6 @@ export interface NetworkStage {
 
 export async function runNetworkStage(photo: DecodedPhoto, model: LoadedModel, params: ColorizeParams = {}): Promise<NetworkStage> {
   const t0 = Date.now();
-  const { width, height, rgb } = photo;
   const work = await workingLightness(photo, params.workingSize ?? model.manifest.workingSize);
   const workL = work.L;
   const t1 = Date.now();
