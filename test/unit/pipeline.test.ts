@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { rgb8ToL } from '../../src-main/core/color/lab';
 import { guidedUpsample } from '../../src-main/core/imaging/guided-upsample';
 import { resolveModel } from '../../src-main/core/engine/model-registry';
-import { colorizePixels } from '../../src-main/core/pipeline/colorize';
+import { boxDownsample, colorizePixels } from '../../src-main/core/pipeline/colorize';
 import { workingDims } from '../../src-main/core/pipeline/working-size';
 
 test('working size: short side as asked, long side at most twice, multiples of 8', () => {
@@ -14,6 +14,14 @@ test('working size: short side as asked, long side at most twice, multiples of 8
   const thin = workingDims(10000, 50, 256);
   assert.equal(thin.width, 512);
   assert.equal(thin.height, 8);
+});
+
+test('the network-resolution guide is the mean of each footprint of the working L', () => {
+  // 8 × 4 → 2 × 1: exact 4 × 4 block means.
+  const src = Float32Array.from({ length: 32 }, (_, i) => (i % 8 < 4 ? 10 : 30) + Math.floor(i / 8));
+  assert.deepEqual(Array.from(boxDownsample(src, 8, 4, 2, 1)), [11.5, 31.5]);
+  // A ratio that does not divide (5 → 2): footprints [0, 2) and [2, 5).
+  assert.deepEqual(Array.from(boxDownsample(Float32Array.from([1, 3, 5, 7, 9]), 5, 1, 2, 1)), [2, 7]);
 });
 
 test('guided upsampling puts a colour edge on the lightness edge, not halfway between samples', () => {

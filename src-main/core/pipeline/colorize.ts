@@ -49,6 +49,23 @@ export async function workingLightness(photo: DecodedPhoto, workingSize: number)
   return { ...work, L: await resizedL(photo.rgb, photo.width, photo.height, work.width, work.height) };
 }
 
+/** Mean of each output pixel's footprint (w × h → ow × oh, any ratio; exact block means when it divides). */
+export function boxDownsample(src: Float32Array, w: number, h: number, ow: number, oh: number): Float32Array {
+  const out = new Float32Array(ow * oh);
+  for (let y = 0; y < oh; y++) {
+    const y0 = Math.floor((y * h) / oh);
+    const y1 = Math.max(y0 + 1, Math.floor(((y + 1) * h) / oh));
+    for (let x = 0; x < ow; x++) {
+      const x0 = Math.floor((x * w) / ow);
+      const x1 = Math.max(x0 + 1, Math.floor(((x + 1) * w) / ow));
+      let sum = 0;
+      for (let yy = y0; yy < y1; yy++) for (let xx = x0; xx < x1; xx++) sum += src[yy * w + xx];
+      out[y * ow + x] = sum / ((y1 - y0) * (x1 - x0));
+    }
+  }
+  return out;
+}
+
 function scaleAb(ab: AbMap, factor: number): void {
   if (factor === 1) return;
   for (let i = 0; i < ab.a.length; i++) {
@@ -88,7 +105,8 @@ export async function finishColorize(
   let ab = decodeAb(model, stage.raw, params);
   if (ab.width !== stage.workWidth) {
     // Step 1: network resolution → working resolution, guided by the working-size L.
-    const lowL = await resizedL(rgb, width, height, ab.width, ab.height);
+    // The guide at the network's resolution, averaged from the working L (not a second pass over the full-resolution photo).
+    const lowL = boxDownsample(stage.workL, stage.workWidth, stage.workHeight, ab.width, ab.height);
     ab = guidedUpsample(lowL, ab, stage.workL, stage.workWidth, stage.workHeight, GUIDE_RADIUS, GUIDE_EPS);
   }
   scaleAb(ab, params.saturation ?? 1);
