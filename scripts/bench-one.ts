@@ -15,10 +15,10 @@ import { restoreDecoded } from '../src-main/core/restore/restore-step';
 import { loadUpscaler, upscaleRgb } from '../src-main/core/restore/upscale';
 import { LivePreview } from '../src-main/core/hints/live-preview';
 import { workingDims } from '../src-main/core/pipeline/working-size';
-import { archiveLikelihoodRatio, embedder, fitArchiveGate, photoFeatures, poolCoordinates } from '../src-main/core/engine/archive-gate';
+import { archiveLikelihoodRatio, photoFeatures, poolCoordinates } from '../src-main/core/engine/archive-gate';
+import { fitGateOnArchive } from '../src-main/core/finetune/archive-gate-fit';
 import { loadModel, LoadedModel } from '../src-main/core/engine/model-store';
 import { appRoot } from '../src-main/core/app-paths';
-import { workingLightness } from '../src-main/core/pipeline/colorize';
 
 /**
  * The model as a fine-tuned checkpoint runs it, in the slowest case: an archive gate (fitted on the
@@ -26,14 +26,16 @@ import { workingLightness } from '../src-main/core/pipeline/colorize';
  */
 async function halfGated(model: LoadedModel, L: Float32Array, width: number, height: number): Promise<LoadedModel> {
   if (!model.pool) throw new Error(`${model.manifest.id} has no pool summary (scripts/pool-embedding.ts)`);
-  const features = embedder(model.net);
   const samples = path.join(appRoot(), 'samples');
-  const archive = [];
-  for (const f of fs.readdirSync(samples).filter((n) => n.endsWith('.jpg'))) {
-    const w = await workingLightness(await decodePhoto(path.join(samples, f)), model.manifest.workingSize);
-    archive.push(photoFeatures(features, w.L, w.width, w.height));
-  }
-  const gate = fitArchiveGate(model.pool, archive, { file: 'none', scale: 0.3, layers: [] });
+  const files = fs
+    .readdirSync(samples)
+    .filter((n) => n.endsWith('.jpg'))
+    .map((n) => path.join(samples, n));
+  const { gate, embedder: features } = await fitGateOnArchive(model.net, model.manifest.workingSize, model.pool, files, {
+    file: 'none',
+    scale: 0.3,
+    layers: [],
+  });
   gate.midpoint = archiveLikelihoodRatio(gate, poolCoordinates(model.pool, photoFeatures(features, L, width, height)));
   return { ...model, gate: { gate, parent: (await loadModel(model.dir)).net, embedder: features } };
 }
