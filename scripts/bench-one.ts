@@ -1,5 +1,5 @@
 // One benchmark measurement in a fresh process (so peak RSS belongs to this photo alone):
-//   node dist/scripts/bench-one.js <photo> <io|colorize|restore|upscale|preview|predict|predict-gated> [repeats]
+//   node dist/scripts/bench-one.js <photo> <io|colorize|restore|upscale|preview|predict|predict-gated> [repeats] [model id or folder]
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -41,10 +41,10 @@ async function halfGated(model: LoadedModel, L: Float32Array, width: number, hei
 }
 
 async function main(): Promise<void> {
-  const [file, mode, repeatsArg] = process.argv.slice(2);
+  const [file, mode, repeatsArg, modelSpec] = process.argv.slice(2);
   const repeats = Number(repeatsArg ?? 1);
   const backend = await initBackend();
-  const { model } = await resolveModel(undefined);
+  const { model } = await resolveModel(modelSpec);
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'heirloom-bench-'));
   // The photo view's live preview: the photo is decoded once (in the warm-up); each repeat is one hint change.
   const preview = new LivePreview(() => file);

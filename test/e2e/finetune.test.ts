@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { sceneLayout, writeScene } from '../helpers/fixtures';
 import { ARTIFACTS, closeApp, e2eSkip, e2eTempDir, openApp, type OpenApp } from '../helpers/e2e';
+import { DEFAULT_MODEL_ID } from '../../src-main/core/engine/model-registry';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const document: any;
@@ -84,7 +85,7 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
     await page.getByText('Teach Heirloom your family’s colours').waitFor();
     assert.equal(await page.inputValue('#ft-name'), 'family');
     assert.equal(await page.inputValue('#ft-minutes'), '15');
-    await page.waitForFunction(() => document.querySelector('#ft-from')?.value === 'heirloom-base-v2');
+    await page.waitForFunction((id) => document.querySelector('#ft-from')?.value === id, DEFAULT_MODEL_ID);
     assert.match(await page.locator('#ft-from option:checked').innerText(), /^Heirloom base \(in use\)$/, 'models are named by name, not id');
 
     await page.fill('#ft-folder', path.join(dir, 'Nowhere'));
@@ -182,7 +183,7 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
       .catch(() => undefined); // or it closed by itself
     const rows = page.locator('.models li');
     await page.waitForFunction(() => document.querySelectorAll('.models li').length >= 3); // shipped + stop + end
-    assert.equal(await page.locator('.models li.active').getAttribute('data-model'), 'heirloom-base-v2', 'nothing activated without asking');
+    assert.equal(await page.locator('.models li.active').getAttribute('data-model'), DEFAULT_MODEL_ID, 'nothing activated without asking');
     const newest = (await rows.first().getAttribute('data-model'))!;
     assert.match(newest, /^family-s\d{6}$/);
     assert.match(await rows.first().innerText(), /Held-out ΔE00 \d+\.\d\d \(was \d+\.\d\d: \d+\.\d % (better|worse)\)/);
@@ -206,12 +207,12 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
     await rows.first().waitFor();
 
     // The shipped model on the same photo: its preview next to the version in use (the checkpoint's).
-    await page.locator('.models li[data-model="heirloom-base-v2"]').getByRole('button', { name: 'Compare on a photo' }).click();
+    await page.locator(`.models li[data-model="${DEFAULT_MODEL_ID}"]`).getByRole('button', { name: 'Compare on a photo' }).click();
     const left = page.locator('.stage.before-pane');
     const right = page.locator('.stage.after-pane');
     await right.waitFor({ timeout: 120_000 });
     assert.equal(await left.getAttribute('data-model'), newest);
-    assert.equal(await right.getAttribute('data-model'), 'heirloom-base-v2');
+    assert.equal(await right.getAttribute('data-model'), DEFAULT_MODEL_ID);
     assert.ok((await left.locator('.tag').innerText()).startsWith(`Colorized by ${newestName}, `), await left.locator('.tag').innerText());
     assert.equal(await right.locator('.tag').innerText(), 'Preview by Heirloom base, not kept yet');
     await page.waitForFunction(
@@ -269,7 +270,7 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
     await page.locator('.models .notice').getByText(`Back to ${parentName}.`).waitFor();
     await page.locator('footer.status').getByText(parentName).waitFor();
     await page.getByRole('button', { name: 'Revert to Heirloom base' }).click();
-    await page.waitForSelector('.models li.active[data-model="heirloom-base-v2"]');
+    await page.waitForSelector(`.models li.active[data-model="${DEFAULT_MODEL_ID}"]`);
     await page.getByRole('button', { name: 'The shipped model is in use' }).waitFor();
     const shippedName = await page.locator('.models li.active strong').innerText();
     await page.locator('footer.status').getByText(shippedName).waitFor();

@@ -9,11 +9,12 @@ import * as zlib from 'node:zlib';
 import sharp = require('sharp');
 import { rgb8ToL } from '../../src-main/core/color/lab';
 import { lToGreyRgb, synthesizeDamage } from '../../src-main/core/restore';
+import { DEFAULT_MODEL_ID } from '../../src-main/core/engine/model-registry';
 
 /** The repository root (this file runs from dist/test/helpers/). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const CLI = path.join(REPO_ROOT, 'bin', 'heirloom.js');
-export const SHIPPED_MODEL_DIR = path.join(REPO_ROOT, 'models', 'heirloom-base-v2');
+export const SHIPPED_MODEL_DIR = path.join(REPO_ROOT, 'models', DEFAULT_MODEL_ID);
 
 /** A fresh folder under the OS temp dir; remove it with `removeDir`. */
 export function makeTempDir(prefix = 'heirloom-test-'): string {

@@ -20,6 +20,7 @@ import { listZip } from '../helpers/zip';
 import { CHROMIUM, launchChromium } from '../helpers/e2e';
 import { HeirloomCore } from '../../src-main/core/service/heirloom-core';
 import { listFilesDeep, makeTempDir, removeDir, REPO_ROOT, runCli, sha256File, writePhoto } from '../helpers/fixtures';
+import { DEFAULT_MODEL_ID } from '../../src-main/core/engine/model-registry';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const document: any;
@@ -133,8 +134,8 @@ describe('album export', () => {
     const exif = exifReader(meta.exif!);
     assert.equal((exif.Photo!.DateTimeOriginal as Date).toISOString(), '1958-07-14T12:30:00.000Z');
     assert.equal(exif.Image!.Make, 'Kodak');
-    assert.match(String(exif.Image!.Software), /^Heirloom 0\.0\.0-test \(colorized with heirloom-base-v2/);
-    assert.match(Buffer.from(exif.Photo!.UserComment as Buffer).toString('latin1'), /Colorized by Heirloom .*heirloom-base-v2/);
+    assert.match(String(exif.Image!.Software), new RegExp(`^Heirloom 0\\.0\\.0-test \\(colorized with ${DEFAULT_MODEL_ID}`));
+    assert.match(Buffer.from(exif.Photo!.UserComment as Buffer).toString('latin1'), new RegExp(`Colorized by Heirloom .*${DEFAULT_MODEL_ID}`));
     assert.ok(meta.icc, 'a colour profile is embedded');
     assert.ok((await spread(first)) > 2, 'the exported photo is the colorized one');
   });

@@ -11,6 +11,7 @@ import { labToRgb8, rgb8ToL } from '../../src-main/core/color/lab';
 import { loadModel, ModelLoadError } from '../../src-main/core/engine/model-store';
 import { HeirloomCore } from '../../src-main/core/service/heirloom-core';
 import * as fx from '../helpers/fixtures';
+import { DEFAULT_MODEL_ID } from '../../src-main/core/engine/model-registry';
 
 const QUOTE = process.platform === 'win32' ? '' : '"'; // Windows forbids " in file names
 const ODD_FOLDER = 'Sommer 1952 – Zürich';
@@ -138,7 +139,9 @@ describe('one CLI batch with every kind of bad input (and a damaged --model)', (
   test('the damaged --model is refused by checksum with a clear warning, and the shipped model does the work', () => {
     assert.match(
       run.stderr,
-      /warning: The colorization model in .*damaged-model cannot be used: weights file weights\.bin is damaged \(checksum mismatch\)\. Using the shipped model heirloom-base-v2 instead\./,
+      new RegExp(
+        `warning: The colorization model in .*damaged-model cannot be used: weights file weights\\.bin is damaged \\(checksum mismatch\\)\\. Using the shipped model ${DEFAULT_MODEL_ID} instead\\.`,
+      ),
     );
     const list = fx.runCli(['list', '--json'], { library });
     assert.equal(list.status, 0, list.stderr);
@@ -146,7 +149,7 @@ describe('one CLI batch with every kind of bad input (and a damaged --model)', (
     const outputs = rows.flatMap((r) => r.outputs);
     assert.equal(outputs.length, 13);
     for (const o of outputs) {
-      assert.equal(o.checkpointId, 'heirloom-base-v2');
+      assert.equal(o.checkpointId, DEFAULT_MODEL_ID);
       assert.ok(fs.existsSync(o.path), o.path);
     }
   });

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp = require('sharp');
 import * as fx from '../helpers/fixtures';
+import { DEFAULT_MODEL_ID } from '../../src-main/core/engine/model-registry';
 
 interface InputPhoto {
   rel: string;
@@ -49,7 +50,7 @@ const PHOTOS: InputPhoto[] = [
 ];
 
 const stem = (p: InputPhoto): string => path.parse(p.rel).name;
-const SOFTWARE = /^Heirloom \d+\.\d+\.\d+\S* \(colorized with heirloom-base-v2\)$/;
+const SOFTWARE = new RegExp(`^Heirloom \\d+\\.\\d+\\.\\d+\\S* \\(colorized with ${DEFAULT_MODEL_ID}\\)$`);
 
 function exifOf(m: sharp.Metadata): { Image: Record<string, unknown>; Photo: Record<string, unknown> } {
   assert.ok(m.exif, 'no EXIF block');
@@ -190,7 +191,7 @@ describe('heirloom colorize / list / doctor on a folder of black-and-white photo
       const expected = (['jpg', 'png', 'tiff'] as const).map((f) => path.join(runs[f].out, `${stem(p)}.${f}`)).sort();
       assert.deepEqual(row.outputs.map((o) => o.path).sort(), expected);
       for (const o of row.outputs) {
-        assert.equal(o.checkpointId, 'heirloom-base-v2');
+        assert.equal(o.checkpointId, DEFAULT_MODEL_ID);
         assert.deepEqual([o.width, o.height], [p.width, p.height]);
       }
     }
@@ -202,7 +203,7 @@ describe('heirloom colorize / list / doctor on a folder of black-and-white photo
     const info = JSON.parse(r.stdout) as { backend: { name: string }; library: string; model: { id: string; dir: string; warning?: string } };
     assert.ok(['wasm', 'tensorflow', 'tensorflow-gpu'].includes(info.backend.name), `backend ${info.backend.name}`);
     assert.equal(info.library, library);
-    assert.equal(info.model.id, 'heirloom-base-v2');
+    assert.equal(info.model.id, DEFAULT_MODEL_ID);
     assert.equal(info.model.warning, undefined);
     assert.ok(fs.existsSync(path.join(info.model.dir, 'weights.bin')));
   });
@@ -260,7 +261,7 @@ describe('heirloom eval', () => {
       backend: string;
     };
     assert.equal(report.photos, 3);
-    assert.equal(report.model, 'heirloom-base-v2');
+    assert.equal(report.model, DEFAULT_MODEL_ID);
     assert.deepEqual(report.failures, []);
     const keys = ['psnr', 'deltaE00', 'auc', 'colourfulnessOut', 'colourfulnessTruth', 'colourfulnessRatio', 'deltaL', 'count'];
     for (const which of ['grey', 'colorized'] as const) {

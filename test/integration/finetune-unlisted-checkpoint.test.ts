@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test';
 import { FinetuneCancelled, runFinetune } from '../../src-main/core/finetune/trainer';
 import { HeirloomCore } from '../../src-main/core/service/heirloom-core';
 import * as fx from '../helpers/fixtures';
+import { DEFAULT_MODEL_ID } from '../../src-main/core/engine/model-registry';
 
 const SMALL = { batchSize: 2, crop: 64, heldOutLimit: 1 };
 let root: string;
@@ -50,7 +51,7 @@ test('a checkpoint saved but not yet recorded when the process died is recorded 
     assert.deepEqual(
       rows.map((r) => [r.id, r.parentId]),
       [
-        [orphan.id, 'heirloom-base-v2'],
+        [orphan.id, DEFAULT_MODEL_ID],
         [resumed.checkpoint.id, orphan.id],
       ],
     );

@@ -14,6 +14,7 @@ import { decodeCandidates, manifestDecode } from '../../src-main/core/finetune/d
 import { FinetuneCancelled } from '../../src-main/core/finetune/trainer';
 import { HeirloomCore } from '../../src-main/core/service/heirloom-core';
 import * as fx from '../helpers/fixtures';
+import { DEFAULT_MODEL_ID } from '../../src-main/core/engine/model-registry';
 
 const SMALL = { batchSize: 2, crop: 64, heldOutLimit: 1 };
 
@@ -121,7 +122,7 @@ describe('heirloom finetune', () => {
       assert.deepEqual(
         rows.map((r) => [r.id, r.parentId]),
         [
-          [cancelled.id, 'heirloom-base-v2'],
+          [cancelled.id, DEFAULT_MODEL_ID],
           [resumed.checkpoint.id, cancelled.id],
         ],
       );
@@ -134,8 +135,8 @@ describe('heirloom finetune', () => {
       const output = core.catalogue.getOutput(out.results[0].outputId!);
       assert.equal(output?.checkpointId, resumed.checkpoint.id);
       assert.equal(await core.revertModel(), cancelled.id);
-      assert.equal(await core.revertModel(), 'heirloom-base-v2');
-      assert.equal((await core.model()).model.manifest.id, 'heirloom-base-v2');
+      assert.equal(await core.revertModel(), DEFAULT_MODEL_ID);
+      assert.equal((await core.model()).model.manifest.id, DEFAULT_MODEL_ID);
     } finally {
       core.close();
     }

@@ -10,6 +10,7 @@ import type { JobInfo } from '../../src-main/api/types';
 import { HeirloomCore } from '../../src-main/core/service/heirloom-core';
 import { makeTempDir, removeDir, writePhoto } from '../helpers/fixtures';
 import { jobEnded, waitForJobEvent } from '../helpers/jobs';
+import { DEFAULT_MODEL_ID } from '../../src-main/core/engine/model-registry';
 
 let dir: string;
 let core: HeirloomCore;
@@ -113,7 +114,7 @@ describe('fine-tuning through the API', () => {
     const models = await api.listModels();
     const row = (id: string) => models.find((m) => m.id === id);
     for (const [ck, parent] of [
-      [first, 'heirloom-base-v2'],
+      [first, DEFAULT_MODEL_ID],
       [second, first.id],
       [final, second.id],
     ] as const) {
@@ -126,18 +127,18 @@ describe('fine-tuning through the API', () => {
   test('checkpoints are listed, compared by model id, activated, used, and reverted', async () => {
     assert.ok(final, 'the run above finished');
     let models = await api.listModels();
-    assert.equal(models.find((m) => m.active)?.id, 'heirloom-base-v2', 'nothing is activated without asking');
+    assert.equal(models.find((m) => m.active)?.id, DEFAULT_MODEL_ID, 'nothing is activated without asking');
     const latest = models.find((m) => m.id === final!.id)!;
     assert.equal(latest.parentId, final!.parentId);
     assert.ok(latest.heldOut && latest.base, 'the finished checkpoint was measured');
 
     // Compare: the same photo colorized by two checkpoints, each output naming its model.
-    for (const modelId of ['heirloom-base-v2', latest.id]) {
+    for (const modelId of [DEFAULT_MODEL_ID, latest.id]) {
       const { jobId } = await api.colorize({ photoIds: [photoId], modelId });
       assert.equal((await waitForJob(jobId, ended)).state, 'done');
     }
     const outputs = (await api.getPhoto(photoId)).outputs;
-    assert.deepEqual(outputs.map((o) => o.modelId).sort(), ['heirloom-base-v2', latest.id].sort());
+    assert.deepEqual(outputs.map((o) => o.modelId).sort(), [DEFAULT_MODEL_ID, latest.id].sort());
 
     models = await api.activateModel(latest.id);
     assert.equal(models.find((m) => m.active)?.id, latest.id);

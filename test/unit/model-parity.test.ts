@@ -5,13 +5,13 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { shippedModelsDir } from '../../src-main/core/app-paths';
 import { loadModel } from '../../src-main/core/engine/model-store';
-import { listShippedModels } from '../../src-main/core/engine/model-registry';
+import { DEFAULT_MODEL_ID, listShippedModels } from '../../src-main/core/engine/model-registry';
 import { checkParity } from '../../src-main/core/engine/torch-import';
 
 const models = listShippedModels();
 
 test('at least the base model ships', () => {
-  assert.ok(models.includes('heirloom-base-v2'), `models found: ${models.join(', ')}`);
+  assert.ok(models.includes(DEFAULT_MODEL_ID), `models found: ${models.join(', ')}`);
 });
 
 for (const id of models) {
