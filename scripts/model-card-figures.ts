@@ -1,18 +1,28 @@
 // Figures for models/README.md:
-//   models/comparison-grid.jpg  — 12 validation photos: grey | beta | ours | truth
+//   models/comparison-grid.jpg  — 12 report-half photos (6 sha1, 6 held-out sources): grey | rival | ours | truth
 //   models/historic-examples.jpg — the shipped pre-1900 samples: scan | colorized
-//   node dist/scripts/model-card-figures.js <pool folder> [ours id] [beta id]
+//   node dist/scripts/model-card-figures.js <pool folder> [ours id] [rival id]
+// Only sources without identifiable people are drawn from (the pool's people photos are for training only).
 import * as path from 'node:path';
 import sharp = require('sharp');
 import { appRoot } from '../src-main/core/app-paths';
-import { resolveModel } from '../src-main/core/engine/model-registry';
-import { isValidationPhoto } from '../src-main/core/eval/split';
+import { DEFAULT_MODEL_ID, resolveModel } from '../src-main/core/engine/model-registry';
+import { inSplit } from '../src-main/core/eval/split';
 import { greyAnswer } from '../src-main/core/eval/evaluate';
 import { decodePhoto, DecodedPhoto } from '../src-main/core/imaging/decode';
 import { colorizePixels } from '../src-main/core/pipeline/colorize';
 import { collectPhotos } from '../src-main/core/photo-files';
 
 const CELL = 192;
+
+/** Pool sources of rooms, garments, pets and places: no person is the subject, so they may be shown. */
+const SHOWABLE_SOURCES = ['places365rooms', 'catsdogs', 'sunhays80', 'urban100', 'mcmaster', 'clothing', 'indoorsample'];
+
+const showable = (file: string): boolean => SHOWABLE_SOURCES.some((s) => path.basename(file).startsWith(`${s}_`));
+
+function spread(files: string[], n: number): string[] {
+  return Array.from({ length: n }, (_, i) => files[Math.floor((i * files.length) / n)]);
+}
 
 async function cell(rgb: Buffer, w: number, h: number, height = CELL): Promise<{ input: Buffer; width: number }> {
   const buf = await sharp(rgb, { raw: { width: w, height: h, channels: 3 } })
@@ -41,17 +51,17 @@ async function montage(rows: Array<Array<{ input: Buffer; width: number }>>, hei
 }
 
 async function main(): Promise<void> {
-  const [pool, oursId = 'heirloom-base-v2', betaId = 'seeds-beta-v2'] = process.argv.slice(2);
+  const [pool, oursId = DEFAULT_MODEL_ID, rivalId = 'heirloom-base-v2'] = process.argv.slice(2);
   const ours = (await resolveModel(oursId)).model;
-  const beta = (await resolveModel(betaId)).model;
-  const val = collectPhotos([pool]).files.filter(isValidationPhoto);
-  const picks = Array.from({ length: 12 }, (_, i) => val[Math.floor((i * val.length) / 12)]);
+  const rival = (await resolveModel(rivalId)).model;
+  const all = collectPhotos([pool]).files.filter(showable);
+  const picks = [...spread(all.filter((f) => inSplit(f, 'validation-report')), 6), ...spread(all.filter((f) => inSplit(f, 'sources-report')), 6)];
   const rows = [];
   for (const f of picks) {
     const truth = await decodePhoto(f);
     const grey = greyAnswer(truth.rgb, truth.width, truth.height);
     const input: DecodedPhoto = { ...truth, rgb: grey.rgb };
-    const b = await colorizePixels(input, beta);
+    const b = await colorizePixels(input, rival);
     const o = await colorizePixels(input, ours);
     rows.push(await Promise.all([grey.rgb, b.rgb, o.rgb, truth.rgb].map((px) => cell(px, truth.width, truth.height))));
   }

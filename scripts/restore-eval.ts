@@ -1,6 +1,6 @@
 // Measures core/restore on a fixed synthetic set made from held-out photos (the sha1 split's report
 // half by default: sha1(name) mod 20 == 10), so nothing here was tuned on the photos it reports.
-//   node dist/scripts/restore-eval.js [pool folder] [--half report|tune] [--limit 100] [--seed 1] [--size 512] [--detector learned|classical] [--threshold p]
+//   node dist/scripts/restore-eval.js [pool folder] [--half report|tune] [--limit 100] [--seed 1] [--size 512] [--detector learned|classical|<detector folder>] [--threshold p]
 // Prints: mask F1 (detector vs the generator's truth); PSNR gain of repair on damaged photos; PSNR of
 // repair run on clean photos (false alarms cost here); tone |ΔL| ratio; recolor ΔE00 ratio.
 import * as fs from 'node:fs';
@@ -25,6 +25,7 @@ import {
   synthesizeDamage,
 } from '../src-main/core/restore';
 import { percentiles } from '../src-main/core/restore/planes';
+import { DAMAGE_MANIFEST, detectDamageWhole, loadDamageNet } from '../src-main/core/restore/damage-net';
 import { flag } from './flags';
 
 const pool =
@@ -33,7 +34,7 @@ const half = flag('half', 'report');
 const limit = Number(flag('limit', '100'));
 const seed = Number(flag('seed', '1'));
 const size = Number(flag('size', '512'));
-// 'learned' (the shipped detector; the default when it is installed) or 'classical'.
+// 'learned' (the shipped detector; the default when it is installed), 'classical', or a candidate's folder.
 const detectorFlag = flag('detector', 'default');
 // Overrides the learned detector's threshold (to choose it on the tune half).
 const threshold = flag('threshold', '') === '' ? undefined : Number(flag('threshold', ''));
@@ -48,8 +49,13 @@ const greyPsnr = (a: Float32Array, b: Float32Array): number => Math.min(99, psnr
 
 async function main(): Promise<void> {
   await initBackend();
-  const chosen =
-    detectorFlag === 'classical'
+  const candidate = fs.existsSync(path.join(detectorFlag, DAMAGE_MANIFEST)) ? loadDamageNet(detectorFlag) : undefined;
+  const chosen = candidate
+    ? {
+        id: candidate.manifest.id,
+        detect: (L: Float32Array, w: number, h: number) => detectDamageWhole(candidate, L, w, h, threshold ?? candidate.manifest.threshold),
+      }
+    : detectorFlag === 'classical'
       ? { id: 'classical', detect: (L: Float32Array, w: number, h: number) => detectDamage(L, w, h) }
       : defaultDetector(threshold);
   if (detectorFlag === 'learned' && chosen.id === 'classical') throw new Error('no learned damage detector is installed (models/damage-detector)');

@@ -27,32 +27,63 @@ import torch.nn.functional as F
 WIDTHS = (16, 32, 64)
 
 
+def layer_names(levels):
+    """Layer order as the TypeScript side runs them (src-main/core/restore/damage-net.ts)."""
+    enc = [f"e{i}{ab}" for i in range(1, levels + 1) for ab in "ab"]
+    return tuple(enc + [f"d{i}" for i in range(levels - 1, 0, -1)] + ["head"])
+
+
 class DamageNet(nn.Module):
+    """A U-Net with len(widths) levels: two 3×3 convs per level, 2×2 average pooling down, nearest ×2
+    up, one 3×3 conv per level on the way up over [upsampled, skip]."""
+
     def __init__(self, widths=WIDTHS):
         super().__init__()
-        c1, c2, c3 = widths
+        self.widths = tuple(widths)
+        self.levels = len(widths)
 
         def conv(i, o):
             return nn.Conv2d(i, o, 3, padding=1)
 
-        self.e1a, self.e1b = conv(1, c1), conv(c1, c1)
-        self.e2a, self.e2b = conv(c1, c2), conv(c2, c2)
-        self.e3a, self.e3b = conv(c2, c3), conv(c3, c3)
-        self.d2 = conv(c3 + c2, c2)
-        self.d1 = conv(c2 + c1, c1)
-        self.head = nn.Conv2d(c1, 1, 1)
+        prev = 1
+        for i, c in enumerate(widths, 1):
+            setattr(self, f"e{i}a", conv(prev, c))
+            setattr(self, f"e{i}b", conv(c, c))
+            prev = c
+        for i in range(self.levels - 1, 0, -1):
+            setattr(self, f"d{i}", conv(widths[i] + widths[i - 1], widths[i - 1]))
+        self.head = nn.Conv2d(widths[0], 1, 1)
+        self.LAYERS = layer_names(self.levels)
 
     def forward(self, x):
-        """x: [B,1,H,W] lightness / 50 − 1 (H, W multiples of 4) → damage logits [B,1,H,W]."""
-        e1 = F.relu(self.e1b(F.relu(self.e1a(x))))
-        e2 = F.relu(self.e2b(F.relu(self.e2a(F.avg_pool2d(e1, 2)))))
-        e3 = F.relu(self.e3b(F.relu(self.e3a(F.avg_pool2d(e2, 2)))))
-        d2 = F.relu(self.d2(torch.cat([F.interpolate(e3, scale_factor=2, mode="nearest"), e2], 1)))
-        d1 = F.relu(self.d1(torch.cat([F.interpolate(d2, scale_factor=2, mode="nearest"), e1], 1)))
-        return self.head(d1)
+        """x: [B,1,H,W] lightness / 50 − 1 (H, W multiples of 2^(levels−1)) → damage logits [B,1,H,W]."""
+        skips, t = [], x
+        for i in range(1, self.levels + 1):
+            if i > 1:
+                t = F.avg_pool2d(t, 2)
+            t = F.relu(getattr(self, f"e{i}b")(F.relu(getattr(self, f"e{i}a")(t))))
+            skips.append(t)
+        for i in range(self.levels - 1, 0, -1):
+            up = F.interpolate(t, scale_factor=2, mode="nearest")
+            t = F.relu(getattr(self, f"d{i}")(torch.cat([up, skips[i - 1]], 1)))
+        return self.head(t)
 
-    # Layer order as the TypeScript side runs them (src-main/core/restore/damage-net.ts).
-    LAYERS = ("e1a", "e1b", "e2a", "e2b", "e3a", "e3b", "d2", "d1", "head")
+    @torch.no_grad()
+    def grow_from(self, smaller):
+        """Start from a trained net with one level fewer and compute exactly what it computed: its
+        layers are copied (same shapes), the new bottom level starts at zero and the new decoder conv
+        passes its skip (the old bottom, ≥ 0 after ReLU) straight through."""
+        assert smaller.levels == self.levels - 1 and smaller.widths == self.widths[:-1]
+        own = dict(self.named_parameters())
+        for name, v in smaller.named_parameters():
+            own[name].copy_(v)
+        n = self.levels - 1
+        d = getattr(self, f"d{n}")
+        d.weight.zero_()
+        d.bias.zero_()
+        c_up = self.widths[n]
+        for c in range(self.widths[n - 1]):
+            d.weight[c, c_up + c, 1, 1] = 1.0
 
 
 def load_tiles(folder):
@@ -86,12 +117,14 @@ def loss_fn(logits, y):
 
 
 @torch.no_grad()
-def f1_at(net, x, y, thr=0.5):
-    p = torch.sigmoid(net(x)) >= thr
-    t = y >= 0.5
-    tp = (p & t).sum().item()
-    fp = (p & ~t).sum().item()
-    fn = (~p & t).sum().item()
+def f1_at(net, x, y, thr=0.5, chunk=32):
+    tp = fp = fn = 0
+    for i in range(0, len(x), chunk):  # in chunks: large tiles through a deeper net need memory
+        p = torch.sigmoid(net(x[i:i + chunk])) >= thr
+        t = y[i:i + chunk] >= 0.5
+        tp += (p & t).sum().item()
+        fp += (p & ~t).sum().item()
+        fn += (~p & t).sum().item()
     return 2 * tp / max(1, 2 * tp + fp + fn)
 
 
@@ -99,7 +132,7 @@ def export(net, out):
     """Weights as float32 (tfjs layout: conv kernels [kh, kw, in, out]) + a parity fixture."""
     os.makedirs(out, exist_ok=True)
     layers, blobs, offset = [], [], 0
-    for name in DamageNet.LAYERS:
+    for name in net.LAYERS:
         conv = getattr(net, name)
         w = conv.weight.detach().permute(2, 3, 1, 0).contiguous().numpy().astype("<f4")
         b = conv.bias.detach().numpy().astype("<f4")
@@ -125,6 +158,9 @@ def main():
     p.add_argument("--batch", type=int, default=16)
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--seed-checkpoint", default=None)
+    p.add_argument("--widths", default=None, help="channels per level, e.g. 16,32,64,128 (default: the checkpoint's, else 16,32,64)")
+    p.add_argument("--grow-from", default=None,
+                   help="a checkpoint of a net with one level fewer: start from what it computes (DamageNet.grow_from)")
     p.add_argument("--export", default=None, help="write the tfjs weights of the run's checkpoint here and stop")
     p.add_argument("--threshold", type=float, default=0.7,
                    help="damage probability threshold written with --export (chosen on the tune half by scripts/restore-eval.ts: the lowest that keeps repair of clean photos ≥ 45 dB)")
@@ -135,12 +171,21 @@ def main():
     ckpt = os.path.join(args.out, "checkpoint.pt")
     if args.seed_checkpoint and not os.path.exists(ckpt):
         shutil.copyfile(args.seed_checkpoint, ckpt)
-    net = DamageNet()
+    ck = torch.load(ckpt) if os.path.exists(ckpt) else None
+    widths = tuple(int(w) for w in args.widths.split(",")) if args.widths else None
+    if ck is not None:
+        widths = tuple(ck["state"].get("widths", WIDTHS))
+    net = DamageNet(widths or WIDTHS)
+    if ck is None and args.grow_from:
+        old = torch.load(args.grow_from)
+        smaller = DamageNet(tuple(old["state"].get("widths", WIDTHS)))
+        smaller.load_state_dict(old["model"])
+        net.grow_from(smaller)
+        print(f"grown from {args.grow_from} ({smaller.widths} → {net.widths})", flush=True)
     opt = torch.optim.Adam(net.parameters(), lr=args.lr)
-    state = {"step": 0, "cpu_seconds": 0.0}
+    state = {"step": 0, "cpu_seconds": 0.0, "widths": list(net.widths)}
     rng = random.Random(5)
-    if os.path.exists(ckpt):
-        ck = torch.load(ckpt)
+    if ck is not None:
         net.load_state_dict(ck["model"])
         opt.load_state_dict(ck["optim"])
         state = ck["state"]
@@ -148,8 +193,8 @@ def main():
         print(f"resumed at step {state['step']}, {state['cpu_seconds'] / 60:.1f} CPU-min", flush=True)
     if args.export:
         layers = export(net, args.export)
-        manifest = {"id": f"damage-detector-s{state['step']}", "architecture": "damage-unet", "widths": list(WIDTHS),
-                    "input": "L / 50 - 1, height and width multiples of 4", "layers": layers,
+        manifest = {"id": f"damage-detector-s{state['step']}", "architecture": "damage-unet", "widths": list(net.widths),
+                    "input": f"L / 50 - 1, height and width multiples of {2 ** (net.levels - 1)}", "layers": layers,
                     "trainedCpuMinutes": round(state["cpu_seconds"] / 60, 1), "steps": state["step"],
                     "threshold": args.threshold}
         json.dump(manifest, open(os.path.join(args.export, "damage.json"), "w"), indent=2)

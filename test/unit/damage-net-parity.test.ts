@@ -38,3 +38,27 @@ test('damage detector: finds synthetic scratches on a smooth picture (F1 ≥ 0.6
     assert.ok(s.f1 >= 0.6, `F1 ${s.f1.toFixed(3)} (precision ${s.precision.toFixed(3)}, recall ${s.recall.toFixed(3)}) at ${w}×${h}`);
   }
 });
+
+test('damage detector: a U-Net one level deeper, grown from the shipped one, computes exactly what it did', () => {
+  // The way training/damage_train.py grows a detector (DamageNet.grow_from): same layers, a new bottom
+  // level starting at zero, and a new decoder conv that passes its skip straight through.
+  const small = loadDamageNet();
+  const widths = small.manifest.widths ?? [16, 32, 64];
+  const n = small.levels;
+  const cUp = 2 * widths[n - 1]!;
+  const cSkip = widths[n - 1]!;
+  const kernels = new Map(small.kernels);
+  const zeros = (shape: [number, number, number, number]) => ({ w: tf.zeros(shape) as tf.Tensor4D, b: tf.zeros([shape[3]]) as tf.Tensor1D });
+  kernels.set(`e${n + 1}a`, zeros([3, 3, cSkip, cUp]));
+  kernels.set(`e${n + 1}b`, zeros([3, 3, cUp, cUp]));
+  const pass = new Float32Array(3 * 3 * (cUp + cSkip) * cSkip);
+  for (let c = 0; c < cSkip; c++) pass[(1 * 3 + 1) * (cUp + cSkip) * cSkip + (cUp + c) * cSkip + c] = 1; // centre tap, skip channel c → c
+  kernels.set(`d${n}`, { w: tf.tensor4d(pass, [3, 3, cUp + cSkip, cSkip]), b: tf.zeros([cSkip]) as tf.Tensor1D });
+  const deeper = { manifest: { ...small.manifest, widths: [...widths, cUp] }, levels: n + 1, kernels };
+  const input = tf.randomUniform([1, 40, 56, 1], -1, 1, 'float32', 5) as tf.Tensor4D;
+  const a = tf.tidy(() => damageLogits(small, input).dataSync());
+  const b = tf.tidy(() => damageLogits(deeper, input).dataSync());
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+  assert.ok(worst <= 1e-4, `max |Δ| ${worst}`);
+});

@@ -17,6 +17,8 @@ interface LayerSpec {
 export interface DamageNetManifest {
   id: string;
   architecture: 'damage-unet';
+  /** Channels per level (the U-Net's depth is its length); the first detector had [16, 32, 64]. */
+  widths?: number[];
   layers: LayerSpec[];
   /** Probability above which a pixel is called damaged (chosen on the tune half). */
   threshold: number;
@@ -25,21 +27,30 @@ export interface DamageNetManifest {
 
 export interface DamageNet {
   manifest: DamageNetManifest;
+  /** Levels of the U-Net: the input's sides must be multiples of 2^(levels − 1). */
+  levels: number;
   kernels: Map<string, { w: tf.Tensor4D; b: tf.Tensor1D }>;
 }
 
 export const DAMAGE_MODEL_DIR = (): string => path.join(appRoot(), 'models', 'damage-detector');
 export const DAMAGE_MANIFEST = 'damage.json';
 
-const LAYERS = ['e1a', 'e1b', 'e2a', 'e2b', 'e3a', 'e3b', 'd2', 'd1', 'head'] as const;
+/** The layers in the order they run, as training/damage_train.py names them. */
+function layerNames(levels: number): string[] {
+  const enc = Array.from({ length: levels }, (_, i) => [`e${i + 1}a`, `e${i + 1}b`]).flat();
+  const dec = Array.from({ length: levels - 1 }, (_, i) => `d${levels - 1 - i}`);
+  return [...enc, ...dec, 'head'];
+}
 
 export function loadDamageNet(dir: string = DAMAGE_MODEL_DIR()): DamageNet {
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, DAMAGE_MANIFEST), 'utf8')) as DamageNetManifest;
   if (manifest.architecture !== 'damage-unet') throw new Error(`${dir}: not a damage detector (${String(manifest.architecture)})`);
   const bin = fs.readFileSync(path.join(dir, 'weights.bin'));
   const all = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength));
+  const levels = manifest.widths?.length ?? 3;
+  if (!(levels >= 2 && levels <= 6)) throw new Error(`${dir}: a damage U-Net of ${levels} levels is not supported`);
   const kernels = new Map<string, { w: tf.Tensor4D; b: tf.Tensor1D }>();
-  for (const name of LAYERS) {
+  for (const name of layerNames(levels)) {
     const spec = manifest.layers.find((l) => l.name === name);
     if (!spec) throw new Error(`${dir}: layer ${name} missing`);
     const n = spec.shape.reduce((a, b) => a * b, 1);
@@ -50,7 +61,7 @@ export function loadDamageNet(dir: string = DAMAGE_MODEL_DIR()): DamageNet {
       b: tf.tensor1d(all.subarray(spec.offset + n, spec.offset + n + out)),
     });
   }
-  return { manifest, kernels };
+  return { manifest, levels, kernels };
 }
 
 let shipped: DamageNet | null | undefined;
@@ -61,7 +72,7 @@ export function shippedDamageNet(): DamageNet | null {
   return shipped;
 }
 
-/** Network logits for an input [1,H,W,1] (H, W multiples of 4). */
+/** Network logits for an input [1,H,W,1] (H, W multiples of 2^(levels − 1)). */
 export function damageLogits(net: DamageNet, x: tf.Tensor4D): tf.Tensor4D {
   return tf.tidy(() => {
     const conv = (name: string, t: tf.Tensor4D, relu = true): tf.Tensor4D => {
@@ -70,22 +81,26 @@ export function damageLogits(net: DamageNet, x: tf.Tensor4D): tf.Tensor4D {
       return relu ? tf.relu(y) : y;
     };
     const up = (t: tf.Tensor4D): tf.Tensor4D => tf.image.resizeNearestNeighbor(t, [t.shape[1] * 2, t.shape[2] * 2]);
-    const e1 = conv('e1b', conv('e1a', x));
-    const e2 = conv('e2b', conv('e2a', tf.avgPool(e1, 2, 2, 'valid')));
-    const e3 = conv('e3b', conv('e3a', tf.avgPool(e2, 2, 2, 'valid')));
-    const d2 = conv('d2', tf.concat([up(e3), e2], 3));
-    const d1 = conv('d1', tf.concat([up(d2), e1], 3));
-    return conv('head', d1, false);
+    const skips: tf.Tensor4D[] = [];
+    let t = x;
+    for (let i = 1; i <= net.levels; i++) {
+      if (i > 1) t = tf.avgPool(t, 2, 2, 'valid');
+      t = conv(`e${i}b`, conv(`e${i}a`, t));
+      skips.push(t);
+    }
+    for (let i = net.levels - 1; i >= 1; i--) t = conv(`d${i}`, tf.concat([up(t), skips[i - 1]!], 3));
+    return conv('head', t, false);
   });
 }
 
 /**
- * Damage probability per pixel of an L plane (0..100). The plane is mirrored out to a multiple of 4
- * so the network's two poolings line up; the result has the input's size.
+ * Damage probability per pixel of an L plane (0..100). The plane is mirrored out to a multiple of
+ * 2^(levels − 1) so the network's poolings line up; the result has the input's size.
  */
 export function damageProbabilities(net: DamageNet, L: Float32Array, width: number, height: number): Float32Array {
-  const pw = Math.ceil(width / 4) * 4,
-    ph = Math.ceil(height / 4) * 4;
+  const unit = 2 ** (net.levels - 1);
+  const pw = Math.ceil(width / unit) * unit,
+    ph = Math.ceil(height / unit) * unit;
   const input = new Float32Array(pw * ph);
   const mirror = (v: number, n: number): number => (v < n ? v : Math.max(0, 2 * n - 2 - v));
   for (let y = 0; y < ph; y++) {
@@ -114,9 +129,10 @@ export function detectDamageLearned(
   return mask;
 }
 
-/** Side of the square tiles the detector runs on, px, plus context on each side (the U-Net sees ±30 px). */
+/** Side of the square tiles the detector runs on, px. */
 const NET_TILE = 512;
-const NET_MARGIN = 32;
+/** Context on each side of a tile: more than the U-Net's reach (±17 px at 3 levels, ±37 at 4). */
+const netMargin = (net: DamageNet): number => 2 ** (net.levels + 2);
 /**
  * Damage is found at most at this long side: the detector learned scratch widths of 1–4 px on photos
  * about 512 px across, so a large scan is looked at smaller and the mask brought back to full size.
@@ -125,14 +141,15 @@ export const DETECT_MAX_SIDE = 2048;
 
 /** The probability map of a whole L plane, in overlapping tiles (bounded memory at any size). */
 export function damageProbabilitiesTiled(net: DamageNet, L: Float32Array, width: number, height: number): Float32Array {
-  if (width * height <= (NET_TILE + 2 * NET_MARGIN) ** 2) return damageProbabilities(net, L, width, height);
+  const margin = netMargin(net);
+  if (width * height <= (NET_TILE + 2 * margin) ** 2) return damageProbabilities(net, L, width, height);
   const out = new Float32Array(width * height);
   for (let ty = 0; ty < height; ty += NET_TILE) {
     for (let tx = 0; tx < width; tx += NET_TILE) {
-      const x0 = Math.max(0, tx - NET_MARGIN),
-        y0 = Math.max(0, ty - NET_MARGIN);
-      const x1 = Math.min(width, tx + NET_TILE + NET_MARGIN),
-        y1 = Math.min(height, ty + NET_TILE + NET_MARGIN);
+      const x0 = Math.max(0, tx - margin),
+        y0 = Math.max(0, ty - margin);
+      const x1 = Math.min(width, tx + NET_TILE + margin),
+        y1 = Math.min(height, ty + NET_TILE + margin);
       const w = x1 - x0,
         h = y1 - y0;
       const sub = new Float32Array(w * h);
