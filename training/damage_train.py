@@ -157,6 +157,8 @@ def main():
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--batch", type=int, default=16)
     p.add_argument("--lr", type=float, default=2e-3)
+    p.add_argument("--val-tiles", type=int, default=480, help="validation tiles scored at each checkpoint (the last ones)")
+    p.add_argument("--save-every", type=float, default=180, help="wall seconds between checkpoints")
     p.add_argument("--seed-checkpoint", default=None)
     p.add_argument("--widths", default=None, help="channels per level, e.g. 16,32,64,128 (default: the checkpoint's, else 16,32,64)")
     p.add_argument("--grow-from", default=None,
@@ -203,10 +205,9 @@ def main():
 
     L, M, meta = load_tiles(args.tiles)
     n_val = max(64, len(L) // 20)
-    val_idx = list(range(len(L) - n_val, len(L)))
     train_n = len(L) - n_val
-    vx, vy = batch_of(L, M, val_idx, random.Random(0))
-    print(f"{train_n} training tiles, {n_val} validation tiles of {meta['tile']}²; damaged share {meta['damagedShare']:.4f}", flush=True)
+    vx, vy = batch_of(L, M, list(range(len(L) - min(n_val, args.val_tiles), len(L))), random.Random(0))
+    print(f"{train_n} training tiles, {n_val} held back ({len(vx)} scored) of {meta['tile']}²; damaged share {meta['damagedShare']:.4f}", flush=True)
     budget = args.cpu_minutes * 60
     cpu0 = time.process_time() - state["cpu_seconds"]
     last = time.time()
@@ -240,7 +241,7 @@ def main():
         state["loss"] = 0.98 * state.get("loss", loss.item()) + 0.02 * loss.item()
         if state["step"] % 50 == 0:
             print(f"step {state['step']} loss {state['loss']:.4f} cpu {(time.process_time() - cpu0) / 60:.1f}m", flush=True)
-        if time.time() - last > 180:
+        if time.time() - last > args.save_every:
             save()
             last = time.time()
     save()
