@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { loadModel } from '../../src-main/core/engine/model-store';
 import { listRunCheckpoints } from '../../src-main/core/finetune/checkpoints';
 import { decodeCandidates, manifestDecode } from '../../src-main/core/finetune/decode-fit';
-import { FinetuneCancelled } from '../../src-main/core/finetune/trainer';
+import { FinetuneCancelled, trainableCopy } from '../../src-main/core/finetune/trainer';
 import { HeirloomCore } from '../../src-main/core/service/heirloom-core';
 import * as fx from '../helpers/fixtures';
 import { DEFAULT_MODEL_ID } from '../../src-main/core/engine/model-registry';
@@ -190,8 +190,15 @@ describe('heirloom finetune', () => {
       const library = path.join(root, 'lib-full');
       const models = path.join(library, 'models');
       fs.mkdirSync(models, { recursive: true });
-      // Room for one checkpoint (weights 10.2 MB + Adam's two moments of the 1.1 M trainable weights, 8.6 MB) but not two.
-      const script = `mount -t tmpfs -o size=28m heirloom-full "$0" || exit 90; "$@"; rc=$?; echo "@@LISTING@@"; ls -A1 "$0"; exit $rc`;
+      // Room for one checkpoint but not two. A checkpoint is the whole network's weights, plus three
+      // float32 copies of the trainable ones: Adam's two moments and the training difference (delta.bin).
+      const start = await loadModel(fx.SHIPPED_MODEL_DIR);
+      const trainable = trainableCopy(start)
+        .trainableWeights.map((w) => w.shape.reduce((a: number, b) => a * (b ?? 1), 1))
+        .reduce((a, b) => a + b, 0);
+      const checkpointMB = (start.manifest.files.weightsBytes + 3 * 4 * trainable) / 2 ** 20;
+      const tmpfsMB = Math.ceil(1.3 * checkpointMB);
+      const script = `mount -t tmpfs -o size=${tmpfsMB}m heirloom-full "$0" || exit 90; "$@"; rc=$?; echo "@@LISTING@@"; ls -A1 "$0"; exit $rc`;
       const r = fx.runCli(['finetune', dir, '--name', 'full', '--minutes', '10', '--checkpoint-every', '0.01'], {
         library,
         wrapper: ['unshare', '-r', '-m', 'sh', '-c', script, models],

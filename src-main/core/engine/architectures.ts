@@ -126,6 +126,14 @@ export function inputMultiple(arch: 'heirloom' | 'heirloom3' | 'beta'): number {
   return arch === 'heirloom3' ? 16 : 8;
 }
 
+/**
+ * The smallest side the network input may have: v3's MobileNetV2 trunk halves it five times, and on
+ * the wasm backend a side that vanishes there (16 px or less) reads out of bounds.
+ */
+export function minInputSide(arch: 'heirloom' | 'heirloom3' | 'beta'): number {
+  return arch === 'heirloom3' ? 32 : 8;
+}
+
 /** The seeds' "beta" colorizer, kept for the fair comparison in models/README.md: L → ab/128. */
 export function buildBetaNet(): tf.LayersModel {
   const input = tf.input({ shape: [null, null, 1], name: 'l' });

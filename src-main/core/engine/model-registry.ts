@@ -6,7 +6,7 @@ import { shippedModelsDir } from '../app-paths';
 import { MANIFEST_FILE } from './manifest';
 import { LoadedModel, loadModel, ModelLoadError } from './model-store';
 
-export const DEFAULT_MODEL_ID = 'heirloom-base-v2';
+export const DEFAULT_MODEL_ID = 'heirloom-base-v3';
 
 const loaded = new Map<string, Promise<LoadedModel>>();
 

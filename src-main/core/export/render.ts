@@ -12,7 +12,7 @@ export const WEB_MAX_SIZE = 1600;
 const WEB_QUALITY = 82;
 
 export interface Provenance {
-  /** EXIF Software, e.g. "Heirloom 0.1.0 (colorized with heirloom-base-v2)". */
+  /** EXIF Software, e.g. "Heirloom 0.1.0 (colorized with heirloom-base-v3)". */
   software: string;
   /** EXIF UserComment: which model made the colours, and when. */
   note: string;
