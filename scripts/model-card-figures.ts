@@ -55,7 +55,16 @@ async function main(): Promise<void> {
   const ours = (await resolveModel(oursId)).model;
   const rival = (await resolveModel(rivalId)).model;
   const all = collectPhotos([pool]).files.filter(showable);
-  const picks = [...spread(all.filter((f) => inSplit(f, 'validation-report')), 6), ...spread(all.filter((f) => inSplit(f, 'sources-report')), 6)];
+  const picks = [
+    ...spread(
+      all.filter((f) => inSplit(f, 'validation-report')),
+      6,
+    ),
+    ...spread(
+      all.filter((f) => inSplit(f, 'sources-report')),
+      6,
+    ),
+  ];
   const rows = [];
   for (const f of picks) {
     const truth = await decodePhoto(f);
