@@ -55,7 +55,8 @@ test('damage detector: a U-Net one level deeper, grown from the shipped one, com
   for (let c = 0; c < cSkip; c++) pass[(1 * 3 + 1) * (cUp + cSkip) * cSkip + (cUp + c) * cSkip + c] = 1; // centre tap, skip channel c → c
   kernels.set(`d${n}`, { w: tf.tensor4d(pass, [3, 3, cUp + cSkip, cSkip]), b: tf.zeros([cSkip]) as tf.Tensor1D });
   const deeper = { manifest: { ...small.manifest, widths: [...widths, cUp] }, levels: n + 1, kernels };
-  const input = tf.randomUniform([1, 40, 56, 1], -1, 1, 'float32', 5) as tf.Tensor4D;
+  const unit = 2 ** n; // the deeper net's sides must be multiples of 2^(levels − 1)
+  const input = tf.randomUniform([1, 3 * unit, 5 * unit, 1], -1, 1, 'float32', 5) as tf.Tensor4D;
   const a = tf.tidy(() => damageLogits(small, input).dataSync());
   const b = tf.tidy(() => damageLogits(deeper, input).dataSync());
   let worst = 0;
