@@ -25,7 +25,7 @@ import {
   synthesizeDamage,
 } from '../src-main/core/restore';
 import { percentiles } from '../src-main/core/restore/planes';
-import { DAMAGE_MANIFEST, detectDamageWhole, loadDamageNet } from '../src-main/core/restore/damage-net';
+import { DAMAGE_MANIFEST, loadDamageNet } from '../src-main/core/restore/damage-net';
 import { flag } from './flags';
 
 const pool =
@@ -50,14 +50,10 @@ const greyPsnr = (a: Float32Array, b: Float32Array): number => Math.min(99, psnr
 async function main(): Promise<void> {
   await initBackend();
   const candidate = fs.existsSync(path.join(detectorFlag, DAMAGE_MANIFEST)) ? loadDamageNet(detectorFlag) : undefined;
-  const chosen = candidate
-    ? {
-        id: candidate.manifest.id,
-        detect: (L: Float32Array, w: number, h: number) => detectDamageWhole(candidate, L, w, h, threshold ?? candidate.manifest.threshold),
-      }
-    : detectorFlag === 'classical'
+  const chosen =
+    detectorFlag === 'classical'
       ? { id: 'classical', detect: (L: Float32Array, w: number, h: number) => detectDamage(L, w, h) }
-      : defaultDetector(threshold);
+      : defaultDetector(threshold, candidate);
   if (detectorFlag === 'learned' && chosen.id === 'classical') throw new Error('no learned damage detector is installed (models/damage-detector)');
   const names = fs
     .readdirSync(pool)

@@ -39,6 +39,10 @@ def parse_args():
                    help="unpacked npm tarball of nsfwjs@4.4.0 (heirloom3's pretrained encoder)")
     p.add_argument("--seed-checkpoint", default=None,
                    help="a committed checkpoint (training/checkpoints/*.pt) to continue from when --out has none yet")
+    p.add_argument("--tune-trunk-from", default=None,
+                   help="heirloom3: train the MobileNetV2 trunk from this conv on (e.g. block_6_expand), at a lower rate; "
+                        "a run that changes it starts a new phase (fresh optimiser, its own warm-up and decay)")
+    p.add_argument("--trunk-lr-scale", type=float, default=0.1, help="trunk learning rate as a share of --lr")
     p.add_argument("--snapshot-every", type=float, default=0, help="CPU-minutes between kept weight snapshots (0: none)")
     p.add_argument("--pool", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "datasets", "photos"))
     p.add_argument("--cache", default=os.path.expanduser("~/.cache/heirloom"))
@@ -144,20 +148,29 @@ def main():
         if args.arch == "heirloom3":
             net = HeirloomNet3(len(centres))
             net.mnet = trunk_from_package(os.path.abspath(args.mobilenet_package), os.path.join(args.cache, "mobilenet_v2_nsfwjs_folded.npz"))
+            if args.tune_trunk_from:
+                net.tune_trunk_from(args.tune_trunk_from)
         else:
             net = HeirloomNet(len(centres))
         print(f"{len(centres)} ab bins", flush=True)
     else:
         net = BetaNet()
-    opt = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=args.lr)
+    trunk = [p for n, p in net.named_parameters() if p.requires_grad and n.startswith("mnet.")]
+    own = [p for n, p in net.named_parameters() if p.requires_grad and not n.startswith("mnet.")]
+    groups = [{"params": own, "lr_scale": 1.0}] + ([{"params": trunk, "lr_scale": args.trunk_lr_scale}] if trunk else [])
+    opt = torch.optim.Adam(groups, lr=args.lr)
 
     state = {"step": 0, "cpu_seconds": 0.0}
     rng = random.Random(args.seed)
     if os.path.exists(ckpt_path):
         ck = torch.load(ckpt_path)
         net.load_state_dict(ck["model"], strict=args.arch != "heirloom3")  # v3 keeps no frozen trunk
-        opt.load_state_dict(ck["optim"])
         state = ck["state"]
+        if ck.get("tune_trunk_from") == args.tune_trunk_from:
+            opt.load_state_dict(ck["optim"])
+        else:  # other trainable parameters: a new phase with a fresh optimiser and its own schedule
+            state["phase_start"] = state["cpu_seconds"]
+            print(f"new phase at {state['cpu_seconds'] / 60:.1f} CPU-min: trunk trains from {args.tune_trunk_from}", flush=True)
         rng.setstate(ck["rng"])
         torch.set_rng_state(ck["torch_rng"])
         print(f"resumed at step {state['step']}, {state['cpu_seconds'] / 60:.1f} CPU-min", flush=True)
@@ -181,7 +194,7 @@ def main():
         model_state = net.trainable_state() if args.arch == "heirloom3" else net.state_dict()
         save_atomic({"model": model_state, "optim": opt.state_dict(), "state": state,
                      "rng": rng.getstate(), "torch_rng": torch.get_rng_state(), "arch": args.arch,
-                     "crop": args.crop, "hold_out_sources": args.hold_out_sources,
+                     "crop": args.crop, "hold_out_sources": args.hold_out_sources, "tune_trunk_from": args.tune_trunk_from,
                      **({"bins": bins} if args.arch != "beta" else {})}, ckpt_path)
         if args.snapshot_every > 0:
             # Weights only, one per --snapshot-every CPU-minutes, for the ΔE00-against-CPU-time curve.
@@ -226,8 +239,9 @@ def main():
     net.train()
     t_start = time.time()
     while cpu_used() < budget:
+        start = state.get("phase_start", 0.0)
         for g in opt.param_groups:
-            g["lr"] = lr_at(cpu_used() / budget)
+            g["lr"] = lr_at((cpu_used() - start) / (budget - start)) * g.get("lr_scale", 1.0)
         rgb = random_batch(store, args.batch, rng, args.crop)
         lab = rgb_to_lab(rgb)
         out = predict_ab(lab, train=True)

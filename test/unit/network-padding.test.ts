@@ -2,7 +2,7 @@
 // network runs on an edge-extended input and its output is cropped back.
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { buildHeirloomNet3, inputMultiple } from '../../src-main/core/engine/architectures';
+import { buildHeirloomNet3, inputGrid } from '../../src-main/core/engine/architectures';
 import { initBackend, tf } from '../../src-main/core/engine/backend';
 import type { ModelManifest } from '../../src-main/core/engine/manifest';
 import type { LoadedModel } from '../../src-main/core/engine/model-store';
@@ -18,9 +18,9 @@ function v3(): LoadedModel {
   return { dir: '', manifest, net };
 }
 
-test('v3 takes multiples of 16; the others multiples of 8', () => {
-  assert.equal(inputMultiple('heirloom3'), 16);
-  assert.equal(inputMultiple('heirloom'), 8);
+test('v3 takes multiples of 16, at least 32; the others multiples of 8', () => {
+  assert.deepEqual(inputGrid('heirloom3'), { multiple: 16, least: 32 });
+  assert.deepEqual(inputGrid('heirloom'), { multiple: 8, least: 8 });
 });
 
 test('a 72×40 working size (not multiples of 16) gives an 18×10 output, the crop of a run on the edge-extended input', () => {

@@ -122,14 +122,23 @@ class HeirloomNet3(nn.Module):
         self.mnet.eval()  # frozen: no BatchNorm statistics to update, but keep it in eval for clarity
         return self
 
+    def tune_trunk_from(self, first: str):
+        """Let the trunk's layers from `first` on (a MobileNetV2 conv name, say "block_6_expand") train.
+        The earlier layers stay frozen, so autograd records nothing before `first`."""
+        names = [name for name, *_ in self.mnet.specs]
+        for name in names[names.index(first):]:
+            for p in self.mnet.convs[name].parameters():
+                p.requires_grad_(True)
+
     def trainable_state(self):
-        """State without the frozen trunk (it is rebuilt from the npm package): smaller checkpoints."""
-        return {k: v for k, v in self.state_dict().items() if not k.startswith("mnet.")}
+        """State without the frozen part of the trunk (it is rebuilt from the npm package): smaller
+        checkpoints. Trunk layers that were tuned are kept."""
+        tuned = {f"mnet.{n}" for n, p in self.mnet.named_parameters() if p.requires_grad}
+        return {k: v for k, v in self.state_dict().items() if not k.startswith("mnet.") or k in tuned}
 
     def forward(self, x):
         c = self.layers
-        with torch.no_grad():
-            m8, m16, mpool = self.mnet(x)
+        m8, m16, mpool = self.mnet(x)  # no graph is kept through frozen layers (no input needs grad)
         h, skip = encode_to_eighth(c, x)
         h = torch.cat([h, m8, F.interpolate(m16, scale_factor=2, mode="nearest")], 1)
         h = c["fuse"](h)

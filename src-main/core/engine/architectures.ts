@@ -121,17 +121,13 @@ export function buildNetwork(arch: 'heirloom' | 'heirloom3' | 'beta', numBins = 
   return buildBetaNet();
 }
 
-/** The short side of the network input must be a multiple of this (v3's 1/16 tap joins the 1/8 grid). */
-export function inputMultiple(arch: 'heirloom' | 'heirloom3' | 'beta'): number {
-  return arch === 'heirloom3' ? 16 : 8;
-}
-
 /**
- * The smallest side the network input may have: v3's MobileNetV2 trunk halves it five times, and on
- * the wasm backend a side that vanishes there (16 px or less) reads out of bounds.
+ * The sizes a network input may have: each side a multiple of `multiple` (v3's 1/16 tap joins the
+ * 1/8 grid) and at least `least` (v3's MobileNetV2 trunk halves it five times, and on the wasm
+ * backend a side that vanishes there, 16 px or less, reads out of bounds).
  */
-export function minInputSide(arch: 'heirloom' | 'heirloom3' | 'beta'): number {
-  return arch === 'heirloom3' ? 32 : 8;
+export function inputGrid(arch: 'heirloom' | 'heirloom3' | 'beta'): { multiple: number; least: number } {
+  return arch === 'heirloom3' ? { multiple: 16, least: 32 } : { multiple: 8, least: 8 };
 }
 
 /** The seeds' "beta" colorizer, kept for the fair comparison in models/README.md: L → ab/128. */

@@ -1,5 +1,5 @@
 // Runs a loaded model on one working-size lightness image and returns its ab prediction.
-import { inputMultiple, minInputSide } from './architectures';
+import { inputGrid } from './architectures';
 import { gateWeight, photoFeatures } from './archive-gate';
 import { tf } from './backend';
 import type { LoadedModel } from './model-store';
@@ -87,10 +87,9 @@ export function runNetwork(model: LoadedModel, L: Float32Array, width: number, h
   if (width % 8 !== 0 || height % 8 !== 0) throw new Error(`working size ${width}x${height} must be a multiple of 8`);
   const channels = manifest.input.channels;
   // Some networks need a coarser grid or a larger input: extend the edges, run, and crop the output back.
-  const m = inputMultiple(manifest.architecture);
-  const least = minInputSide(manifest.architecture);
-  const pw = Math.max(least, Math.ceil(width / m) * m);
-  const ph = Math.max(least, Math.ceil(height / m) * m);
+  const { multiple, least } = inputGrid(manifest.architecture);
+  const pw = Math.max(least, Math.ceil(width / multiple) * multiple);
+  const ph = Math.max(least, Math.ceil(height / multiple) * multiple);
   const input =
     pw === width && ph === height
       ? networkInput(channels, L, width, height, hints)

@@ -3,7 +3,7 @@
 import type { DecodedPhoto } from '../imaging/decode';
 import type { RestoreSteps } from '../jobs/job-params';
 import { detectDamage } from './detect';
-import { detectDamageWhole, shippedDamageNet } from './damage-net';
+import { detectDamageWhole, shippedDamageNet, type DamageNet } from './damage-net';
 import { withMaskEdit } from './mask-edit';
 import { restorePixels } from './restore';
 import { loadUpscaler, upscaleRgb, type UpscaleFactor, type UpscaleOptions } from './upscale';
@@ -19,9 +19,15 @@ export interface RestoredDecoded {
   upscale?: { factor: UpscaleFactor; model: string };
 }
 
-/** The damage detector a repair uses: the shipped learned one when present (at its tuned threshold, or `threshold`), else the classical one. */
-export function defaultDetector(threshold?: number): { id: string; detect: (L: Float32Array, w: number, h: number) => Uint8Array } {
-  const net = shippedDamageNet();
+/**
+ * The damage detector a repair uses: the learned one (`candidate`, else the shipped one) at its tuned
+ * threshold or at `threshold`; the classical one when no learned one is installed.
+ */
+export function defaultDetector(
+  threshold?: number,
+  candidate?: DamageNet,
+): { id: string; detect: (L: Float32Array, w: number, h: number) => Uint8Array } {
+  const net = candidate ?? shippedDamageNet();
   return net
     ? { id: net.manifest.id, detect: (L, w, h) => detectDamageWhole(net, L, w, h, threshold ?? net.manifest.threshold) }
     : { id: 'classical', detect: (L, w, h) => detectDamage(L, w, h) };
