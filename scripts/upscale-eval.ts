@@ -1,7 +1,7 @@
 // Measures the enlarging step (core/restore/upscale.ts) against plain resizing on held-out photos
 // (the sha1 split: --half tune to choose anything, --half report for the model card's numbers).
 //   node dist/scripts/upscale-eval.js [pool folder] [--half tune|report] [--limit 30] [--seed 1]
-//        [--package-dir <unpacked @upscalerjs/esrgan-* package>] [--factor 2]
+//        [--package-dir <unpacked @upscalerjs/esrgan-* package, or a fine-tune folder like models/upscaler>] [--factor 2]
 // Each photo (the clean truth) is made into a "scan" the way an old print reaches a scanner, seeded:
 // slight Gaussian blur, downscaled ×factor, grain-like noise, JPEG q 75. The scan is enlarged back
 // by bicubic (sharp / libvips) and by the network, and each is compared with the clean photo: PSNR on Y (BT.601

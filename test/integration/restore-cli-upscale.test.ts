@@ -48,7 +48,7 @@ describe('heirloom restore --upscale', () => {
     assert.deepEqual(rec.params.steps, { repair: true, tone: true, recolorFaded: false, colorize: false, upscale: 2 });
     const up = rec.params.upscale as { factor: number; model: string };
     assert.equal(up.factor, 2);
-    assert.match(up.model, /^esrgan-slim@\d+\.\d+\.\d+$/);
+    assert.match(up.model, /^esrgan-slim(-scans)?@\d+\.\d+\.\d+$/); // Heirloom's fine-tune for scans, or the package's
     assert.equal(rec.params.colorized, false);
   });
 

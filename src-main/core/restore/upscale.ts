@@ -1,6 +1,7 @@
 // Enlarging a photo ×2 or ×4 with a super-resolution network (ESRGAN "slim", an RDN from the
-// @upscalerjs/esrgan-slim npm package, MIT, trained on clean DIV2K), tile by tile so memory stays
-// bounded, with progress and cancel.
+// @upscalerjs/esrgan-slim npm package, MIT, trained on clean DIV2K; where models/upscaler holds
+// Heirloom's fine-tune of it on scans for a factor, that one), tile by tile so memory stays bounded,
+// with progress and cancel.
 //
 // It works on the photo's RGB, not on L alone: the network was trained on RGB and costs the same for
 // one grey channel as for three, and a colour photo (never colorized) keeps sharp colour edges. A black
@@ -15,6 +16,7 @@
 // 8-bit output (a 1 MP photo ×4 is 16 MP × 3 bytes = 48 MB); nothing else grows with the photo.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { appRoot } from '../app-paths';
 import { initBackend, tf } from '../engine/backend';
 
 export const UPSCALE_FACTORS = [2, 4] as const;
@@ -30,10 +32,14 @@ export const UPSCALE_TILE = 192;
 export const UPSCALE_MAX_OUTPUT_PIXELS = 100_000_000;
 
 const PACKAGE = '@upscalerjs/esrgan-slim';
+/** Heirloom's own fine-tune of the package's networks on scans (training/upscale_train.py), per factor. */
+export const UPSCALER_DIR = (): string => path.join(appRoot(), 'models', 'upscaler');
+/** The manifest of that folder: what the catalogue records and where the weights started. */
+export const UPSCALER_MANIFEST = 'upscaler.json';
 
 export interface Upscaler {
   factor: UpscaleFactor;
-  /** What the catalogue records, e.g. 'esrgan-slim@1.0.0'. */
+  /** What the catalogue records, e.g. 'esrgan-slim-scans@1.0.0' (Heirloom's fine-tune) or 'esrgan-slim@1.0.0'. */
   model: string;
   net: tf.LayersModel;
 }
@@ -57,8 +63,8 @@ export interface UpscaledPixels {
   height: number;
 }
 
-/** The installed package's folder (its `exports` hide package.json, so walk up from its entry file). */
-function packageDir(): string {
+/** The installed esrgan-slim package's folder (its `exports` hide package.json, so walk up from its entry file). */
+export function esrganPackageDir(): string {
   let entry: string;
   try {
     entry = require.resolve(PACKAGE);
@@ -75,15 +81,16 @@ function packageDir(): string {
 const loaded = new Map<UpscaleFactor, Promise<Upscaler>>();
 
 /**
- * An upscalerjs ESRGAN package's ×factor network from its folder on disk (model.json and weights read
- * as files, never fetched). The shipped step uses the installed esrgan-slim; scripts/upscale-eval.ts
- * also compares other packages of the family (unpacked elsewhere) this way.
+ * A ×factor network from its folder on disk (model.json and weights read as files, never fetched):
+ * Heirloom's fine-tuned one (a folder with upscaler.json and x2/, x4/) or an upscalerjs ESRGAN package
+ * (package.json and models/x2/, models/x4/). scripts/upscale-eval.ts compares any of them this way.
  */
 export async function loadUpscalerFrom(dir: string, factor: UpscaleFactor): Promise<Upscaler> {
   await initBackend(); // never build the net on tfjs' default pure-JS backend by accident
-  const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name: string; version: string };
+  const own = fs.existsSync(path.join(dir, UPSCALER_MANIFEST));
+  const pkg = JSON.parse(fs.readFileSync(path.join(dir, own ? UPSCALER_MANIFEST : 'package.json'), 'utf8')) as { name: string; version: string };
   const name = pkg.name.replace(/^@upscalerjs\//, '');
-  const modelDir = path.join(dir, 'models', `x${factor}`);
+  const modelDir = own ? path.join(dir, `x${factor}`) : path.join(dir, 'models', `x${factor}`);
   try {
     const json = JSON.parse(fs.readFileSync(path.join(modelDir, 'model.json'), 'utf8')) as {
       modelTopology: object;
@@ -101,12 +108,13 @@ export async function loadUpscalerFrom(dir: string, factor: UpscaleFactor): Prom
   }
 }
 
-/** The ×2 or ×4 network, loaded once per process. */
+/** The ×2 or ×4 network, loaded once per process: Heirloom's fine-tune for scans when shipped, else the package's. */
 export function loadUpscaler(factor: UpscaleFactor): Promise<Upscaler> {
   if (!isUpscaleFactor(factor)) throw new Error(`Enlarging works ×2 or ×4, not ×${String(factor)}.`);
   let p = loaded.get(factor);
   if (!p) {
-    p = loadUpscalerFrom(packageDir(), factor);
+    const tuned = fs.existsSync(path.join(UPSCALER_DIR(), `x${factor}`, 'model.json'));
+    p = loadUpscalerFrom(tuned ? UPSCALER_DIR() : esrganPackageDir(), factor);
     loaded.set(factor, p);
     p.catch(() => loaded.delete(factor));
   }

@@ -1,0 +1,70 @@
+// Heirloom's fine-tune of the ESRGAN-slim enlarger for scans (training/upscale_train.py, PyTorch): the
+// exported folder loads in tfjs and computes what PyTorch computed on the exported fixture, it really
+// differs from the package's weights it started from, and the restore step uses it.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { before, test } from 'node:test';
+import { initBackend, tf } from '../../src-main/core/engine/backend';
+import {
+  esrganPackageDir,
+  loadUpscaler,
+  loadUpscalerFrom,
+  UPSCALER_DIR,
+  UPSCALER_MANIFEST,
+  type UpscaleFactor,
+} from '../../src-main/core/restore/upscale';
+
+interface Manifest {
+  name: string;
+  version: string;
+  startedFrom: string;
+  factors: Record<string, { parity: { inputShape: number[]; outputShape: number[] } }>;
+}
+
+const manifest = JSON.parse(fs.readFileSync(path.join(UPSCALER_DIR(), UPSCALER_MANIFEST), 'utf8')) as Manifest;
+const factors = Object.keys(manifest.factors).map((k) => Number(k.slice(1)) as UpscaleFactor);
+
+const floats = (file: string): Float32Array => {
+  const b = fs.readFileSync(file);
+  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+};
+
+before(async () => {
+  await initBackend('wasm');
+});
+
+test('the shipped fine-tune covers at least the ×4 enlarger', () => {
+  assert.ok(factors.includes(4), `factors: ${factors.join(', ')}`);
+});
+
+for (const f of factors) {
+  test(`×${f}: tfjs reproduces PyTorch on the exported fixture`, async () => {
+    const { parity } = manifest.factors[`x${f}`]!;
+    const dir = path.join(UPSCALER_DIR(), `x${f}`);
+    const x = floats(path.join(dir, 'parity', 'input.bin'));
+    const want = floats(path.join(dir, 'parity', 'output.bin'));
+    const up = await loadUpscalerFrom(UPSCALER_DIR(), f);
+    const got = tf.tidy(() => (up.net.predict(tf.tensor4d(x, parity.inputShape as [number, number, number, number])) as tf.Tensor4D).dataSync());
+    assert.equal(got.length, want.length);
+    let worst = 0;
+    for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!));
+    assert.ok(worst < 0.05, `largest difference ${worst} levels (of 255)`);
+  });
+
+  test(`×${f}: the fine-tune is not the package's network, and the restore step uses it`, async () => {
+    const { parity } = manifest.factors[`x${f}`]!;
+    const x = floats(path.join(UPSCALER_DIR(), `x${f}`, 'parity', 'input.bin'));
+    const shipped = await loadUpscaler(f);
+    assert.equal(shipped.model, `${manifest.name}@${manifest.version}`);
+    const original = await loadUpscalerFrom(esrganPackageDir(), f);
+    assert.equal(original.model, 'esrgan-slim@1.0.0');
+    const run = (net: tf.LayersModel) =>
+      tf.tidy(() => (net.predict(tf.tensor4d(x, parity.inputShape as [number, number, number, number])) as tf.Tensor4D).dataSync());
+    const a = run(shipped.net),
+      b = run(original.net);
+    let sum = 0;
+    for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
+    assert.ok(sum / a.length > 0.5, `mean difference ${sum / a.length} levels`);
+  });
+}
