@@ -195,7 +195,8 @@ def main():
         ck = torch.load(ckpt)
         net.load_state_dict(ck["model"])
         opt.load_state_dict(ck["optim"])
-        state, _ = ck["state"], rng.setstate(ck["rng"])
+        state = ck["state"]
+        rng.setstate(ck["rng"])
         print(f"resumed at step {state['step']}, {state['cpu_seconds'] / 60:.1f} CPU-min", flush=True)
 
     if args.export:

@@ -3,7 +3,8 @@
 Its weights were trained on ImageNet, then the whole net was fine-tuned by the nsfwjs authors for a
 5-class content classifier. They ship in the package as a tfjs layers model with 8-bit quantised
 weights inside .js files; `load_nsfwjs_weights` reads them with Node, de-quantises them, and folds
-every BatchNorm into its conv, so the trunk below is conv + bias + ReLU6 only. It stays frozen.
+every BatchNorm into its conv, so the trunk below is conv + bias + ReLU6 only. It stays frozen (train.py's
+--tune-trunk-from can train its later layers; that made v3 worse out of source, see the model card).
 
 Layer names are Keras's, and src-main/core/engine/mobilenet.ts builds the same trunk in tfjs.
 Stride-2 convs pad bottom/right by one pixel, then convolve 'valid' (Keras's correct_pad for even
