@@ -13,16 +13,19 @@ exactly the same thing (test/unit/damage-net-parity.test.ts checks the exported 
 """
 import argparse
 import json
-import math
 import os
 import random
 import shutil
+import sys
 import time
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from heirloom_train.schedule import optimise, save_atomic, warmup_cosine  # noqa: E402
 
 WIDTHS = (16, 32, 64)
 
@@ -219,9 +222,7 @@ def main():
         f1 = f1_at(net, vx, vy)
         net.train()
         state["val_f1"] = f1
-        tmp = ckpt + ".tmp"
-        torch.save({"model": net.state_dict(), "optim": opt.state_dict(), "state": state, "rng": rng.getstate()}, tmp)
-        os.replace(tmp, ckpt)
+        save_atomic({"model": net.state_dict(), "optim": opt.state_dict(), "state": state, "rng": rng.getstate()}, ckpt)
         line = f"{state['step']}\t{state['cpu_seconds'] / 60:.2f}\t{state.get('loss', float('nan')):.4f}\tval_f1={f1:.4f}"
         print("ckpt " + line, flush=True)
         log.write(line + "\n")
@@ -231,14 +232,10 @@ def main():
     while time.process_time() - cpu0 < budget:
         frac = (time.process_time() - cpu0) / budget
         for g in opt.param_groups:
-            g["lr"] = args.lr * min(1.0, frac * 40) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac)))
+            g["lr"] = args.lr * warmup_cosine(frac, 40)
         x, y = batch_of(L, M, [rng.randrange(train_n) for _ in range(args.batch)], rng)
         loss = loss_fn(net(x), y)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        state["step"] += 1
-        state["loss"] = 0.98 * state.get("loss", loss.item()) + 0.02 * loss.item()
+        optimise(opt, loss, state)
         if state["step"] % 50 == 0:
             print(f"step {state['step']} loss {state['loss']:.4f} cpu {(time.process_time() - cpu0) / 60:.1f}m", flush=True)
         if time.time() - last > args.save_every:

@@ -9,7 +9,6 @@ Validation photos (sha1(name) % 10 == 0) are never trained on.
 """
 import argparse
 import json
-import math
 import os
 import random
 import sys
@@ -24,6 +23,7 @@ from heirloom_train.bins import annealed_mean, build_bins, soft_encode  # noqa: 
 from heirloom_train.data import list_pool, load_cached, rgb_to_lab  # noqa: E402
 from heirloom_train.models import BetaNet, HeirloomNet, HeirloomNet3  # noqa: E402
 from heirloom_train.mobilenet import trunk_from_package  # noqa: E402
+from heirloom_train.schedule import optimise, save_atomic, warmup_cosine  # noqa: E402
 
 SCALES = (128, 160, 192, 224)  # crop sizes taken from the 224 store, then resized to --crop
 
@@ -104,12 +104,6 @@ def network_input(lab: torch.Tensor, hints: torch.Tensor, mask: torch.Tensor) ->
     return torch.cat([(lab[:, :1] - 50) / 50, hints / 110, mask], 1)
 
 
-def save_atomic(obj, path):
-    tmp = path + ".tmp"
-    torch.save(obj, tmp)
-    os.replace(tmp, path)
-
-
 def main():
     args = parse_args()
     torch.set_num_threads(args.threads)
@@ -186,9 +180,6 @@ def main():
     def cpu_used():
         return time.process_time() - cpu0
 
-    def lr_at(frac):  # short warm-up, then cosine decay over the CPU budget
-        return args.lr * min(1.0, frac * 50) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(frac, 1.0))))
-
     def checkpoint(final=False):
         state["cpu_seconds"] = cpu_used()
         model_state = net.trainable_state() if args.arch == "heirloom3" else net.state_dict()
@@ -241,7 +232,7 @@ def main():
     while cpu_used() < budget:
         start = state.get("phase_start", 0.0)
         for g in opt.param_groups:
-            g["lr"] = lr_at((cpu_used() - start) / (budget - start)) * g.get("lr_scale", 1.0)
+            g["lr"] = args.lr * warmup_cosine((cpu_used() - start) / (budget - start), 50) * g.get("lr_scale", 1.0)
         rgb = random_batch(store, args.batch, rng, args.crop)
         lab = rgb_to_lab(rgb)
         out = predict_ab(lab, train=True)
@@ -252,11 +243,7 @@ def main():
             loss = (-(target * logp).sum(1) * weights[nearest]).mean()
         else:
             loss = F.mse_loss(out, lab[:, 1:] / 128)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        state["step"] += 1
-        state["loss"] = 0.98 * state.get("loss", loss.item()) + 0.02 * loss.item()
+        optimise(opt, loss, state)
         if state["step"] % 20 == 0:
             print(f"step {state['step']} loss {state['loss']:.4f} cpu {cpu_used() / 60:.1f}m wall {(time.time() - t_start) / 60:.1f}m", flush=True)
         if time.time() - last_ckpt > args.checkpoint_every:

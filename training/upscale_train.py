@@ -15,7 +15,6 @@ runs/<out>/checkpoint.pt; training/checkpoints/upscale-x<f>.pt is the committed 
 import argparse
 import io
 import json
-import math
 import os
 import random
 import shutil
@@ -30,6 +29,7 @@ from PIL import Image, ImageFilter
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from heirloom_train.data import list_pool, load_cached  # noqa: E402
+from heirloom_train.schedule import optimise, save_atomic, warmup_cosine  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -156,11 +156,6 @@ def y_psnr(a, b, border):
     return (10 * torch.log10(255**2 / mse.clamp_min(1e-6))).mean().item()
 
 
-def save_atomic(obj, path):
-    torch.save(obj, path + ".tmp")
-    os.replace(path + ".tmp", path)
-
-
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--factor", type=int, choices=[2, 4], default=4)
@@ -236,14 +231,10 @@ def main():
     while time.process_time() - cpu0 < budget:
         frac = (time.process_time() - cpu0) / budget
         for g in opt.param_groups:
-            g["lr"] = args.lr * min(1.0, frac * 40) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac)))
+            g["lr"] = args.lr * warmup_cosine(frac, 40)
         lr_img, hr_img = batch(store, [rng.randrange(n_train) for _ in range(args.batch)], args.crop, args.factor, rng)
         loss = F.l1_loss(net(lr_img), hr_img) / 255
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        state["step"] += 1
-        state["loss"] = 0.98 * state.get("loss", loss.item()) + 0.02 * loss.item()
+        optimise(opt, loss, state)
         if state["step"] % 25 == 0:
             print(f"step {state['step']} loss {state['loss']:.4f} cpu {(time.process_time() - cpu0) / 60:.1f}m", flush=True)
         if time.time() - last > args.save_every:

@@ -30,6 +30,10 @@ const floats = (file: string): Float32Array => {
   return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 };
 
+/** One run of a network on a fixture input (NHWC, 0..255), as raw floats. */
+const predict = (net: tf.LayersModel, x: Float32Array, shape: number[]): Float32Array =>
+  tf.tidy(() => (net.predict(tf.tensor4d(x, shape as [number, number, number, number])) as tf.Tensor4D).dataSync() as Float32Array);
+
 before(async () => {
   await initBackend('wasm');
 });
@@ -45,7 +49,7 @@ for (const f of factors) {
     const x = floats(path.join(dir, 'parity', 'input.bin'));
     const want = floats(path.join(dir, 'parity', 'output.bin'));
     const up = await loadUpscalerFrom(UPSCALER_DIR(), f);
-    const got = tf.tidy(() => (up.net.predict(tf.tensor4d(x, parity.inputShape as [number, number, number, number])) as tf.Tensor4D).dataSync());
+    const got = predict(up.net, x, parity.inputShape);
     assert.equal(got.length, want.length);
     let worst = 0;
     for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!));
@@ -59,10 +63,8 @@ for (const f of factors) {
     assert.equal(shipped.model, `${manifest.name}@${manifest.version}`);
     const original = await loadUpscalerFrom(esrganPackageDir(), f);
     assert.equal(original.model, 'esrgan-slim@1.0.0');
-    const run = (net: tf.LayersModel) =>
-      tf.tidy(() => (net.predict(tf.tensor4d(x, parity.inputShape as [number, number, number, number])) as tf.Tensor4D).dataSync());
-    const a = run(shipped.net),
-      b = run(original.net);
+    const a = predict(shipped.net, x, parity.inputShape),
+      b = predict(original.net, x, parity.inputShape);
     let sum = 0;
     for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
     assert.ok(sum / a.length > 0.5, `mean difference ${sum / a.length} levels`);
