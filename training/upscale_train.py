@@ -13,6 +13,7 @@ what PyTorch trained (test/unit/upscale-parity.test.ts checks the exported fixtu
 runs/<out>/checkpoint.pt; training/checkpoints/upscale-x<f>.pt is the committed copy.
 """
 import argparse
+import copy
 import io
 import json
 import os
@@ -91,6 +92,34 @@ class KerasGraph(nn.Module):
         return out[self.output_name]
 
 
+def with_refine(topology: dict, width: int) -> dict:
+    """The topology with a small refinement at full (HR) resolution after its output: three 3×3 convs
+    (width, width, 3 channels) added back onto the output. The package's ×4 network ends in a nearest
+    ×4 upsampling and one 3×3 conv, so the inner 2×2 pixels of every 4×4 block see a single LR feature
+    and come out equal; the refinement sees across blocks. Its last conv starts at zero, so the grown
+    network first computes exactly what the one it grew from did."""
+    topo = copy.deepcopy(topology)
+    cfg = topo["model_config"]["config"]
+    last = cfg["output_layers"][0][0]
+    template = next(layer for layer in cfg["layers"] if layer["class_name"] == "Conv2D")["config"]
+
+    def node(kind, name, inbound, **config):
+        return {"class_name": kind, "name": name, "inbound_nodes": [[[i, 0, 0, {}] for i in inbound]],
+                "config": {"name": name, "trainable": True, "dtype": "float32", **config}}
+
+    def conv(name, inbound, filters):
+        c = {k: v for k, v in template.items() if k not in ("name", "kernel_initializer")}
+        c.update(filters=filters, kernel_size=[3, 3], padding="same", activation="linear",
+                 kernel_initializer={"class_name": "GlorotUniform", "config": {"seed": None}})
+        return node("Conv2D", name, [inbound], **c)
+
+    cfg["layers"] += [conv("HR_R1", last, width), node("Activation", "HR_R1_Relu", ["HR_R1"], activation="relu"),
+                      conv("HR_R2", "HR_R1_Relu", width), node("Activation", "HR_R2_Relu", ["HR_R2"], activation="relu"),
+                      conv("HR_R3", "HR_R2_Relu", 3), node("Add", "HR_Out", [last, "HR_R3"])]
+    cfg["output_layers"] = [["HR_Out", 0, 0]]
+    return topo
+
+
 def read_package(model_dir: str):
     """(model.json, {weight name: float32 array in Keras layout}) from a package's models/x<f> folder."""
     meta = json.load(open(os.path.join(model_dir, "model.json")))
@@ -109,6 +138,8 @@ def read_package(model_dir: str):
 def load_keras_weights(net: KerasGraph, weights: dict):
     with torch.no_grad():
         for name, conv in net.convs.items():
+            if f"{name}/kernel" not in weights:
+                continue  # a layer grown here (with_refine): it has no starting weights
             conv.weight.copy_(torch.from_numpy(weights[f"{name}/kernel"].transpose(3, 2, 0, 1).copy()))
             conv.bias.copy_(torch.from_numpy(weights[f"{name}/bias"].copy()))
 
@@ -171,23 +202,39 @@ def main():
     p.add_argument("--lr", type=float, default=1e-4)
     p.add_argument("--save-every", type=float, default=240, help="wall seconds")
     p.add_argument("--export", default=None, help="write the run's weights as a tfjs model folder here and stop")
+    p.add_argument("--model-version", default=None, help="with --export: the version upscaler.json records (default: unchanged)")
+    p.add_argument("--refine", type=int, default=0,
+                   help="grow a full-resolution refinement of this width onto the network (with_refine); "
+                        "a new phase: the schedule restarts, the seed checkpoint's weights are kept")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
     pkg = json.load(open(os.path.join(args.package, "package.json")))
     model_dir = os.path.join(args.package, "models", f"x{args.factor}")
     meta, start_weights = read_package(model_dir)
-    net = KerasGraph(meta["modelTopology"])
-    load_keras_weights(net, start_weights)
     os.makedirs(args.out, exist_ok=True)
     ckpt = os.path.join(args.out, "checkpoint.pt")
     if args.seed_checkpoint and not os.path.exists(ckpt):
         shutil.copyfile(args.seed_checkpoint, ckpt)
+    ck = torch.load(ckpt) if os.path.exists(ckpt) else None
+    refine = ck["state"].get("refine", 0) if ck else 0
+    grow = bool(args.refine) and not refine
+    if grow:
+        refine = args.refine
+    topology = with_refine(meta["modelTopology"], refine) if refine else meta["modelTopology"]
+    net = KerasGraph(topology)
+    load_keras_weights(net, start_weights)
     opt = torch.optim.Adam(net.parameters(), lr=args.lr)
-    state = {"step": 0, "cpu_seconds": 0.0}
+    state = {"step": 0, "cpu_seconds": 0.0, "refine": refine}
     rng = random.Random(1)
-    if os.path.exists(ckpt):
-        ck = torch.load(ckpt)
+    if ck and grow:
+        net.load_state_dict(ck["model"], strict=False)
+        with torch.no_grad():
+            net.convs["HR_R3"].weight.zero_()
+            net.convs["HR_R3"].bias.zero_()
+        state["grown_from"] = {"steps": ck["state"]["step"], "cpu_minutes": round(ck["state"]["cpu_seconds"] / 60, 1)}
+        print(f"grew a width-{refine} refinement onto step {ck['state']['step']}; a new schedule starts", flush=True)
+    elif ck:
         net.load_state_dict(ck["model"])
         opt.load_state_dict(ck["optim"])
         state = ck["state"]
@@ -195,7 +242,7 @@ def main():
         print(f"resumed at step {state['step']}, {state['cpu_seconds'] / 60:.1f} CPU-min", flush=True)
 
     if args.export:
-        export(net, meta, args, pkg, state)
+        export(net, meta, topology, args, pkg, state)
         return
 
     pool = os.path.abspath(args.pool)
@@ -243,21 +290,18 @@ def main():
     save()
 
 
-def export(net, meta, args, pkg, state):
+def export(net, meta, topology, args, pkg, state):
     """models/upscaler/x<f>/: the package's topology with the tuned weights, a parity fixture, and
     upscaler.json (what the catalogue records, and where the weights came from)."""
     out_dir = os.path.join(args.export, f"x{args.factor}")
     os.makedirs(out_dir, exist_ok=True)
     w = keras_weights(net)
-    specs = [s for g in meta["weightsManifest"] for s in g["weights"]]
+    specs = [{"name": n, "shape": list(a.shape), "dtype": "float32"} for n, a in w.items()]
     with open(os.path.join(out_dir, "weights.bin"), "wb") as f:
         for s in specs:
-            arr = w[s["name"]].astype("<f4")
-            if list(arr.shape) != s["shape"]:
-                raise ValueError(f"{s['name']}: {arr.shape} != {s['shape']}")
-            f.write(arr.tobytes())
+            f.write(w[s["name"]].astype("<f4").tobytes())
     model = {"format": meta.get("format", "layers-model"), "generatedBy": meta.get("generatedBy"),
-             "convertedBy": "training/upscale_train.py", "modelTopology": meta["modelTopology"],
+             "convertedBy": "training/upscale_train.py", "modelTopology": topology,
              "weightsManifest": [{"paths": ["weights.bin"], "weights": specs}]}
     json.dump(model, open(os.path.join(out_dir, "model.json"), "w"))
     # Parity fixture: a seeded 20 x 28 RGB input in 0..255 and PyTorch's output on it (NHWC float32).
@@ -273,10 +317,13 @@ def export(net, meta, args, pkg, state):
     shutil.copyfile(os.path.join(args.package, "LICENSE"), os.path.join(args.export, "LICENSE-esrgan-slim.txt"))
     manifest_path = os.path.join(args.export, "upscaler.json")
     manifest = json.load(open(manifest_path)) if os.path.exists(manifest_path) else {}
-    manifest.update({"name": "esrgan-slim-scans", "version": "1.0.0", "startedFrom": f"{pkg['name']}@{pkg['version']}",
+    version = args.model_version or manifest.get("version", "1.0.0")
+    manifest.update({"name": "esrgan-slim-scans", "version": version, "startedFrom": f"{pkg['name']}@{pkg['version']}",
                      "licence": "MIT (the starting weights' licence; the fine-tune is Heirloom's, MIT)"})
     manifest.setdefault("factors", {})[f"x{args.factor}"] = {
-        "trainedSteps": state["step"], "cpuMinutes": round(state["cpu_seconds"] / 60, 1),
+        "trainedSteps": state["step"] + state.get("grown_from", {}).get("steps", 0),
+        "cpuMinutes": round(state["cpu_seconds"] / 60 + state.get("grown_from", {}).get("cpu_minutes", 0), 1),
+        "refineWidth": state.get("refine", 0),
         "parity": {"inputShape": [1, 20, 28, 3], "outputShape": list(y.permute(0, 2, 3, 1).shape)}}
     json.dump(manifest, open(manifest_path, "w"), indent=2)
     print(f"exported x{args.factor} (step {state['step']}) to {out_dir}")

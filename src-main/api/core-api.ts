@@ -79,6 +79,10 @@ export class CoreApi implements HeirloomApi {
   private previewSerial = 0;
   /** Damage masks sent to the viewer, newest last. */
   private readonly masks = new Map<string, DamageMask>();
+  /** Damage searches under way, by the same key: asked again meanwhile, the same search answers. */
+  private readonly maskSearches = new Map<string, Promise<DamageMask>>();
+  /** The last queued damage search (searches run one after another). */
+  private maskQueue: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly core: HeirloomCore,
@@ -228,11 +232,23 @@ export class CoreApi implements HeirloomApi {
     const key = `${row.id}/${row.sha256}/${maxSize}`;
     const known = this.masks.get(key);
     if (known) return known;
-    const found = await findDamageOffThread(row.path, maxSize); // seconds on a large scan: not on this thread
-    const res: DamageMask = { ...found, bits: Buffer.from(found.bits).toString('base64') };
-    this.masks.set(key, res);
-    for (const k of this.masks.keys()) if (this.masks.size > MASKS_KEPT) this.masks.delete(k);
-    return res;
+    let search = this.maskSearches.get(key);
+    if (!search) {
+      // One search at a time, each in a worker (seconds and hundreds of MB on a large scan): a user
+      // flicking through photos with the overlay on queues them instead of decoding them all at once.
+      search = this.maskQueue
+        .then(() => findDamageOffThread(row.path, maxSize))
+        .then((found) => {
+          const res: DamageMask = { ...found, bits: Buffer.from(found.bits).toString('base64') };
+          this.masks.set(key, res);
+          for (const k of this.masks.keys()) if (this.masks.size > MASKS_KEPT) this.masks.delete(k);
+          return res;
+        })
+        .finally(() => this.maskSearches.delete(key));
+      this.maskSearches.set(key, search);
+      this.maskQueue = search.catch(() => undefined);
+    }
+    return search;
   }
 
   /**

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import sharp = require('sharp');
 import type { Page } from 'playwright-core';
 import { OLD_PHOTO_COLOURS, sceneLayout, writeScene } from '../helpers/fixtures';
-import { ARTIFACTS, callApi, closeApp, e2eSkip, e2eTempDir, type OpenApp, openApp } from '../helpers/e2e';
+import { callApi, closeApp, e2eSkip, e2eTempDir, openApp, type OpenApp, screenshot } from '../helpers/e2e';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const document: any;
@@ -30,7 +30,6 @@ describe('albums in the window: create, drag photos in, reorder, caption, export
   let app: OpenApp | undefined;
   let page: Page;
   const problems: string[] = [];
-  const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, name) });
   const cards = () => page.locator('.album li.card');
   /** Closes the job panel if it is still there (a finished job's line closes by itself after a few seconds). */
   const dismissJob = async (): Promise<void> => {
@@ -74,7 +73,7 @@ describe('albums in the window: create, drag photos in, reorder, caption, export
     await page.locator('.album h2', { hasText: 'Summer at the lake' }).waitFor();
     await page.getByText('This album is empty.').waitFor();
     assert.equal(await page.locator('.toolbar').isVisible(), false, 'the library toolbar is hidden in an album');
-    await shot('20-album-empty.png');
+    await screenshot(page, '20-album-empty.png');
   });
 
   let dragged: number[] = [];
@@ -146,7 +145,7 @@ describe('albums in the window: create, drag photos in, reorder, caption, export
     await cards().nth(1).locator('.badge', { hasText: 'Cover' }).waitFor();
     await page.mouse.move(5, 790);
     await page.waitForTimeout(200);
-    await shot('21-album-view.png');
+    await screenshot(page, '21-album-view.png');
   });
 
   test('export with the web album into a temp folder: the job shows progress and where it went', async () => {
@@ -158,14 +157,14 @@ describe('albums in the window: create, drag photos in, reorder, caption, export
     await dialog.getByRole('checkbox', { name: /Web album/ }).check();
     await dialog.locator('select').selectOption('1200');
     await page.fill('#export-parent', path.join(dir, 'Exports'));
-    await shot('22-export-dialog.png');
+    await screenshot(page, '22-export-dialog.png');
     await dialog.getByRole('button', { name: 'Export', exact: true }).click();
     const panel = page.locator('section.job[data-job-kind="export"]');
     await page.waitForSelector('section.job[data-job-kind="export"][data-job-state="done"]', { timeout: 60_000 });
     const target = path.join(dir, 'Exports', 'Summer at the lake');
     assert.match(await panel.innerText(), /Album “Summer at the lake” exported/);
     assert.ok((await panel.innerText()).includes(`Saved to ${target}`), await panel.innerText());
-    await shot('23-export-done.png');
+    await screenshot(page, '23-export-done.png');
     // On disk: the folder, the web album, and the photos in the album's order.
     assert.ok(fs.existsSync(path.join(target, 'index.html')), 'index.html');
     const photos = fs
@@ -194,7 +193,7 @@ describe('albums in the window: create, drag photos in, reorder, caption, export
     const ask = page.getByRole('alertdialog', { name: 'Replace it?' });
     await ask.waitFor();
     assert.ok((await ask.innerText()).includes(target));
-    await shot('24-export-replace.png');
+    await screenshot(page, '24-export-replace.png');
     await ask.getByRole('button', { name: 'Keep it' }).click();
     await page.waitForTimeout(300);
     assert.equal(await page.locator('section.job').count(), 0, 'keeping it starts nothing');
@@ -210,13 +209,13 @@ describe('albums in the window: create, drag photos in, reorder, caption, export
   test('dark theme and Russian: album view, export dialog, job panel', async () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.waitForTimeout(200);
-    await shot('25-album-dark.png');
+    await screenshot(page, '25-album-dark.png');
     await page.locator('footer select').selectOption('ru');
     await page.getByRole('button', { name: 'Экспорт…' }).waitFor();
-    await shot('26-album-ru-dark.png');
+    await screenshot(page, '26-album-ru-dark.png');
     await page.getByRole('button', { name: 'Экспорт…' }).click();
     await page.locator('[data-modal="export"]').waitFor();
-    await shot('27-export-dialog-ru-dark.png');
+    await screenshot(page, '27-export-dialog-ru-dark.png');
     await page.keyboard.press('Escape');
     await page.locator('[data-modal="export"]').waitFor({ state: 'detached' });
     await page.locator('footer select').selectOption('en');
@@ -231,7 +230,7 @@ describe('albums in the window: create, drag photos in, reorder, caption, export
     await page.getByRole('button', { name: 'Delete' }).click();
     const ask = page.getByRole('alertdialog', { name: 'Delete the album “Lake 1955–57”?' });
     await ask.getByText('its photos stay in your library').waitFor();
-    await shot('28-delete-confirm.png');
+    await screenshot(page, '28-delete-confirm.png');
     await ask.getByRole('button', { name: 'Delete' }).click();
     await page.getByText('No albums yet').waitFor();
     await page.waitForFunction(() => document.querySelectorAll('.thumb img').length === 3);

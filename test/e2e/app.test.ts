@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import sharp = require('sharp');
 import type { Browser, Page } from 'playwright-core';
 import { OLD_PHOTO_COLOURS, sceneLayout, writeScene } from '../helpers/fixtures';
-import { ARTIFACTS, closeApp, e2eSkip, e2eTempDir, launchPage, startServe } from '../helpers/e2e';
+import { ARTIFACTS, closeApp, e2eSkip, e2eTempDir, launchPage, screenshot, startServe } from '../helpers/e2e';
 
 // Callbacks passed to page.waitForFunction run in the page (string predicates would need 'unsafe-eval').
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -46,11 +46,6 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
   let page: Page;
   const problems: string[] = [];
 
-  const shot = async (name: string): Promise<string> => {
-    const file = path.join(ARTIFACTS, name);
-    await page.screenshot({ path: file });
-    return file;
-  };
   const jobState = (): Promise<string | null> => page.locator('section.job').getAttribute('data-job-state', { timeout: 30_000 });
   /** Closes the job panel if it is still there (a finished job's line closes by itself after a few seconds). */
   const dismissJob = async (): Promise<void> => {
@@ -100,7 +95,7 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     assert.equal(new URL(page.url()).search, '', 'token removed from the URL after it became a cookie');
     await page.getByText('Your family album is empty').waitFor();
     await page.getByText('CPU (').first().waitFor(); // status bar: backend
-    await shot('01-empty.png');
+    await screenshot(page, '01-empty.png');
   });
 
   test('import a folder: 3 photos added, the broken file explained', async () => {
@@ -117,7 +112,7 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
       ),
     );
     assert.match(await page.locator('.toolbar .count').innerText(), /3 photos/);
-    await shot('02-imported.png');
+    await screenshot(page, '02-imported.png');
   });
 
   test('colorize all: progress, then colour thumbnails', async () => {
@@ -136,7 +131,7 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     await page.waitForSelector('.viewport[data-query="imported/all"]');
     await page.waitForFunction(() => document.querySelectorAll('.thumb img').length === 3);
     await page.waitForTimeout(300);
-    await shot('03-colorized.png');
+    await screenshot(page, '03-colorized.png');
   });
 
   test('photo view: drag, click and arrow keys move the slider; colour on one side only', async () => {
@@ -162,7 +157,7 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     for (let i = 0; i < 5; i++) await handle.press('ArrowLeft');
     assert.ok(Math.abs(Number(await handle.getAttribute('aria-valuenow')) - 65) <= 1);
     await page.waitForTimeout(200);
-    const file = await shot('04-slider.png');
+    const file = await screenshot(page, '04-slider.png');
 
     // Left of the handle is the grey original, right is the colour result: measure chroma in both.
     const pos = Number(await handle.getAttribute('aria-valuenow')) / 100;
@@ -270,7 +265,7 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     await page.mouse.move(lx, ly);
     await page.locator('.loupe').waitFor();
     await page.waitForTimeout(200);
-    const file = await shot('04b-loupe.png');
+    const file = await screenshot(page, '04b-loupe.png');
     const img = await sharp(file).removeAlpha().raw().toBuffer({ resolveWithObject: true });
     const chroma = (x0: number, x1: number, y0: number, y1: number): number => {
       let sum = 0;
@@ -304,7 +299,7 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     const panned = (await page.locator('.canvas').boundingBox())!;
     assert.ok(Math.abs(panned.x - (before.x - 200)) < 3 && Math.abs(panned.y - (before.y - 80)) < 3, JSON.stringify({ before, panned }));
     assert.equal(await handle.getAttribute('aria-valuenow'), valueBefore, 'panning leaves the slider alone');
-    await shot('04c-zoomed.png');
+    await screenshot(page, '04c-zoomed.png');
     await page.keyboard.press('0');
     const fitted = (await page.locator('.canvas').boundingBox())!;
     assert.ok(Math.abs(fitted.width - box.width) < 2 && Math.abs(fitted.x - box.x) < 2);
@@ -319,7 +314,7 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     await page.keyboard.press('s');
     await page.locator('.stage.after-pane').waitFor();
     await page.waitForTimeout(300);
-    const side = await shot('04d-side-by-side.png');
+    const side = await screenshot(page, '04d-side-by-side.png');
     const sImg = await sharp(side).removeAlpha().raw().toBuffer({ resolveWithObject: true });
     img.data = sImg.data;
     const lb = (await page.locator('.stage.before-pane').boundingBox())!;
@@ -349,7 +344,7 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     assert.ok(m, text);
     assert.ok(Number(m[1]) < Number(m[2]), text);
     assert.equal(Number(m[2]), 10);
-    await shot('05-cancelled.png');
+    await screenshot(page, '05-cancelled.png');
   });
 
   test('a broken file in a batch gets a clear error; the others are colorized', async () => {
@@ -370,7 +365,7 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     await page.waitForSelector('.viewport[data-query="imported/all"]');
     await page.getByRole('button', { name: 'Clear selection' }).click();
     await page.waitForTimeout(500);
-    await shot('06-file-error.png');
+    await screenshot(page, '06-file-error.png');
   });
 
   test('drop files on the window: photos are uploaded and added, other files explained; Ctrl+A selects all', async () => {
@@ -386,7 +381,7 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     }, bytes);
     await page.dispatchEvent('main', 'dragover', { dataTransfer: dt });
     await page.locator('.dropzone').waitFor();
-    await shot('09-drop-overlay.png');
+    await screenshot(page, '09-drop-overlay.png');
     await page.dispatchEvent('main', 'drop', { dataTransfer: dt });
     const notice = page.locator('.notice');
     await notice.getByText('Added 1 photo').waitFor();
@@ -399,7 +394,7 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     await page.locator('.viewport').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('Control+a');
     await page.locator('.toolbar .sel').getByText(`${total} selected`).waitFor();
-    await shot('10-select-all.png');
+    await screenshot(page, '10-select-all.png');
     await page.keyboard.press('Escape');
     assert.equal(await page.locator('.toolbar .sel').count(), 0);
     await page.locator('.notice .close').click();
@@ -415,20 +410,20 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
       .click();
     await page.getByRole('slider', { name: 'Сравнить оригинал и цветную версию' }).waitFor();
     await page.waitForTimeout(300);
-    await shot('07-ru-dark-slider.png');
+    await screenshot(page, '07-ru-dark-slider.png');
     const b = (await page.locator('.stage').boundingBox())!;
     await page.keyboard.press('m');
     await page.mouse.move(b.x + b.width * 0.5, b.y + b.height * 0.4);
     await page.locator('.loupe').waitFor();
     await page.waitForTimeout(200);
-    await shot('07b-ru-dark-loupe.png');
+    await screenshot(page, '07b-ru-dark-loupe.png');
     await page.keyboard.press('m');
     await page.keyboard.press('s');
     await page.waitForTimeout(300);
-    await shot('07c-ru-dark-side.png');
+    await screenshot(page, '07c-ru-dark-side.png');
     await page.keyboard.press('s');
     await page.keyboard.press('Escape');
-    await shot('08-ru-dark-gallery.png');
+    await screenshot(page, '08-ru-dark-gallery.png');
   });
 
   test('a batch cut short by a crash shows as interrupted after a restart; Resume finishes it', async () => {
@@ -450,13 +445,13 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     const m = /Interrupted after (\d+) of (\d+)/.exec(await panel.innerText());
     assert.ok(m && Number(m[1]) >= 2 && Number(m[1]) < Number(m[2]), await panel.innerText());
     await page.waitForTimeout(300);
-    await shot('11-interrupted.png');
+    await screenshot(page, '11-interrupted.png');
     await panel.getByRole('button', { name: 'Resume' }).click();
     await waitJobEnd();
     const bar = page.locator('section.job .bar');
     assert.equal(await bar.getAttribute('aria-valuenow'), await bar.getAttribute('aria-valuemax'), 'every photo was tried');
     assert.equal(await bar.getAttribute('aria-valuemax'), m![2], 'the same job, resumed');
-    await shot('12-resumed.png');
+    await screenshot(page, '12-resumed.png');
   });
 
   test('no console errors and no CSP violations', () => {

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { addFolder, ARTIFACTS, callApi, closeApp, cutOffAtSides, E2E_ROOT, e2eSkip, e2eTempDir, openApp, type OpenApp } from '../helpers/e2e';
+import { addFolder, callApi, closeApp, cutOffAtSides, E2E_ROOT, e2eSkip, e2eTempDir, openApp, type OpenApp, screenshot } from '../helpers/e2e';
 
 // Callbacks passed to page.evaluate / waitForFunction run in the page.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -25,7 +25,6 @@ describe('the damage mask and its brush in the photo view', { skip: e2eSkip }, (
   let page: Page;
   let photoId: number;
   const problems: string[] = [];
-  const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, name) });
   const apiCall = (method: string, arg: unknown): Promise<unknown> => callApi(page, method, arg);
   /** Red pixels of the overlay's canvas (inside a box of fractions, or all). */
   const redPixels = (box: [number, number, number, number] = [0, 0, 1, 1]): Promise<number> =>
@@ -94,7 +93,7 @@ describe('the damage mask and its brush in the photo view', { skip: e2eSkip }, (
     console.log(`# ${marked} px marked (${(m.fraction * 100).toFixed(2)} %)`);
     assert.equal(await redPixels(), marked);
     await page.mouse.move(2, 2);
-    await shot('d01-damage-shown-1280.png');
+    await screenshot(page, 'd01-damage-shown-1280.png');
   });
 
   test('Add paints a missed scratch, Erase takes back a mark; Ctrl+Z and [ ] from the keyboard', async () => {
@@ -111,7 +110,7 @@ describe('the damage mask and its brush in the photo view', { skip: e2eSkip }, (
     const skyAfter = await redPixels([0.1, 0.15, 0.5, 0.25]);
     assert.ok(skyAfter > skyBefore + 400, `the stroke is painted on the overlay (${skyBefore} → ${skyAfter} red px)`);
     await page.mouse.move(300, 200);
-    await shot('d02-stroke-added-1280.png');
+    await screenshot(page, 'd02-stroke-added-1280.png');
 
     // Erase: chosen by keyboard (the tools are a radio group: Tab reaches the chosen one, arrows move), a
     // bigger brush with ], a drag over the sand.
@@ -149,7 +148,7 @@ describe('the damage mask and its brush in the photo view', { skip: e2eSkip }, (
     await strokesShown(3);
     assert.equal(await redPixels([0.38, 0.845, 0.52, 0.855]), 0, 'the eraser cleared the mask under it');
     await page.mouse.move(300, 200);
-    await shot('d03-stroke-erased-1280.png');
+    await screenshot(page, 'd03-stroke-erased-1280.png');
   });
 
   test('Repair again makes a new version in use that records the strokes', async () => {
@@ -192,7 +191,7 @@ describe('the damage mask and its brush in the photo view', { skip: e2eSkip }, (
     assert.ok(sky.points.length >= 10, `${sky.points.length} points along the drag`);
     assert.ok(v.maskEdit[2]!.radius > sky.radius, 'the bigger brush is recorded');
     await page.mouse.move(2, 2);
-    await shot('d04-repaired-1280.png');
+    await screenshot(page, 'd04-repaired-1280.png');
 
     // Shown again, the strokes are still there to go on from.
     await page.keyboard.press('d');
@@ -205,11 +204,11 @@ describe('the damage mask and its brush in the photo view', { skip: e2eSkip }, (
     await section().locator('.damage-mask').scrollIntoViewIfNeeded();
     await page.mouse.move(2, 2);
     assert.deepEqual(await insideWindow(), [], '800×600: inside the window');
-    await shot('d05-800-en.png');
+    await screenshot(page, 'd05-800-en.png');
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.mouse.move(2, 2);
-    await shot('d06-1280-dark-en.png');
+    await screenshot(page, 'd06-1280-dark-en.png');
     // Russian: the viewer closed, the language changed, opened again with the mask shown.
     await page.locator('.overlay header .back').click();
     await page.locator('.overlay').waitFor({ state: 'detached' });
@@ -224,11 +223,11 @@ describe('the damage mask and its brush in the photo view', { skip: e2eSkip }, (
     await section().locator('.damage-mask').scrollIntoViewIfNeeded();
     await page.mouse.move(2, 2);
     assert.deepEqual(await insideWindow(), [], '800×600 ru: inside the window');
-    await shot('d07-800-dark-ru.png');
+    await screenshot(page, 'd07-800-dark-ru.png');
     await page.emulateMedia({ colorScheme: 'light' });
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.locator('.stage').hover();
-    await shot('d08-1280-ru.png');
+    await screenshot(page, 'd08-1280-ru.png');
     await page.keyboard.press('Escape');
     assert.equal(await page.locator('.stage .damage').count(), 0, 'Esc hides the mask');
     await page.locator('.overlay header .back').click();

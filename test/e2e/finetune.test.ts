@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { sceneLayout, writeScene } from '../helpers/fixtures';
-import { ARTIFACTS, closeApp, e2eSkip, e2eTempDir, openApp, type OpenApp } from '../helpers/e2e';
+import { closeApp, e2eSkip, e2eTempDir, openApp, type OpenApp, screenshot } from '../helpers/e2e';
 import { DEFAULT_MODEL_ID } from '../../src-main/core/engine/model-registry';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -47,7 +47,6 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
   let page: Page;
   const problems: string[] = [];
 
-  const shot = (name: string): Promise<Buffer> => page.screenshot({ path: path.join(ARTIFACTS, name) });
   const panel = (): ReturnType<Page['locator']> => page.locator('.progress-card');
   const ftState = async (): Promise<string> => (await panel().getAttribute('data-ft-state')) ?? '';
   const ftStep = async (): Promise<number> => Number(await panel().getAttribute('data-ft-step'));
@@ -104,7 +103,7 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
     await page.getByRole('button', { name: 'Start fine-tuning' }).click();
     await waitFt(['failed'], 60_000);
     assert.match(await panel().locator('.error').innerText(), /None of the 2 photos .* can teach colour/);
-    await shot('ft-01-bw-refused.png');
+    await screenshot(page, 'ft-01-bw-refused.png');
   });
 
   test('a tiny fine-tune: live step and loss curve, stop keeps the checkpoint, resume runs to the end with the gain', async () => {
@@ -127,7 +126,7 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
       .locator('section.job')
       .getByText(/Fine-tuning “family” — step \d+, [\d.]+ of 0\.6 min/)
       .waitFor();
-    await shot('ft-02a-job-panel.png');
+    await screenshot(page, 'ft-02a-job-panel.png');
     await nav('Fine-tune');
     assert.equal(await page.inputValue('#ft-minutes'), '0.6', 'the form keeps its values across views');
     // Coming back shows the running job at once (it is not reloaded from scratch).
@@ -142,14 +141,14 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
       first,
       { timeout: 60_000 },
     );
-    await shot('ft-02-training.png');
+    await screenshot(page, 'ft-02-training.png');
 
     if ((await ftState()) === 'running') await panel().getByRole('button', { name: 'Stop' }).click();
     await waitFt(['cancelled', 'done']);
     const stoppedAt = await ftStep();
     if ((await ftState()) === 'cancelled') {
       assert.match(await panel().innerText(), /Stopped at step \d+\. The last checkpoint is kept\./);
-      await shot('ft-03-stopped.png');
+      await screenshot(page, 'ft-03-stopped.png');
       await panel().getByRole('button', { name: 'Resume' }).click();
       await page.waitForSelector('.progress-card:not([data-ft-state="cancelled"])', { timeout: 30_000 });
       await waitFt(['done', 'failed', 'cancelled']);
@@ -166,10 +165,10 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
     assert.match(await panel().locator('tr[data-metric="psnr"]').innerText(), /[+−]?\d+\.\d\d dB$/);
     // Which photos the run used: the counts, in words.
     assert.match(await panel().locator('[data-testid="ft-data"]').innerText(), /\d+ used to learn, \d+ held out to measure, of 5 found/);
-    await shot('ft-04-result.png');
+    await screenshot(page, 'ft-04-result.png');
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.waitForTimeout(200);
-    await shot('ft-04-result-dark.png');
+    await screenshot(page, 'ft-04-result-dark.png');
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
@@ -191,7 +190,7 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
       .locator('.models .photo-note')
       .getByText(/Compare uses “Old photos \d\.jpg”/)
       .waitFor();
-    await shot('ft-05-models.png');
+    await screenshot(page, 'ft-05-models.png');
 
     // Compare previews the photo with the checkpoint: nothing is recorded until Keep.
     const newestName = `family (step ${/step (\d+)/.exec(await rows.first().locator('.meta').innerText())![1]})`;
@@ -224,10 +223,10 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
       { timeout: 120_000 },
     );
     await page.waitForTimeout(300);
-    await shot('ft-06-compare.png');
+    await screenshot(page, 'ft-06-compare.png');
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.waitForTimeout(200);
-    await shot('ft-06-compare-dark.png');
+    await screenshot(page, 'ft-06-compare-dark.png');
     await page.emulateMedia({ colorScheme: 'light' });
     await page.keyboard.press('Escape');
     await rows.first().waitFor();
@@ -255,10 +254,10 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
     await page.waitForSelector(`.models li.active[data-model="${newest}"]`);
     await page.locator('footer.status').getByText(name).waitFor();
     await page.locator('.models .notice').getByText(`${name} is now used for colorizing.`).waitFor();
-    await shot('ft-07-activated.png');
+    await screenshot(page, 'ft-07-activated.png');
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.waitForTimeout(200);
-    await shot('ft-07-activated-dark.png');
+    await screenshot(page, 'ft-07-activated-dark.png');
     await page.emulateMedia({ colorScheme: 'light' });
 
     const parent = (await rows.nth(1).getAttribute('data-model'))!;
@@ -284,7 +283,7 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
     await waitFt(['done'], 10_000); // the panel asks the core for its newest fine-tune job when it opens
     assert.ok((await ftStep()) > 0 && (await curvePoints()) >= 2, 'coming back to the panel shows the finished run with its curve');
     await page.waitForTimeout(200);
-    await shot('ft-08-ru-dark.png');
+    await screenshot(page, 'ft-08-ru-dark.png');
     await page.locator('footer select').selectOption('en');
     await page.emulateMedia({ colorScheme: 'light' });
   });

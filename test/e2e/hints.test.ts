@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import sharp = require('sharp');
 import type { Page } from 'playwright-core';
 import { OLD_PHOTO_COLOURS, sceneLayout, writeScene } from '../helpers/fixtures';
-import { addFolder, ARTIFACTS, callApi, closeApp, e2eSkip, e2eTempDir, openApp, type OpenApp } from '../helpers/e2e';
+import { addFolder, callApi, closeApp, e2eSkip, e2eTempDir, openApp, type OpenApp, screenshot } from '../helpers/e2e';
 
 // Callbacks passed to page.evaluate / waitForFunction run in the page.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -57,7 +57,6 @@ describe('colour hints and versions in the photo view', { skip }, () => {
   /** The point the hints go on: the house wall (fractions of the photo). */
   const P = { x: 0.24, y: 0.6 };
   const problems: string[] = [];
-  const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, name) });
   const apiCall = (method: string, arg: unknown): Promise<unknown> => callApi(page, method, arg);
   type Output = { id: number; current: boolean; hints: { color: string; size?: number }[]; modelId: string; url: string };
   const getPhoto = async () => (await apiCall('getPhoto', photoId)) as { outputs: Output[]; currentChosen: boolean };
@@ -156,7 +155,7 @@ describe('colour hints and versions in the photo view', { skip }, () => {
     assert.ok(swatches.length >= 2, swatches.join(' '));
     // The swatch least like what is there now: the clearest change to see.
     const target = swatches.reduce((best, c) => (abDist(hexRgb(c), original) > abDist(hexRgb(best), original) ? c : best));
-    await shot('h01-popover-1280.png');
+    await screenshot(page, 'h01-popover-1280.png');
     await pop.locator(`[data-swatch="${target}"]`).click();
     await pop.getByText('Colour of this point').waitFor();
     assert.equal(await page.locator('.stage .point').count(), 1);
@@ -172,7 +171,7 @@ describe('colour hints and versions in the photo view', { skip }, () => {
     assert.ok(now < before * 0.75 && before - now > 5, `the preview moved towards the swatch (${before} → ${now})`);
     assert.match(await page.locator('.panel .colour').innerText(), /1 colour hint/);
     assert.match(await page.locator('.panel .status').innerText(), /Preview made in \d/);
-    await shot('h02-preview-1280.png');
+    await screenshot(page, 'h02-preview-1280.png');
 
     // Undo (Ctrl+Z): the hint goes and the kept version is shown again; redo brings the hint back.
     await page.keyboard.press('Control+z');
@@ -233,12 +232,12 @@ describe('colour hints and versions in the photo view', { skip }, () => {
     await previewShown(s1);
     await page.keyboard.press('Escape'); // closes the popover
     await page.locator('[data-hint-popover]').waitFor({ state: 'detached' });
-    await shot('h03-picker-strength-1280.png');
+    await screenshot(page, 'h03-picker-strength-1280.png');
 
     const before = await getPhoto();
     await page.getByRole('button', { name: 'Keep', exact: true }).click();
     await page.getByRole('button', { name: 'Keeping…' }).waitFor();
-    await shot('h03b-keeping-1280.png');
+    await screenshot(page, 'h03b-keeping-1280.png');
     await page.waitForFunction(() => document.querySelectorAll('.panel .versions li').length === 2, undefined, { timeout: 120_000 });
     await page.locator('.panel .versions li').first().locator('.badge.in-use').waitFor();
     await versionShown();
@@ -263,7 +262,7 @@ describe('colour hints and versions in the photo view', { skip }, () => {
     const bright = await pixelAt(P.x, P.y);
     assert.ok(ab(bright)[0] < -10, `the kept version has the hint's colour (${bright})`);
     await page.mouse.move(5, 5);
-    await shot('h04-kept-1280.png');
+    await screenshot(page, 'h04-kept-1280.png');
   });
 
   test('"Use this version" on the older one: getPhoto and an album export use it', async () => {
@@ -326,7 +325,7 @@ describe('colour hints and versions in the photo view', { skip }, () => {
     assert.match(await page.locator('.stage.before-pane .tag').innerText(), /^Colorized by Heirloom base, /);
     assert.equal(await page.getByRole('button', { name: 'Keep', exact: true }).isDisabled(), false);
     await page.waitForTimeout(200);
-    await shot('h05-models-compare-1280.png');
+    await screenshot(page, 'h05-models-compare-1280.png');
     const during = await getPhoto();
     assert.deepEqual(
       during.outputs.map((o) => [o.id, o.current]),
@@ -349,7 +348,7 @@ describe('colour hints and versions in the photo view', { skip }, () => {
     await versions().nth(1).getByRole('button', { name: 'Delete' }).click();
     const ask = page.getByRole('alertdialog', { name: 'Delete this version?' });
     await ask.getByText('It is the one in use').waitFor();
-    await shot('h06-delete-confirm-1280.png');
+    await screenshot(page, 'h06-delete-confirm-1280.png');
     await ask.getByRole('button', { name: 'Keep it' }).click();
     assert.equal(await versions().count(), 2, 'Keep it deletes nothing');
     await versions().nth(1).getByRole('button', { name: 'Delete' }).click();
@@ -474,7 +473,7 @@ describe('colour hints and versions in the photo view', { skip }, () => {
         }
         return bad;
       });
-      await shot(`${name}.png`);
+      await screenshot(page, `${name}.png`);
       assert.deepEqual(out, [], `${name}: inside the window`);
       await page.keyboard.press('Control+z');
       await closeViewer();
@@ -490,7 +489,7 @@ describe('colour hints and versions in the photo view', { skip }, () => {
     await page.keyboard.press('s');
     await page.locator('.stage.after-pane').waitFor();
     await page.mouse.move(2, 2);
-    await shot('h07b-800-folded-side.png');
+    await screenshot(page, 'h07b-800-folded-side.png');
     await page.keyboard.press('s');
     await closeViewer();
     await page.locator(`.thumb[data-photo-id="${photoId}"]`).click();

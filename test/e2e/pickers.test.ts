@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { ARTIFACTS, closeApp, E2E_ROOT, e2eSkip, openApp, type OpenApp } from '../helpers/e2e';
+import { ARTIFACTS, closeApp, E2E_ROOT, e2eSkip, openApp, type OpenApp, screenshot } from '../helpers/e2e';
 
 // Callbacks passed to page.evaluate / waitForFunction run in the page.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -25,7 +25,6 @@ describe('choosing files and folders in the browser', { skip: e2eSkip }, () => {
   let page: Page;
   const problems: string[] = [];
   const notice = () => page.locator('.notice').first();
-  const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, name) });
   const thumbs = (n: number) => page.waitForFunction((k: number) => document.querySelectorAll('.thumb img').length === k, n);
 
   /** Clicks the button, takes the chooser it opens and gives it these paths. */
@@ -61,14 +60,14 @@ describe('choosing files and folders in the browser', { skip: e2eSkip }, () => {
     const files = page.locator('input[data-picker="files"]');
     assert.equal(await files.getAttribute('accept'), 'image/*,.jpg,.jpeg,.png,.tif,.tiff,.webp,.gif,.heic,.heif,.avif,.jp2');
     assert.equal(await page.locator('input[data-picker="folder"]').evaluate((el: { webkitdirectory: boolean }) => el.webkitdirectory), true);
-    await shot('k01-pickers-1280.png');
+    await screenshot(page, 'k01-pickers-1280.png');
 
     // At 800 px the path field still has a row of its own, wide enough to read a path; the choosers go below.
     await page.setViewportSize({ width: 800, height: 600 });
     const width = await page.locator('#import-path').evaluate((el: { clientWidth: number }) => el.clientWidth);
     assert.ok(width >= 500, `the path field is ${width} px wide`);
     assert.ok(await page.getByRole('button', { name: 'Choose folder…' }).isVisible());
-    await shot('k02-pickers-800.png');
+    await screenshot(page, 'k02-pickers-800.png');
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
@@ -83,7 +82,7 @@ describe('choosing files and folders in the browser', { skip: e2eSkip }, () => {
     const status = page.locator('.uploading[role="status"]');
     await status.getByText(/Uploading [12] of 3…/).waitFor();
     assert.equal(await status.locator('progress').getAttribute('max'), '3');
-    await shot('k03-uploading.png');
+    await screenshot(page, 'k03-uploading.png');
     await notice().getByText('Added 3 photos').waitFor();
     assert.equal(await notice().getAttribute('data-kind'), 'ok');
     assert.equal(await status.count(), 0, 'the count goes when the upload is done');
@@ -107,7 +106,7 @@ describe('choosing files and folders in the browser', { skip: e2eSkip }, () => {
       return ((await r.json()) as { result: { photoCount: number } }).result;
     });
     assert.equal(status.photoCount, 8, 'the hidden copy was not uploaded');
-    await shot('k04-folder-added.png');
+    await screenshot(page, 'k04-folder-added.png');
     await notice().locator('.close').click();
   });
 
@@ -127,7 +126,7 @@ describe('choosing files and folders in the browser', { skip: e2eSkip }, () => {
     for (const name of ['Выбрать файлы…', 'Выбрать папку…']) assert.ok(await page.getByRole('button', { name }).isVisible(), name);
     await choose('Выбрать файлы…', [sample('1899NycBlizzard.jpg')]);
     await notice().getByText('1 фото уже есть в библиотеке, новых нет').waitFor();
-    await shot('k05-pickers-ru.png');
+    await screenshot(page, 'k05-pickers-ru.png');
     await notice().locator('.close').click();
     await page.locator('footer select').selectOption('en');
   });

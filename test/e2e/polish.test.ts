@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { OLD_PHOTO_COLOURS, sceneLayout, writeScene } from '../helpers/fixtures';
-import { ARTIFACTS, callApi, closeApp, e2eSkip, e2eTempDir, type OpenApp, openApp } from '../helpers/e2e';
+import { callApi, closeApp, e2eSkip, e2eTempDir, openApp, type OpenApp, screenshot } from '../helpers/e2e';
 
 // Callbacks passed to page.evaluate / waitForFunction run in the page.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -34,7 +34,6 @@ describe('everyday use at 800×600: imports, job panel, keyboard, albums, viewer
   let app: OpenApp | undefined;
   let page: Page;
   const problems: string[] = [];
-  const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, name) });
   const notice = () => page.locator('.notice').first();
   const lang = (l: 'en' | 'ru') => page.locator('footer select').selectOption(l);
   const apiCall = (method: string, arg: unknown): Promise<unknown> => callApi(page, method, arg);
@@ -96,12 +95,12 @@ describe('everyday use at 800×600: imports, job panel, keyboard, albums, viewer
     ]);
     assert.notEqual(colours[0], 'rgb(179, 38, 30)', `not the error red (${colours})`);
     await page.waitForFunction(() => document.querySelectorAll('.thumb img').length === 5);
-    await shot('p01-import-partial-800.png');
+    await screenshot(page, 'p01-import-partial-800.png');
 
     // Russian, with its plural forms.
     await lang('ru');
     await notice().getByText('Добавлено 2 новых фото, 3 фото уже были в библиотеке · 1 файл не удалось добавить').waitFor();
-    await shot('p01b-import-partial-800-ru.png');
+    await screenshot(page, 'p01b-import-partial-800-ru.png');
     await lang('en');
     await notice().locator('.close').click();
 
@@ -129,7 +128,7 @@ describe('everyday use at 800×600: imports, job panel, keyboard, albums, viewer
     const grid2 = await box('.viewport');
     assert.ok(grid2.y + grid2.height <= line.y + 0.5, 'and it covers nothing either');
     await page.waitForFunction(() => document.querySelectorAll('.thumb .badge').length === 5);
-    await shot('p02-job-done-line-800.png');
+    await screenshot(page, 'p02-job-done-line-800.png');
     await panel.waitFor({ state: 'detached', timeout: 20_000 });
     const waited = Date.now() - doneAt;
     assert.ok(waited >= 2000, `it stayed long enough to be read (${waited} ms)`);
@@ -213,7 +212,7 @@ describe('everyday use at 800×600: imports, job panel, keyboard, albums, viewer
       `the knob is whole at the far left (${JSON.stringify({ stage, knob })})`,
     );
     await page.mouse.move(5, 5);
-    await shot('p03-viewer-far-left-800.png');
+    await screenshot(page, 'p03-viewer-far-left-800.png');
     await page.keyboard.press('End');
     const knobR = await box('.stage .knob');
     assert.ok(knobR.x >= stage.x - 0.5 && knobR.x + knobR.width <= stage.x + stage.width + 0.5, 'and at the far right');
@@ -253,7 +252,7 @@ describe('everyday use at 800×600: imports, job panel, keyboard, albums, viewer
     assert.ok(fits[1] >= fits[0] + 16, `the version menu is wide enough for its text (${fits})`);
     await page.mouse.move(5, 5);
     await page.waitForTimeout(300);
-    await shot('p04-viewer-versions-800.png');
+    await screenshot(page, 'p04-viewer-versions-800.png');
     await page.keyboard.press('s');
     await page.locator('.stage.after-pane').waitFor();
     const labels = await page.locator('.overlay .history > span').allInnerTexts();
@@ -261,7 +260,7 @@ describe('everyday use at 800×600: imports, job panel, keyboard, albums, viewer
     assert.equal(await page.locator('.stage.before-pane .tag').innerText(), 'Original');
     await page.locator('.overlay .history select').nth(1).selectOption({ index: 2 });
     assert.match(await page.locator('.stage.before-pane .tag').innerText(), /^Colorized by Heirloom base, /);
-    await shot('p05-viewer-side-800.png');
+    await screenshot(page, 'p05-viewer-side-800.png');
     await page.keyboard.press('s');
     await page.keyboard.press('Escape');
     await page.locator('.overlay').waitFor({ state: 'detached' });
@@ -275,7 +274,7 @@ describe('everyday use at 800×600: imports, job panel, keyboard, albums, viewer
     assert.match(await page.locator('.stage .tag.right').innerText(), /^Раскрашено /);
     await page.mouse.move(5, 5);
     await page.waitForTimeout(300);
-    await shot('p04b-viewer-versions-800-ru.png');
+    await screenshot(page, 'p04b-viewer-versions-800-ru.png');
     await page.keyboard.press('Escape');
     await page.locator('.overlay').waitFor({ state: 'detached' });
     await lang('en');
@@ -312,10 +311,10 @@ describe('everyday use at 800×600: imports, job panel, keyboard, albums, viewer
       await page.waitForTimeout(100);
     }
     await page.mouse.move(5, 595);
-    await shot('p06-album-800.png');
+    await screenshot(page, 'p06-album-800.png');
     await lang('ru');
     await page.waitForTimeout(200);
-    await shot('p06b-album-800-ru.png');
+    await screenshot(page, 'p06b-album-800-ru.png');
     await lang('en');
 
     const second = page.locator('.album li.card').nth(1);
@@ -347,7 +346,7 @@ describe('everyday use at 800×600: imports, job panel, keyboard, albums, viewer
     assert.ok(text.includes(`Saved as ${ALBUM}.zip in ${exports}`), text);
     assert.ok(!text.includes('.zip” exported'), text);
     assert.ok(fs.existsSync(path.join(exports, `${ALBUM}.zip`)));
-    await shot('p07-export-zip-800.png');
+    await screenshot(page, 'p07-export-zip-800.png');
     await panel.getByRole('button', { name: 'Close' }).click();
     await panel.waitFor({ state: 'detached' });
 
@@ -362,7 +361,7 @@ describe('everyday use at 800×600: imports, job panel, keyboard, albums, viewer
     await page.waitForSelector('section.job[data-job-kind="export"][data-job-state="done"]', { timeout: 60_000 });
     const ru = await panel.innerText();
     assert.ok(ru.includes(`Альбом «${ALBUM}» экспортирован`), ru);
-    await shot('p07b-export-800-ru.png');
+    await screenshot(page, 'p07b-export-800-ru.png');
     const target = path.join(dir, 'Exports ru', ALBUM);
     const files = fs
       .readdirSync(target)
@@ -388,7 +387,7 @@ describe('everyday use at 800×600: imports, job panel, keyboard, albums, viewer
     const grid = await box('.viewport');
     const p = (await panel.boundingBox())!;
     assert.ok(grid.y + grid.height <= p.y + 0.5, 'and it covers no photo');
-    await shot('p08-job-failed-800.png');
+    await screenshot(page, 'p08-job-failed-800.png');
     await panel.getByRole('button', { name: 'Close' }).click();
     await panel.waitFor({ state: 'detached' });
   });

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp = require('sharp');
 import type { Page } from 'playwright-core';
-import { addFolder, ARTIFACTS, callApi, closeApp, cutOffAtSides, e2eSkip, e2eTempDir, openApp, type OpenApp } from '../helpers/e2e';
+import { addFolder, callApi, closeApp, cutOffAtSides, e2eSkip, e2eTempDir, openApp, type OpenApp, screenshot } from '../helpers/e2e';
 
 // Callbacks passed to page.evaluate / waitForFunction run in the page.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -63,7 +63,6 @@ describe('restoration in the photo view', { skip: e2eSkip }, () => {
   let mask: Uint8Array;
   let file: string;
   const problems: string[] = [];
-  const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, name) });
   const apiCall = (method: string, arg: unknown): Promise<unknown> => callApi(page, method, arg);
   type Output = { id: number; current: boolean; restored: boolean; url: string };
   const getPhoto = async () => (await apiCall('getPhoto', photoId)) as { outputs: Output[] };
@@ -122,7 +121,7 @@ describe('restoration in the photo view', { skip: e2eSkip }, () => {
     assert.equal(await box('Restore faded tone').isChecked(), true);
     assert.equal(await box('Restore faded colour (colour prints)').isChecked(), false);
     assert.equal(await box('Colorize afterwards').isChecked(), true);
-    await shot('r01-before-1280.png');
+    await screenshot(page, 'r01-before-1280.png');
     // By keyboard: focus the checkbox, Space unticks it.
     await box('Colorize afterwards').focus();
     await page.keyboard.press('Space');
@@ -165,7 +164,7 @@ describe('restoration in the photo view', { skip: e2eSkip }, () => {
     assert.ok(mOn > 25, `the scratches were repaired (${mOn.toFixed(1)} levels on average)`);
     assert.ok(mOn > 8 * mOff, 'changed at the scratches far more than elsewhere');
     await page.mouse.move(2, 2);
-    await shot('r02-restored-1280.png');
+    await screenshot(page, 'r02-restored-1280.png');
   });
 
   test('layout: 800×600 and 1280×800, English and Russian', async () => {
@@ -173,7 +172,7 @@ describe('restoration in the photo view', { skip: e2eSkip }, () => {
     await page.locator('.panel section.restore').scrollIntoViewIfNeeded();
     await page.mouse.move(2, 2);
     assert.deepEqual(await insideWindow(), [], '800×600: inside the window');
-    await shot('r03-800-en.png');
+    await screenshot(page, 'r03-800-en.png');
     await closeViewer();
     await page.locator('footer select').selectOption('ru');
     await page.locator(`.thumb[data-photo-id="${photoId}"]`).click();
@@ -183,11 +182,11 @@ describe('restoration in the photo view', { skip: e2eSkip }, () => {
     await section.scrollIntoViewIfNeeded();
     await page.mouse.move(2, 2);
     assert.deepEqual(await insideWindow(), [], '800×600 ru: inside the window');
-    await shot('r04-800-ru.png');
+    await screenshot(page, 'r04-800-ru.png');
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.mouse.move(2, 2);
     assert.deepEqual(await insideWindow(), [], '1280×800 ru: inside the window');
-    await shot('r05-1280-ru.png');
+    await screenshot(page, 'r05-1280-ru.png');
     await closeViewer();
     await page.locator('footer select').selectOption('en');
   });
@@ -203,7 +202,7 @@ describe('restoration in the photo view', { skip: e2eSkip }, () => {
     const panel = page.locator('section.job[data-job-kind="restore"][data-job-state="done"]');
     await panel.waitFor({ timeout: 30_000 });
     assert.match(await panel.innerText(), /1 photo restored/);
-    await shot('r06-gallery-restored-1280.png');
+    await screenshot(page, 'r06-gallery-restored-1280.png');
     assert.ok(photo.outputs[0]!.restored && photo.outputs[0]!.current, 'the newest, restored and colorized, is in use');
   });
 

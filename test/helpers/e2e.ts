@@ -68,6 +68,13 @@ export async function closeApp(app: Partial<OpenApp>): Promise<void> {
   await stopServe(app.server);
 }
 
+/** Saves a screenshot of the page in the e2e artifacts folder (to look at) and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const file = path.join(ARTIFACTS, name);
+  await page.screenshot({ path: file });
+  return file;
+}
+
 /** Adds a folder through the path field and waits for "Added …" (e.g. 'Added 2 photos'), then closes the notice. */
 export async function addFolder(page: Page, folder: string, added: string): Promise<void> {
   await page.fill('#import-path', folder);

@@ -104,6 +104,18 @@ test('damageMask: the damage at display size, one bit a pixel, close to where th
   await assert.rejects(api.damageMask({ photoId: 987_654 }), /not in the library/);
 });
 
+test('damageMask asked several times at once: searches queue, the same question shares one answer', async () => {
+  const asks = [96, 64, 96, 48].map((maxSize) => api.damageMask({ photoId, maxSize }));
+  const [a, b, c, d] = await Promise.all(asks);
+  assert.equal(a, c, 'the same size asked twice while searching: one search, one answer');
+  assert.deepEqual([a!.width, b!.width, d!.width], [96, 64, 48]);
+  for (const m of [a!, b!, d!])
+    assert.ok(
+      Buffer.from(m.bits, 'base64').some((v) => v !== 0),
+      `${m.width}: damage shown`,
+    );
+});
+
 test('restorePhotos with a mask edit: a new version that records the strokes, filled where they added damage', async () => {
   const { jobId } = (await api.call('restorePhotos', { photoIds: [photoId], steps, maskEdit: [stroke] })) as { jobId: number };
   const ended = await waitForJobEvent(api, jobId, jobEnded);

@@ -59,6 +59,7 @@ def load_cached(pool_dir: str, names, cache_path: str, side: int = STORE) -> np.
             return arr
     arr = np.stack([_load_square(os.path.join(pool_dir, n), side) for n in names])
     tmp = cache_path + ".tmp.npy"
+    os.makedirs(os.path.dirname(cache_path), exist_ok=True)  # a fresh machine has no cache folder yet
     np.save(tmp, arr)
     os.replace(tmp, cache_path)
     return arr
