@@ -1,5 +1,5 @@
 // One benchmark measurement in a fresh process (so peak RSS belongs to this photo alone):
-//   node dist/scripts/bench-one.js <photo> <io|colorize|restore|upscale|preview|predict|predict-gated> [repeats] [model id or folder]
+//   node dist/scripts/bench-one.js <photo> <io|colorize|restore|upscale|upscale4|preview|predict|predict-gated> [repeats] [model id or folder]
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -67,10 +67,10 @@ async function main(): Promise<void> {
       const px = await colorizePixels(photo, model);
       const buf = await encodeColorized(px.rgb, px.width, px.height, photo.meta, { format: 'jpg', quality: 92, software: 'bench' });
       writeFileAtomic(path.join(outDir, 'out.jpg'), buf);
-    } else if (mode === 'upscale') {
-      // Enlarging ×2 alone (esrgan-slim in 224² tiles), as the restore step runs it, then the JPEG.
+    } else if (mode === 'upscale' || mode === 'upscale4') {
+      // Enlarging ×2 (or ×4: the ×2 network twice) alone, in 224² tiles as the restore step runs it, then the JPEG.
       const photo = await decodePhoto(file);
-      const big = await upscaleRgb(await loadUpscaler(2), photo.rgb, photo.width, photo.height);
+      const big = await upscaleRgb(await loadUpscaler(mode === 'upscale' ? 2 : 4), photo.rgb, photo.width, photo.height);
       const buf = await encodeColorized(big.rgb, big.width, big.height, photo.meta, { format: 'jpg', quality: 92, software: 'bench' });
       writeFileAtomic(path.join(outDir, 'upscaled.jpg'), buf);
     } else if (mode === 'preview') {
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     }
   };
   // Warm-up: wasm compilation, first-use allocations (for enlarging, one small tile: a whole run takes a minute).
-  if (mode === 'upscale') await upscaleRgb(await loadUpscaler(2), new Uint8Array(64 * 64 * 3).fill(128), 64, 64);
+  if (mode.startsWith('upscale')) await upscaleRgb(await loadUpscaler(2), new Uint8Array(64 * 64 * 3).fill(128), 64, 64);
   else await once();
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < repeats; i++) await once();

@@ -6,6 +6,8 @@ held-out photos). Training photos only: the sha1 validation split is never seen.
 
     /usr/bin/python3 training/upscale_train.py --factor 4 --out runs/upscale-x4 --cpu-minutes 60
     /usr/bin/python3 training/upscale_train.py --factor 4 --out runs/upscale-x4 --export models/upscaler
+    # grow a full-resolution refinement onto a trained run (a new phase, see with_refine):
+    /usr/bin/python3 training/upscale_train.py --factor 4 --out runs/upscale-x4r --seed-checkpoint runs/upscale-x4/checkpoint.pt --refine 16
 
 The network is rebuilt layer for layer from the package's model.json (Conv2D 'same', ReLU, Concatenate,
 Add, nearest UpSampling2D), so the exported weights drop into the same topology and tfjs runs exactly

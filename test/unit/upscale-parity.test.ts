@@ -19,11 +19,14 @@ interface Manifest {
   name: string;
   version: string;
   startedFrom: string;
-  factors: Record<string, { parity: { inputShape: number[]; outputShape: number[] } }>;
+  factors: Record<string, { parity?: { inputShape: number[]; outputShape: number[] }; passes?: number; network?: string }>;
 }
 
 const manifest = JSON.parse(fs.readFileSync(path.join(UPSCALER_DIR(), UPSCALER_MANIFEST), 'utf8')) as Manifest;
-const factors = Object.keys(manifest.factors).map((k) => Number(k.slice(1)) as UpscaleFactor);
+/** Factors with a network of their own (×4 may be the ×2 network run twice). */
+const factors = Object.keys(manifest.factors)
+  .filter((k) => manifest.factors[k]!.parity)
+  .map((k) => Number(k.slice(1)) as UpscaleFactor);
 
 const floats = (file: string): Float32Array => {
   const b = fs.readFileSync(file);
@@ -38,13 +41,21 @@ before(async () => {
   await initBackend('wasm');
 });
 
-test('the shipped fine-tune covers at least the ×4 enlarger', () => {
-  assert.ok(factors.includes(4), `factors: ${factors.join(', ')}`);
+test('the shipped fine-tune makes ×2 with its own network and ×4 as that network run twice', async () => {
+  assert.ok(factors.includes(2), `factors: ${factors.join(', ')}`);
+  assert.deepEqual(manifest.factors.x4 && { passes: manifest.factors.x4.passes, network: manifest.factors.x4.network }, { passes: 2, network: 'x2' });
+  const [x2, x4] = [await loadUpscaler(2), await loadUpscaler(4)];
+  assert.equal(x4.passes, 2);
+  assert.equal(x4.model, `${manifest.name}@${manifest.version}`);
+  // Same weights as ×2: on the ×2 fixture the ×4 upscaler's network gives the ×2 network's answer.
+  const { parity } = manifest.factors.x2!;
+  const x = floats(path.join(UPSCALER_DIR(), 'x2', 'parity', 'input.bin'));
+  assert.deepEqual(predict(x4.net, x, parity!.inputShape), predict(x2.net, x, parity!.inputShape));
 });
 
 for (const f of factors) {
   test(`×${f}: tfjs reproduces PyTorch on the exported fixture`, async () => {
-    const { parity } = manifest.factors[`x${f}`]!;
+    const parity = manifest.factors[`x${f}`]!.parity!;
     const dir = path.join(UPSCALER_DIR(), `x${f}`);
     const x = floats(path.join(dir, 'parity', 'input.bin'));
     const want = floats(path.join(dir, 'parity', 'output.bin'));
@@ -57,7 +68,7 @@ for (const f of factors) {
   });
 
   test(`×${f}: the fine-tune is not the package's network, and the restore step uses it`, async () => {
-    const { parity } = manifest.factors[`x${f}`]!;
+    const parity = manifest.factors[`x${f}`]!.parity!;
     const x = floats(path.join(UPSCALER_DIR(), `x${f}`, 'parity', 'input.bin'));
     const shipped = await loadUpscaler(f);
     assert.equal(shipped.model, `${manifest.name}@${manifest.version}`);

@@ -70,6 +70,27 @@ describe('upscale tiling', () => {
     }
   });
 
+  test('×4 made by running the ×2 network twice equals ×2 of ×2, with progress over both passes', async () => {
+    const x4 = await loadUpscaler(4);
+    assert.equal(x4.passes, 2, 'the shipped ×4 is the scan-tuned ×2 twice (models/upscaler/upscaler.json)');
+    const [w, h] = [30, 22];
+    const small = await sharp(rgb, { raw: { width: W, height: H, channels: 3 } })
+      .resize(w, h)
+      .raw()
+      .toBuffer();
+    const steps: Array<[number, number]> = [];
+    const out = await upscaleRgb(x4, small, w, h, { tile: 16, onProgress: (d, t) => steps.push([d, t]) });
+    const once = await upscaleRgb(x2, small, w, h, { tile: 16 });
+    const twice = await upscaleRgb(x2, once.rgb, once.width, once.height, { tile: 16 });
+    assert.deepEqual([out.width, out.height], [4 * w, 4 * h]);
+    assert.ok(out.rgb.equals(twice.rgb), 'the same bytes as two ×2 runs');
+    const total = Math.ceil(w / 16) * Math.ceil(h / 16) + Math.ceil((2 * w) / 16) * Math.ceil((2 * h) / 16);
+    assert.deepEqual(
+      steps,
+      Array.from({ length: total }, (_, i) => [i + 1, total]),
+    );
+  });
+
   test('a cancel stops between tiles with an AbortError', async () => {
     const ctrl = new AbortController();
     let seen = 0;
