@@ -57,6 +57,10 @@ interface FactorEntry {
   network?: string;
 }
 
+/** The folder of the network that makes this factor: ×4 may be the ×2 network run twice. */
+const networkFolder = (factor: UpscaleFactor, entry: FactorEntry | undefined): { folder: string; passes: 1 | 2 } =>
+  factor === 4 && entry?.passes === 2 && entry.network === 'x2' ? { folder: 'x2', passes: 2 } : { folder: `x${factor}`, passes: 1 };
+
 export interface UpscaleOptions {
   /** Core size of a tile in input px (default UPSCALE_TILE). */
   tile?: number;
@@ -107,9 +111,8 @@ export async function loadUpscalerFrom(dir: string, factor: UpscaleFactor): Prom
     factors?: Record<string, FactorEntry>;
   };
   const name = pkg.name.replace(/^@upscalerjs\//, '');
-  const entry = own ? pkg.factors?.[`x${factor}`] : undefined;
-  const twice = entry?.passes === 2 && entry.network === 'x2' && factor === 4;
-  const modelDir = own ? path.join(dir, twice ? 'x2' : `x${factor}`) : path.join(dir, 'models', `x${factor}`);
+  const { folder, passes } = networkFolder(factor, own ? pkg.factors?.[`x${factor}`] : undefined);
+  const modelDir = own ? path.join(dir, folder) : path.join(dir, 'models', folder);
   try {
     const json = JSON.parse(fs.readFileSync(path.join(modelDir, 'model.json'), 'utf8')) as {
       modelTopology: object;
@@ -121,7 +124,7 @@ export async function loadUpscalerFrom(dir: string, factor: UpscaleFactor): Prom
     const net = await tf.loadLayersModel(
       tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((g) => g.weights), weightData }),
     );
-    return { factor, model: `${name}@${pkg.version}`, net, passes: twice ? 2 : 1 };
+    return { factor, model: `${name}@${pkg.version}`, net, passes };
   } catch (e) {
     throw new Error(`The ×${factor} enlarging model in ${modelDir} cannot be used: ${(e as Error).message.split('\n')[0]}`, { cause: e });
   }
@@ -132,8 +135,7 @@ function tunedFor(factor: UpscaleFactor): boolean {
   const file = path.join(UPSCALER_DIR(), UPSCALER_MANIFEST);
   if (!fs.existsSync(file)) return false;
   const entry = (JSON.parse(fs.readFileSync(file, 'utf8')) as { factors?: Record<string, FactorEntry> }).factors?.[`x${factor}`];
-  const dir = entry?.passes === 2 && entry.network === 'x2' ? 'x2' : `x${factor}`;
-  return !!entry && fs.existsSync(path.join(UPSCALER_DIR(), dir, 'model.json'));
+  return !!entry && fs.existsSync(path.join(UPSCALER_DIR(), networkFolder(factor, entry).folder, 'model.json'));
 }
 
 /** The ×2 or ×4 network, loaded once per process: Heirloom's fine-tune for scans when shipped, else the package's. */
