@@ -235,13 +235,17 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     );
     fs.writeFileSync(path.join(ARTIFACTS, 'responsiveness.json'), JSON.stringify({ batchMs, rttMs: rtts, longTasksMs: long }, null, 1));
     assert.ok(rtts.length >= 5, `too few samples (${rtts.length})`);
+    // A blocked window shows as a stall as long as the work itself: before the worker thread, one call
+    // waited 0.5–1 s per photo. So the bars scale with this machine's own time per photo, never below
+    // the fixed ones: a slow or busy machine (CI may be) does not fail this; speed is the bench's job.
+    const perPhoto = batchMs / 3;
+    const [longBar, medianBar, slowestBar] = [Math.max(100, perPhoto / 4), Math.max(50, perPhoto / 20), Math.max(250, perPhoto / 3)];
     assert.ok(
-      long.every((d) => d < 100),
-      `a page task took over 100 ms: ${long.join(', ')}`,
+      long.every((d) => d < longBar),
+      `a page task took over ${longBar.toFixed(0)} ms: ${long.join(', ')}`,
     );
-    // Before the worker thread, one call stalled 0.5–1 s per photo; a shared 2-core machine still jitters.
-    assert.ok(q(0.5) < 50, `median API round trip ${q(0.5)} ms`);
-    assert.ok(rtts[rtts.length - 1] < 250, `slowest API round trip ${rtts[rtts.length - 1]} ms`);
+    assert.ok(q(0.5) < medianBar, `median API round trip ${q(0.5)} ms (bar ${medianBar.toFixed(0)} ms)`);
+    assert.ok(rtts[rtts.length - 1] < slowestBar, `slowest API round trip ${rtts[rtts.length - 1]} ms (bar ${slowestBar.toFixed(0)} ms)`);
     await page.getByRole('button', { name: 'Clear selection' }).click();
   });
 
