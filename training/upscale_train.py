@@ -94,17 +94,15 @@ class KerasGraph(nn.Module):
         return out[self.output_name]
 
 
-def with_refine(topology: dict, width: int, features: bool = False) -> dict:
+def with_refine(topology: dict, width: int) -> dict:
     """The topology with a small refinement at full (HR) resolution after its output: three 3×3 convs
     (width, width, 3 channels) added back onto the output. The package's ×4 network ends in a nearest
     ×4 upsampling and one 3×3 conv, so the inner 2×2 pixels of every 4×4 block see a single LR feature
-    and come out equal; the refinement sees across blocks. With `features` its first conv also reads
-    the upsampled features the output conv reads (so it can add detail, not only smooth). Its last conv
-    starts at zero, so the grown network first computes exactly what the one it grew from did."""
+    and come out equal; the refinement sees across blocks. Its last conv starts at zero, so the grown
+    network first computes exactly what the one it grew from did."""
     topo = copy.deepcopy(topology)
     cfg = topo["model_config"]["config"]
     last = cfg["output_layers"][0][0]
-    upsampled = next(layer for layer in cfg["layers"] if layer["name"] == last)["inbound_nodes"][0][0][0]
     template = next(layer for layer in cfg["layers"] if layer["class_name"] == "Conv2D")["config"]
 
     def node(kind, name, inbound, **config):
@@ -117,11 +115,7 @@ def with_refine(topology: dict, width: int, features: bool = False) -> dict:
                  kernel_initializer={"class_name": "GlorotUniform", "config": {"seed": None}})
         return node("Conv2D", name, [inbound], **c)
 
-    first = last
-    if features:
-        first = "HR_In"
-        cfg["layers"].append(node("Concatenate", first, [last, upsampled], axis=3))
-    cfg["layers"] += [conv("HR_R1", first, width), node("Activation", "HR_R1_Relu", ["HR_R1"], activation="relu"),
+    cfg["layers"] += [conv("HR_R1", last, width), node("Activation", "HR_R1_Relu", ["HR_R1"], activation="relu"),
                       conv("HR_R2", "HR_R1_Relu", width), node("Activation", "HR_R2_Relu", ["HR_R2"], activation="relu"),
                       conv("HR_R3", "HR_R2_Relu", 3), node("Add", "HR_Out", [last, "HR_R3"])]
     cfg["output_layers"] = [["HR_Out", 0, 0]]
@@ -130,19 +124,12 @@ def with_refine(topology: dict, width: int, features: bool = False) -> dict:
 
 @torch.no_grad()
 def grow_onto(net: KerasGraph, old: dict):
-    """Load a smaller network's state into `net` so that it computes the same: layers it had are copied;
-    a refinement new to it starts with its last conv at zero; inputs new to a conv it had (the features
-    joining the refinement) start with zero weights."""
+    """Load a network's state into `net`, the same network with a refinement grown on, so that it
+    computes the same: the layers it had are copied, the refinement's last conv starts at zero."""
     own = net.state_dict()
-    if "convs.HR_R3.weight" not in old:
-        own["convs.HR_R3.weight"].zero_()
-        own["convs.HR_R3.bias"].zero_()
-    for k, v in old.items():
-        if own[k].shape == v.shape:
-            own[k].copy_(v)
-        else:  # [out, in, kh, kw] with more inputs now: the old ones first, as HR_In concatenates them
-            own[k].zero_()
-            own[k][:, :v.shape[1]].copy_(v)
+    own["convs.HR_R3.weight"].zero_()
+    own["convs.HR_R3.bias"].zero_()
+    own.update(old)
     net.load_state_dict(own)
 
 
@@ -229,8 +216,6 @@ def main():
     p.add_argument("--save-every", type=float, default=240, help="wall seconds")
     p.add_argument("--export", default=None, help="write the run's weights as a tfjs model folder here and stop")
     p.add_argument("--model-version", default=None, help="with --export: the version upscaler.json records (default: unchanged)")
-    p.add_argument("--refine-features", action="store_true",
-                   help="the refinement also reads the upsampled features (grown onto a checkpoint without)")
     p.add_argument("--refine", type=int, default=0,
                    help="grow a full-resolution refinement of this width onto the network (with_refine); "
                         "a new phase: the schedule restarts, the seed checkpoint's weights are kept")
@@ -246,22 +231,21 @@ def main():
         shutil.copyfile(args.seed_checkpoint, ckpt)
     ck = torch.load(ckpt) if os.path.exists(ckpt) else None
     refine = ck["state"].get("refine", 0) if ck else 0
-    features = ck["state"].get("refine_features", False) if ck else False
-    grow = bool(args.refine and not refine) or bool(args.refine_features and not features)
+    grow = bool(args.refine) and not refine
     if grow:
-        refine, features = refine or args.refine or 16, features or args.refine_features
-    topology = with_refine(meta["modelTopology"], refine, features) if refine else meta["modelTopology"]
+        refine = args.refine
+    topology = with_refine(meta["modelTopology"], refine) if refine else meta["modelTopology"]
     net = KerasGraph(topology)
     load_keras_weights(net, start_weights)
     opt = torch.optim.Adam(net.parameters(), lr=args.lr)
-    state = {"step": 0, "cpu_seconds": 0.0, "refine": refine, "refine_features": features}
+    state = {"step": 0, "cpu_seconds": 0.0, "refine": refine}
     rng = random.Random(1)
     if ck and grow:
         grow_onto(net, ck["model"])
         before = ck["state"].get("grown_from", {"steps": 0, "cpu_minutes": 0.0})
         state["grown_from"] = {"steps": before["steps"] + ck["state"]["step"],
                                "cpu_minutes": round(before["cpu_minutes"] + ck["state"]["cpu_seconds"] / 60, 1)}
-        print(f"grew the refinement (width {refine}, features {features}) onto step {ck['state']['step']}; a new schedule starts", flush=True)
+        print(f"grew a width-{refine} refinement onto step {ck['state']['step']}; a new schedule starts", flush=True)
     elif ck:
         net.load_state_dict(ck["model"])
         opt.load_state_dict(ck["optim"])
@@ -351,7 +335,7 @@ def export(net, meta, topology, args, pkg, state):
     manifest.setdefault("factors", {})[f"x{args.factor}"] = {
         "trainedSteps": state["step"] + state.get("grown_from", {}).get("steps", 0),
         "cpuMinutes": round(state["cpu_seconds"] / 60 + state.get("grown_from", {}).get("cpu_minutes", 0), 1),
-        "refineWidth": state.get("refine", 0), "refineFeatures": state.get("refine_features", False),
+        "refineWidth": state.get("refine", 0),
         "parity": {"inputShape": [1, 20, 28, 3], "outputShape": list(y.permute(0, 2, 3, 1).shape)}}
     json.dump(manifest, open(manifest_path, "w"), indent=2)
     print(f"exported x{args.factor} (step {state['step']}) to {out_dir}")
