@@ -5,11 +5,9 @@
 // repair run on clean photos (false alarms cost here); tone |ΔL| ratio; recolor ΔE00 ratio.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import sharp = require('sharp');
 import { rgb8ToL, rgb8ToLab } from '../src-main/core/color/lab';
-import { validationHalf } from '../src-main/core/eval/split';
-import { meanDeltaE00, psnr } from '../src-main/core/metrics';
-import { Rng } from '../src-main/core/rng';
+import type { ValidationHalf } from '../src-main/core/eval/split';
+import { meanDeltaE00 } from '../src-main/core/metrics';
 import { initBackend } from '../src-main/core/engine/backend';
 import {
   defaultDetector,
@@ -17,7 +15,6 @@ import {
   fadeColour,
   fadeGrey,
   inpaint,
-  lToGreyRgb,
   maskScores,
   recolorFaded,
   repairPlanes,
@@ -27,10 +24,10 @@ import {
 import { percentiles } from '../src-main/core/restore/planes';
 import { DAMAGE_MANIFEST, loadDamageNet } from '../src-main/core/restore/damage-net';
 import { flag } from './flags';
+import { DEFAULT_POOL, greyPsnr, loadEvalPhoto, mean, restoreEvalPhotos } from './restore-eval-photos';
 
-const pool =
-  process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : path.resolve(__dirname, '..', '..', '..', 'shared', 'datasets', 'photos');
-const half = flag('half', 'report');
+const pool = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : DEFAULT_POOL;
+const half = flag('half', 'report') as ValidationHalf;
 const limit = Number(flag('limit', '100'));
 const seed = Number(flag('seed', '1'));
 const size = Number(flag('size', '512'));
@@ -39,13 +36,11 @@ const detectorFlag = flag('detector', 'default');
 // Overrides the learned detector's threshold (to choose it on the tune half).
 const threshold = flag('threshold', '') === '' ? undefined : Number(flag('threshold', ''));
 
-const mean = (a: number[]): number => a.reduce((s, v) => s + v, 0) / Math.max(1, a.length);
 const meanAbs = (a: Float32Array, b: Float32Array): number => {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += Math.abs(a[i]! - b[i]!);
   return s / a.length;
 };
-const greyPsnr = (a: Float32Array, b: Float32Array): number => Math.min(99, psnr(lToGreyRgb(a), lToGreyRgb(b)));
 
 async function main(): Promise<void> {
   await initBackend();
@@ -55,17 +50,7 @@ async function main(): Promise<void> {
       ? { id: 'classical', detect: (L: Float32Array, w: number, h: number) => detectDamage(L, w, h) }
       : defaultDetector(threshold, candidate);
   if (detectorFlag === 'learned' && chosen.id === 'classical') throw new Error('no learned damage detector is installed (models/damage-detector)');
-  const names = fs
-    .readdirSync(pool)
-    .filter((f) => /\.(jpe?g|png)$/i.test(f) && validationHalf(f) === half)
-    .sort();
-  // A seeded shuffle, so --limit takes the same varied sample every run.
-  const rng = new Rng(seed);
-  for (let i = names.length - 1; i > 0; i--) {
-    const j = Math.floor(rng.next() * (i + 1));
-    [names[i], names[j]] = [names[j]!, names[i]!];
-  }
-  const files = names.slice(0, limit);
+  const files = restoreEvalPhotos(pool, half, limit, seed);
   const rows = {
     f1: [] as number[],
     prec: [] as number[],
@@ -85,19 +70,8 @@ async function main(): Promise<void> {
     p995: [] as number[],
     chroma: [] as number[],
   };
-  let k = 0;
-  for (const name of files) {
-    const s = seed * 100_003 + k++;
-    const { data, info } = await sharp(path.join(pool, name))
-      .rotate()
-      .resize(size, size, { fit: 'inside', withoutEnlargement: true })
-      .toColourspace('srgb')
-      .removeAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    const w = info.width,
-      h = info.height;
-    const rgb = new Uint8Array(data);
+  for (const { name, seed: s } of files) {
+    const { rgb, width: w, height: h } = await loadEvalPhoto(pool, name, size);
     const L = rgb8ToL(rgb, 3);
     const [p0, p1] = percentiles(L, [0.005, 0.995]) as [number, number];
     rows.p005.push(p0);
