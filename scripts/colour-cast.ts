@@ -2,14 +2,15 @@
 // which the lightness cannot tell), on the tune halves only. For each photo: the grey answer; grey
 // with the photo's true mean colour laid over it (all a model could gain from knowing the cast
 // alone); the model; the model with its own mean colour error removed (what it would score with the
-// cast right); and the model with half of its own mean colour taken away (a decode that needs no truth).
+// cast right); the model with half of its own mean colour taken away (a decode that needs no truth);
+// and grey and the model with the training pool's average cast laid on (a fixed cast instead of a guess).
 //   node dist/scripts/colour-cast.js [model dir] [pool folder] [--limit 60] [--splits sources-tune,validation-tune]
 import * as path from 'node:path';
 import { labToRgb8, rgb8ToLab, type LabImage } from '../src-main/core/color/lab';
 import { initBackend } from '../src-main/core/engine/backend';
 import { loadModel } from '../src-main/core/engine/model-store';
 import { greyAnswer } from '../src-main/core/eval/evaluate';
-import { EVAL_SPLITS, inSplit, type EvalSplit } from '../src-main/core/eval/split';
+import { EVAL_SPLITS, inSplit, isHeldOutSourcePhoto, isValidationPhoto, type EvalSplit } from '../src-main/core/eval/split';
 import { decodePhoto } from '../src-main/core/imaging/decode';
 import { meanDeltaE00 } from '../src-main/core/metrics';
 import { collectPhotos } from '../src-main/core/photo-files';
@@ -23,7 +24,15 @@ const limit = Number(flag('limit', '60'));
 const splits = flag('splits', 'sources-tune,validation-tune').split(',') as EvalSplit[];
 for (const s of splits) if (!EVAL_SPLITS.includes(s) || s.endsWith('report')) throw new Error(`--splits: ${s} is not a tune half`);
 
-const ANSWERS = ['grey', 'grey + true cast', 'model', 'model, cast made right', 'model, half its cast removed'] as const;
+const ANSWERS = [
+  'grey',
+  'grey + true cast',
+  'model',
+  'model, cast made right',
+  'model, half its cast removed',
+  'grey + pool cast',
+  'model, pool cast',
+] as const;
 
 const meanAb = (lab: LabImage): [number, number] => {
   let a = 0,
@@ -46,6 +55,23 @@ const shifted = (lab: LabImage, da: number, db: number): LabImage =>
     3,
   );
 
+/** The mean colour of the photos the model trained on (a sample of `n`, spread over the pool). */
+async function poolCast(all: string[], n: number): Promise<[number, number]> {
+  const training = spread(
+    all.filter((f) => !isValidationPhoto(f) && !isHeldOutSourcePhoto(f)),
+    n,
+  );
+  let a = 0,
+    b = 0;
+  for (const file of training) {
+    const photo = await decodePhoto(file);
+    const [pa, pb] = meanAb(rgb8ToLab(photo.rgb, 3));
+    a += pa;
+    b += pb;
+  }
+  return [a / training.length, b / training.length];
+}
+
 /** Photos of the split spread evenly over its sorted list (so every source of a half is in). */
 function spread(files: string[], n: number): string[] {
   const step = Math.max(1, Math.floor(files.length / n));
@@ -56,7 +82,9 @@ async function main(): Promise<void> {
   const backend = await initBackend();
   const model = await loadModel(modelDir);
   const all = collectPhotos([pool]).files.sort();
+  const [pa, pb] = await poolCast(all, 400);
   console.log(`${model.manifest.id}, ${backend.name}; mean ΔE00 per answer (photos of each tune half, spread over its sources)`);
+  console.log(`the training pool's mean cast (400 training photos): a* ${pa.toFixed(2)}, b* ${pb.toFixed(2)}`);
   for (const split of splits) {
     const files = spread(
       all.filter((f) => inSplit(f, split)),
@@ -78,9 +106,15 @@ async function main(): Promise<void> {
         labOut = rgb8ToLab(out.rgb, 3);
       const [ta, tb] = meanAb(labTruth),
         [oa, ob] = meanAb(labOut);
-      const dE = [labGrey, shifted(labGrey, ta, tb), labOut, shifted(labOut, ta - oa, tb - ob), shifted(labOut, -oa / 2, -ob / 2)].map((lab) =>
-        meanDeltaE00(lab, labTruth),
-      );
+      const dE = [
+        labGrey,
+        shifted(labGrey, ta, tb),
+        labOut,
+        shifted(labOut, ta - oa, tb - ob),
+        shifted(labOut, -oa / 2, -ob / 2),
+        shifted(labGrey, pa, pb),
+        shifted(labOut, pa - oa, pb - ob),
+      ].map((lab) => meanDeltaE00(lab, labTruth));
       add(split, dE);
       add(`  ${path.basename(file).split('_')[0]}`, dE);
     }

@@ -13,7 +13,7 @@ import { writeFileAtomic } from '../core/fs-atomic';
 import { collectPhotos } from '../core/photo-files';
 import { hashFile } from '../core/service/file-hash';
 import type { HeirloomCore } from '../core/service/heirloom-core';
-import { LivePreview } from '../core/hints/live-preview';
+import { PreviewRunner } from '../core/hints/preview-runner';
 import { PointHintsSchema, type SuggestedColour } from '../contract/hints';
 import { MaskEditSchema } from '../contract/mask-edit';
 import { findDamageOffThread } from '../core/restore/damage-mask';
@@ -74,8 +74,8 @@ export class CoreApi implements HeirloomApi {
   /** The library's job queue lives in the core; this face only starts, lists and cancels jobs. */
   private readonly jobs: JobQueue;
 
-  /** The photo view's live colour preview (decoded originals cached at screen size). */
-  private readonly preview: LivePreview;
+  /** The photo view's live colour preview, in its own worker (decoded originals cached there at screen size). */
+  private readonly preview: PreviewRunner;
   private previewSerial = 0;
   /** Damage masks sent to the viewer, newest last. */
   private readonly masks = new Map<string, DamageMask>();
@@ -89,12 +89,7 @@ export class CoreApi implements HeirloomApi {
     private readonly opts: CoreApiOptions,
   ) {
     this.jobs = new JobQueue(core);
-    this.preview = new LivePreview((photoId) => {
-      const row = core.catalogue.getOriginal(photoId);
-      if (!row) throw new Error(`photo ${photoId} is not in the library`);
-      if (!fs.existsSync(row.path)) throw new Error(`the original file of photo ${photoId} is missing (${path.basename(row.path)})`);
-      return row.path;
-    });
+    this.preview = new PreviewRunner({ library: core.paths.root, install: core.install });
     // Previews are Heirloom's own cache: the folder is emptied when a library is opened.
     fs.rmSync(this.previewDir, { recursive: true, force: true });
   }
@@ -277,8 +272,7 @@ export class CoreApi implements HeirloomApi {
   // ── colour hints, live preview and versions ──
 
   async previewColour(req: ColourSettings): Promise<ColourPreview> {
-    const { model } = await this.core.model(req.modelId);
-    const img = await this.preview.render(req.photoId, model, { hints: req.hints, saturation: req.saturation, workingSize: req.workingSize });
+    const img = await this.preview.render(req.photoId, req.modelId, { hints: req.hints, saturation: req.saturation, workingSize: req.workingSize });
     const serial = ++this.previewSerial;
     fs.mkdirSync(this.previewDir, { recursive: true });
     writeFileAtomic(path.join(this.previewDir, `${serial}.jpg`), img.jpeg);
@@ -287,8 +281,7 @@ export class CoreApi implements HeirloomApi {
   }
 
   async suggestColours(req: { photoId: number; x: number; y: number; workingSize?: number; modelId?: string }): Promise<SuggestedColour[]> {
-    const { model } = await this.core.model(req.modelId);
-    return this.preview.suggest(req.photoId, model, req.x, req.y, 6, req.workingSize);
+    return this.preview.suggest(req.photoId, req.modelId, req.x, req.y, 6, req.workingSize);
   }
 
   async keepColour(req: ColourSettings): Promise<{ jobId: number }> {
@@ -502,7 +495,7 @@ export class CoreApi implements HeirloomApi {
 
   /** Stops after the current photo of the running job, then lets the caller close the core. */
   async close(): Promise<void> {
-    await this.jobs.close();
+    await Promise.all([this.jobs.close(), this.preview.close()]);
   }
 
   private withOutputs(row: OriginalRow): OriginalListRow {

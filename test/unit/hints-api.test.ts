@@ -50,6 +50,28 @@ test("previews are new URLs each time, served from Heirloom's cache, and record 
   assert.ok(swatches.length >= 2 && swatches.every((s) => /^#[0-9a-f]{6}$/.test(s.color)));
 });
 
+test('the preview runs off the thread that serves the window, and its errors come back as errors', async () => {
+  await api.previewColour({ photoId, hints: [] }); // its worker is up and the photo decoded there
+  let longest = 0,
+    last = performance.now(),
+    ticking = true;
+  const tick = (): void => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+    if (ticking) setTimeout(tick, 2);
+  };
+  setTimeout(tick, 2);
+  const p = await api.previewColour({ photoId, hints: [{ x: 0.6, y: 0.5, color: '#c83c2a' }] });
+  ticking = false;
+  // Run on this thread, the network would stall it for most of the render; off it, the loop keeps turning.
+  // (A bar relative to the render's own time, so a slow or busy machine does not change the verdict.)
+  assert.ok(longest < p.millis / 2, `the serving thread stalled ${longest.toFixed(0)} ms during a ${p.millis} ms preview`);
+  await assert.rejects(api.previewColour({ photoId: 9999, hints: [] }), /photo 9999 is not in the library/);
+  // The worker survives its errors.
+  assert.ok((await api.suggestColours({ photoId, x: 0.3, y: 0.4 })).length >= 2);
+});
+
 test('keeping makes a new current version with its hints; an older one can be chosen; a version can be deleted', async () => {
   const first = await api.keepColour({ photoId, hints: [] });
   await waitForJobEvent(api, first.jobId, jobEnded);
