@@ -10,7 +10,7 @@ import { initBackend } from '../src-main/core/engine/backend';
 import { maskScores, repairPlanes, synthesizeDamage } from '../src-main/core/restore';
 import { DETECT_MAX_SIDE, damageProbabilitiesTiled, loadDamageNet } from '../src-main/core/restore/damage-net';
 import { flag } from './flags';
-import { DEFAULT_POOL, greyPsnr, loadEvalPhoto, mean, restoreEvalPhotos } from './restore-eval-photos';
+import { DEFAULT_POOL, greyPsnr, loadPhotoAtMost, mean, evalPhotos } from './eval-photos';
 
 const pool = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : DEFAULT_POOL;
 const detectorDir = flag('detector', '');
@@ -31,8 +31,8 @@ async function main(): Promise<void> {
   await initBackend();
   const net = detectorDir ? loadDamageNet(detectorDir) : loadDamageNet();
   const rows = thresholds.map((t) => ({ t, f1: [] as number[], gain: [] as number[], clean: [] as number[] }));
-  for (const { name, seed } of restoreEvalPhotos(pool, 'tune', limit, 1)) {
-    const { rgb, width: w, height: h } = await loadEvalPhoto(pool, name, SIZE);
+  for (const { name, seed } of evalPhotos(pool, 'tune', limit, 1)) {
+    const { rgb, width: w, height: h } = await loadPhotoAtMost(pool, name, SIZE);
     // At ≤ 512 px the whole-photo detector (detectDamageWhole) is exactly these tiled probabilities, thresholded.
     if (Math.max(w, h) > DETECT_MAX_SIDE) throw new Error(`${name}: larger than the detector's working side`);
     const L = rgb8ToL(rgb, 3);

@@ -6,15 +6,15 @@
 // A quarter of the tiles come from undamaged photos (grain only), so the detector learns to stay quiet.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import sharp = require('sharp');
 import { rgb8ToL } from '../src-main/core/color/lab';
 import { isHeldOutSourcePhoto, isValidationPhoto } from '../src-main/core/eval/split';
 import { synthesizeDamage } from '../src-main/core/restore';
 import { Rng } from '../src-main/core/rng';
+import { DEFAULT_POOL, loadPhotoAtMost, poolPhotos, seededShuffle } from './eval-photos';
 import { flag } from './flags';
 
 const out = process.argv[2];
-const pool = path.resolve(__dirname, '..', '..', '..', 'shared', 'datasets', 'photos');
+const pool = DEFAULT_POOL;
 const nPhotos = Number(flag('photos', '2400'));
 const perPhoto = Number(flag('tiles', '4'));
 const tile = Number(flag('tile', '128'));
@@ -25,32 +25,20 @@ async function main(): Promise<void> {
   if (!out) throw new Error('usage: damage-tiles <out folder> [--photos N] [--tiles N] [--tile px] [--size px] [--seed N]');
   fs.mkdirSync(out, { recursive: true });
   const rng = new Rng(seed);
-  const names = fs
-    .readdirSync(pool)
-    .filter((f) => /\.(jpe?g|png)$/i.test(f) && !isValidationPhoto(f) && !isHeldOutSourcePhoto(f))
-    .sort();
-  for (let i = names.length - 1; i > 0; i--) {
-    const j = Math.floor(rng.next() * (i + 1));
-    [names[i], names[j]] = [names[j]!, names[i]!];
-  }
+  const names = seededShuffle(
+    poolPhotos(pool, (f) => !isValidationPhoto(f) && !isHeldOutSourcePhoto(f)),
+    rng,
+  );
   const lFile = fs.openSync(path.join(out, 'tiles-L.u8'), 'w');
   const mFile = fs.openSync(path.join(out, 'tiles-mask.u8'), 'w');
   let tiles = 0,
     damagedPixels = 0;
   for (const name of names.slice(0, nPhotos)) {
-    const { data, info } = await sharp(path.join(pool, name))
-      .rotate()
-      .resize(size, size, { fit: 'inside', withoutEnlargement: true })
-      .toColourspace('srgb')
-      .removeAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    const w = info.width,
-      h = info.height;
+    const { rgb, width: w, height: h } = await loadPhotoAtMost(pool, name, size);
     if (w < tile || h < tile) continue;
     const clean = rng.next() < 0.25;
     const dmg = synthesizeDamage(
-      rgb8ToL(new Uint8Array(data), 3),
+      rgb8ToL(rgb, 3),
       w,
       h,
       rng.int(0, 2 ** 31 - 1),

@@ -24,7 +24,7 @@ import {
 import { percentiles } from '../src-main/core/restore/planes';
 import { DAMAGE_MANIFEST, loadDamageNet } from '../src-main/core/restore/damage-net';
 import { flag } from './flags';
-import { DEFAULT_POOL, greyPsnr, loadEvalPhoto, mean, restoreEvalPhotos } from './restore-eval-photos';
+import { DEFAULT_POOL, greyPsnr, loadPhotoAtMost, mean, evalPhotos } from './eval-photos';
 
 const pool = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : DEFAULT_POOL;
 const half = flag('half', 'report') as ValidationHalf;
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
       ? { id: 'classical', detect: (L: Float32Array, w: number, h: number) => detectDamage(L, w, h) }
       : defaultDetector(threshold, candidate);
   if (detectorFlag === 'learned' && chosen.id === 'classical') throw new Error('no learned damage detector is installed (models/damage-detector)');
-  const files = restoreEvalPhotos(pool, half, limit, seed);
+  const files = evalPhotos(pool, half, limit, seed);
   const rows = {
     f1: [] as number[],
     prec: [] as number[],
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     chroma: [] as number[],
   };
   for (const { name, seed: s } of files) {
-    const { rgb, width: w, height: h } = await loadEvalPhoto(pool, name, size);
+    const { rgb, width: w, height: h } = await loadPhotoAtMost(pool, name, size);
     const L = rgb8ToL(rgb, 3);
     const [p0, p1] = percentiles(L, [0.005, 0.995]) as [number, number];
     rows.p005.push(p0);

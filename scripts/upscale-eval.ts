@@ -7,24 +7,22 @@
 // by bicubic (sharp / libvips) and by the network, and each is compared with the clean photo: PSNR on Y (BT.601
 // luma, 8-bit, a factor-px border left out) and on RGB. The same is done for a clean downscale (no
 // blur, noise or JPEG), the conditions the network was trained for, to show what it can do at all.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import sharp = require('sharp');
-import { validationHalf } from '../src-main/core/eval/split';
+import type { ValidationHalf } from '../src-main/core/eval/split';
 import { psnr } from '../src-main/core/metrics';
 import { Rng } from '../src-main/core/rng';
 import { isUpscaleFactor, loadUpscaler, loadUpscalerFrom, upscaleRgb, type Upscaler } from '../src-main/core/restore/upscale';
+import { DEFAULT_POOL, evalPhotos, mean } from './eval-photos';
 import { flag } from './flags';
 
-const pool =
-  process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : path.resolve(__dirname, '..', '..', '..', 'shared', 'datasets', 'photos');
-const half = flag('half', 'tune');
+const pool = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : DEFAULT_POOL;
+const half = flag('half', 'tune') as ValidationHalf;
 const limit = Number(flag('limit', '30'));
 const seed = Number(flag('seed', '1'));
 const factor = Number(flag('factor', '2'));
 const packageDir = flag('package-dir', '');
 
-const mean = (a: number[]): number => a.reduce((s, v) => s + v, 0) / Math.max(1, a.length);
 const median = (a: number[]): number => {
   const s = [...a].sort((x, y) => x - y);
   return s.length ? (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2 : NaN;
@@ -87,24 +85,13 @@ async function enlarge(method: Method, lr: Buffer, w: number, h: number, up: Ups
 async function main(): Promise<void> {
   if (!isUpscaleFactor(factor)) throw new Error('--factor must be 2 or 4');
   const up = packageDir ? await loadUpscalerFrom(path.resolve(packageDir), factor) : await loadUpscaler(factor);
-  const names = fs
-    .readdirSync(pool)
-    .filter((f) => /\.(jpe?g|png)$/i.test(f) && validationHalf(f) === half)
-    .sort();
-  // A seeded shuffle, so --limit takes the same varied sample every run.
-  const order = new Rng(seed);
-  for (let i = names.length - 1; i > 0; i--) {
-    const j = Math.floor(order.next() * (i + 1));
-    [names[i], names[j]] = [names[j]!, names[i]!];
-  }
-  const files = names.slice(0, limit);
+  const files = evalPhotos(pool, half, limit, seed);
   const methods: Method[] = ['bicubic', 'network'];
   const res: Record<'scan' | 'clean', Record<Method, Scores[]>> = { scan: { bicubic: [], network: [] }, clean: { bicubic: [], network: [] } };
   let netSeconds = 0,
     netPixels = 0;
-  let k = 0;
-  for (const name of files) {
-    const rng = new Rng(seed * 100_003 + k++);
+  for (const { name, seed: photoSeed } of files) {
+    const rng = new Rng(photoSeed);
     const img = sharp(path.join(pool, name)).rotate().toColourspace('srgb').removeAlpha();
     const meta = await img.clone().raw().toBuffer({ resolveWithObject: true });
     // Whole multiples of the factor, so the enlarged scan lines up with the truth pixel for pixel.

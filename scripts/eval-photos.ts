@@ -1,6 +1,6 @@
-// The fixed photo set restoration is measured on (scripts/restore-eval.ts, scripts/damage-threshold.ts):
+// The fixed photo sets the maintenance scripts measure on (restore-eval, damage-threshold, upscale-eval):
 // one half of the sha1 split, in a seeded shuffle so --limit takes the same varied sample every run,
-// each photo brought to at most `size` px and its own seed for the damage generator.
+// each photo with its own seed (for the damage generator or the scan degradation).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import sharp = require('sharp');
@@ -17,21 +17,33 @@ export interface EvalPhoto {
   seed: number;
 }
 
-export function restoreEvalPhotos(pool: string, half: ValidationHalf, limit: number, seed: number): EvalPhoto[] {
-  const names = fs
+/** The pool's photo files that `keep` accepts, sorted by name. */
+export function poolPhotos(pool: string, keep: (name: string) => boolean): string[] {
+  return fs
     .readdirSync(pool)
-    .filter((f) => /\.(jpe?g|png)$/i.test(f) && validationHalf(f) === half)
+    .filter((f) => /\.(jpe?g|png)$/i.test(f) && keep(f))
     .sort();
-  const rng = new Rng(seed);
-  for (let i = names.length - 1; i > 0; i--) {
+}
+
+/** Shuffles `items` in place (Fisher–Yates with `rng`) and returns them. */
+export function seededShuffle<T>(items: T[], rng: Rng): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(rng.next() * (i + 1));
-    [names[i], names[j]] = [names[j]!, names[i]!];
+    [items[i], items[j]] = [items[j]!, items[i]!];
   }
+  return items;
+}
+
+export function evalPhotos(pool: string, half: ValidationHalf, limit: number, seed: number): EvalPhoto[] {
+  const names = seededShuffle(
+    poolPhotos(pool, (f) => validationHalf(f) === half),
+    new Rng(seed),
+  );
   return names.slice(0, limit).map((name, k) => ({ name, seed: seed * 100_003 + k }));
 }
 
 /** The photo's 8-bit sRGB pixels at most `size` px on its long side. */
-export async function loadEvalPhoto(pool: string, name: string, size: number): Promise<{ rgb: Uint8Array; width: number; height: number }> {
+export async function loadPhotoAtMost(pool: string, name: string, size: number): Promise<{ rgb: Uint8Array; width: number; height: number }> {
   const { data, info } = await sharp(path.join(pool, name))
     .rotate()
     .resize(size, size, { fit: 'inside', withoutEnlargement: true })
