@@ -3,6 +3,7 @@
 // a fresh worker). While no request is pending the worker never keeps the process alive.
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { closeWorker } from '../jobs/close-worker';
 import type { SuggestedColour } from '../../contract/hints';
 import type { WorkerInit } from '../jobs/worker-protocol';
 import type { PreviewImage, PreviewSettings } from './live-preview';
@@ -35,12 +36,7 @@ export class PreviewRunner {
     const w = this.worker;
     if (!w) return;
     this.worker = undefined;
-    const exited = new Promise<void>((r) => w.once('exit', () => r()));
-    w.postMessage({ type: 'close' } satisfies PreviewRequest);
-    // The worker closes its port after closing the catalogue; terminate is only the safety net.
-    const timer = setTimeout(() => void w.terminate(), 5000);
-    await exited;
-    clearTimeout(timer);
+    await closeWorker(w, { type: 'close' } satisfies PreviewRequest);
   }
 
   private ask(req: Unsent<Ask>): Promise<PreviewReply> {

@@ -2,6 +2,7 @@
 // progress, and turns a crashed worker into a failed job (the next job starts a fresh worker).
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { closeWorker } from './close-worker';
 import type { FinetuneProgress } from '../finetune/trainer';
 import type { BatchProgress } from '../service/heirloom-core';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './worker-protocol';
@@ -37,12 +38,7 @@ export class ColorizeRunner {
     const w = this.worker;
     if (!w) return;
     this.worker = undefined;
-    const exited = new Promise<void>((r) => w.once('exit', () => r()));
-    w.postMessage({ type: 'close' } satisfies WorkerRequest);
-    // The worker closes its port after closing the catalogue; terminate is only the safety net.
-    const timer = setTimeout(() => void w.terminate(), 5000);
-    await exited;
-    clearTimeout(timer);
+    await closeWorker(w, { type: 'close' } satisfies WorkerRequest);
   }
 
   private send(m: WorkerRequest): void {
