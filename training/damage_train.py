@@ -5,7 +5,9 @@ scripts/restore-eval.ts measures with, on training photos only).
 
     node dist/scripts/damage-tiles.js runs/damage-tiles
     /usr/bin/python3 training/damage_train.py --tiles runs/damage-tiles --out runs/damage --cpu-minutes 40
-    /usr/bin/python3 training/damage_train.py --out runs/damage --export models/damage-detector [--threshold 0.7]
+    /usr/bin/python3 training/damage_train.py --out runs/damage --export runs/damage-candidate
+    node dist/scripts/damage-threshold.js --detector runs/damage-candidate   # the threshold, on the tune half
+    /usr/bin/python3 training/damage_train.py --out runs/damage --export models/damage-detector --threshold <chosen>
 
 Resumable (runs/damage/checkpoint.pt); training/checkpoints/damage.pt is the committed copy. Only
 stride-1 3×3 convolutions, 2×2 average pooling and nearest ×2 upsampling, so TensorFlow.js computes
@@ -168,7 +170,7 @@ def main():
                    help="a checkpoint of a net with one level fewer: start from what it computes (DamageNet.grow_from)")
     p.add_argument("--export", default=None, help="write the tfjs weights of the run's checkpoint here and stop")
     p.add_argument("--threshold", type=float, default=0.7,
-                   help="damage probability threshold written with --export (chosen on the tune half by scripts/restore-eval.ts: the lowest that keeps repair of clean photos ≥ 45 dB)")
+                   help="damage probability threshold written with --export (chosen on the tune half by scripts/damage-threshold.ts: the best F1 that keeps repair of clean photos ≥ 45 dB + a 3 dB margin)")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
