@@ -43,6 +43,7 @@ async function halfGated(model: LoadedModel, L: Float32Array, width: number, hei
 async function main(): Promise<void> {
   const [file, mode, repeatsArg, modelSpec] = process.argv.slice(2);
   const repeats = Number(repeatsArg ?? 1);
+  const upscaleFactor = mode === 'upscale4' ? 4 : 2;
   const backend = await initBackend();
   const { model } = await resolveModel(modelSpec);
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'heirloom-bench-'));
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
     } else if (mode === 'upscale' || mode === 'upscale4') {
       // Enlarging ×2 (or ×4: the ×2 network twice) alone, in 224² tiles as the restore step runs it, then the JPEG.
       const photo = await decodePhoto(file);
-      const big = await upscaleRgb(await loadUpscaler(mode === 'upscale' ? 2 : 4), photo.rgb, photo.width, photo.height);
+      const big = await upscaleRgb(await loadUpscaler(upscaleFactor), photo.rgb, photo.width, photo.height);
       const buf = await encodeColorized(big.rgb, big.width, big.height, photo.meta, { format: 'jpg', quality: 92, software: 'bench' });
       writeFileAtomic(path.join(outDir, 'upscaled.jpg'), buf);
     } else if (mode === 'preview') {
@@ -87,7 +88,7 @@ async function main(): Promise<void> {
     }
   };
   // Warm-up: wasm compilation, first-use allocations (for enlarging, one small tile: a whole run takes a minute).
-  if (mode.startsWith('upscale')) await upscaleRgb(await loadUpscaler(2), new Uint8Array(64 * 64 * 3).fill(128), 64, 64);
+  if (mode.startsWith('upscale')) await upscaleRgb(await loadUpscaler(upscaleFactor), new Uint8Array(64 * 64 * 3).fill(128), 64, 64);
   else await once();
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < repeats; i++) await once();

@@ -114,20 +114,35 @@ export async function loadUpscalerFrom(dir: string, factor: UpscaleFactor): Prom
   const { folder, passes } = networkFolder(factor, own ? pkg.factors?.[`x${factor}`] : undefined);
   const modelDir = own ? path.join(dir, folder) : path.join(dir, 'models', folder);
   try {
-    const json = JSON.parse(fs.readFileSync(path.join(modelDir, 'model.json'), 'utf8')) as {
-      modelTopology: object;
-      weightsManifest: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>;
-    };
-    const bin = Buffer.concat(json.weightsManifest.flatMap((g) => g.paths.map((p) => fs.readFileSync(path.join(modelDir, p)))));
-    const weightData = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer;
-    // From the package's files on disk, never over the network.
-    const net = await tf.loadLayersModel(
-      tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((g) => g.weights), weightData }),
-    );
-    return { factor, model: `${name}@${pkg.version}`, net, passes };
+    return { factor, model: `${name}@${pkg.version}`, net: await loadNetwork(modelDir), passes };
   } catch (e) {
     throw new Error(`The ×${factor} enlarging model in ${modelDir} cannot be used: ${(e as Error).message.split('\n')[0]}`, { cause: e });
   }
+}
+
+/** Networks by folder: ×4 as the ×2 network run twice shares the ×2 one's weights instead of loading a copy. */
+const networks = new Map<string, Promise<tf.LayersModel>>();
+
+function loadNetwork(modelDir: string): Promise<tf.LayersModel> {
+  const key = path.resolve(modelDir);
+  let p = networks.get(key);
+  if (!p) {
+    p = (async () => {
+      const json = JSON.parse(fs.readFileSync(path.join(modelDir, 'model.json'), 'utf8')) as {
+        modelTopology: object;
+        weightsManifest: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>;
+      };
+      const bin = Buffer.concat(json.weightsManifest.flatMap((g) => g.paths.map((f) => fs.readFileSync(path.join(modelDir, f)))));
+      const weightData = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer;
+      // From the files on disk, never over the network.
+      return tf.loadLayersModel(
+        tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((g) => g.weights), weightData }),
+      );
+    })();
+    networks.set(key, p);
+    p.catch(() => networks.delete(key));
+  }
+  return p;
 }
 
 /** Whether Heirloom's folder makes this factor (with its own network or another one run twice). */
