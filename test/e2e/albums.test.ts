@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import sharp = require('sharp');
 import type { Page } from 'playwright-core';
 import { OLD_PHOTO_COLOURS, sceneLayout, writeScene } from '../helpers/fixtures';
-import { callApi, closeApp, e2eSkip, e2eTempDir, openApp, type OpenApp, screenshot } from '../helpers/e2e';
+import { callApi, closeApp, e2eSkip, e2eTempDir, eventually, openApp, type OpenApp, screenshot } from '../helpers/e2e';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const document: any;
@@ -135,12 +135,10 @@ describe('albums in the window: create, drag photos in, reorder, caption, export
     const cap = cards().nth(0).locator('textarea.caption');
     await cap.fill('Grandma at the lake');
     await cap.press('Enter');
-    for (let i = 0; i < 20; i++) {
-      const d = (await apiCall('getAlbum', 1)) as { items: { caption: string | null }[] };
-      if (d.items[0].caption === 'Grandma at the lake') break;
-      await page.waitForTimeout(100);
-      assert.ok(i < 19, 'caption saved');
-    }
+    await eventually(
+      async () => ((await apiCall('getAlbum', 1)) as { items: { caption: string | null }[] }).items[0].caption === 'Grandma at the lake',
+      'caption saved',
+    );
     await cards().nth(1).getByRole('button', { name: 'Make cover' }).click();
     await cards().nth(1).locator('.badge', { hasText: 'Cover' }).waitFor();
     await page.mouse.move(5, 790);

@@ -132,7 +132,7 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
     // Coming back shows the running job at once (it is not reloaded from scratch).
     await panel()
       .getByText(/Stop keeps the last checkpoint/)
-      .waitFor({ timeout: 5000 });
+      .waitFor();
     const first = await ftStep();
     await page.waitForFunction(
       (s: number) =>

@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import sharp = require('sharp');
 import type { Page } from 'playwright-core';
 import { OLD_PHOTO_COLOURS, sceneLayout, writeScene } from '../helpers/fixtures';
-import { addFolder, callApi, closeApp, e2eSkip, e2eTempDir, openApp, type OpenApp, screenshot } from '../helpers/e2e';
+import { addFolder, callApi, closeApp, e2eSkip, e2eTempDir, eventually, openApp, type OpenApp, screenshot } from '../helpers/e2e';
 
 // Callbacks passed to page.evaluate / waitForFunction run in the page.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -279,12 +279,11 @@ describe('colour hints and versions in the photo view', { skip }, () => {
     const album = (await apiCall('createAlbum', { name: 'House' })) as { id: number };
     await apiCall('addToAlbum', { albumId: album.id, photoIds: [photoId] });
     const { jobId } = (await apiCall('exportAlbum', { albumId: album.id, parentDir: path.join(dir, 'Exports'), format: 'png' })) as { jobId: number };
-    for (let i = 0; ; i++) {
+    await eventually(async () => {
       const job = ((await apiCall('listJobs', null)) as { id: number; state: string }[]).find((j) => j.id === jobId)!;
-      if (job.state === 'done') break;
-      assert.ok(i < 300 && job.state !== 'failed', `export ${job.state}`);
-      await page.waitForTimeout(200);
-    }
+      assert.notEqual(job.state, 'failed', 'export failed');
+      return job.state === 'done';
+    }, 'export done');
     const folder = path.join(dir, 'Exports', 'House');
     const file = fs.readdirSync(folder).find((f) => f.endsWith('.png'))!;
     const exported = await sharp(path.join(folder, file)).removeAlpha().raw().toBuffer({ resolveWithObject: true });

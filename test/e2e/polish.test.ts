@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { OLD_PHOTO_COLOURS, sceneLayout, writeScene } from '../helpers/fixtures';
-import { callApi, closeApp, e2eSkip, e2eTempDir, openApp, type OpenApp, screenshot } from '../helpers/e2e';
+import { callApi, closeApp, e2eSkip, e2eTempDir, eventually, openApp, type OpenApp, screenshot } from '../helpers/e2e';
 
 // Callbacks passed to page.evaluate / waitForFunction run in the page.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -304,12 +304,10 @@ describe('everyday use at 800×600: imports, job panel, keyboard, albums, viewer
     await field.press('Enter');
     const size = await field.evaluate((el: { scrollHeight: number; clientHeight: number }) => [el.scrollHeight, el.clientHeight]);
     assert.ok(size[0] <= size[1] + 1 && size[1] > 40, `the caption grows to show every line (${size})`);
-    for (let i = 0; ; i++) {
-      const d = (await apiCall('getAlbum', album.id)) as { items: { caption: string | null }[] };
-      if (d.items[0].caption === caption) break;
-      assert.ok(i < 20, 'caption saved');
-      await page.waitForTimeout(100);
-    }
+    await eventually(
+      async () => ((await apiCall('getAlbum', album.id)) as { items: { caption: string | null }[] }).items[0].caption === caption,
+      'caption saved',
+    );
     await page.mouse.move(5, 595);
     await screenshot(page, 'p06-album-800.png');
     await lang('ru');

@@ -96,6 +96,15 @@ export function callApi(page: Page, method: string, arg: unknown): Promise<unkno
   );
 }
 
+/** Polls `check` until it is true. The 2-minute cap only ends a hung run: a busy machine just waits longer. */
+export async function eventually(check: () => Promise<boolean>, what: string, capMs = 120_000): Promise<void> {
+  const until = Date.now() + capMs;
+  while (!(await check())) {
+    assert.ok(Date.now() < until, `${what} (still not true after ${capMs / 1000} s)`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the page's own DOM, typed there, not here
 declare const document: any;
 
