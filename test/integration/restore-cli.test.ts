@@ -71,6 +71,7 @@ describe('heirloom restore', () => {
     assert.deepEqual(rec.steps, { repair: true, tone: false, recolorFaded: false, colorize: false });
     assert.equal(rec.colorized, false);
     assert.ok(typeof rec.detector === 'string' && rec.detector.length > 0);
+    assert.equal(rec.fill, 'harmonic', 'how the damage was filled is recorded');
     assert.ok(rec.repairedPixels > 100, `repaired ${rec.repairedPixels} px`);
   });
 

@@ -1,11 +1,11 @@
 // The restore step of a restore job (HeirloomCore): a decoded photo in, a restored decoded photo out,
-// and what to record with the output so the result can be made again (steps, detector, counts).
+// and what to record with the output so the result can be made again (steps, detector, fill, counts).
 import type { DecodedPhoto } from '../imaging/decode';
 import type { RestoreSteps } from '../jobs/job-params';
 import { detectDamage } from './detect';
 import { detectDamageWhole, shippedDamageNet, type DamageNet } from './damage-net';
 import { withMaskEdit } from './mask-edit';
-import { restorePixels } from './restore';
+import { DEFAULT_REPAIR_FILL, restorePixels, type RepairFill } from './restore';
 import { loadUpscaler, upscaleRgb, type UpscaleFactor, type UpscaleOptions } from './upscale';
 
 export interface RestoredDecoded {
@@ -15,6 +15,8 @@ export interface RestoredDecoded {
   repairedPixels: number;
   /** Which damage detector ran: the shipped network's id, or 'classical' when none is installed. */
   detector: string | null;
+  /** How the damage was filled (null when repair was off). */
+  fill: RepairFill | null;
   /** Set when the photo was enlarged: by how much, with which network (name@package version). */
   upscale?: { factor: UpscaleFactor; model: string };
 }
@@ -42,12 +44,26 @@ export function restoreDecoded(photo: DecodedPhoto, steps: RestoreSteps): Restor
     tone: steps.tone ? {} : false,
     recolor: steps.recolorFaded ? {} : false,
   });
-  return { photo: { ...photo, rgb: r.rgb }, grey: r.grey, repairedPixels: r.repairedPixels, detector: detector?.id ?? null };
+  return {
+    photo: { ...photo, rgb: r.rgb },
+    grey: r.grey,
+    repairedPixels: r.repairedPixels,
+    detector: detector?.id ?? null,
+    fill: steps.repair ? DEFAULT_REPAIR_FILL : null,
+  };
 }
 
 /** What goes into the output's recorded parameters besides the colorize settings. */
 export function restoreProvenance(steps: RestoreSteps, r: RestoredDecoded, colorized: boolean): Record<string, unknown> {
-  return { steps, colorized, grey: r.grey, detector: r.detector, repairedPixels: r.repairedPixels, ...(r.upscale ? { upscale: r.upscale } : {}) };
+  return {
+    steps,
+    colorized,
+    grey: r.grey,
+    detector: r.detector,
+    fill: r.fill,
+    repairedPixels: r.repairedPixels,
+    ...(r.upscale ? { upscale: r.upscale } : {}),
+  };
 }
 
 /**

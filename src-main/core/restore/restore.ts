@@ -7,9 +7,14 @@ import { labToRgb8, rgb8ToL, rgb8ToLab } from '../color/lab';
 import { decodePhoto, DecodeOptions, PhotoMeta } from '../imaging/decode';
 import { judgeMonochrome } from '../imaging/monochrome';
 import { detectDamage, DetectOptions } from './detect';
+import { relaxHarmonic } from './harmonic';
 import { inpaintInPlace, InpaintOptions } from './inpaint';
 import { lToGreyRgb } from './planes';
 import { recolorFaded, RecolorOptions, restoreTone, ToneOptions } from './tone';
+
+/** How the masked pixels are filled; recorded with each output so it can be made again. */
+export type RepairFill = 'harmonic' | 'telea';
+export const DEFAULT_REPAIR_FILL: RepairFill = 'harmonic';
 
 export interface RepairOptions {
   /** Options of the classical detector (used when no `detector` is given). */
@@ -20,6 +25,8 @@ export interface RepairOptions {
    */
   detector?: (L: Float32Array, width: number, height: number) => Uint8Array;
   inpaint?: InpaintOptions;
+  /** 'harmonic' (default): Telea's fill relaxed to a harmonic one (harmonic.ts says why); 'telea': Telea's alone. */
+  fill?: RepairFill;
   /** Tile core side in pixels; default 1024. */
   tile?: number;
   /** Context around each tile, px; default 32 (must exceed the detector's windows and the damage width). */
@@ -86,6 +93,7 @@ export function repairPlanes(planes: Float32Array[], width: number, height: numb
         }
       if (!any) continue;
       inpaintInPlace(subs, w, h, mask, opts.inpaint);
+      if ((opts.fill ?? DEFAULT_REPAIR_FILL) === 'harmonic') relaxHarmonic(subs, w, h, mask);
       for (let y = ty; y < cy1; y++) {
         for (let x = tx; x < cx1; x++) {
           const k = (y - y0) * w + (x - x0);
