@@ -117,7 +117,7 @@ async function main(): Promise<void> {
       '',
       `Live preview of the 24 MP scan, from a hint change to the new preview (photo already open): ${preview.seconds.toFixed(2)} s (target ≈ 1 s)`,
       '',
-      `Restore (repair with the shipped damage detector + tone, no colorize) of the 24 MP scan: ${restore.seconds.toFixed(1)} s, peak RSS ${restore.peakRssMB.toFixed(0)} MB (target ≤ 1536 MB)`,
+      `Restore (repair as shipped: the damage detector with its mirror views, the fill; + tone; no colorize) of the 24 MP scan: ${restore.seconds.toFixed(1)} s, peak RSS ${restore.peakRssMB.toFixed(0)} MB (target ≤ 1536 MB)`,
       '',
       `Upscale ×2 (esrgan-slim, 224² tiles) of the 1 MP photo into 4 MP, decode to JPEG: ${upscale.seconds.toFixed(1)} s, peak RSS ${upscale.peakRssMB.toFixed(0)} MB`,
       '',

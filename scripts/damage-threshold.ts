@@ -4,11 +4,12 @@
 // mean over photos that mostly score 99 (nothing filled) and a few that score ~30, so it moves by
 // 2–3 dB from one set of photos to another (model card). The network runs once per photo; every
 // threshold is scored on the same probabilities, exactly as the repair step would use them.
-//   node dist/scripts/damage-threshold.js [pool folder] [--detector <folder>] [--limit 200] [--thresholds 0.5,0.6,0.7,0.8,0.9] [--margin 3]
+// --views 2|4 averages the detector over mirror views (core/restore/damage-net.ts).
+//   node dist/scripts/damage-threshold.js [pool folder] [--detector <folder>] [--limit 200] [--thresholds 0.5,0.6,0.7,0.8,0.9] [--margin 3] [--views 1]
 import { rgb8ToL } from '../src-main/core/color/lab';
 import { initBackend } from '../src-main/core/engine/backend';
 import { maskScores, repairPlanes, synthesizeDamage } from '../src-main/core/restore';
-import { DETECT_MAX_SIDE, damageProbabilitiesTiled, loadDamageNet } from '../src-main/core/restore/damage-net';
+import { DETECT_MAX_SIDE, damageProbabilitiesTiled, loadDamageNet, type DetectViews } from '../src-main/core/restore/damage-net';
 import { flag } from './flags';
 import { DEFAULT_POOL, greyPsnr, loadPhotoAtMost, mean, evalPhotos } from './eval-photos';
 
@@ -17,6 +18,8 @@ const detectorDir = flag('detector', '');
 const limit = Number(flag('limit', '200'));
 const thresholds = flag('thresholds', '0.5,0.6,0.7,0.8,0.9').split(',').map(Number);
 const margin = Number(flag('margin', '3'));
+const views = Number(flag('views', '1')) as DetectViews;
+if (![1, 2, 4].includes(views)) throw new Error('--views is 1, 2 or 4');
 const CLEAN_TARGET = 45;
 const SIZE = 512; // as scripts/restore-eval.ts
 
@@ -37,8 +40,8 @@ async function main(): Promise<void> {
     if (Math.max(w, h) > DETECT_MAX_SIDE) throw new Error(`${name}: larger than the detector's working side`);
     const L = rgb8ToL(rgb, 3);
     const dmg = synthesizeDamage(L, w, h, seed, { fade: false });
-    const pDamaged = damageProbabilitiesTiled(net, dmg.L, w, h),
-      pClean = damageProbabilitiesTiled(net, L, w, h);
+    const pDamaged = damageProbabilitiesTiled(net, dmg.L, w, h, views),
+      pClean = damageProbabilitiesTiled(net, L, w, h, views);
     const before = greyPsnr(dmg.L, L);
     for (const r of rows) {
       const md = Uint8Array.from(pDamaged, (p) => (p >= r.t ? 1 : 0)),
@@ -49,7 +52,7 @@ async function main(): Promise<void> {
     }
   }
   console.log(
-    `${net.manifest.id}, ${rows[0]!.f1.length} photos of the tune half (≤ ${SIZE} px); rule: best F1 with clean ≥ ${CLEAN_TARGET + margin} dB`,
+    `${net.manifest.id} (${views} view${views > 1 ? 's' : ''}), ${rows[0]!.f1.length} photos of the tune half (≤ ${SIZE} px); rule: best F1 with clean ≥ ${CLEAN_TARGET + margin} dB`,
   );
   console.log('threshold | mask F1 | repair gain dB | clean photos dB (min)');
   for (const r of rows)

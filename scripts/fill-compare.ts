@@ -48,7 +48,7 @@ function biharmonicFill(L: Float32Array, w: number, h: number, mask: Uint8Array)
 }
 
 /** The mask grown by one pixel (4-neighbours): catches the faint edges of a scratch, and grows false marks too. */
-function grow(m: Uint8Array, w: number, h: number): Uint8Array {
+function grow(m: Uint8Array, w: number): Uint8Array {
   const g = Uint8Array.from(m);
   for (let i = 0; i < m.length; i++) {
     if (!m[i]) continue;
@@ -66,7 +66,7 @@ const methods: [string, (L: Float32Array, w: number, h: number, m: Uint8Array) =
   ['telea r12', (L, w, h, m) => inpaint(L, w, h, m, { radius: 12 })],
   ['harmonic (shipped)', harmonicFill],
   ['biharmonic', biharmonicFill],
-  ['harmonic, mask grown 1 px', (L, w, h, m) => harmonicFill(L, w, h, grow(m, w, h))],
+  ['harmonic, mask grown 1 px', (L, w, h, m) => harmonicFill(L, w, h, grow(m, w))],
 ];
 
 async function main(): Promise<void> {

@@ -124,7 +124,10 @@ async function main(): Promise<void> {
   }
   const f = (v: number, d = 3): string => v.toFixed(d);
   const gain = mean(rows.repPsnr) - mean(rows.dmgPsnr);
-  console.log(`restore-eval: ${files.length} photos (${half} half of ${path.basename(pool)}, seed ${seed}, ≤ ${size} px), detector ${chosen.id}`);
+  const settings = 'settings' in chosen && chosen.settings ? ` (p ≥ ${chosen.settings.threshold}, ${chosen.settings.views} view(s))` : '';
+  console.log(
+    `restore-eval: ${files.length} photos (${half} half of ${path.basename(pool)}, seed ${seed}, ≤ ${size} px), detector ${chosen.id}${settings}`,
+  );
   console.log(`mask F1 (detector vs truth):        ${f(mean(rows.f1))}  (precision ${f(mean(rows.prec))}, recall ${f(mean(rows.rec))})`);
   console.log(
     `repair PSNR gain:                   ${f(gain, 2)} dB  (damaged ${f(mean(rows.dmgPsnr), 2)} → repaired ${f(mean(rows.repPsnr), 2)}; truth-mask inpaint gain ${f(mean(rows.oracleGain), 2)} dB)   target ≥ 6`,

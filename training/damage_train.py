@@ -7,7 +7,7 @@ scripts/restore-eval.ts measures with, on training photos only).
     /usr/bin/python3 training/damage_train.py --tiles runs/damage-tiles --out runs/damage --cpu-minutes 40
     /usr/bin/python3 training/damage_train.py --out runs/damage --export runs/damage-candidate
     node dist/scripts/damage-threshold.js --detector runs/damage-candidate   # the threshold, on the tune half
-    /usr/bin/python3 training/damage_train.py --out runs/damage --export models/damage-detector --threshold <chosen>
+    /usr/bin/python3 training/damage_train.py --out runs/damage --export models/damage-detector --threshold <chosen> --views <chosen>
 
 Resumable (runs/damage/checkpoint.pt); training/checkpoints/damage.pt is the committed copy. Only
 stride-1 3×3 convolutions, 2×2 average pooling and nearest ×2 upsampling, so TensorFlow.js computes
@@ -171,6 +171,8 @@ def main():
     p.add_argument("--export", default=None, help="write the tfjs weights of the run's checkpoint here and stop")
     p.add_argument("--threshold", type=float, default=0.7,
                    help="damage probability threshold written with --export (chosen on the tune half by scripts/damage-threshold.ts: the best F1 that keeps repair of clean photos ≥ 45 dB + a 3 dB margin)")
+    p.add_argument("--views", type=int, choices=(1, 2, 4), default=1,
+                   help="mirror views the detector averages, written with --export (chosen with the threshold, scripts/damage-threshold.ts --views)")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
@@ -203,7 +205,7 @@ def main():
         manifest = {"id": f"damage-detector-s{state['step']}", "architecture": "damage-unet", "widths": list(net.widths),
                     "input": f"L / 50 - 1, height and width multiples of {2 ** (net.levels - 1)}", "layers": layers,
                     "trainedCpuMinutes": round(state["cpu_seconds"] / 60, 1), "steps": state["step"],
-                    "threshold": args.threshold}
+                    "threshold": args.threshold, "views": args.views}
         json.dump(manifest, open(os.path.join(args.export, "damage.json"), "w"), indent=2)
         print(f"exported {manifest['id']} to {args.export}")
         return

@@ -10,6 +10,7 @@ import sharp = require('sharp');
 import { rgb8ToL } from '../../src-main/core/color/lab';
 import { psnr } from '../../src-main/core/metrics';
 import { synthesizeDamage, lToGreyRgb } from '../../src-main/core/restore';
+import { DAMAGE_MANIFEST, DAMAGE_MODEL_DIR, type DamageNetManifest } from '../../src-main/core/restore/damage-net';
 import { decodeRgb, makeTempDir, meanChannelSpread, removeDir, runCli, writePhoto } from '../helpers/fixtures';
 
 describe('heirloom restore', () => {
@@ -70,7 +71,9 @@ describe('heirloom restore', () => {
     assert.equal(job.kind, 'restore');
     assert.deepEqual(rec.steps, { repair: true, tone: false, recolorFaded: false, colorize: false });
     assert.equal(rec.colorized, false);
-    assert.ok(typeof rec.detector === 'string' && rec.detector.length > 0);
+    const shipped = JSON.parse(fs.readFileSync(path.join(DAMAGE_MODEL_DIR(), DAMAGE_MANIFEST), 'utf8')) as DamageNetManifest;
+    assert.equal(rec.detector, shipped.id);
+    assert.deepEqual(rec.detection, { threshold: shipped.threshold, views: shipped.views ?? 1 }, 'the threshold and views are recorded');
     assert.equal(rec.fill, 'harmonic', 'how the damage was filled is recorded');
     assert.ok(rec.repairedPixels > 100, `repaired ${rec.repairedPixels} px`);
   });

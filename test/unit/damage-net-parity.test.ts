@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { tf } from '../../src-main/core/engine/backend';
-import { damageLogits, DAMAGE_MODEL_DIR, detectDamageLearned, loadDamageNet } from '../../src-main/core/restore/damage-net';
+import { damageLogits, damageProbabilities, DAMAGE_MODEL_DIR, detectDamageLearned, loadDamageNet } from '../../src-main/core/restore/damage-net';
 import { maskScores, synthesizeDamage } from '../../src-main/core/restore';
 
 test('damage detector: tfjs reproduces the PyTorch logits within 1e-3', () => {
@@ -62,4 +62,38 @@ test('damage detector: a U-Net one level deeper, grown from the shipped one, com
   let worst = 0;
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
   assert.ok(worst <= 1e-4, `max |Δ| ${worst}`);
+});
+
+test('damage detector: mirror views are the plain view of the mirrored photo, flipped back and averaged', () => {
+  const net = loadDamageNet();
+  const w = 96,
+    h = 64; // multiples of 8: no padding, so each view is exactly the plain detector on a flipped photo
+  const dmg = synthesizeDamage(
+    Float32Array.from({ length: w * h }, (_, i) => 45 + 20 * Math.sin((i % w) / 9) + 10 * Math.cos(i / w / 7)),
+    w,
+    h,
+    4,
+    { fade: false },
+  );
+  const flip = (a: Float32Array, lr: boolean, tb: boolean): Float32Array =>
+    Float32Array.from({ length: w * h }, (_, i) => {
+      const x = i % w,
+        y = (i - x) / w;
+      return a[(tb ? h - 1 - y : y) * w + (lr ? w - 1 - x : x)]!;
+    });
+  const viewOf = (lr: boolean, tb: boolean): Float32Array => flip(damageProbabilities(net, flip(dmg.L, lr, tb), w, h), lr, tb);
+  const plain = viewOf(false, false),
+    lr = viewOf(true, false),
+    tb = viewOf(false, true),
+    both = viewOf(true, true);
+  const two = damageProbabilities(net, dmg.L, w, h, 2),
+    four = damageProbabilities(net, dmg.L, w, h, 4);
+  let worst = 0,
+    differ = 0;
+  for (let i = 0; i < w * h; i++) {
+    worst = Math.max(worst, Math.abs(two[i]! - (plain[i]! + lr[i]!) / 2), Math.abs(four[i]! - (plain[i]! + lr[i]! + tb[i]! + both[i]!) / 4));
+    if (Math.abs(plain[i]! - lr[i]!) > 0.05) differ++;
+  }
+  assert.ok(worst <= 1e-5, `max |Δ| ${worst}`);
+  assert.ok(differ > 0, 'the views see the photo differently, so the test can tell a missing flip-back');
 });

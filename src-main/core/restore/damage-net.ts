@@ -22,6 +22,8 @@ export interface DamageNetManifest {
   layers: LayerSpec[];
   /** Probability above which a pixel is called damaged (chosen on the tune half). */
   threshold: number;
+  /** Mirror views averaged before the threshold (chosen with it; 1 when absent). */
+  views?: DetectViews;
   trainedCpuMinutes?: number;
 }
 
@@ -47,6 +49,8 @@ export function loadDamageNet(dir: string = DAMAGE_MODEL_DIR()): DamageNet {
   if (manifest.architecture !== 'damage-unet') throw new Error(`${dir}: not a damage detector (${String(manifest.architecture)})`);
   const bin = fs.readFileSync(path.join(dir, 'weights.bin'));
   const all = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength));
+  if (manifest.views !== undefined && ![1, 2, 4].includes(manifest.views))
+    throw new Error(`${dir}: views must be 1, 2 or 4, not ${String(manifest.views)}`);
   const levels = manifest.widths?.length ?? 3;
   if (!(levels >= 2 && levels <= 6)) throw new Error(`${dir}: a damage U-Net of ${levels} levels is not supported`);
   const kernels = new Map<string, { w: tf.Tensor4D; b: tf.Tensor1D }>();
@@ -112,10 +116,19 @@ export function damageLogits(net: DamageNet, x: tf.Tensor4D): tf.Tensor4D {
 }
 
 /**
+ * How many mirror views of the photo the detector looks at, their probabilities flipped back and
+ * averaged: 1 (as it is), 2 (and flipped left-right) or 4 (and top-bottom, and both). It learned on
+ * flipped and turned tiles, so each view is as good as another and their mean is steadier.
+ */
+export type DetectViews = 1 | 2 | 4;
+/** The tensor axes ([1, H, W, 1]) each view reverses. */
+const VIEW_AXES: number[][] = [[], [2], [1], [1, 2]];
+
+/**
  * Damage probability per pixel of an L plane (0..100). The plane is mirrored out to a multiple of
  * 2^(levels − 1) so the network's poolings line up; the result has the input's size.
  */
-export function damageProbabilities(net: DamageNet, L: Float32Array, width: number, height: number): Float32Array {
+export function damageProbabilities(net: DamageNet, L: Float32Array, width: number, height: number, views: DetectViews = 1): Float32Array {
   const unit = 2 ** (net.levels - 1);
   const pw = Math.ceil(width / unit) * unit,
     ph = Math.ceil(height / unit) * unit;
@@ -125,14 +138,26 @@ export function damageProbabilities(net: DamageNet, L: Float32Array, width: numb
     const sy = mirror(y, height);
     for (let x = 0; x < pw; x++) input[y * pw + x] = L[sy * width + mirror(x, width)]! / 50 - 1;
   }
-  const probs = tf.tidy(() => tf.sigmoid(damageLogits(net, tf.tensor4d(input, [1, ph, pw, 1]))).dataSync() as Float32Array);
+  const probs = tf.tidy(() => {
+    const x = tf.tensor4d(input, [1, ph, pw, 1]);
+    let sum: tf.Tensor | null = null;
+    for (const axes of VIEW_AXES.slice(0, views)) {
+      const p = tf.sigmoid(damageLogits(net, axes.length ? tf.reverse(x, axes) : x));
+      const back = axes.length ? tf.reverse(p, axes) : p;
+      sum = sum ? tf.add(sum, back) : back;
+    }
+    return tf.div(sum!, views).dataSync() as Float32Array;
+  });
   if (pw === width && ph === height) return probs;
   const out = new Float32Array(width * height);
   for (let y = 0; y < height; y++) out.set(probs.subarray(y * pw, y * pw + width), y * width);
   return out;
 }
 
-/** A 0/1 damage mask from the learned detector, at its tuned threshold unless one is given. */
+/** The mirror views a detector was tuned with (its manifest's; 1 for detectors from before views). */
+export const detectorViews = (net: DamageNet): DetectViews => net.manifest.views ?? 1;
+
+/** A 0/1 damage mask from the learned detector, at its tuned threshold (and views) unless one is given. */
 export function detectDamageLearned(
   net: DamageNet,
   L: Float32Array,
@@ -141,7 +166,8 @@ export function detectDamageLearned(
   threshold = net.manifest.threshold,
   tiled = false,
 ): Uint8Array {
-  const p = tiled ? damageProbabilitiesTiled(net, L, width, height) : damageProbabilities(net, L, width, height);
+  const views = detectorViews(net);
+  const p = tiled ? damageProbabilitiesTiled(net, L, width, height, views) : damageProbabilities(net, L, width, height, views);
   const mask = new Uint8Array(p.length);
   for (let i = 0; i < p.length; i++) mask[i] = p[i]! >= threshold ? 1 : 0;
   return mask;
@@ -158,9 +184,9 @@ const netMargin = (net: DamageNet): number => 2 ** (net.levels + 2);
 export const DETECT_MAX_SIDE = 2048;
 
 /** The probability map of a whole L plane, in overlapping tiles (bounded memory at any size). */
-export function damageProbabilitiesTiled(net: DamageNet, L: Float32Array, width: number, height: number): Float32Array {
+export function damageProbabilitiesTiled(net: DamageNet, L: Float32Array, width: number, height: number, views: DetectViews = 1): Float32Array {
   const margin = netMargin(net);
-  if (width * height <= (NET_TILE + 2 * margin) ** 2) return damageProbabilities(net, L, width, height);
+  if (width * height <= (NET_TILE + 2 * margin) ** 2) return damageProbabilities(net, L, width, height, views);
   const out = new Float32Array(width * height);
   for (let ty = 0; ty < height; ty += NET_TILE) {
     for (let tx = 0; tx < width; tx += NET_TILE) {
@@ -172,7 +198,7 @@ export function damageProbabilitiesTiled(net: DamageNet, L: Float32Array, width:
         h = y1 - y0;
       const sub = new Float32Array(w * h);
       for (let y = 0; y < h; y++) sub.set(L.subarray((y0 + y) * width + x0, (y0 + y) * width + x1), y * w);
-      const p = damageProbabilities(net, sub, w, h);
+      const p = damageProbabilities(net, sub, w, h, views);
       for (let y = ty; y < Math.min(height, ty + NET_TILE); y++) {
         out.set(p.subarray((y - y0) * w + (tx - x0), (y - y0) * w + (Math.min(width, tx + NET_TILE) - x0)), y * width + tx);
       }
@@ -204,7 +230,7 @@ export function detectDamageWhole(net: DamageNet, L: Float32Array, width: number
       small[y * sw + x] = sum / n;
     }
   }
-  const p = damageProbabilitiesTiled(net, small, sw, sh);
+  const p = damageProbabilitiesTiled(net, small, sw, sh, detectorViews(net));
   const mask = new Uint8Array(width * height);
   for (let y = 0; y < height; y++) {
     const fy = Math.min(sh - 1, Math.max(0, (y + 0.5) / f - 0.5)),

@@ -3,7 +3,7 @@
 import type { DecodedPhoto } from '../imaging/decode';
 import type { RestoreSteps } from '../jobs/job-params';
 import { detectDamage } from './detect';
-import { detectDamageWhole, shippedDamageNet, type DamageNet } from './damage-net';
+import { detectDamageWhole, detectorViews, shippedDamageNet, type DamageNet, type DetectViews } from './damage-net';
 import { withMaskEdit } from './mask-edit';
 import { DEFAULT_REPAIR_FILL, restorePixels, type RepairFill } from './restore';
 import { loadUpscaler, upscaleRgb, type UpscaleFactor, type UpscaleOptions } from './upscale';
@@ -15,10 +15,17 @@ export interface RestoredDecoded {
   repairedPixels: number;
   /** Which damage detector ran: the shipped network's id, or 'classical' when none is installed. */
   detector: string | null;
+  /** The learned detector's threshold and mirror views (absent for the classical one). */
+  detection?: DetectionSettings;
   /** How the damage was filled (null when repair was off). */
   fill: RepairFill | null;
   /** Set when the photo was enlarged: by how much, with which network (name@package version). */
   upscale?: { factor: UpscaleFactor; model: string };
+}
+
+export interface DetectionSettings {
+  threshold: number;
+  views: DetectViews;
 }
 
 /**
@@ -28,11 +35,11 @@ export interface RestoredDecoded {
 export function defaultDetector(
   threshold?: number,
   candidate?: DamageNet,
-): { id: string; detect: (L: Float32Array, w: number, h: number) => Uint8Array } {
+): { id: string; settings?: DetectionSettings; detect: (L: Float32Array, w: number, h: number) => Uint8Array } {
   const net = candidate ?? shippedDamageNet();
-  return net
-    ? { id: net.manifest.id, detect: (L, w, h) => detectDamageWhole(net, L, w, h, threshold ?? net.manifest.threshold) }
-    : { id: 'classical', detect: (L, w, h) => detectDamage(L, w, h) };
+  if (!net) return { id: 'classical', detect: (L, w, h) => detectDamage(L, w, h) };
+  const settings = { threshold: threshold ?? net.manifest.threshold, views: detectorViews(net) };
+  return { id: net.manifest.id, settings, detect: (L, w, h) => detectDamageWhole(net, L, w, h, settings.threshold) };
 }
 
 export function restoreDecoded(photo: DecodedPhoto, steps: RestoreSteps): RestoredDecoded {
@@ -49,6 +56,7 @@ export function restoreDecoded(photo: DecodedPhoto, steps: RestoreSteps): Restor
     grey: r.grey,
     repairedPixels: r.repairedPixels,
     detector: detector?.id ?? null,
+    ...(detector?.settings ? { detection: detector.settings } : {}),
     fill: steps.repair ? DEFAULT_REPAIR_FILL : null,
   };
 }
@@ -60,6 +68,7 @@ export function restoreProvenance(steps: RestoreSteps, r: RestoredDecoded, color
     colorized,
     grey: r.grey,
     detector: r.detector,
+    ...(r.detection ? { detection: r.detection } : {}),
     fill: r.fill,
     repairedPixels: r.repairedPixels,
     ...(r.upscale ? { upscale: r.upscale } : {}),
