@@ -44,7 +44,7 @@ const meanAbs = (a: Float32Array, b: Float32Array): number => {
 async function main(): Promise<void> {
   await initBackend();
   const candidate = fs.existsSync(path.join(detectorFlag, DAMAGE_MANIFEST)) ? loadDamageNet(detectorFlag) : undefined;
-  const chosen =
+  const chosen: ReturnType<typeof defaultDetector> =
     detectorFlag === 'classical'
       ? { id: 'classical', detect: (L: Float32Array, w: number, h: number) => detectDamage(L, w, h) }
       : defaultDetector(threshold, candidate);
@@ -124,7 +124,7 @@ async function main(): Promise<void> {
   }
   const f = (v: number, d = 3): string => v.toFixed(d);
   const gain = mean(rows.repPsnr) - mean(rows.dmgPsnr);
-  const settings = 'settings' in chosen && chosen.settings ? ` (p ≥ ${chosen.settings.threshold}, ${chosen.settings.views} view(s))` : '';
+  const settings = chosen.settings ? ` (p ≥ ${chosen.settings.threshold}, ${chosen.settings.views} view(s))` : '';
   console.log(
     `restore-eval: ${files.length} photos (${half} half of ${path.basename(pool)}, seed ${seed}, ≤ ${size} px), detector ${chosen.id}${settings}`,
   );

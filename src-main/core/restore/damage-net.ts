@@ -47,10 +47,10 @@ function layerNames(levels: number): string[] {
 export function loadDamageNet(dir: string = DAMAGE_MODEL_DIR()): DamageNet {
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, DAMAGE_MANIFEST), 'utf8')) as DamageNetManifest;
   if (manifest.architecture !== 'damage-unet') throw new Error(`${dir}: not a damage detector (${String(manifest.architecture)})`);
-  const bin = fs.readFileSync(path.join(dir, 'weights.bin'));
-  const all = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength));
   if (manifest.views !== undefined && ![1, 2, 4].includes(manifest.views))
     throw new Error(`${dir}: views must be 1, 2 or 4, not ${String(manifest.views)}`);
+  const bin = fs.readFileSync(path.join(dir, 'weights.bin'));
+  const all = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength));
   const levels = manifest.widths?.length ?? 3;
   if (!(levels >= 2 && levels <= 6)) throw new Error(`${dir}: a damage U-Net of ${levels} levels is not supported`);
   const kernels = new Map<string, { w: tf.Tensor4D; b: tf.Tensor1D }>();
