@@ -91,11 +91,16 @@ class DamageNet(nn.Module):
             d.weight[c, c_up + c, 1, 1] = 1.0
 
 
-def load_tiles(folder):
-    meta = json.load(open(os.path.join(folder, "meta.json")))
+def load_tiles(folder, tile=192):
+    """A tile folder; one still being written (no meta.json yet) is read up to its last whole tile."""
+    meta_file = os.path.join(folder, "meta.json")
+    meta = json.load(open(meta_file)) if os.path.exists(meta_file) else {"tile": tile}
     t = meta["tile"]
-    L = np.fromfile(os.path.join(folder, "tiles-L.u8"), dtype=np.uint8).reshape(-1, t, t)
-    M = np.fromfile(os.path.join(folder, "tiles-mask.u8"), dtype=np.uint8).reshape(-1, t, t)
+    L = np.fromfile(os.path.join(folder, "tiles-L.u8"), dtype=np.uint8)
+    M = np.fromfile(os.path.join(folder, "tiles-mask.u8"), dtype=np.uint8)
+    n = min(len(L), len(M)) // (t * t)
+    L, M = L[: n * t * t].reshape(n, t, t), M[: n * t * t].reshape(n, t, t)
+    meta.setdefault("damagedShare", float(M.mean()) if n else 0.0)
     return L, M, meta
 
 
@@ -156,7 +161,8 @@ def export(net, out):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--tiles", default="runs/damage-tiles")
+    p.add_argument("--tiles", default="runs/damage-tiles", help="tile folder(s), comma-separated")
+    p.add_argument("--mix", default=None, help="sampling weight per tile folder, comma-separated (default: by size)")
     p.add_argument("--out", default="runs/damage")
     p.add_argument("--cpu-minutes", type=float, default=40)
     p.add_argument("--threads", type=int, default=1)
@@ -171,6 +177,8 @@ def main():
     p.add_argument("--export", default=None, help="write the tfjs weights of the run's checkpoint here and stop")
     p.add_argument("--threshold", type=float, default=0.7,
                    help="damage probability threshold written with --export (chosen on the tune half by scripts/damage-threshold.ts: the best F1 that keeps repair of clean photos ≥ 45 dB + a 3 dB margin)")
+    p.add_argument("--working-side", type=int, default=None,
+                   help="written with --export: the print long side (px) the tiles were made at (scripts/aged-damage-tiles.ts); the app brings every photo to it")
     p.add_argument("--views", type=int, choices=(1, 2, 4), default=1,
                    help="mirror views the detector averages, written with --export (chosen with the threshold, scripts/damage-threshold.ts --views)")
     args = p.parse_args()
@@ -206,15 +214,31 @@ def main():
                     "input": f"L / 50 - 1, height and width multiples of {2 ** (net.levels - 1)}", "layers": layers,
                     "trainedCpuMinutes": round(state["cpu_seconds"] / 60, 1), "steps": state["step"],
                     "threshold": args.threshold, "views": args.views}
+        if args.working_side:
+            manifest["workingSide"] = args.working_side
         json.dump(manifest, open(os.path.join(args.export, "damage.json"), "w"), indent=2)
         print(f"exported {manifest['id']} to {args.export}")
         return
 
-    L, M, meta = load_tiles(args.tiles)
+    # Several tile sets (synthetic aged prints, real damaged photos of the tune part, ...) are drawn
+    # from with the --mix weights; the last twentieth of the first set is held back for validation.
+    sets = [load_tiles(f) for f in args.tiles.split(",")]
+    mix = [float(v) for v in args.mix.split(",")] if args.mix else [float(len(L)) for L, _, _ in sets]
+    assert len(mix) == len(sets), "--mix needs one weight per tile folder"
+    assert len({m["tile"] for _, _, m in sets}) == 1, "every tile folder must have the same tile size"
+    L, M, meta = sets[0]
     n_val = max(64, len(L) // 20)
-    train_n = len(L) - n_val
+    usable = [len(L) - n_val] + [len(s[0]) for s in sets[1:]]
     vx, vy = batch_of(L, M, list(range(len(L) - min(n_val, args.val_tiles), len(L))), random.Random(0))
-    print(f"{train_n} training tiles, {n_val} held back ({len(vx)} scored) of {meta['tile']}²; damaged share {meta['damagedShare']:.4f}", flush=True)
+    for (Ls, _, ms), n, wgt in zip(sets, usable, mix):
+        print(f"{n} training tiles (weight {wgt:g}) of {ms['tile']}²; damaged share {ms['damagedShare']:.4f}", flush=True)
+    print(f"{n_val} held back ({len(vx)} scored)", flush=True)
+    cum = np.cumsum(mix) / np.sum(mix)
+
+    def draw():
+        k = int(np.searchsorted(cum, rng.random(), side="right"))
+        k = min(k, len(sets) - 1)
+        return k, rng.randrange(usable[k])
     budget = args.cpu_minutes * 60
     cpu0 = time.process_time() - state["cpu_seconds"]
     last = time.time()
@@ -237,7 +261,9 @@ def main():
         frac = (time.process_time() - cpu0) / budget
         for g in opt.param_groups:
             g["lr"] = args.lr * warmup_cosine(frac, 40)
-        x, y = batch_of(L, M, [rng.randrange(train_n) for _ in range(args.batch)], rng)
+        picks = [draw() for _ in range(args.batch)]
+        parts = [batch_of(sets[k][0], sets[k][1], [i for kk, i in picks if kk == k], rng) for k in range(len(sets)) if any(kk == k for kk, _ in picks)]
+        x, y = torch.cat([a for a, _ in parts]), torch.cat([b for _, b in parts])
         loss = loss_fn(net(x), y)
         optimise(opt, loss, state)
         if state["step"] % 50 == 0:

@@ -24,6 +24,11 @@ export interface DamageNetManifest {
   threshold: number;
   /** Mirror views averaged before the threshold (chosen with it; 1 when absent). */
   views?: DetectViews;
+  /**
+   * The print's long side, px, the detector was trained to look at (detect-scale.ts): every photo is
+   * brought to it before detection. Absent on detectors from before, which look at pixels as they are.
+   */
+  workingSide?: number;
   trainedCpuMinutes?: number;
 }
 
@@ -49,6 +54,8 @@ export function loadDamageNet(dir: string = DAMAGE_MODEL_DIR()): DamageNet {
   if (manifest.architecture !== 'damage-unet') throw new Error(`${dir}: not a damage detector (${String(manifest.architecture)})`);
   if (manifest.views !== undefined && ![1, 2, 4].includes(manifest.views))
     throw new Error(`${dir}: views must be 1, 2 or 4, not ${String(manifest.views)}`);
+  if (manifest.workingSide !== undefined && !(Number.isInteger(manifest.workingSide) && manifest.workingSide >= 64 && manifest.workingSide <= 8192))
+    throw new Error(`${dir}: workingSide must be a whole number of pixels from 64 to 8192, not ${String(manifest.workingSide)}`);
   const bin = fs.readFileSync(path.join(dir, 'weights.bin'));
   const all = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength));
   const levels = manifest.widths?.length ?? 3;

@@ -14,6 +14,8 @@ export interface DamageOptions {
   grain?: number;
   /** Apply fading (contrast compression, lifted blacks); default true. */
   fade?: boolean;
+  /** Multiplies every width (scratches, specks, creases) for prints scanned larger; default 1. */
+  widthScale?: number;
 }
 
 export interface DamageResult {
@@ -120,6 +122,7 @@ export function synthesizeDamage(L0: Float32Array, width: number, height: number
   const nCrease = opts.creases ?? rng.int(0, 2);
   const grain = opts.grain ?? 1 + rng.next();
   const fade = randomFade(rng);
+  const ws = opts.widthScale ?? 1;
 
   // Film grain belongs to the negative, so it comes first; it is texture, not damage (no mask).
   if (grain > 0) {
@@ -146,7 +149,7 @@ export function synthesizeDamage(L0: Float32Array, width: number, height: number
       [x0 + (2 * dx) / 3 - (dy / len) * bend(), y0 + (2 * dy) / 3 + (dx / len) * bend()],
       [x0 + dx, y0 + dy],
     ];
-    const w0 = 1 + 3 * rng.next();
+    const w0 = (1 + 3 * rng.next()) * ws;
     const bright = rng.next() < 0.65; // most scratches expose paper base (bright); some are dark
     const c0 = 0.35 + 0.6 * rng.next(),
       phase = rng.next() * 6.28,
@@ -164,7 +167,7 @@ export function synthesizeDamage(L0: Float32Array, width: number, height: number
   for (let s = 0; s < nDust; s++) {
     const cx = rng.next() * width,
       cy = rng.next() * height;
-    const rx = 0.6 + 2 * rng.next(),
+    const rx = (0.6 + 2 * rng.next()) * ws,
       ry = rx * (0.5 + 0.7 * rng.next()),
       ang = rng.next() * Math.PI;
     const bright = rng.next() < 0.5;
@@ -200,16 +203,16 @@ export function synthesizeDamage(L0: Float32Array, width: number, height: number
       [cx - (dy / half) * off, cy + (dx / half) * off],
       [cx + dx, cy + dy],
     ];
-    const core = 1 + 1.5 * rng.next(),
+    const core = (1 + 1.5 * rng.next()) * ws,
       strength = 0.6 + 0.35 * rng.next();
     // A faint shadow beside the crack (the raised paper edge), then the cracked emulsion's bright core.
-    const shadow: Pt[] = ctrl.map(([x, y]) => [x + 1.5 * Math.sin(ang), y - 1.5 * Math.cos(ang)]);
+    const shadow: Pt[] = ctrl.map(([x, y]) => [x + 1.5 * ws * Math.sin(ang), y - 1.5 * ws * Math.cos(ang)]);
     paint(
       L,
       mask,
       strokeCoverage(
         shadow,
-        () => core + 1,
+        () => core + ws,
         width,
         height,
         () => 0.25,

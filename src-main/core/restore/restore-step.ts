@@ -3,7 +3,8 @@
 import type { DecodedPhoto } from '../imaging/decode';
 import type { RestoreSteps } from '../jobs/job-params';
 import { detectDamage } from './detect';
-import { detectDamageWhole, detectorViews, shippedDamageNet, type DamageNet, type DetectViews } from './damage-net';
+import { detectorViews, shippedDamageNet, type DamageNet, type DetectViews } from './damage-net';
+import { detectDamageAtPrintScale } from './detect-scale';
 import { withMaskEdit } from './mask-edit';
 import { DEFAULT_REPAIR_FILL, restorePixels, type RepairFill } from './restore';
 import { loadUpscaler, upscaleRgb, type UpscaleFactor, type UpscaleOptions } from './upscale';
@@ -39,7 +40,7 @@ export function defaultDetector(
   const net = candidate ?? shippedDamageNet();
   if (!net) return { id: 'classical', detect: (L, w, h) => detectDamage(L, w, h) };
   const settings = { threshold: threshold ?? net.manifest.threshold, views: detectorViews(net) };
-  return { id: net.manifest.id, settings, detect: (L, w, h) => detectDamageWhole(net, L, w, h, settings.threshold) };
+  return { id: net.manifest.id, settings, detect: (L, w, h) => detectDamageAtPrintScale(net, L, w, h, settings.threshold) };
 }
 
 export function restoreDecoded(photo: DecodedPhoto, steps: RestoreSteps): RestoredDecoded {
