@@ -78,6 +78,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--recolor-faded', 'remove the cast of a faded colour print and bring back its colour')
     .option('--no-colorize', 'do not colorize (restore only)')
     .option('--upscale <factor>', 'enlarge 2 or 4 times with a super-resolution network, after repair and tone, before colorizing', upscaleFactor)
+    .addOption(
+      new Option('--torn-edges <how>', 'torn or missing corners and edges: fill them from inside the print, or crop to the part that survived')
+        .choices(['fill', 'crop'])
+        .default('fill'),
+    )
     .action(async (inputs: string[], o) => setExit(await runPhotoBatch(inputs, o, restoreSteps(o))));
 
   program

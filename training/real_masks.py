@@ -20,7 +20,9 @@ Each mask is made in two steps:
                "above": L and/or "below": L, "sigma": blur, "open": px (only areas this wide),
                "grow": px, "min_area": px},
           {"op": "add"|"erase", "kind": "tophat-region", "box"/"polygon": ..., "polarity": "bright"|"dark",
-               "size": px, "above": top-hat L, "L_above"/"L_below": L, "grow": px},
+               "size": px, "above": top-hat L, "L_above"/"L_below": L, "min_area": px, "min_len": px (bbox diagonal),
+               "hline": px (skip horizontal lines this long),
+               "grow": px},
           {"op": "add", "kind": "checkerboard", "win": px, "std_above": L, "min_above": L, "grow": px},
           {"op": "add"|"erase", "kind": "flood", "seed": [x, y], "tol": L, "box": [...]},
           {"op": "replace", "kind": "candidate", "box": [...], "params": {...}}
@@ -226,11 +228,27 @@ def apply_strokes(mask, L, rgb, params, strokes):
             z = int(s.get("size", 7))
             th = (Ls - ndi.grey_opening(Ls, size=(z, z)) if s.get("polarity", "bright") == "bright"
                   else ndi.grey_closing(Ls, size=(z, z)) - Ls)
+            if s.get("hline"):  # ignore horizontal lines at least this long (e.g. plate buffing lines)
+                hl = (1, int(s["hline"]))
+                th = np.minimum(th, Ls - ndi.grey_opening(Ls, size=hl) if s.get("polarity", "bright") == "bright"
+                                else ndi.grey_closing(Ls, size=hl) - Ls)
             sel = (th > s["above"]) & region(L.shape, s)
             if "L_above" in s:
                 sel &= Ls > s["L_above"]
             if "L_below" in s:
                 sel &= Ls < s["L_below"]
+            if s.get("min_area"):  # drop (8-connected) components smaller than this many px
+                lab, n = ndi.label(sel, np.ones((3, 3)))
+                areas = np.bincount(lab.ravel())
+                areas[0] = 0
+                sel = (areas >= s["min_area"])[lab]
+            if s.get("min_len"):  # keep only components whose bounding-box diagonal is this long (long scratches)
+                lab, n = ndi.label(sel, np.ones((3, 3)))
+                ok = np.zeros(n + 1, bool)
+                for i, sl in enumerate(ndi.find_objects(lab), 1):
+                    dy, dx = sl[0].stop - sl[0].start, sl[1].stop - sl[1].start
+                    ok[i] = dy * dy + dx * dx >= s["min_len"] ** 2
+                sel = ok[lab]
             if s.get("grow"):
                 sel = ndi.binary_dilation(sel, iterations=int(s["grow"]))
         elif k == "checkerboard":

@@ -24,6 +24,7 @@ export interface PhotoBatchFlags {
   recolorFaded?: boolean;
   colorize?: boolean;
   upscale?: 2 | 4;
+  tornEdges?: 'fill' | 'crop';
 }
 
 /** `restore`'s step flags: none given means repair + tone (+ colorize unless --no-colorize); --upscale adds enlarging to either. */
@@ -34,6 +35,7 @@ export function restoreSteps(o: PhotoBatchFlags): RestoreSteps {
     tone: any ? Boolean(o.tone) : true,
     recolorFaded: Boolean(o.recolorFaded),
     colorize: o.colorize !== false,
+    ...(o.tornEdges === 'crop' ? { tornEdges: 'crop' as const } : {}),
     ...(o.upscale ? { upscale: o.upscale } : {}),
   };
 }

@@ -38,6 +38,8 @@ export const RestoreSteps = z.object({
   colorize: z.boolean().default(true),
   /** Enlarge ×2 or ×4 (core/restore/upscale.ts) after repair and tone, before colorizing; absent: keep the size. */
   upscale: z.union([z.literal(2), z.literal(4)]).optional(),
+  /** Torn and missing corners and edges: filled from inside the print (absent: the default), or cropped away (core/restore/torn-crop.ts). */
+  tornEdges: z.enum(['fill', 'crop']).optional(),
   /** Brush strokes on the detected damage mask (one photo's, from the photo view), applied before filling. */
   maskEdit: MaskEditSchema.optional(),
 });

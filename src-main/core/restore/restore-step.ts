@@ -6,6 +6,7 @@ import { detectDamage } from './detect';
 import { detectorViews, shippedDamageNet, type DamageNet, type DetectViews } from './damage-net';
 import { detectDamageAtPrintScale } from './detect-scale';
 import { withMaskEdit } from './mask-edit';
+import { cropPixels, tornEdgeCrop, type CropRect } from './torn-crop';
 import { DEFAULT_REPAIR_FILL, restorePixels, type RepairFill } from './restore';
 import { loadUpscaler, upscaleRgb, type UpscaleFactor, type UpscaleOptions } from './upscale';
 
@@ -20,6 +21,8 @@ export interface RestoredDecoded {
   detection?: DetectionSettings;
   /** How the damage was filled (null when repair was off). */
   fill: RepairFill | null;
+  /** Set when torn edges were cropped away: the part of the photo kept, in its pixels. */
+  crop?: CropRect;
   /** Set when the photo was enlarged: by how much, with which network (name@package version). */
   upscale?: { factor: UpscaleFactor; model: string };
 }
@@ -46,13 +49,14 @@ export function defaultDetector(
 export function restoreDecoded(photo: DecodedPhoto, steps: RestoreSteps): RestoredDecoded {
   // A person's brush strokes (the photo view) edit the detected mask before it is filled.
   const detector = steps.repair ? withMaskEdit(defaultDetector(), steps.maskEdit) : undefined;
+  let mask: Uint8Array | undefined;
   const r = restorePixels(photo.rgb, photo.width, photo.height, {
     repair: steps.repair,
-    detector: detector?.detect,
+    detector: detector && ((L, w, h) => (mask = detector.detect(L, w, h))),
     tone: steps.tone ? {} : false,
     recolor: steps.recolorFaded ? {} : false,
   });
-  return {
+  const restored: RestoredDecoded = {
     photo: { ...photo, rgb: r.rgb },
     grey: r.grey,
     repairedPixels: r.repairedPixels,
@@ -60,6 +64,15 @@ export function restoreDecoded(photo: DecodedPhoto, steps: RestoreSteps): Restor
     ...(detector?.settings ? { detection: detector.settings } : {}),
     fill: steps.repair ? DEFAULT_REPAIR_FILL : null,
   };
+  const crop = steps.tornEdges === 'crop' && mask ? tornEdgeCrop(mask, photo.width, photo.height) : null;
+  return crop ? cropRestored(restored, crop) : restored;
+}
+
+/** The restored photo cut to `crop` (its torn edges left out); the size in its metadata follows. */
+function cropRestored(r: RestoredDecoded, crop: CropRect): RestoredDecoded {
+  const rgb = cropPixels(r.photo.rgb, r.photo.width, 3, crop);
+  const meta = { ...r.photo.meta, width: crop.width, height: crop.height };
+  return { ...r, photo: { ...r.photo, rgb, width: crop.width, height: crop.height, meta }, crop };
 }
 
 /** What goes into the output's recorded parameters besides the colorize settings. */
@@ -72,6 +85,7 @@ export function restoreProvenance(steps: RestoreSteps, r: RestoredDecoded, color
     ...(r.detection ? { detection: r.detection } : {}),
     fill: r.fill,
     repairedPixels: r.repairedPixels,
+    ...(r.crop ? { crop: r.crop } : {}),
     ...(r.upscale ? { upscale: r.upscale } : {}),
   };
 }
