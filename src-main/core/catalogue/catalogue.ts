@@ -356,9 +356,9 @@ export class Catalogue {
     this.jobs.addJobItems(jobId, inputs);
   }
 
-  /** Records the file an item is about to write (see migration v3). */
-  planItemOutput(jobId: number, seq: number, file: string): void {
-    this.jobs.planItemOutput(jobId, seq, file);
+  /** Records the file an item is about to write and the sha256 of its bytes (see migrations v3 and v6). */
+  planItemOutput(jobId: number, seq: number, file: string, sha256: string): void {
+    this.jobs.planItemOutput(jobId, seq, file, sha256);
   }
 
   /** The newest unfinished job of a kind started with this resume key (see ColorizeJobParams.resumeKey). */
