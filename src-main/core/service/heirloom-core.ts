@@ -175,6 +175,8 @@ export class HeirloomCore {
    * becomes a catalogue row with its parent; none is made active until the user says so.
    */
   async finetune(opts: FinetuneOptions & { from?: string }): Promise<FinetuneResult> {
+    // A library that vanished is an error before anything is written (its folders are never made again).
+    this.catalogue.assertIntact();
     const register = (ck: SavedCheckpoint, parentId: string | null): void => {
       this.catalogue.registerCheckpoint({
         id: ck.id,
@@ -198,6 +200,7 @@ export class HeirloomCore {
     return runFinetune(
       {
         modelsDir: this.paths.models,
+        assertWritable: () => this.catalogue.assertIntact(),
         startModel: async () => {
           const { model, warning } = await this.model(opts.from);
           if (warning && opts.from) throw new Error(warning); // never silently fine-tune a different model
