@@ -10,7 +10,7 @@ import { renameIntoPlace, tempPathFor } from '../fs-atomic';
 import { AlbumsTable } from './albums';
 import { CheckpointsTable } from './checkpoints';
 import { CatalogueCorruptError, CatalogueUnreadableError, isCorruptionError, LibraryVanishedError } from './errors';
-import { backupDue, backupFileName, BACKUP_EVERY_MS, BACKUPS_KEPT, checkCatalogueFile, openSqlite, pruneBackups } from './health';
+import { backupDue, backupFileName, BACKUP_EVERY_MS, BACKUPS_KEPT, checkCatalogueFile, nextBackupSeq, openSqlite, pruneBackups } from './health';
 import { JobsTable } from './jobs';
 import { MIGRATIONS, migrate, type Migration, type MigrationResult } from './migrations';
 import { OriginalsTable } from './originals';
@@ -161,14 +161,14 @@ export class Catalogue {
 
   /**
    * A consistent copy (VACUUM INTO a temp name, then renamed) in `dir` when the newest there is
-   * `everyMs` old; keeps the newest `keep`. A failed backup is recorded in `backup`, not thrown.
+   * `everyMs` old; keeps the newest `keep` (by their sequence numbers). A failed backup is recorded in `backup`, not thrown.
    */
   backupIfDue(dir: string, everyMs = BACKUP_EVERY_MS, keep = BACKUPS_KEPT): string | undefined {
     dir = path.resolve(dir);
     const now = this.now();
     if (!backupDue(dir, now, everyMs)) return undefined;
     try {
-      const file = this.backupTo(path.join(dir, backupFileName(now)));
+      const file = this.backupTo(path.join(dir, backupFileName(now, nextBackupSeq(dir))));
       pruneBackups(dir, keep);
       this.backup = { file };
       return file;

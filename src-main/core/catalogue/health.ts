@@ -55,20 +55,28 @@ export function checkCatalogueFile(file: string, mode: 'quick' | 'full'): Catalo
 
 export interface BackupFile {
   readonly file: string;
-  /** ISO 8601, from the file's name. */
+  /** ISO 8601, from the file's name (the clock of the day it was made: it may have been wrong). */
   readonly takenAt: string;
+  /** The backup's own sequence number, from its name: each new one gets the highest yet + 1 (0: made before they were numbered). */
+  readonly seq: number;
 }
 
-const BACKUP_NAME = /^catalogue-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z\.sqlite$/;
+// catalogue-000007-20240101T120000000Z.sqlite; before backups were numbered: catalogue-20240101T120000000Z.sqlite.
+const BACKUP_NAME = /^catalogue-(?:(\d{6,12})-)?(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z\.sqlite$/;
 
-/** catalogue-20240101T120000000Z.sqlite: sorts by time, and is a valid file name everywhere. */
-export function backupFileName(iso: string): string {
+/** catalogue-<seq>-<time>.sqlite: numbered in the order made, dated for people, a valid file name everywhere. */
+export function backupFileName(iso: string, seq: number): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) throw new Error(`Not a date: "${iso}".`);
-  return `catalogue-${d.toISOString().replace(/[-:.]/g, '')}.sqlite`;
+  if (!Number.isInteger(seq) || seq < 1) throw new Error(`Not a backup number: ${seq}.`);
+  return `catalogue-${String(seq).padStart(6, '0')}-${d.toISOString().replace(/[-:.]/g, '')}.sqlite`;
 }
 
-/** The automatic backups in `dir`, newest first. */
+/**
+ * The automatic backups in `dir`, newest first by their own sequence (the order they were made), never
+ * by the date in their names: a clock that was wrong once must not make an old backup look new.
+ * Unnumbered ones (from before) come after every numbered one, by date.
+ */
 export function listBackups(dir: string): BackupFile[] {
   let names: string[];
   try {
@@ -80,13 +88,18 @@ export function listBackups(dir: string): BackupFile[] {
   for (const name of names) {
     const m = BACKUP_NAME.exec(name);
     if (!m) continue;
-    const [, y, mo, d, h, mi, s, ms] = m;
-    out.push({ file: path.join(dir, name), takenAt: `${y}-${mo}-${d}T${h}:${mi}:${s}.${ms}Z` });
+    const [, seq, y, mo, d, h, mi, s, ms] = m;
+    out.push({ file: path.join(dir, name), takenAt: `${y}-${mo}-${d}T${h}:${mi}:${s}.${ms}Z`, seq: seq === undefined ? 0 : Number(seq) });
   }
-  return out.sort((a, b) => (a.takenAt < b.takenAt ? 1 : a.takenAt > b.takenAt ? -1 : 0));
+  return out.sort((a, b) => b.seq - a.seq || (a.takenAt < b.takenAt ? 1 : a.takenAt > b.takenAt ? -1 : 0));
 }
 
-/** Keeps the newest `keep` backups; removes older ones and temp files a crash left behind. Returns what it removed. */
+/** The number the next backup in `dir` gets. */
+export function nextBackupSeq(dir: string): number {
+  return (listBackups(dir)[0]?.seq ?? 0) + 1;
+}
+
+/** Keeps the newest `keep` backups (by sequence); removes older ones and temp files a crash left behind. Returns what it removed. */
 export function pruneBackups(dir: string, keep = BACKUPS_KEPT): string[] {
   const removed = listBackups(dir)
     .slice(keep)
@@ -102,7 +115,7 @@ export function pruneBackups(dir: string, keep = BACKUPS_KEPT): string[] {
   return removed;
 }
 
-/** Whether a new automatic backup is due at `nowIso` (also when the newest is dated over an hour ahead: the clock was wrong). */
+/** Whether a new automatic backup is due at `nowIso` (also when the newest, by sequence, is dated over an hour ahead: the clock was wrong). */
 export function backupDue(dir: string, nowIso: string, everyMs = BACKUP_EVERY_MS): boolean {
   const newest = listBackups(dir)[0];
   if (!newest) return true;
