@@ -53,6 +53,70 @@ export function checkCatalogueFile(file: string, mode: 'quick' | 'full'): Catalo
   }
 }
 
+/** The owner's open session, kept in the settings table while it works: still there on opening means the last owner did not close cleanly. */
+export const SESSION_KEY = 'catalogue.session';
+/** When the catalogue last passed the full integrity check (ISO 8601). */
+export const FULL_CHECK_KEY = 'catalogue.fullCheckAt';
+/** An owner's opening runs the full check when the last full one is older than this. */
+export const FULL_CHECK_EVERY_MS = 7 * 24 * 60 * 60 * 1000;
+
+export interface OpeningHealth extends CatalogueHealth {
+  /** Which check ran, and why the full one did. */
+  readonly mode: 'quick' | 'full';
+  readonly why?: 'not closed cleanly' | 'taken over from a process that is gone' | 'last full check is old';
+}
+
+/**
+ * The check before an owner's first write. Quick by default; the full `integrity_check` (index damage
+ * passes the quick one) when the last owner did not close the catalogue cleanly, when this owner took
+ * the library over from a process that is gone (`crashed`), or when the last full check is older than
+ * FULL_CHECK_EVERY_MS. Reads the settings table without changing the file, like checkCatalogueFile.
+ */
+export function checkOnOpening(file: string, o: { now: string; crashed?: boolean }): OpeningHealth {
+  const size = fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+  if (size === 0) return { ok: true, problems: 'ok', notADatabase: false, mode: 'quick' };
+  const db = openSqlite(file, { fileMustExist: true, readonly: fs.existsSync(`${file}-wal`) });
+  let mode: OpeningHealth['mode'] = 'quick';
+  let why: OpeningHealth['why'];
+  try {
+    db.pragma('busy_timeout = 5000');
+    const quick = checkRows(db, 'quick_check');
+    if (quick !== 'ok') return { ok: false, problems: quick, notADatabase: false, mode };
+    const setting = (key: string): string | undefined => {
+      try {
+        return (db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+      } catch {
+        return undefined; // no settings table yet (an empty or foreign file): the full check decides
+      }
+    };
+    const lastFull = Date.parse(setting(FULL_CHECK_KEY) ?? '');
+    if (setting(SESSION_KEY) !== undefined) why = 'not closed cleanly';
+    else if (o.crashed) why = 'taken over from a process that is gone';
+    else if (!Number.isFinite(lastFull) || Math.abs(Date.parse(o.now) - lastFull) > FULL_CHECK_EVERY_MS) why = 'last full check is old';
+    if (!why) return { ok: true, problems: 'ok', notADatabase: false, mode };
+    mode = 'full';
+    const problems = checkRows(db, 'integrity_check');
+    return { ok: problems === 'ok', problems, notADatabase: false, mode, why };
+  } catch (err) {
+    if (!isCorruptionError(err)) throw err;
+    return {
+      ok: false,
+      problems: (err as Error).message,
+      error: err,
+      notADatabase: (err as { code?: string }).code === 'SQLITE_NOTADB',
+      mode,
+      ...(why ? { why } : {}),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+function checkRows(db: Database.Database, pragma: 'quick_check' | 'integrity_check'): string {
+  const rows = db.pragma(pragma) as Record<string, string>[];
+  return rows.map((r) => Object.values(r)[0]).join('\n');
+}
+
 export interface BackupFile {
   readonly file: string;
   /** ISO 8601, from the file's name (the clock of the day it was made: it may have been wrong). */

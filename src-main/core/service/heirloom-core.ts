@@ -129,9 +129,11 @@ export class HeirloomCore {
     const lock = role === 'owner' ? acquireLibraryLock(paths.root, opts.holder ?? 'another Heirloom command') : undefined;
     try {
       // Only the lock's owner may call a 'running' job interrupted: no live process can be running it.
-      // Opening checks the catalogue (quick_check) and, once a day, backs it up; a worker thread leaves that to its owner.
+      // Opening checks the catalogue (quick_check; the full integrity_check after a crash or when the last
+      // full one is old) and, once a day, backs it up; a worker thread leaves that to its owner.
       const backupDir = role === 'worker' ? undefined : paths.backups;
-      return new HeirloomCore(paths, Catalogue.open(paths.catalogue, { recoverCrashedJobs: role === 'owner', backupDir }), lock);
+      const owner = role === 'owner';
+      return new HeirloomCore(paths, Catalogue.open(paths.catalogue, { recoverCrashedJobs: owner, crashed: lock?.tookOver, backupDir }), lock);
     } catch (e) {
       lock?.release();
       throw e;
