@@ -13,6 +13,7 @@ import { encodeColorized, OutputFormat, readExif } from '../imaging/encode';
 import { explainReadError, explainWriteError } from '../imaging/photo-error';
 import { ensureLibrary, LibraryPaths, resolveLibraryDir } from '../library';
 import { acquireLibraryLock, LibraryLock } from '../library-lock';
+import { probeWritable } from '../write-probe';
 import { resolveModel, ModelResolution } from '../engine/model-registry';
 import { ColorizeParams, colorizePixels } from '../pipeline/colorize';
 import type { PointHint } from '../hints/point-hints';
@@ -571,14 +572,13 @@ export function ensureOutputFolder(dir: string): void {
     throw outputFolderError(dir, e);
   }
   if (!fs.statSync(dir).isDirectory()) throw new Error(`Cannot use ${dir} as the output folder: it is a file, not a folder.`);
-  // An existing folder can still refuse writes (read-only disk, permissions): try one tiny file now, before any photo is colorized.
-  const probe = path.join(dir, `.heirloom-write-test-${process.pid}-${Date.now()}`);
+  // An existing folder can still refuse writes (read-only disk, permissions): try one tiny file now, before any photo is
+  // colorized (probes a kill left there earlier are removed first).
   try {
-    fs.writeFileSync(probe, '', { flag: 'wx' });
+    probeWritable(dir);
   } catch (e) {
     throw outputFolderError(dir, e);
   }
-  fs.rmSync(probe, { force: true });
 }
 
 /** Same requested inputs, output folder and settings → same key (sha1 of them, order-free). */
