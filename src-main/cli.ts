@@ -11,6 +11,7 @@ import { EVAL_SPLITS } from './core/eval/split';
 import { addFinetuneCommands } from './cli/finetune';
 import { addJobsCommands } from './cli/jobs';
 import { addVersionsCommand } from './cli/versions';
+import { addPhotoCommands } from './cli/photos';
 import { runList } from './cli/list';
 import { runServe } from './cli/serve';
 import { restoreSteps, runPhotoBatch } from './cli/photo-batch';
@@ -106,6 +107,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   addFinetuneCommands(program, libraryOption, setExit);
   addJobsCommands(program, libraryOption, setExit);
   addVersionsCommand(program, libraryOption, setExit);
+  addPhotoCommands(program, libraryOption, setExit);
   addAlbumCommands(program, libraryOption, setExit);
 
   program

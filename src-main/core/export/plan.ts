@@ -117,9 +117,9 @@ const EXT: Record<OutputFormat, string> = { jpg: 'jpg', png: 'png', tiff: 'tif' 
 export function buildPlan(catalogue: Catalogue, albumId: number, opts: ExportOptions): ExportPlan {
   const options = resolveOptions(opts);
   const album = catalogue.getAlbum(albumId);
-  if (!album) throw new ExportError('album-not-found', `there is no album with id ${albumId}`);
+  if (!album) throw new ExportError('album-not-found', `there is no album with id ${albumId}`, undefined, { id: albumId });
   const items = catalogue.albumItems(albumId);
-  if (items.length === 0) throw new ExportError('album-empty', `the album "${album.name}" has no photos yet`);
+  if (items.length === 0) throw new ExportError('album-empty', `the album "${album.name}" has no photos yet`, undefined, { album: album.name });
 
   const notColorized = items.filter((i) => (i.outputId ?? i.original.latestOutputId) === null);
   if (notColorized.length > 0) {
@@ -130,6 +130,15 @@ export function buildPlan(catalogue: Catalogue, albumId: number, opts: ExportOpt
     throw new ExportError(
       'not-colorized',
       `${notColorized.length} photo(s) in "${album.name}" are not colorized yet (${names}${notColorized.length > 5 ? ', …' : ''}); colorize them first`,
+      undefined,
+      {
+        album: album.name,
+        n: notColorized.length,
+        names: notColorized
+          .slice(0, 5)
+          .map((i) => path.basename(i.original.path))
+          .join(', '),
+      },
     );
   }
 

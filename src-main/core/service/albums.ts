@@ -1,6 +1,7 @@
 // Albums and their export, as every face (CLI, desktop window, web bridge) uses them: HeirloomCore.albums.
 // Domain rules live here and in the catalogue (an album exists, a photo is in it, an export target is
 // safe); the shape of an argument is checked by each face (the API's zod contract, the CLI's parsers).
+import { CodedError } from '../../contract/problems';
 import { appVersion } from '../app-paths';
 import type { Catalogue } from '../catalogue/catalogue';
 import type { AlbumItemRow, AlbumSummary, JobRow } from '../catalogue/types';
@@ -47,7 +48,7 @@ export class Albums {
   /** The album, or an error saying it does not exist. */
   get(albumId: number): AlbumSummary {
     const a = this.catalogue.getAlbum(albumId);
-    if (!a) throw new Error(`album ${albumId} does not exist`);
+    if (!a) throw new CodedError('album.notFound', { id: albumId }, `album ${albumId} does not exist`);
     return a;
   }
 
