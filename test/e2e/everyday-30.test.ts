@@ -212,6 +212,133 @@ describe('issue 30: everyday use, round two (English and Russian)', { skip }, ()
     await lang('en');
   });
 
+  test('next / previous photo (Page Up / Page Down and two buttons) keeps the split, the zoom and the folded panel; a portrait shows "Colorized" at the default split; the hint is whole', async () => {
+    const listed = (
+      (await apiCall('listPhotos', { sort: 'imported', filter: 'all', offset: 0, limit: 100 })) as { items: { id: number; name: string }[] }
+    ).items;
+    assert.ok(listed.length >= 3, 'three photos left to walk through');
+    const portrait = listed.find((p) => p.name === 'Portrait 1958.jpg')!;
+    const { jobId } = (await apiCall('colorize', { photoIds: listed.map((p) => p.id) })) as { jobId: number };
+    await eventuallyDone(jobId);
+    await page.reload();
+    const title = () => page.locator('.overlay header .title strong').innerText();
+    const split = () => page.locator('.handle[role="slider"]').getAttribute('aria-valuenow');
+    const zoom = async () => (await page.locator('.viewbar .zoom').innerText()).replace(/\u00a0|\u202f/g, ' ').trim();
+    /** The hint line is shown whole: nothing cut off at its end, inside the window. */
+    const hintWhole = async (what: string) => {
+      const h = await page
+        .locator('.viewbar .hint')
+        .evaluate((el: { scrollWidth: number; clientWidth: number; getBoundingClientRect(): { bottom: number; right: number } }) => ({
+          overflow: el.scrollWidth - el.clientWidth,
+          bottom: el.getBoundingClientRect().bottom,
+          right: el.getBoundingClientRect().right,
+        }));
+      const vp = page.viewportSize()!;
+      assert.ok(h.overflow <= 0 && h.bottom <= vp.height && h.right <= vp.width, `${what}: the hint is cut off (${JSON.stringify(h)})`);
+    };
+    /** The colour side's corner label is shown, inside the photo and clear of the divider. */
+    const colourTagShown = async (what: string) => {
+      const r = await page.evaluate(() => {
+        const box = (sel: string) => document.querySelector(sel)?.getBoundingClientRect();
+        const tag = document.querySelector('.stage .tag.right');
+        return {
+          hidden: !tag || tag.classList.contains('hidden'),
+          cut: tag ? tag.scrollWidth > tag.clientWidth || tag.scrollHeight > tag.clientHeight : true,
+          text: tag?.textContent ?? '',
+          tag: box('.stage .tag.right'),
+          stage: box('.stage'),
+          line: box('.handle'),
+        };
+      });
+      assert.equal(r.hidden, false, `${what}: the "Colorized" label is hidden`);
+      assert.equal(r.cut, false, `${what}: the label is cut off`);
+      assert.ok(r.tag.width >= 64, `${what}: the label is too narrow to read (${r.tag.width}px)`);
+      assert.ok(r.tag.right <= r.stage.right && r.tag.left >= r.line.left + r.line.width / 2, `${what}: the label is not on the colour side`);
+      return r.text;
+    };
+
+    for (const l of ['en', 'ru'] as const) {
+      await lang(l);
+      await page.locator(`.viewport .thumb[data-photo-id="${listed[0].id}"]`).click();
+      await page.locator('.overlay .handle[role="slider"]').waitFor();
+      const where = page.locator('.viewbar .where');
+      await where.getByText(l === 'ru' ? `1 из ${listed.length}` : `1 of ${listed.length}`).waitFor();
+      const prev = page.locator('.viewbar [data-prev]');
+      const next = page.locator('.viewbar [data-next]');
+      assert.equal(await prev.getAttribute('aria-label'), l === 'ru' ? 'Предыдущее фото' : 'Previous photo');
+      assert.equal(await next.getAttribute('aria-label'), l === 'ru' ? 'Следующее фото' : 'Next photo');
+      assert.ok(await prev.isDisabled(), 'no photo before the first');
+      // The split to 30 %, zoomed in one step, the panel folded away.
+      await page.locator('.handle[role="slider"]').focus();
+      for (let i = 0; i < 2; i++) await page.keyboard.press('Shift+ArrowLeft');
+      assert.equal(await split(), '30');
+      await page.locator('.panel .fold').click();
+      await page.locator('.strip').waitFor();
+      await page.keyboard.press('1'); // actual pixels: another photo is shown at 100 % too
+      await page.waitForFunction(() =>
+        /^100\s?%$/.test((document.querySelector('.viewbar .zoom')?.textContent ?? '').replace(/\u00a0|\u202f/g, ' ').trim()),
+      );
+      const zoomed = await zoom();
+
+      await page.keyboard.press('PageDown');
+      await page.waitForFunction((n: string) => document.querySelector('.overlay header .title strong')?.textContent === n, listed[1].name);
+      await where.getByText(l === 'ru' ? `2 из ${listed.length}` : `2 of ${listed.length}`).waitFor();
+      await page.locator('.overlay .handle[role="slider"]').waitFor();
+      assert.equal(await split(), '30', 'the split stays');
+      assert.equal(await zoom(), zoomed, 'the zoom stays');
+      assert.equal(await page.locator('.strip').count(), 1, 'the panel stays folded');
+      await screenshot(page, `e30-11-next-photo-1280-${l}.png`);
+      await next.click();
+      await page.waitForFunction((n: string) => document.querySelector('.overlay header .title strong')?.textContent === n, listed[2].name);
+      assert.equal(await split(), '30');
+      if (listed.length === 3) assert.ok(await next.isDisabled(), 'no photo after the last');
+      await page.keyboard.press('PageUp');
+      await page.waitForFunction((n: string) => document.querySelector('.overlay header .title strong')?.textContent === n, listed[1].name);
+      await prev.click();
+      await page.waitForFunction((n: string) => document.querySelector('.overlay header .title strong')?.textContent === n, listed[0].name);
+      assert.equal(await zoom(), zoomed, 'still at 100 %');
+      // At fit, the next photo is at fit too.
+      await page.keyboard.press('0');
+      await page.keyboard.press('PageDown');
+      await page.waitForFunction((n: string) => document.querySelector('.overlay header .title strong')?.textContent === n, listed[1].name);
+      assert.equal(
+        await page
+          .locator('.viewbar .tool[aria-pressed="true"]')
+          .filter({ hasText: l === 'ru' ? 'Вписать' : 'Fit' })
+          .count(),
+        1,
+        'still at fit',
+      );
+      assert.equal(await title(), listed[1].name);
+      await hintWhole(`1280×800 ${l}`);
+      await page.locator('.strip .fold').click();
+      await page.locator('.overlay .back').click();
+      await page.locator('.overlay').waitFor({ state: 'detached' });
+    }
+
+    // A portrait at the default split: the colour side's label is there (1280×800 and 800×600, both languages).
+    for (const size of [
+      { width: 1280, height: 800 },
+      { width: 800, height: 600 },
+    ]) {
+      await page.setViewportSize(size);
+      for (const l of ['en', 'ru'] as const) {
+        await lang(l);
+        await page.locator(`.viewport .thumb[data-photo-id="${portrait.id}"]`).click();
+        await page.locator('.overlay .handle[role="slider"]').waitFor();
+        assert.equal(await split(), '50');
+        const text = await colourTagShown(`${size.width}×${size.height} ${l}`);
+        assert.match(text, l === 'ru' ? /^Раскрашено/ : /^Colorized/);
+        await hintWhole(`${size.width}×${size.height} ${l}`);
+        await screenshot(page, `e30-12-portrait-${size.width}-${l}.png`);
+        await page.locator('.overlay .back').click();
+        await page.locator('.overlay').waitFor({ state: 'detached' });
+      }
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await lang('en');
+  });
+
   after(() => {
     assert.deepEqual(
       problems.filter((p) => !/Failed to load resource/.test(p)),
