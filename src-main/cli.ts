@@ -121,6 +121,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--quality <q>', 'JPEG quality 1-100', positiveInt('--quality', 1, 100), 90)
     .option('--names <template>', 'file names from {n} {date} {name} {album} {id}', '{n}-{name}')
     .option('--with-originals', 'also copy the originals, unchanged, into originals/')
+    .option('--originals-for-uncolorized', 'export a photo that is not colorized yet as its original (else such an album is refused)')
     .option('--zip', 'make one .zip archive instead of a folder')
     .option('--html', 'add an offline web album (index.html) with a before/after slider')
     .option('--overwrite', 'replace an existing export at --to')

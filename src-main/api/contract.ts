@@ -122,6 +122,8 @@ const exportRequest = z.strictObject({
   /** File name template: {n} {date} {name} {album} {id}. */
   names: z.string().min(1).max(200).optional(),
   withOriginals: z.boolean().optional(),
+  /** A photo not colorized yet goes in as its original instead of refusing the export (the person chose so). */
+  originalsForUncolorized: z.boolean().optional(),
   zip: z.boolean().optional(),
   html: z.boolean().optional(),
   /** Replace an existing export; send only after the person agreed. */

@@ -420,6 +420,7 @@ export class CoreApi implements HeirloomApi {
       quality: req.quality,
       names: req.names,
       withOriginals: req.withOriginals,
+      originalsForUncolorized: req.originalsForUncolorized,
       zip: req.zip,
       html: req.html,
       overwrite: req.overwrite,

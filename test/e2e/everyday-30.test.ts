@@ -339,6 +339,76 @@ describe('issue 30: everyday use, round two (English and Russian)', { skip }, ()
     await lang('en');
   });
 
+  test('an album with a photo not colorized yet: the album view and the export dialog name it first; export its original, or colorize exactly it', async () => {
+    fs.mkdirSync(path.join(dir, 'Later'));
+    await scene(path.join(dir, 'Later', 'Garden 1962.jpg'), 4);
+    await addFolder(page, path.join(dir, 'Later'), 'Added 1 photo');
+    const all = await photos();
+    const fresh = all.find((p) => p.name === 'Garden 1962.jpg')!;
+    const coloured = all.find((p) => p.name === 'Lake 1955.jpg')!;
+    assert.equal(fresh.hasOutput, false);
+    assert.equal(coloured.hasOutput, true);
+    const album = (await apiCall('createAlbum', { name: 'Garden and lake' })) as { id: number };
+    await apiCall('addToAlbum', { albumId: album.id, photoIds: [coloured.id, fresh.id] });
+    await page.reload();
+    await page.locator(`.albums [data-album-id="${album.id}"]`).click();
+    const bar = page.locator('.album [data-uncolorized]');
+    const dialog = page.locator('[data-modal="export"]');
+    const exportButton = (l: 'en' | 'ru') => dialog.getByRole('button', { name: l === 'ru' ? 'Экспортировать' : 'Export', exact: true });
+    for (const l of ['ru', 'en'] as const) {
+      await lang(l);
+      await bar.getByText(l === 'ru' ? '1 фото ещё не раскрашено' : '1 photo is not colorized yet').waitFor();
+      assert.match(await bar.locator('[data-pending-names]').innerText(), /Garden 1962\.jpg/);
+      assert.doesNotMatch(await bar.innerText(), /Lake 1955/, 'only the photo not colorized yet is named');
+      await screenshot(page, `e30-13-album-uncolorized-1280-${l}.png`);
+      await page.locator('.album .head .primary').click(); // Export…
+      const pending = dialog.locator('[data-uncolorized]');
+      await pending.getByText('Garden 1962.jpg').waitFor();
+      await pending.locator('[data-pending-note]').waitFor();
+      await page.fill('#export-parent', path.join(dir, 'Exports'));
+      assert.ok(await exportButton(l).isDisabled(), 'nothing starts before the person chose');
+      await screenshot(page, `e30-14-export-uncolorized-1280-${l}.png`);
+      if (l === 'ru') await dialog.getByRole('button', { name: 'Отмена' }).click();
+    }
+    // English: export the original for it.
+    await dialog.locator('[data-originals-for-pending]').check();
+    assert.equal(await dialog.locator('[data-pending-note]').count(), 0);
+    await exportButton('en').click();
+    await page.waitForSelector('section.job[data-job-kind="export"][data-job-state="done"]', { timeout: 60_000 });
+    const target = path.join(dir, 'Exports', 'Garden and lake');
+    assert.deepEqual(
+      fs
+        .readdirSync(target)
+        .filter((f) => f.endsWith('.jpg'))
+        .sort(),
+      ['01-Lake 1955.jpg', '02-Garden 1962.jpg'],
+    );
+    await page.locator('section.job .close').first().click();
+
+    // Russian, 800×600: "Colorize them first" in the dialog queues a colorize job for exactly that photo.
+    await page.setViewportSize({ width: 800, height: 600 });
+    await lang('ru');
+    await page.locator('.album .head .primary').click();
+    await dialog.locator('[data-uncolorized]').getByText('Garden 1962.jpg').waitFor();
+    await screenshot(page, 'e30-15-export-uncolorized-800-ru.png');
+    const jobsBefore = ((await apiCall('listJobs', null)) as { id: number }[]).map((j) => j.id);
+    await dialog.locator('[data-colorize-pending]').click();
+    await dialog.waitFor({ state: 'detached' });
+    let job: { id: number; kind: string; total: number } | undefined;
+    for (let i = 0; i < 50 && !job; i++) {
+      job = ((await apiCall('listJobs', null)) as { id: number; kind: string; total: number }[]).find((j) => !jobsBefore.includes(j.id));
+      if (!job) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(job, 'a job was queued');
+    assert.equal(job.kind, 'colorize');
+    assert.equal(job.total, 1, 'exactly the photo not colorized yet');
+    await eventuallyDone(job.id);
+    await bar.waitFor({ state: 'detached' });
+    await screenshot(page, 'e30-16-album-colorized-800-ru.png');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await lang('en');
+  });
+
   after(() => {
     assert.deepEqual(
       problems.filter((p) => !/Failed to load resource/.test(p)),

@@ -154,6 +154,7 @@ export class JobQueue {
         quality: p.quality,
         names: p.names,
         withOriginals: p.withOriginals,
+        originalsForUncolorized: p.originalsForUncolorized,
         html: p.html,
         overwrite: p.overwrite,
         locale: p.locale,

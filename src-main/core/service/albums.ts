@@ -10,6 +10,7 @@ import {
   ExportError,
   exportPaths,
   exportTargetFor,
+  previewExport,
   runExport,
   type ExportResult,
   type ExportRunOptions,
@@ -120,6 +121,9 @@ export class Albums {
   recordExportJob(albumId: number, req: ExportJobRequest): ExportJobStart {
     const album = this.get(albumId);
     const { parentDir, folderName, ...settings } = req;
+    // What the job would refuse when it runs is said now, before anything starts: an empty album, photos
+    // not colorized yet (unless their originals were asked for), a bad name template.
+    previewExport(this.catalogue, albumId, settings);
     // The folder name is made safe like an album name: it can never point outside parentDir.
     const target = exportPaths(exportTargetFor(parentDir, folderName ?? album.name), settings.zip ?? false, album.name).target;
     try {
