@@ -21,6 +21,17 @@ export function dilateDisc(mask: Uint8Array, w: number, h: number, r: number): U
   return out;
 }
 
+export interface ToleranceScores {
+  precision: number;
+  recall: number;
+  f1: number;
+  /** The counts behind them, so photos can be pooled pixel by pixel. */
+  predicted: number;
+  predictedNearTruth: number;
+  truth: number;
+  truthNearPredicted: number;
+}
+
 /** Precision, recall and F1 of `pred` against `truth` with a tolerance of `tol` px. */
 export function toleranceScores(
   pred: Uint8Array,
@@ -28,7 +39,7 @@ export function toleranceScores(
   w: number,
   h: number,
   tol: number,
-): { precision: number; recall: number; f1: number } {
+): ToleranceScores {
   const nearTruth = dilateDisc(truth, w, h, tol),
     nearPred = dilateDisc(pred, w, h, tol);
   let predN = 0,
@@ -45,6 +56,11 @@ export function toleranceScores(
       if (nearPred[i]) truthHit++;
     }
   }
+  return { ...f1Of(predHit, predN, truthHit, truthN), predicted: predN, predictedNearTruth: predHit, truth: truthN, truthNearPredicted: truthHit };
+}
+
+/** Precision, recall and F1 from tolerance counts (one photo's, or several photos' summed). */
+export function f1Of(predHit: number, predN: number, truthHit: number, truthN: number): { precision: number; recall: number; f1: number } {
   const precision = predN ? predHit / predN : 1;
   const recall = truthN ? truthHit / truthN : 1;
   const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
