@@ -11,7 +11,7 @@ import { initBackend } from '../src-main/core/engine/backend';
 import { repairPlanes } from '../src-main/core/restore';
 import { DAMAGE_MANIFEST, detectDamageWhole, loadDamageNet, type DamageNet } from '../src-main/core/restore/damage-net';
 import { damageProbabilitiesAtPrintScale } from '../src-main/core/restore/detect-scale';
-import { toleranceScores } from '../src-main/core/restore/mask-scores';
+import { f1Of, toleranceScores } from '../src-main/core/restore/mask-scores';
 import { flag } from './flags';
 import { mean } from './eval-photos';
 import { loadRealPhoto, realPart, type RealPart } from './real-masks';
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const net = detectorDir && fs.existsSync(path.join(detectorDir, DAMAGE_MANIFEST)) ? loadDamageNet(detectorDir) : loadDamageNet();
   const thresholds = legacy ? [0.5] : thresholdsFlag ? thresholdsFlag.split(',').map(Number) : [net.manifest.threshold];
   const files = realPart(part);
-  type Row = { source: string; f1: number[]; p: number[]; r: number[]; left: number[]; changed: number[]; share: number[] };
+  type Row = { source: string; f1: number[]; p: number[]; r: number[]; left: number[]; changed: number[]; share: number[]; counts: number[] };
   const rows = new Map<string, Row>();
   const byT = thresholds.map(() => new Map<string, Row>());
   for (const file of files) {
@@ -45,11 +45,12 @@ async function main(): Promise<void> {
     thresholds.forEach((t, i) => {
       const m = threshold(p, t);
       const s = toleranceScores(m, photo.mask, w, h, 2);
-      const row = byT[i]!.get(photo.source) ?? { source: photo.source, f1: [], p: [], r: [], left: [], changed: [], share: [] };
+      const row = byT[i]!.get(photo.source) ?? { source: photo.source, f1: [], p: [], r: [], left: [], changed: [], share: [], counts: [0, 0, 0, 0] };
       row.f1.push(s.f1);
       row.p.push(s.precision);
       row.r.push(s.recall);
       row.share.push(count(m) / m.length);
+      [s.predictedNearTruth, s.predicted, s.truthNearPredicted, s.truth].forEach((v, j) => (row.counts[j]! += v));
       byT[i]!.set(photo.source, row);
     });
     // Repair with the first threshold, then look again.
@@ -78,17 +79,19 @@ async function main(): Promise<void> {
   thresholds.forEach((t, i) => {
     const all = [...byT[i]!.values()];
     const pooled = (f: (r: Row) => number[]): number => mean(all.flatMap(f));
+    const sum = [0, 1, 2, 3].map((j) => all.reduce((a, r) => a + r.counts[j]!, 0)) as [number, number, number, number];
+    const px = f1Of(...sum);
     console.log(
-      `threshold ${t}: mask F1 ${pooled((r) => r.f1).toFixed(3)} (precision ${pooled((r) => r.p).toFixed(3)}, recall ${pooled((r) => r.r).toFixed(3)})`,
+      `threshold ${t}: mask F1 ${pooled((r) => r.f1).toFixed(3)} mean over photos (precision ${pooled((r) => r.p).toFixed(3)}, recall ${pooled((r) => r.r).toFixed(3)}); pooled over pixels ${px.f1.toFixed(3)} (precision ${px.precision.toFixed(3)}, recall ${px.recall.toFixed(3)})`,
     );
     if (i === 0) {
-      console.log('source | photos | F1 | precision | recall | found after repair | hand pixels changed');
+      console.log('source | photos | F1 (mean over photos) | precision | recall | F1 pooled over pixels | found after repair | hand pixels changed');
       for (const r of all)
         console.log(
-          `${r.source} | ${r.f1.length} | ${mean(r.f1).toFixed(3)} | ${mean(r.p).toFixed(3)} | ${mean(r.r).toFixed(3)} | ${(100 * mean(r.left)).toFixed(1)} % | ${(100 * mean(r.changed)).toFixed(1)} %`,
+          `${r.source} | ${r.f1.length} | ${mean(r.f1).toFixed(3)} | ${mean(r.p).toFixed(3)} | ${mean(r.r).toFixed(3)} | ${f1Of(...(r.counts as [number, number, number, number])).f1.toFixed(3)} | ${(100 * mean(r.left)).toFixed(1)} % | ${(100 * mean(r.changed)).toFixed(1)} %`,
         );
       console.log(
-        `all | ${all.reduce((s, r) => s + r.f1.length, 0)} | ${pooled((r) => r.f1).toFixed(3)} | ${pooled((r) => r.p).toFixed(3)} | ${pooled((r) => r.r).toFixed(3)} | ${(100 * pooled((r) => r.left)).toFixed(1)} % | ${(100 * pooled((r) => r.changed)).toFixed(1)} %`,
+        `all | ${all.reduce((s, r) => s + r.f1.length, 0)} | ${pooled((r) => r.f1).toFixed(3)} | ${pooled((r) => r.p).toFixed(3)} | ${pooled((r) => r.r).toFixed(3)} | ${px.f1.toFixed(3)} | ${(100 * pooled((r) => r.left)).toFixed(1)} % | ${(100 * pooled((r) => r.changed)).toFixed(1)} %`,
       );
     }
   });

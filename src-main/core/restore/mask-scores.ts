@@ -33,13 +33,7 @@ export interface ToleranceScores {
 }
 
 /** Precision, recall and F1 of `pred` against `truth` with a tolerance of `tol` px. */
-export function toleranceScores(
-  pred: Uint8Array,
-  truth: Uint8Array,
-  w: number,
-  h: number,
-  tol: number,
-): ToleranceScores {
+export function toleranceScores(pred: Uint8Array, truth: Uint8Array, w: number, h: number, tol: number): ToleranceScores {
   const nearTruth = dilateDisc(truth, w, h, tol),
     nearPred = dilateDisc(pred, w, h, tol);
   let predN = 0,
