@@ -2,7 +2,6 @@
 // error); folders are searched recursively for image files, skipping hidden entries.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Problem } from '../contract/problems';
 
 export const PHOTO_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.tif', '.tiff', '.webp', '.gif', '.heic', '.heif', '.avif', '.jp2']);
 
@@ -13,7 +12,7 @@ export function isPhotoName(name: string): boolean {
 export interface CollectResult {
   files: string[];
   /** Inputs that could not be read at all (missing path, unreadable folder). */
-  problems: Array<{ input: string; error: string; problem: Problem }>;
+  problems: Array<{ input: string; error: string }>;
 }
 
 export function collectPhotos(inputs: string[]): CollectResult {
@@ -44,8 +43,7 @@ export function collectPhotos(inputs: string[]): CollectResult {
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code ?? 'error';
-      problems.push({ input: dir, error: `folder cannot be read (${code})`, problem: { code: 'import.folderUnreadable', params: { code } } });
+      problems.push({ input: dir, error: `folder cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})` });
       return;
     }
     entries.sort((a, b) => a.name.localeCompare(b.name));
@@ -63,17 +61,15 @@ export function collectPhotos(inputs: string[]): CollectResult {
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code;
           if (isPhotoName(e.name)) {
-            problems.push(
-              code === 'ENOENT'
-                ? { input: p, error: 'a link to something that does not exist', problem: { code: 'import.brokenLink', params: {} } }
-                : code === 'ELOOP'
-                  ? { input: p, error: 'a link that loops back on itself', problem: { code: 'import.loopingLink', params: {} } }
-                  : {
-                      input: p,
-                      error: `cannot be read (${code ?? 'error'})`,
-                      problem: { code: 'import.unreadable', params: { code: code ?? 'error' } },
-                    },
-            );
+            problems.push({
+              input: p,
+              error:
+                code === 'ENOENT'
+                  ? 'a link to something that does not exist'
+                  : code === 'ELOOP'
+                    ? 'a link that loops back on itself'
+                    : `cannot be read (${code ?? 'error'})`,
+            });
           }
           continue;
         }
@@ -88,7 +84,7 @@ export function collectPhotos(inputs: string[]): CollectResult {
     try {
       st = fs.statSync(abs);
     } catch {
-      problems.push({ input, error: 'not found', problem: { code: 'import.notFound', params: {} } });
+      problems.push({ input, error: 'not found' });
       continue;
     }
     if (st.isDirectory()) walk(abs);

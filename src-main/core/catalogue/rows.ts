@@ -1,5 +1,4 @@
 // Raw SQLite rows (snake_case, 0/1, JSON text, stored paths) → the typed rows in types.ts.
-import { readStoredProblem, type Problem } from '../../contract/problems';
 import { fromStoredPath } from './stored-paths';
 import type {
   AlbumRow,
@@ -162,13 +161,6 @@ export function toAlbumSummary(r: RawAlbumSummary): AlbumSummary {
   return { ...toAlbum(r), itemCount: r.item_count, effectiveCoverId: r.effective_cover_id };
 }
 
-/** A job's or item's error column: the English message, and its problem when one was stored with it. */
-function storedError(text: string | null): { error: string | null; problem: Problem | null } {
-  if (text === null) return { error: null, problem: null };
-  const r = readStoredProblem(text);
-  return { error: r.message, problem: r.problem };
-}
-
 export function toJob(r: RawJob): JobRow {
   return {
     id: r.id,
@@ -177,7 +169,7 @@ export function toJob(r: RawJob): JobRow {
     params: parseJson(r.params_json),
     progressDone: r.progress_done,
     progressTotal: r.progress_total,
-    ...storedError(r.error),
+    error: r.error,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -190,7 +182,7 @@ export function toJobItem(r: RawJobItem): JobItemRow {
     input: r.input,
     status: r.status as JobItemStatus,
     outputId: r.output_id,
-    ...storedError(r.error),
+    error: r.error,
     plannedOutput: r.planned_output,
     plannedSha256: r.planned_sha256,
   };

@@ -22,11 +22,6 @@ export interface ExportOptions {
   names?: string;
   /** Also copy each original, byte for byte, into originals/. */
   withOriginals?: boolean;
-  /**
-   * A photo of the album that is not colorized yet goes in as its original (at the chosen size and
-   * format) instead of refusing the export. Off: such an album is refused, naming those photos.
-   */
-  originalsForUncolorized?: boolean;
   /** Deliver a .zip of the export instead of a folder. */
   zip?: boolean;
   /** Add an offline web page (index.html) with a before/after slider per photo. */
@@ -43,14 +38,11 @@ export interface PlannedPhoto {
   /** 1-based position in the album. */
   n: number;
   originalId: number;
-  /** The version exported; null for a photo not colorized yet, exported as its original (originalsForUncolorized). */
-  outputId: number | null;
-  /** The image the exported photo is made from: the version's file, or the original's when outputId is null. */
+  outputId: number;
   outputPath: string;
   originalPath: string;
-  /** The model that made the colours; null for an original exported as it is. */
-  checkpointId: string | null;
-  /** False for a version that was only restored (a colour photo, or colorizing not asked), or an original: no model made its colours. */
+  checkpointId: string;
+  /** False for a version that was only restored (a colour photo, or colorizing not asked): no model made its colours. */
   colorized: boolean;
   takenAt: string | null;
   caption: string;
@@ -85,7 +77,6 @@ export function resolveOptions(o: ExportOptions): ResolvedOptions {
     quality,
     names,
     withOriginals: o.withOriginals ?? false,
-    originalsForUncolorized: o.originalsForUncolorized ?? false,
     zip: o.zip ?? false,
     html: o.html ?? false,
     overwrite: o.overwrite ?? false,
@@ -126,12 +117,12 @@ const EXT: Record<OutputFormat, string> = { jpg: 'jpg', png: 'png', tiff: 'tif' 
 export function buildPlan(catalogue: Catalogue, albumId: number, opts: ExportOptions): ExportPlan {
   const options = resolveOptions(opts);
   const album = catalogue.getAlbum(albumId);
-  if (!album) throw new ExportError('album-not-found', `there is no album with id ${albumId}`, undefined, { id: albumId });
+  if (!album) throw new ExportError('album-not-found', `there is no album with id ${albumId}`);
   const items = catalogue.albumItems(albumId);
-  if (items.length === 0) throw new ExportError('album-empty', `the album "${album.name}" has no photos yet`, undefined, { album: album.name });
+  if (items.length === 0) throw new ExportError('album-empty', `the album "${album.name}" has no photos yet`);
 
   const notColorized = items.filter((i) => (i.outputId ?? i.original.latestOutputId) === null);
-  if (notColorized.length > 0 && !options.originalsForUncolorized) {
+  if (notColorized.length > 0) {
     const names = notColorized
       .slice(0, 5)
       .map((i) => `#${i.originalId} ${path.basename(i.original.path)}`)
@@ -139,22 +130,12 @@ export function buildPlan(catalogue: Catalogue, albumId: number, opts: ExportOpt
     throw new ExportError(
       'not-colorized',
       `${notColorized.length} photo(s) in "${album.name}" are not colorized yet (${names}${notColorized.length > 5 ? ', …' : ''}); colorize them first`,
-      undefined,
-      {
-        album: album.name,
-        n: notColorized.length,
-        names: notColorized
-          .slice(0, 5)
-          .map((i) => path.basename(i.original.path))
-          .join(', '),
-      },
     );
   }
 
   const unique = new UniqueNames();
   const photos = items.map((item, i): PlannedPhoto => {
-    const outputId = item.outputId ?? item.original.latestOutputId;
-    const output = outputId === null ? null : catalogue.getOutput(outputId)!;
+    const output = catalogue.getOutput((item.outputId ?? item.original.latestOutputId)!)!;
     const stem = path.parse(item.original.path).name;
     const raw = renderTemplate(options.names, {
       n: i + 1,
@@ -169,11 +150,11 @@ export function buildPlan(catalogue: Catalogue, albumId: number, opts: ExportOpt
     return {
       n: i + 1,
       originalId: item.originalId,
-      outputId: output?.id ?? null,
-      outputPath: output?.path ?? item.original.path,
+      outputId: output.id,
+      outputPath: output.path,
       originalPath: item.original.path,
-      checkpointId: output?.checkpointId ?? null,
-      colorized: output !== null && output.params.colorized !== false,
+      checkpointId: output.checkpointId,
+      colorized: output.params.colorized !== false,
       takenAt: item.original.takenAt,
       caption: item.caption ?? stem,
       base,
@@ -191,14 +172,7 @@ export function buildPlan(catalogue: Catalogue, albumId: number, opts: ExportOpt
       JSON.stringify({
         v: 1,
         // English, the default, leaves the fingerprint as it was before exports had a language.
-        // So does originalsForUncolorized off: it shapes no file then.
-        options: {
-          ...options,
-          zip: undefined,
-          overwrite: undefined,
-          locale: options.locale === 'en' ? undefined : options.locale,
-          originalsForUncolorized: options.originalsForUncolorized || undefined,
-        },
+        options: { ...options, zip: undefined, overwrite: undefined, locale: options.locale === 'en' ? undefined : options.locale },
         photos: photos.map((p) => [p.originalId, p.outputId, p.files, fileStamp(p.outputPath)]),
       }),
     )
