@@ -86,7 +86,6 @@ export interface RawJobItem {
   output_id: number | null;
   error: string | null;
   planned_output: string | null;
-  planned_sha256: string | null;
 }
 
 function parseJson(text: string | null): JsonObject | null {
@@ -184,6 +183,5 @@ export function toJobItem(r: RawJobItem): JobItemRow {
     outputId: r.output_id,
     error: r.error,
     plannedOutput: r.planned_output,
-    plannedSha256: r.planned_sha256,
   };
 }

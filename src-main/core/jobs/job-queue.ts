@@ -144,7 +144,7 @@ export class JobQueue {
     const started = Date.now();
     let state: 'done' | 'failed' | 'cancelled' = 'done';
     try {
-      const res = await this.core.albums.export(p.albumId, p.target, {
+      await this.core.albums.export(p.albumId, p.target, {
         format: p.format,
         maxSize: p.maxSize,
         quality: p.quality,
@@ -166,7 +166,6 @@ export class JobQueue {
           this.emit(info);
         },
       });
-      if (res.kept) info.kept = res.kept;
     } catch (e) {
       const cancelled = e instanceof ExportError && e.code === 'cancelled';
       info.message = cancelled ? null : (e as Error).message;
