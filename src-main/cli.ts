@@ -126,7 +126,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--with-originals', 'also copy the originals, unchanged, into originals/')
     .option('--zip', 'make one .zip archive instead of a folder')
     .option('--html', 'add an offline web album (index.html) with a before/after slider')
-    .option('--overwrite', 'replace an existing export at --to')
+    .option('--overwrite', 'replace an earlier Heirloom export at --to (only the files it wrote; files you added stay)')
     .action(async (album: string, o) => setExit(await runExportCli(album, o)));
 
   program

@@ -167,9 +167,12 @@ export type ExportLocale = NonNullable<ExportRequest['locale']>;
  * ("replace it?" → call again with overwrite), 'cancelled' means the folder dialog was dismissed.
  * Refusals, where replacing is not offered: 'not-an-export' (something that no Heirloom export made
  * already has the name) and 'unsafe-target' (a drive's top folder, the home folder, the library or a
- * folder holding originals; `reason` says which). `message` is the core's English explanation.
+ * folder holding originals; `reason` says which), and 'user-files-in-the-way' (replacing was asked, but
+ * files the person added to or changed in the earlier export, `files`, are where the new one writes; a
+ * replace keeps every other such file). `message` is the core's English explanation.
  */
 export type ExportStart =
   | { jobId: number; target: string }
   | { jobId: null; problem: 'target-exists' | 'cancelled'; target: string | null }
-  | { jobId: null; problem: 'not-an-export' | 'unsafe-target'; target: string; reason?: 'root' | 'home' | 'library' | 'originals'; message: string };
+  | { jobId: null; problem: 'not-an-export' | 'unsafe-target'; target: string; reason?: 'root' | 'home' | 'library' | 'originals'; message: string }
+  | { jobId: null; problem: 'user-files-in-the-way'; target: string; files: string[]; message: string };

@@ -7,6 +7,7 @@ import { initBackend, tf } from '../core/engine/backend';
 import { ensureLibrary, resolveLibraryDir } from '../core/library';
 import { repairCatalogue, RepairReport } from '../core/service/catalogue-repair';
 import { HeirloomCore } from '../core/service/heirloom-core';
+import { describeCounts } from '../core/service/repair-candidates';
 
 export async function runDoctor(o: { library?: string; json?: boolean; repair?: boolean }): Promise<number> {
   const backend = await initBackend();
@@ -57,7 +58,7 @@ export async function runDoctor(o: { library?: string; json?: boolean; repair?: 
       ok: health.ok,
       integrityCheck: health.problems,
       ...(damage ? { error: damage } : {}),
-      backups: backups.map((b) => ({ file: b.file, takenAt: b.takenAt })),
+      backups: backups.map((b) => ({ file: b.file, takenAt: b.takenAt, seq: b.seq })),
       ...(backupError ? { backupError } : {}),
     },
     ...(repair ? { repair } : {}),
@@ -89,6 +90,15 @@ function repairLines(r: RepairReport): string[] {
   const lines = [`Repair:   the catalogue failed its integrity check (${r.problems.split('\n').find((l) => !l.startsWith('***')) ?? r.problems}).`];
   for (const f of r.movedAside) lines.push(`  kept the damaged file as ${f}`);
   for (const b of r.badBackups) lines.push(`  skipped the backup ${b.file}: it fails its own check (${b.problems.split('\n')[0]})`);
+  // What each candidate keeps, and what taking it instead would have lost.
+  for (const k of r.candidates) {
+    const what = k.source === 'salvage' ? 'what the damaged catalogue still holds' : `the backup of ${utc(k.takenAt!)} UTC (no. ${k.seq}, ${k.file})`;
+    const loses = describeCounts(k.loses);
+    const verdict = k.chosen
+      ? `taken: it keeps the most${loses === 'nothing' ? '' : ` (though it lacks ${loses} that another has)`}`
+      : `not taken: it would lose ${loses}`;
+    lines.push(`  candidate: ${what}: ${describeCounts(k.keeps, true)} — ${verdict}`);
+  }
   if (r.restoredFrom)
     lines.push(`  restored the backup of ${utc(r.restoredFrom.takenAt)} UTC (${r.restoredFrom.file}); it passes the integrity check`);
   if (r.action === 'rebuilt') {

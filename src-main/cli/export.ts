@@ -34,6 +34,8 @@ export async function runExportCli(ref: string, o: ExportCliOptions): Promise<nu
     });
     const reused = res.reused ? ` (${res.reused} file(s) reused from the interrupted run)` : '';
     process.stderr.write(`heirloom: exported ${res.photos} photo(s) of "${album.name}"${reused} → ${res.target}\n`);
+    if (res.kept)
+      process.stderr.write(`heirloom: kept ${res.kept} ${res.kept === 1 ? 'file' : 'files'} that Heirloom did not write (in ${res.target})\n`);
     if (res.html) process.stderr.write(`heirloom: web album: ${res.html}\n`);
     process.stdout.write(res.target + '\n');
     return 0;
@@ -42,7 +44,7 @@ export async function runExportCli(ref: string, o: ExportCliOptions): Promise<nu
       process.stderr.write(`heirloom: ${e.message.split(';')[0]}; nothing was changed. Add --overwrite to replace it.\n`);
       return 1;
     }
-    if (e instanceof ExportError && (e.code === 'not-an-export' || e.code === 'unsafe-target')) {
+    if (e instanceof ExportError && (e.code === 'not-an-export' || e.code === 'unsafe-target' || e.code === 'user-files-in-the-way')) {
       process.stderr.write(`heirloom: ${e.message}.\n`);
       if (o.overwrite && e.code === 'not-an-export')
         process.stderr.write('heirloom: --overwrite replaces only a folder or .zip that an earlier Heirloom export made.\n');

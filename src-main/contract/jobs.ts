@@ -50,6 +50,8 @@ export interface JobInfo {
   kind: 'colorize' | 'restore' | 'export' | 'finetune';
   /** Export jobs: the folder or .zip being made. */
   target?: string | null;
+  /** Export jobs that replaced an earlier export: how many files in it Heirloom did not write (kept where they were). */
+  kept?: number;
   /** Fine-tune jobs: step, loss curve, held-out metrics. */
   finetune?: FinetuneInfo | null;
   state: JobState;

@@ -1,17 +1,20 @@
 // One process owns a library's jobs at a time. The owner holds <library>/heirloom.lock (its pid, host,
 // what it is and a heartbeat it refreshes); another process that wants to do work there is told,
-// in plain words, who has it. A lock whose owner is gone (dead pid on this host, or a heartbeat
-// long silent on another host) is taken over — only then may that owner's running jobs be called
-// interrupted. Re-entrant within a process (the jobs worker and the API share one owner).
+// in plain words, who has it. A lock whose owner is gone is taken over — only then may that owner's
+// running jobs be called interrupted. Gone means: its heartbeat has been silent for several beats (on
+// any host, whatever its pid says: pids are reused), or, on this host, its pid is dead or no longer
+// the process that wrote the lock (process-identity.ts). Re-entrant within a process (the jobs
+// worker and the API share one owner).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { isRecordedProcess, pidAlive, processIdentity, type ProcessIdentity } from './process-identity';
 
 export const LOCK_FILE = 'heirloom.lock';
 /** How often the owner refreshes its heartbeat. */
 const HEARTBEAT_MS = 10_000;
-/** A lock from another host counts as abandoned after this long without a heartbeat. */
-const STALE_MS = 90_000;
+/** A lock counts as abandoned after this long without a heartbeat (nine beats missed), on any host. */
+export const STALE_MS = 90_000;
 
 export interface LockInfo {
   pid: number;
@@ -20,6 +23,8 @@ export interface LockInfo {
   holder: string;
   startedAt: string;
   heartbeatAt: string;
+  /** Linux: who the owner is beyond its pid (command line and start time), so a reused pid is told apart. */
+  identity?: ProcessIdentity;
 }
 
 export class LibraryInUseError extends Error {
@@ -58,12 +63,14 @@ function readLock(file: string): LockInfo | undefined {
   try {
     const v = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<LockInfo>;
     if (typeof v.pid === 'number' && typeof v.host === 'string' && typeof v.heartbeatAt === 'string') {
+      const id = v.identity as Partial<ProcessIdentity> | undefined;
       return {
         pid: v.pid,
         host: v.host,
         holder: String(v.holder ?? 'another Heirloom process'),
         startedAt: String(v.startedAt ?? v.heartbeatAt),
         heartbeatAt: v.heartbeatAt,
+        ...(id && typeof id.cmd === 'string' && typeof id.start === 'string' ? { identity: { cmd: id.cmd, start: id.start } } : {}),
       };
     }
   } catch {
@@ -80,19 +87,24 @@ function sleepMs(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
-  }
+/**
+ * Whether the lock's owner is really gone: its heartbeat silent for STALE_MS (whatever the pid says; on
+ * this host also one dated that far ahead: the clock was set back and no owner beat since), or, on this
+ * host, its pid dead or running another process than the one that wrote the lock.
+ */
+export function ownerGone(info: LockInfo, now = Date.now()): boolean {
+  const here = info.host === os.hostname();
+  if (here && info.pid === process.pid) return false;
+  const age = now - Date.parse(info.heartbeatAt);
+  if (!Number.isFinite(age) || age > STALE_MS || (here && age < -STALE_MS)) return true;
+  if (!here) return false;
+  return !pidAlive(info.pid) || isRecordedProcess(info.pid, info.identity) === false;
 }
 
-/** Whether the lock's owner is really gone: dead pid on this host, or silent too long elsewhere. */
-export function ownerGone(info: LockInfo, now = Date.now()): boolean {
-  if (info.host === os.hostname()) return info.pid !== process.pid && !pidAlive(info.pid);
-  return now - Date.parse(info.heartbeatAt) > STALE_MS;
+/** Whether the lock file still names the hold `info` (nobody took it over while this process was stopped, say). */
+function stillOurs(file: string, info: LockInfo): boolean {
+  const now = readLock(file);
+  return !now || (now.pid === info.pid && now.host === info.host && now.startedAt === info.startedAt);
 }
 
 function writeInfo(file: string, info: LockInfo): void {
@@ -123,7 +135,8 @@ export function acquireLibraryLock(libraryRoot: string, holder: string): Library
     return handle(file, mine.tookOver, mine.previousOwner);
   }
   const now = new Date().toISOString();
-  const info: LockInfo = { pid: process.pid, host: os.hostname(), holder, startedAt: now, heartbeatAt: now };
+  const identity = processIdentity(process.pid);
+  const info: LockInfo = { pid: process.pid, host: os.hostname(), holder, startedAt: now, heartbeatAt: now, ...(identity ? { identity } : {}) };
   let tookOver = false;
   let previousOwner: LockInfo | undefined;
   for (let attempt = 0; ; attempt++) {
@@ -167,7 +180,8 @@ export function acquireLibraryLock(libraryRoot: string, holder: string): Library
     if (!h) return;
     h.info.heartbeatAt = new Date().toISOString();
     try {
-      writeInfo(file, h.info);
+      // A process that was stopped (a laptop asleep) may find its lock taken over as stale: never write over the new owner's.
+      if (stillOurs(file, h.info)) writeInfo(file, h.info);
     } catch {
       /* the library folder may be gone; the work itself reports that */
     }

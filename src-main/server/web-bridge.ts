@@ -10,6 +10,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { CoreApi, MediaKind } from '../api/core-api';
 import { ApiArgumentError, uploadName } from '../api/schemas';
 import { BodyTooLarge, consumeBody, importUpload, incomingDir, receiveToFile, Slots } from './request-body';
+import { headerValue, readCookies, requestUrl } from './request-parse';
 
 export const TOKEN_COOKIE = 'heirloom_token';
 export const TOKEN_HEADER = 'x-heirloom-token';
@@ -76,14 +77,6 @@ function safeEqual(a: string | undefined, b: string): boolean {
   return x.length === y.length && crypto.timingSafeEqual(x, y);
 }
 
-function cookie(req: http.IncomingMessage, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
-  }
-  return undefined;
-}
-
 export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const token = opts.token ?? crypto.randomBytes(24).toString('base64url');
   const api = opts.api;
@@ -95,7 +88,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const allowedHosts = (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`];
 
   const authorised = (req: http.IncomingMessage): boolean =>
-    safeEqual(cookie(req, TOKEN_COOKIE), token) || safeEqual(req.headers[TOKEN_HEADER] as string | undefined, token);
+    readCookies(req.headers.cookie, TOKEN_COOKIE).some((v) => safeEqual(v, token)) || safeEqual(headerValue(req.headers[TOKEN_HEADER]), token);
 
   // Rejects DNS-rebinding (foreign Host) and cross-site requests (foreign Origin).
   const sameSite = (req: http.IncomingMessage): boolean => {
@@ -156,7 +149,8 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     baseHeaders(res);
     if (!sameSite(req)) return send(res, 403, 'forbidden', 'text/plain; charset=utf-8');
-    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    const url = requestUrl(req.url);
+    if (!url) return send(res, 400, 'bad request', 'text/plain; charset=utf-8');
 
     // First load: the token arrives in the URL once, becomes an HttpOnly cookie, and leaves the address bar.
     const qToken = url.searchParams.get('token');
@@ -247,17 +241,27 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   const clients = new Set<WebSocket>();
+  // An upgrade runs outside the request handler's catch: nothing in it may throw, and a socket error
+  // (the client hanging up mid-handshake) must not be an unhandled 'error' event either.
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname !== '/ws' || !sameSite(req) || !authorised(req) || req.headers.origin === undefined) {
-      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
-      return void socket.destroy();
+    socket.on('error', () => socket.destroy());
+    const refuse = (status: string): void => {
+      if (socket.writable) socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
+      socket.destroy();
+    };
+    try {
+      const url = requestUrl(req.url);
+      if (!url) return refuse('400 Bad Request');
+      if (url.pathname !== '/ws' || !sameSite(req) || !authorised(req) || req.headers.origin === undefined) return refuse('401 Unauthorized');
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        clients.add(ws);
+        ws.on('close', () => clients.delete(ws));
+        ws.on('error', () => ws.terminate());
+        ws.on('message', () => undefined); // the socket is one-way: server → window
+      });
+    } catch {
+      refuse('400 Bad Request');
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      clients.add(ws);
-      ws.on('close', () => clients.delete(ws));
-      ws.on('message', () => undefined); // the socket is one-way: server → window
-    });
   });
   const unsubscribe = api.onJobProgress((job) => {
     const msg = JSON.stringify({ type: 'job', job });

@@ -1,5 +1,5 @@
 // "A library a family can trust": a damaged catalogue is refused by every command and left as it was,
-// `heirloom doctor` says so and `--repair` restores the newest good backup (or starts afresh); the library
+// `heirloom doctor` says so and `--repair` takes the backup or salvage that keeps the most; the library
 // folder vanishing mid-batch stops the batch loudly; the same photo at two paths keeps both paths.
 // Real catalogues, real photos, the real model and the real CLI.
 import assert from 'node:assert/strict';
@@ -63,6 +63,11 @@ describe('a damaged catalogue', () => {
     const backup = c.backup!.file!;
 
     fx.writeRandomBytes(file);
+    // And the page of the originals table that holds p200's row: what salvage reads back is then fewer
+    // photos than the backup holds, so the backup is what repair should take (it compares both).
+    const rowAt = fs.readFileSync(file).indexOf('p200.jpg');
+    assert.ok(rowAt > 0);
+    fx.writeRandomBytes(file, Math.floor(rowAt / 4096) * 4096);
     assert.notEqual(integrity(file), 'ok', 'the fixture really is damaged');
     const damagedSha = fx.sha256File(file);
     const photo = await fx.writePhoto(path.join(root, 'in', 'p.jpg'), 64, 48, { colour: false });
@@ -100,6 +105,8 @@ describe('a damaged catalogue', () => {
     assert.match(repair.stdout, /^Repair: +the catalogue failed its integrity check/m);
     assert.match(repair.stdout, new RegExp(`restored the backup of .* \\(${backup.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)`));
     assert.match(repair.stdout, /not recovered: Changes made after the backup was taken/);
+    assert.match(repair.stdout, /candidate: the backup of .*: 400 photo\(s\), .* — taken: it keeps the most/);
+    assert.match(repair.stdout, /candidate: what the damaged catalogue still holds: \d+ photo\(s\), .* — not taken: it would lose \d+ photo\(s\)/);
     assert.match(repair.stdout, /^Catalogue: ok/m);
     // The damaged file is kept, byte for byte, beside the restored one.
     const kept = fs.readdirSync(library).filter((f) => /^catalogue\.damaged-.*\.sqlite$/.test(f));

@@ -108,6 +108,34 @@ describe('album API', () => {
     assert.ok(fs.readdirSync(start.target).every((f) => f.endsWith('.png') || f === '.heirloom-export.json'));
   });
 
+  test("replacing an export keeps the person's files and the job says how many; one of theirs where the new export writes is refused", async () => {
+    const a = await api.createAlbum({ name: 'Gran' });
+    await api.addToAlbum({ albumId: a.id, photoIds: ids });
+    const parent = path.join(dir, 'kept');
+    const first = await api.exportAlbum({ albumId: a.id, parentDir: parent });
+    assert.ok(first.jobId);
+    assert.equal((await waitForJob(first.jobId, ended)).state, 'done');
+    fs.writeFileSync(path.join(first.target, 'letter.txt'), 'keep me');
+    fs.mkdirSync(path.join(first.target, 'my-scans'));
+    fs.writeFileSync(path.join(first.target, 'my-scans', 'attic.jpg'), 'a scan');
+    const replaced = await api.exportAlbum({ albumId: a.id, parentDir: parent, overwrite: true, format: 'png' });
+    assert.ok(replaced.jobId);
+    const job = await waitForJob(replaced.jobId, ended);
+    assert.equal(job.state, 'done', job.message ?? '');
+    assert.equal(job.kept, 2, 'the job tells the window how many files it kept');
+    assert.equal(fs.readFileSync(path.join(first.target, 'letter.txt'), 'utf8'), 'keep me');
+    assert.equal(fs.readFileSync(path.join(first.target, 'my-scans', 'attic.jpg'), 'utf8'), 'a scan');
+
+    // Their own index.html where a web album would go: refused before any job is made.
+    fs.writeFileSync(path.join(first.target, 'index.html'), '<p>mine</p>');
+    const jobsBefore = (await api.listJobs()).length;
+    const r = await api.exportAlbum({ albumId: a.id, parentDir: parent, overwrite: true, html: true });
+    assert.ok(r.jobId === null && r.problem === 'user-files-in-the-way', JSON.stringify(r));
+    assert.deepEqual(r.files, ['index.html']);
+    assert.equal((await api.listJobs()).length, jobsBefore, 'no job was made');
+    assert.equal(fs.readFileSync(path.join(first.target, 'index.html'), 'utf8'), '<p>mine</p>');
+  });
+
   test('a place the core refuses is a problem with its reason, never a "replace?" question; nothing is touched', async () => {
     const a = await api.createAlbum({ name: 'Letters' });
     await api.addToAlbum({ albumId: a.id, photoIds: ids });

@@ -106,3 +106,68 @@ test('a running job is marked interrupted only when its owner is really gone', a
     removeDir(dir);
   }
 });
+
+/** Writes a lock as another process left it, on this host. */
+function leaveLock(dir: string, info: Record<string, unknown>): void {
+  const now = new Date().toISOString();
+  fs.writeFileSync(
+    path.join(dir, LOCK_FILE),
+    JSON.stringify({ host: os.hostname(), holder: '`heirloom colorize`', startedAt: now, heartbeatAt: now, ...info }),
+  );
+}
+
+test('a lock whose heartbeat is long silent is stale whatever its pid says (pid 1 is always alive)', () => {
+  const dir = makeTempDir();
+  try {
+    leaveLock(dir, { pid: 1, startedAt: '2025-03-01T10:00:00.000Z', heartbeatAt: '2025-03-01T10:05:00.000Z' });
+    assert.equal(libraryOwner(dir), undefined);
+    const lock = acquireLibraryLock(dir, 'me');
+    assert.equal(lock.tookOver, true);
+    assert.equal(lock.previousOwner?.pid, 1);
+    lock.release();
+    // A heartbeat dated far ahead on this host (the clock was set back since): no live owner left it so.
+    leaveLock(dir, { pid: 1, heartbeatAt: new Date(Date.now() + 24 * 3600_000).toISOString() });
+    assert.equal(libraryOwner(dir), undefined);
+    acquireLibraryLock(dir, 'me').release();
+  } finally {
+    removeDir(dir);
+  }
+});
+
+test(
+  'a fresh lock whose pid now runs something else than Heirloom is stale (Linux: /proc/<pid>/cmdline)',
+  { skip: process.platform !== 'linux' },
+  async () => {
+    const dir = makeTempDir();
+    const other = spawn('sleep', ['600'], { stdio: 'ignore' });
+    try {
+      await new Promise((r) => other.once('spawn', r));
+      // A lock written by an older Heirloom (no identity recorded): the pid must at least run Heirloom.
+      leaveLock(dir, { pid: other.pid });
+      assert.equal(libraryOwner(dir), undefined, '`sleep` is not Heirloom');
+      // A lock that records its owner's identity: another process at that pid is not its owner.
+      leaveLock(dir, { pid: other.pid, identity: { cmd: 'f'.repeat(40), start: '123' } });
+      assert.equal(libraryOwner(dir), undefined);
+      const lock = acquireLibraryLock(dir, 'me');
+      assert.equal(lock.tookOver, true);
+      lock.release();
+    } finally {
+      other.kill('SIGKILL');
+      removeDir(dir);
+    }
+  },
+);
+
+test('a live owner with a fresh heartbeat keeps its lock: its identity is the one it recorded', async () => {
+  const dir = makeTempDir();
+  const holder = await holdInChild(dir);
+  try {
+    const info = JSON.parse(fs.readFileSync(path.join(dir, LOCK_FILE), 'utf8'));
+    if (process.platform === 'linux') assert.ok(info.identity?.cmd && info.identity?.start, 'the owner recorded who it is');
+    assert.equal(ownerGone(info), false);
+    assert.throws(() => acquireLibraryLock(dir, 'me'), LibraryInUseError);
+  } finally {
+    await holder.kill();
+    removeDir(dir);
+  }
+});

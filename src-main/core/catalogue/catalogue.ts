@@ -10,7 +10,20 @@ import { renameIntoPlace, tempPathFor } from '../fs-atomic';
 import { AlbumsTable } from './albums';
 import { CheckpointsTable } from './checkpoints';
 import { CatalogueCorruptError, CatalogueUnreadableError, isCorruptionError, LibraryVanishedError } from './errors';
-import { backupDue, backupFileName, BACKUP_EVERY_MS, BACKUPS_KEPT, checkCatalogueFile, openSqlite, pruneBackups } from './health';
+import {
+  backupDue,
+  backupFileName,
+  BACKUP_EVERY_MS,
+  BACKUPS_KEPT,
+  checkCatalogueFile,
+  checkOnOpening,
+  FULL_CHECK_KEY,
+  nextBackupSeq,
+  openSqlite,
+  pruneBackups,
+  SESSION_KEY,
+  type OpeningHealth,
+} from './health';
 import { JobsTable } from './jobs';
 import { MIGRATIONS, migrate, type Migration, type MigrationResult } from './migrations';
 import { OriginalsTable } from './originals';
@@ -65,6 +78,14 @@ export interface CatalogueOpenOptions {
    * backup if the newest there is BACKUP_EVERY_MS old, and keeps the newest BACKUPS_KEPT.
    */
   readonly backupDir?: string;
+  /**
+   * Default: as recoverCrashedJobs. This connection is the owner's: it records its session in the
+   * catalogue (cleared by close), and opening runs the full integrity check when the last session did
+   * not end cleanly, the last full check is old, or `crashed` says so (see checkOnOpening).
+   */
+  readonly session?: boolean;
+  /** The owner took the library over from a process that is gone: the full check runs before any write. */
+  readonly crashed?: boolean;
 }
 
 export class Catalogue {
@@ -75,6 +96,10 @@ export class Catalogue {
   private readonly identity: { dev: number; ino: number };
   /** The first corruption SQLite reported during work; every later call fails with it. */
   private corruption: CatalogueCorruptError | undefined;
+  /** Which check opening ran (the full one, and why, after a crash say). */
+  opening: OpeningHealth | undefined;
+  /** Whether this connection records the owner's session (see CatalogueOpenOptions.session). */
+  private session = false;
   /** The automatic backup made on opening, or why it could not be made (work goes on without it). */
   backup: { file?: string; error?: string } | undefined;
   // Each table's queries, one module per table (see catalogue/*.ts); the public methods below delegate to them.
@@ -121,8 +146,11 @@ export class Catalogue {
    */
   static open(file: string, options: CatalogueOpenOptions = {}): Catalogue {
     const abs = path.resolve(file);
-    // Checked before the catalogue's own connection exists: nothing is written to a damaged file.
-    const health = checkCatalogueFile(abs, 'quick');
+    const now = options.now ?? (() => new Date().toISOString());
+    const session = options.session ?? options.recoverCrashedJobs ?? true;
+    // Checked before the catalogue's own connection exists: nothing is written to a damaged file. An
+    // owner's opening is the check before its first write: the full one after a crash (see checkOnOpening).
+    const health = session ? checkOnOpening(abs, { now: now(), crashed: options.crashed }) : checkCatalogueFile(abs, 'quick');
     if (!health.ok) {
       throw health.notADatabase ? new CatalogueUnreadableError(abs, health.error) : new CatalogueCorruptError(abs, health.problems, 'open');
     }
@@ -138,7 +166,8 @@ export class Catalogue {
       // Safe with WAL: a power cut may lose the last commits but never corrupts the file.
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
-      const cat = new Catalogue(abs, db, migration, options.now ?? (() => new Date().toISOString()), options.recoverCrashedJobs ?? true);
+      const cat = new Catalogue(abs, db, migration, now, options.recoverCrashedJobs ?? true);
+      if (session) cat.beginSession(health as OpeningHealth);
       // A catalogue created just now has nothing to keep yet; its first backup comes with the next opening.
       if (options.backupDir !== undefined && migration.fromVersion > 0) cat.backupIfDue(options.backupDir);
       return cat;
@@ -161,14 +190,14 @@ export class Catalogue {
 
   /**
    * A consistent copy (VACUUM INTO a temp name, then renamed) in `dir` when the newest there is
-   * `everyMs` old; keeps the newest `keep`. A failed backup is recorded in `backup`, not thrown.
+   * `everyMs` old; keeps the newest `keep` (by their sequence numbers). A failed backup is recorded in `backup`, not thrown.
    */
   backupIfDue(dir: string, everyMs = BACKUP_EVERY_MS, keep = BACKUPS_KEPT): string | undefined {
     dir = path.resolve(dir);
     const now = this.now();
     if (!backupDue(dir, now, everyMs)) return undefined;
     try {
-      const file = this.backupTo(path.join(dir, backupFileName(now)));
+      const file = this.backupTo(path.join(dir, backupFileName(now, nextBackupSeq(dir))));
       pruneBackups(dir, keep);
       this.backup = { file };
       return file;
@@ -196,12 +225,29 @@ export class Catalogue {
 
   close(): void {
     if (!this.db.open) return;
+    if (this.session) {
+      try {
+        this.settings.setSetting(SESSION_KEY, null); // closed cleanly: the next owner needs only the quick check
+      } catch {
+        // The file is gone or damaged: the next opening finds the session still open and checks in full.
+      }
+    }
     try {
       this.db.pragma('optimize');
     } catch {
       // Only a query-planner hint (it may find the file busy); closing matters more.
     }
     this.db.close();
+  }
+
+  /** Records this owner's session (and a full check that just passed) before anything else is written. */
+  private beginSession(health: OpeningHealth): void {
+    this.session = true;
+    this.opening = health;
+    this.transaction(() => {
+      if (health.mode === 'full') this.settings.setSetting(FULL_CHECK_KEY, this.now());
+      this.settings.setSetting(SESSION_KEY, JSON.stringify({ pid: process.pid, openedAt: this.now() }));
+    });
   }
 
   /** Runs `fn` in one transaction (nests as a savepoint), e.g. addOutput + setJobItem together. */
@@ -356,9 +402,9 @@ export class Catalogue {
     this.jobs.addJobItems(jobId, inputs);
   }
 
-  /** Records the file an item is about to write (see migration v3). */
-  planItemOutput(jobId: number, seq: number, file: string): void {
-    this.jobs.planItemOutput(jobId, seq, file);
+  /** Records the file an item is about to write and the sha256 of its bytes (see migrations v3 and v6). */
+  planItemOutput(jobId: number, seq: number, file: string, sha256: string): void {
+    this.jobs.planItemOutput(jobId, seq, file, sha256);
   }
 
   /** The newest unfinished job of a kind started with this resume key (see ColorizeJobParams.resumeKey). */

@@ -92,8 +92,8 @@ export class JobsTable {
     });
   }
 
-  planItemOutput(jobId: number, seq: number, file: string): void {
-    this.ctx.st('UPDATE job_items SET planned_output = ? WHERE job_id = ? AND seq = ?').run(file, jobId, seq);
+  planItemOutput(jobId: number, seq: number, file: string, sha256: string): void {
+    this.ctx.st('UPDATE job_items SET planned_output = ?, planned_sha256 = ? WHERE job_id = ? AND seq = ?').run(file, sha256, jobId, seq);
   }
 
   findResumableJob(kind: string, resumeKey: string): JobRow | undefined {

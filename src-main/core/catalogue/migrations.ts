@@ -138,12 +138,18 @@ const V5_CURRENT_OUTPUT = `
 ALTER TABLE originals ADD COLUMN current_output_id INTEGER REFERENCES outputs(id) ON DELETE SET NULL;
 `;
 
+// v6: a resumed job overwrites only its own result. Each job item records, with the name it will write,
+// the sha256 of the bytes it is about to write there; after a crash the file at that name is this item's
+// result only when it has exactly those bytes (anything else there is kept, and the item takes a free name).
+const V6_PLANNED_SHA = `ALTER TABLE job_items ADD COLUMN planned_sha256 TEXT;`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, sql: SCHEMA_V1 },
   { version: 2, sql: V2_ALBUM_CAPTIONS },
   { version: 3, sql: V3_PLANNED_OUTPUTS },
   { version: 4, sql: V4_ORIGINAL_PATHS },
   { version: 5, sql: V5_CURRENT_OUTPUT },
+  { version: 6, sql: V6_PLANNED_SHA },
 ];
 
 export interface MigrationResult {

@@ -86,6 +86,7 @@ export interface RawJobItem {
   output_id: number | null;
   error: string | null;
   planned_output: string | null;
+  planned_sha256: string | null;
 }
 
 function parseJson(text: string | null): JsonObject | null {
@@ -183,5 +184,6 @@ export function toJobItem(r: RawJobItem): JobItemRow {
     outputId: r.output_id,
     error: r.error,
     plannedOutput: r.planned_output,
+    plannedSha256: r.planned_sha256,
   };
 }

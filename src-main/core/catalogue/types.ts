@@ -146,6 +146,8 @@ export interface JobItemRow {
   readonly error: string | null;
   /** The output file this item writes, chosen before writing so a resumed job reuses it. */
   readonly plannedOutput: string | null;
+  /** The sha256 of the bytes this item was about to write at plannedOutput (null: planned before v6, unknown). */
+  readonly plannedSha256: string | null;
 }
 
 export interface ListJobsOptions {

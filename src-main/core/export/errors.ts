@@ -7,6 +7,7 @@ export type ExportErrorCode =
   | 'bad-target'
   | 'target-exists'
   | 'not-an-export'
+  | 'user-files-in-the-way'
   | 'unsafe-target'
   | 'file-missing'
   | 'cancelled';

@@ -2,5 +2,14 @@
 // target-safety: where an export may go and what it may replace.
 export { ExportError, type ExportErrorCode, type UnsafeReason } from './errors';
 export { DEFAULT_NAME_TEMPLATE, NAME_TOKENS, type ExportOptions, type ExportPlan, type PlannedPhoto } from './plan';
-export { exportPaths, exportTargetFor, previewExport, runExport, type ExportProgress, type ExportResult, type ExportRunOptions } from './runner';
+export {
+  exportPaths,
+  exportTargetFor,
+  previewExport,
+  replaceClashes,
+  runExport,
+  type ExportProgress,
+  type ExportResult,
+  type ExportRunOptions,
+} from './runner';
 export { checkExportTarget, isHeirloomExport, realTarget } from './target-safety';

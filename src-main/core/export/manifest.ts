@@ -58,8 +58,10 @@ export interface FinishedManifest {
   albumId: number;
   fingerprint: string;
   madeAt: string;
-  /** The export's files, relative with forward slashes. */
+  /** The export's files, relative with forward slashes: what a later replace may replace. */
   files: string[];
+  /** Their sizes in bytes when written (absent in exports from before 0.1): a listed file of another size was changed since, and is kept. */
+  sizes?: Record<string, number>;
 }
 
 /** Written into the finished folder last, just before it is moved into place. */

@@ -14,6 +14,7 @@ import { ExportManifest, MANIFEST_NAME, writeFinishedManifest } from './manifest
 import { buildPlan, type ExportOptions, type ExportPlan, type PlannedPhoto } from './plan';
 import { renderPhoto, renderWebPair, type Provenance } from './render';
 import { safeSegment } from './safe-names';
+import { assertNoClash, carryOver, clashes, theirEntries } from './replace';
 import { assertReplaceable, checkExportTarget, ZIP_MARK } from './target-safety';
 import { writeZip } from './zip';
 
@@ -43,6 +44,8 @@ export interface ExportResult {
   written: number;
   reused: number;
   resumed: boolean;
+  /** Files in the replaced export that Heirloom did not write (the person's own), kept where they were. */
+  kept: number;
   /** The web album's page, when made (inside the folder, or inside the archive). */
   html: string | null;
 }
@@ -97,7 +100,9 @@ export async function runExport(catalogue: Catalogue, albumId: number, to: strin
   const { target, rootName } = exportPaths(to, opts.zip, plan.albumName);
   if (!opts.zip) restoreMovedAside(target);
   // Refuses unsafe places and anything there but an earlier export; `real` has `..` and symlinks resolved.
-  const { real } = checkExportTarget(catalogue, target, { zip: opts.zip, overwrite: opts.overwrite });
+  const { real, replaces } = checkExportTarget(catalogue, target, { zip: opts.zip, overwrite: opts.overwrite });
+  // What the person added to the earlier export stays; one of their files where this export writes is refused now, before any work.
+  if (replaces && !opts.zip) assertNoClash(theirEntries(real), [...expectedFiles(plan)], target);
   const parent = path.dirname(real);
   const partial = path.join(parent, `.heirloom-export-${path.basename(real)}.partial`);
   try {
@@ -119,7 +124,7 @@ export async function runExport(catalogue: Catalogue, albumId: number, to: strin
   };
   const total = plan.photos.length;
   const progress = (p: ExportProgress): void => o.onProgress?.(p);
-  const stats = { written: 0, reused: 0 };
+  const stats = { written: 0, reused: 0, kept: 0 };
   const cancelled = (): void => {
     if (!o.signal?.aborted) return;
     if (o.discardOnCancel) fs.rmSync(partial, { recursive: true, force: true });
@@ -187,15 +192,17 @@ export async function runExport(catalogue: Catalogue, albumId: number, to: strin
     }
     fs.rmSync(partial, { recursive: true, force: true });
   } else {
+    const files = listFiles(partial);
     writeFinishedManifest(partial, {
       generator: `Heirloom ${o.appVersion}`,
       album: plan.albumName,
       albumId: plan.albumId,
       fingerprint: plan.fingerprint,
       madeAt: new Date().toISOString(),
-      files: listFiles(partial),
+      files,
+      sizes: Object.fromEntries(files.map((f) => [f, fs.statSync(path.join(partial, ...f.split('/'))).size])),
     });
-    moveFolderIntoPlace(partial, real, target, opts.overwrite);
+    stats.kept = moveFolderIntoPlace(partial, real, target, opts.overwrite);
   }
   progress({ phase: 'done', done: total, total });
   return {
@@ -204,8 +211,14 @@ export async function runExport(catalogue: Catalogue, albumId: number, to: strin
     written: stats.written,
     reused: stats.reused,
     resumed,
+    kept: stats.kept,
     html: opts.html ? path.join(target, opts.zip ? `${rootName}/index.html` : 'index.html') : null,
   };
+}
+
+/** The person's own files in the earlier export folder `real` that this plan would write over (none: it may be replaced). */
+export function replaceClashes(real: string, plan: ExportPlan): string[] {
+  return clashes(theirEntries(real), expectedFiles(plan));
 }
 
 /** The plan as it would run (names, chosen outputs), for a dry run or a UI preview. */
@@ -258,7 +271,8 @@ function checkStillReplaceable(real: string, shown: string, zip: boolean, overwr
  * A kill between the two renames of moveFolderIntoPlace left the earlier export hidden beside its place
  * (".heirloom-export-<name>.old-<hex>") and nothing at the target; the re-run then rebuilt the export and
  * the hidden copy stayed for good (found listing temp names for scripts/soak.ts). The earlier export is put back (the state
- * before that replace), or dropped when the target is there, before anything else looks at the target.
+ * before that replace), or, when the target is there, what the person had added to it is carried into the
+ * target and the hidden copy dropped, before anything else looks at the target.
  */
 function restoreMovedAside(target: string): void {
   let parent: string;
@@ -271,16 +285,25 @@ function restoreMovedAside(target: string): void {
   const prefix = `.heirloom-export-${path.basename(real)}.old-`; // as moveFolderIntoPlace names it
   for (const name of fs.readdirSync(parent)) {
     if (!name.startsWith(prefix) || !/^[0-9a-f]{8}$/.test(name.slice(prefix.length))) continue;
-    if (fs.lstatSync(real, { throwIfNoEntry: false })) fs.rmSync(path.join(parent, name), { recursive: true, force: true });
-    else fs.renameSync(path.join(parent, name), real);
+    const aside = path.join(parent, name);
+    if (fs.lstatSync(real, { throwIfNoEntry: false })) dropAside(aside, real);
+    else fs.renameSync(aside, real);
   }
 }
 
-/** Renames the finished folder into place; an old export being replaced is moved aside first and removed last. */
-function moveFolderIntoPlace(partial: string, target: string, shown: string, overwrite: boolean): void {
+/**
+ * Renames the finished folder into place. An old export being replaced is moved aside first; what the
+ * person added to it is moved into the new one, and the rest (Heirloom's own files) removed last.
+ * Returns how many of the person's files were kept.
+ */
+function moveFolderIntoPlace(partial: string, target: string, shown: string, overwrite: boolean): number {
   const existing = checkStillReplaceable(target, shown, false, overwrite);
   let aside: string | undefined;
+  let kept = 0;
   if (existing) {
+    const theirs = theirEntries(target);
+    assertNoClash(theirs, listFiles(partial, true), shown); // added while this export ran
+    kept = theirs.files;
     aside = path.join(path.dirname(target), `.heirloom-export-${path.basename(target)}.old-${crypto.randomBytes(4).toString('hex')}`);
     fs.renameSync(target, aside);
   }
@@ -291,7 +314,16 @@ function moveFolderIntoPlace(partial: string, target: string, shown: string, ove
     throw e;
   }
   fsyncDir(path.dirname(target));
-  if (aside) fs.rmSync(aside, { recursive: true, force: true });
+  if (aside) dropAside(aside, target);
+  return kept;
+}
+
+/** Carries the person's files from an earlier export moved aside into the export at `target`, then removes the rest of it. */
+function dropAside(aside: string, target: string): void {
+  carryOver(aside, target, theirEntries(aside).entries);
+  fsyncDir(target);
+  // Only Heirloom's own files are left in it now; if anything of the person's is still there, it stays for the next run.
+  if (theirEntries(aside).entries.length === 0) fs.rmSync(aside, { recursive: true, force: true });
 }
 
 function expectedFiles(plan: ExportPlan): Set<string> {

@@ -96,6 +96,9 @@ export async function saveCheckpoint(
   /** The file among them holding the checkpoint's archive gate (archive-gate.ts), if it has one. */
   archiveGate?: string,
 ): Promise<SavedCheckpoint> {
+  // The models folder is the library's: a missing one means the library is gone, and is never made again here.
+  if (!fs.statSync(modelsDir, { throwIfNoEntry: false })?.isDirectory())
+    throw new Error(`The models folder ${modelsDir} is gone; no checkpoint was written.`);
   const id = checkpointId(state.run, state.step);
   const named = state.step > 0 ? await optimizer.getWeights() : []; // Adam has no moments before its first step
   const full: TrainerState = { ...state, optimizer: named.map((w) => ({ name: w.name, shape: w.tensor.shape })) };

@@ -95,6 +95,11 @@ export interface FinetuneDeps {
   startModel: () => Promise<LoadedModel>;
   /** Called once per saved checkpoint, e.g. to add its catalogue row. */
   onCheckpoint?: (ck: SavedCheckpoint, parentId: string) => void;
+  /**
+   * Throws when the library the checkpoints go to can no longer take them (its folder vanished):
+   * called before the run starts and before each checkpoint is written, so nothing is written then.
+   */
+  assertWritable?: () => void;
 }
 
 export class FinetuneCancelled extends Error {
@@ -156,6 +161,7 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
   if (!(config.share > 0 && config.share <= 1)) throw new RangeError(`share must be above 0 and at most 1, got ${config.share}`);
   const budgetSeconds = opts.minutes * 60;
 
+  deps.assertWritable?.();
   removePartialSaves(deps.modelsDir, run);
   const previous = listRunCheckpoints(deps.modelsDir, run);
   const last = previous.at(-1);
@@ -283,6 +289,7 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
       state.heldOutPerPhoto = null;
     }
     state.rngState = rng.state;
+    deps.assertWritable?.(); // the library may have gone while training: never write a checkpoint into a folder made anew
     let ck: SavedCheckpoint;
     try {
       if (!withMetrics && shown !== net) blendWeights(shown, start, net, share);

@@ -144,7 +144,7 @@ export class JobQueue {
     const started = Date.now();
     let state: 'done' | 'failed' | 'cancelled' = 'done';
     try {
-      await this.core.albums.export(p.albumId, p.target, {
+      const res = await this.core.albums.export(p.albumId, p.target, {
         format: p.format,
         maxSize: p.maxSize,
         quality: p.quality,
@@ -166,6 +166,7 @@ export class JobQueue {
           this.emit(info);
         },
       });
+      if (res.kept) info.kept = res.kept;
     } catch (e) {
       const cancelled = e instanceof ExportError && e.code === 'cancelled';
       info.message = cancelled ? null : (e as Error).message;

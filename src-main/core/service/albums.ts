@@ -9,6 +9,8 @@ import {
   ExportError,
   exportPaths,
   exportTargetFor,
+  previewExport,
+  replaceClashes,
   runExport,
   type ExportResult,
   type ExportRunOptions,
@@ -27,7 +29,9 @@ export interface ExportJobRequest extends Omit<JobInputOf<'export'>, 'albumId' |
 /** Why no export job was recorded: the target holds something the request may not replace (see target-safety.ts). */
 export type ExportRefusal =
   | { problem: 'target-exists'; target: string }
-  | { problem: 'not-an-export' | 'unsafe-target'; target: string; reason?: UnsafeReason; message: string };
+  | { problem: 'not-an-export' | 'unsafe-target'; target: string; reason?: UnsafeReason; message: string }
+  /** Replacing was asked, but files the person put in the earlier export (`files`) are where the new one writes. */
+  | { problem: 'user-files-in-the-way'; target: string; files: string[]; message: string };
 
 /** A recorded export job (not queued yet: the caller's job queue runs it), or why none was recorded. */
 export type ExportJobStart = { job: JobRow; target: string } | { job: null; refused: ExportRefusal };
@@ -122,7 +126,12 @@ export class Albums {
     // The folder name is made safe like an album name: it can never point outside parentDir.
     const target = exportPaths(exportTargetFor(parentDir, folderName ?? album.name), settings.zip ?? false, album.name).target;
     try {
-      checkExportTarget(this.catalogue, target, { zip: settings.zip ?? false, overwrite: settings.overwrite ?? false });
+      const { real, replaces } = checkExportTarget(this.catalogue, target, { zip: settings.zip ?? false, overwrite: settings.overwrite ?? false });
+      const files = replaces && !settings.zip ? replaceClashes(real, previewExport(this.catalogue, albumId, settings)) : [];
+      if (files.length) {
+        const message = `${target} holds files Heirloom did not write where the new export writes (${files.slice(0, 5).join(', ')}); nothing was changed`;
+        return { job: null, refused: { problem: 'user-files-in-the-way', target, files, message } };
+      }
     } catch (e) {
       if (!(e instanceof ExportError)) throw e;
       if (e.code === 'target-exists') return { job: null, refused: { problem: 'target-exists', target } };

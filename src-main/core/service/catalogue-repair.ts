@@ -1,7 +1,8 @@
 // `heirloom doctor --repair`: a catalogue that fails SQLite's integrity check is moved aside (kept,
-// never deleted) and replaced by the newest automatic backup that passes the check, or, with no such
-// backup, by a fresh catalogue holding every row the damaged one still yields and what the library
-// folder itself tells (its fine-tuned models).
+// never deleted) and replaced by the candidate that keeps the most (repair-candidates.ts): a fresh
+// catalogue holding every row the damaged one still yields and what the library folder itself tells
+// (its fine-tuned models), or one of the automatic backups that passes its own check. The report says
+// what each candidate keeps and what it would have lost.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Catalogue } from '../catalogue/catalogue';
@@ -12,17 +13,33 @@ import { findModelDir } from '../engine/model-registry';
 import { renameIntoPlace, tempPathFor } from '../fs-atomic';
 import type { LibraryPaths } from '../library';
 import { acquireLibraryLock } from '../library-lock';
+import { bestCandidate, CatalogueCounts, countKept, lossesOf } from './repair-candidates';
+
+export interface RepairCandidate {
+  /** 'salvage': what the damaged catalogue still yields; 'backup': an automatic backup that passes its check. */
+  readonly source: 'salvage' | 'backup';
+  /** Backups: the file, when it was taken (by its name) and its sequence number. */
+  readonly file?: string;
+  readonly takenAt?: string;
+  readonly seq?: number;
+  readonly keeps: CatalogueCounts;
+  /** Against the most any candidate keeps, count by count. */
+  readonly loses: CatalogueCounts;
+  readonly chosen: boolean;
+}
 
 export interface RepairReport {
-  /** 'none': the catalogue passed its check and was not touched. */
+  /** 'none': the catalogue passed its check and was not touched; 'restored': a backup was taken; 'rebuilt': salvage was. */
   readonly action: 'none' | 'restored' | 'rebuilt';
-  /** Rebuild only: per table, the rows read back from the damaged catalogue and those lost. */
+  /** Per table, the rows read back from the damaged catalogue and those lost. */
   readonly salvaged: SalvagedTable[];
   /** What the full integrity check said before repairing. */
   readonly problems: string;
   /** Where the damaged catalogue (and its -wal/-shm files) were moved. */
   readonly movedAside: string[];
   readonly restoredFrom?: { file: string; takenAt: string };
+  /** Every candidate compared, salvage first, then the usable backups newest first. */
+  readonly candidates: RepairCandidate[];
   /** Backups that failed their own check and were left as they are. */
   readonly badBackups: { file: string; problems: string }[];
   /** Model checkpoints found in the library's models/ folder and registered again (rebuild only). */
@@ -38,62 +55,96 @@ interface ManifestLite {
   metrics?: Record<string, unknown>;
 }
 
+interface Prepared {
+  source: 'salvage' | 'backup';
+  tmp: string;
+  keeps: CatalogueCounts;
+  backup?: { file: string; takenAt: string; seq: number };
+}
+
 export function repairCatalogue(paths: LibraryPaths, now: Date = new Date()): RepairReport {
   const health = checkCatalogueFile(paths.catalogue, 'full');
   if (health.ok)
-    return { action: 'none', problems: health.problems, movedAside: [], badBackups: [], salvaged: [], registeredModels: [], notRecovered: [] };
+    return {
+      action: 'none',
+      problems: health.problems,
+      movedAside: [],
+      candidates: [],
+      badBackups: [],
+      salvaged: [],
+      registeredModels: [],
+      notRecovered: [],
+    };
   // No other Heirloom process may be using the library while its catalogue is swapped.
   const lock = acquireLibraryLock(paths.root, '`heirloom doctor --repair`');
+  const prepared: Prepared[] = [];
+  const movedAside = moveAside(paths.catalogue, now);
   try {
+    // Candidate 1: a fresh catalogue at the current schema, filled with every row the damaged one still yields.
+    const registeredModels: string[] = [];
+    const salvageNotes: string[] = [];
+    const salvageTmp = tempPathFor(paths.catalogue);
+    prepared.push({ source: 'salvage', tmp: salvageTmp, keeps: { photos: 0, versions: 0, albums: 0 } });
+    Catalogue.open(salvageTmp).close();
+    const salvaged = salvageRows(movedAside[0]!, salvageTmp);
+    const cat = Catalogue.open(salvageTmp);
+    let activeKnown: boolean;
+    try {
+      registerLibraryModels(cat, paths.models, registeredModels, salvageNotes);
+      activeKnown = cat.getActiveCheckpoint() !== undefined;
+    } finally {
+      cat.close();
+    }
+    prepared[0]!.keeps = countKept(salvageTmp);
+
+    // Then every backup that passes its own check, each as a copy beside the catalogue (the backup itself is never changed).
     const badBackups: { file: string; problems: string }[] = [];
-    let restored: { file: string; takenAt: string; tmp: string } | undefined;
     for (const b of listBackups(paths.backups)) {
-      // Checked as a copy beside the catalogue, so the backup itself is never changed and the swap is one rename.
       const tmp = tempPathFor(paths.catalogue);
       try {
         fs.copyFileSync(b.file, tmp);
         const h = fs.statSync(tmp).size > 0 ? checkCatalogueFile(tmp, 'full') : { ok: false, problems: 'empty file' };
         if (h.ok) {
-          restored = { file: b.file, takenAt: b.takenAt, tmp };
-          break;
+          prepared.push({ source: 'backup', tmp, keeps: countKept(tmp), backup: { file: b.file, takenAt: b.takenAt, seq: b.seq } });
+          continue;
         }
         badBackups.push({ file: b.file, problems: h.problems });
       } catch (e) {
         badBackups.push({ file: b.file, problems: (e as Error).message });
       }
-      fs.rmSync(tmp, { force: true });
+      removeSqlite(tmp);
     }
 
-    const movedAside = moveAside(paths.catalogue, now);
-    if (restored) {
-      renameIntoPlace(restored.tmp, paths.catalogue);
+    const best = bestCandidate(prepared.map((p) => p.keeps));
+    const losses = lossesOf(prepared.map((p) => p.keeps));
+    const candidates: RepairCandidate[] = prepared.map((p, i) => ({
+      source: p.source,
+      ...(p.backup ? { file: p.backup.file, takenAt: p.backup.takenAt, seq: p.backup.seq } : {}),
+      keeps: p.keeps,
+      loses: losses[i]!,
+      chosen: i === best,
+    }));
+    const chosen = prepared[best]!;
+    renameIntoPlace(chosen.tmp, paths.catalogue);
+    for (const p of prepared) if (p !== chosen) removeSqlite(p.tmp);
+
+    if (chosen.backup) {
       return {
         action: 'restored',
         problems: health.problems,
         movedAside,
-        restoredFrom: { file: restored.file, takenAt: restored.takenAt },
+        restoredFrom: { file: chosen.backup.file, takenAt: chosen.backup.takenAt },
+        candidates,
         badBackups,
-        salvaged: [],
+        salvaged,
         registeredModels: [],
         notRecovered: [
-          `Changes made after the backup was taken (${restored.takenAt.replace('T', ' ').slice(0, 19)} UTC) are not in it: ` +
+          `Changes made after the backup was taken (${chosen.backup.takenAt.replace('T', ' ').slice(0, 19)} UTC) are not in it: ` +
             'colorize those photos again to record them (files already written are not touched).',
         ],
       };
     }
-
-    const registeredModels: string[] = [];
-    const notRecovered: string[] = [];
-    Catalogue.open(paths.catalogue).close(); // a fresh, empty catalogue at the current schema
-    const salvaged = salvageRows(movedAside[0]!, paths.catalogue);
-    const cat = Catalogue.open(paths.catalogue);
-    let activeKnown: boolean;
-    try {
-      registerLibraryModels(cat, paths.models, registeredModels, notRecovered);
-      activeKnown = cat.getActiveCheckpoint() !== undefined;
-    } finally {
-      cat.close();
-    }
+    const notRecovered = [...salvageNotes];
     const photos = salvaged.find((t) => t.table === 'originals');
     const lost = salvaged.reduce((n, t) => n + t.lost, 0);
     if (!photos) {
@@ -111,10 +162,20 @@ export function repairCatalogue(paths: LibraryPaths, now: Date = new Date()): Re
       );
     }
     if (!activeKnown) notRecovered.push('Which model was active: the shipped model is used until you choose again (heirloom models activate <id>).');
-    return { action: 'rebuilt', problems: health.problems, movedAside, badBackups, salvaged, registeredModels, notRecovered };
+    return { action: 'rebuilt', problems: health.problems, movedAside, candidates, badBackups, salvaged, registeredModels, notRecovered };
+  } catch (e) {
+    // Nothing was put in its place: the damaged catalogue goes back where it was, as it was.
+    for (const p of prepared) removeSqlite(p.tmp);
+    if (!fs.existsSync(paths.catalogue)) for (const f of movedAside) fs.renameSync(f, paths.catalogue + f.slice(movedAside[0]!.length));
+    throw e;
   } finally {
     lock.release();
   }
+}
+
+/** A candidate's temp catalogue and what SQLite may have left beside it. */
+function removeSqlite(file: string): void {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(file + suffix, { force: true });
 }
 
 /** catalogue.sqlite (and -wal, -shm) → catalogue.damaged-<time>.sqlite…, beside it. */

@@ -6,13 +6,14 @@ import * as path from 'node:path';
 import sharp = require('sharp');
 import { appVersion, installPaths, setInstallPaths, type InstallPaths } from '../app-paths';
 import { Catalogue } from '../catalogue/catalogue';
-import type { CheckpointRow, JobRow, OriginalRow } from '../catalogue/types';
+import type { CheckpointRow, JobItemRow, JobRow, OriginalRow } from '../catalogue/types';
 import { removeStaleTemps, writeFileAtomic } from '../fs-atomic';
 import { decodePhoto, readPhotoMeta } from '../imaging/decode';
 import { encodeColorized, OutputFormat, readExif } from '../imaging/encode';
 import { explainReadError, explainWriteError } from '../imaging/photo-error';
 import { ensureLibrary, LibraryPaths, resolveLibraryDir } from '../library';
 import { acquireLibraryLock, LibraryLock } from '../library-lock';
+import { probeWritable } from '../write-probe';
 import { resolveModel, ModelResolution } from '../engine/model-registry';
 import { ColorizeParams, colorizePixels } from '../pipeline/colorize';
 import type { PointHint } from '../hints/point-hints';
@@ -22,7 +23,7 @@ import { MANIFEST_FILE } from '../engine/manifest';
 import { DEFAULT_MODEL_ID } from '../engine/model-registry';
 import { Albums } from './albums';
 import { hashFile } from './file-hash';
-import { OutputNamer } from './output-names';
+import { OutputNamer, plannedNameState } from './output-names';
 import { ColorizeJobParams, isPhotoJobKind, jobParams, makeJobParams, PhotoJobKind, RestoreSteps } from '../jobs/job-params';
 import { restoreDecoded, restoreProvenance, upscaleRestored } from '../restore/restore-step';
 import { markEnded, markRunning } from '../jobs/job-state';
@@ -129,9 +130,11 @@ export class HeirloomCore {
     const lock = role === 'owner' ? acquireLibraryLock(paths.root, opts.holder ?? 'another Heirloom command') : undefined;
     try {
       // Only the lock's owner may call a 'running' job interrupted: no live process can be running it.
-      // Opening checks the catalogue (quick_check) and, once a day, backs it up; a worker thread leaves that to its owner.
+      // Opening checks the catalogue (quick_check; the full integrity_check after a crash or when the last
+      // full one is old) and, once a day, backs it up; a worker thread leaves that to its owner.
       const backupDir = role === 'worker' ? undefined : paths.backups;
-      return new HeirloomCore(paths, Catalogue.open(paths.catalogue, { recoverCrashedJobs: role === 'owner', backupDir }), lock);
+      const owner = role === 'owner';
+      return new HeirloomCore(paths, Catalogue.open(paths.catalogue, { recoverCrashedJobs: owner, crashed: lock?.tookOver, backupDir }), lock);
     } catch (e) {
       lock?.release();
       throw e;
@@ -175,6 +178,8 @@ export class HeirloomCore {
    * becomes a catalogue row with its parent; none is made active until the user says so.
    */
   async finetune(opts: FinetuneOptions & { from?: string }): Promise<FinetuneResult> {
+    // A library that vanished is an error before anything is written (its folders are never made again).
+    this.catalogue.assertIntact();
     const register = (ck: SavedCheckpoint, parentId: string | null): void => {
       this.catalogue.registerCheckpoint({
         id: ck.id,
@@ -198,6 +203,7 @@ export class HeirloomCore {
     return runFinetune(
       {
         modelsDir: this.paths.models,
+        assertWritable: () => this.catalogue.assertIntact(),
         startModel: async () => {
           const { model, warning } = await this.model(opts.from);
           if (warning && opts.from) throw new Error(warning); // never silently fine-tune a different model
@@ -336,8 +342,9 @@ export class HeirloomCore {
       jobId = earlier.id;
       const items = this.catalogue.jobItems(jobId);
       resumed = { alreadyDone: items.filter((i) => i.status !== 'pending').length };
-      // Photos added to the folders since then join the job; results the job planned are not inputs.
-      const known = new Set(items.flatMap((i) => [path.resolve(i.input), ...(i.plannedOutput ? [path.resolve(i.plannedOutput)] : [])]));
+      // Photos added to the folders since then join the job; results the job planned are not inputs, but a
+      // file that is provably not this job's at a name it planned (a new scan saved there) is one.
+      const known = new Set([...items.map((i) => path.resolve(i.input)), ...(await plannedResults(items))]);
       const added = files.filter((f) => !known.has(path.resolve(f)));
       if (added.length) this.catalogue.addJobItems(jobId, added);
       opts.onResume?.(jobId, resumed.alreadyDone, items.length + added.length);
@@ -450,7 +457,7 @@ export class HeirloomCore {
       onStep?: (name: 'upscale', done: number, total: number) => void;
     },
     namer: OutputNamer | undefined,
-    item: { jobId: number; seq: number; plannedOutput: string | null },
+    item: Pick<JobItemRow, 'jobId' | 'seq' | 'plannedOutput' | 'plannedSha256'>,
   ): Promise<{ outputPath: string; outputId: number; originalId: number }> {
     // The file asked for, not the row's path: the same bytes may be recorded under an earlier path.
     const source = path.resolve(input);
@@ -483,14 +490,15 @@ export class HeirloomCore {
       quality: params.quality,
       software: `Heirloom ${appVersion()} (${made})`,
     });
-    // The name is recorded before the file is written: after a crash, the re-run writes the same
-    // name again (the file there, if any, is this item's own unrecorded result), never "name (2)".
-    const outputPath =
-      item.plannedOutput ??
-      (namer
-        ? namer.nameFor(source)
-        : path.join(this.paths.outputs, String(original.id), `${path.parse(source).name}-${Date.now()}.${params.format}`));
-    if (!item.plannedOutput) this.catalogue.planItemOutput(item.jobId, item.seq, outputPath);
+    const sha256 = createHash('sha256').update(encoded).digest('hex');
+    // The name and the bytes' sha256 are recorded before the file is written: after a crash the re-run
+    // writes the same name again only when nothing is there or the file there is exactly what this item
+    // wrote (its own result, not yet in the catalogue), never "name (2)" for that. Anything else at the
+    // name (the user's file, a new scan, another job's result) is kept: the photo takes the next free name.
+    let outputPath = item.plannedOutput;
+    if (outputPath !== null && (await plannedNameState(outputPath, item.plannedSha256)) === 'other') outputPath = null;
+    outputPath ??= namer ? namer.nameFor(source) : libraryOutputName(path.join(this.paths.outputs, String(original.id)), source, params.format);
+    if (outputPath !== item.plannedOutput || sha256 !== item.plannedSha256) this.catalogue.planItemOutput(item.jobId, item.seq, outputPath, sha256);
     try {
       fs.mkdirSync(path.dirname(outputPath), { recursive: true });
       writeFileAtomic(outputPath, encoded);
@@ -507,12 +515,36 @@ export class HeirloomCore {
         path: outputPath,
         width: px.width,
         height: px.height,
-        sha256: createHash('sha256').update(encoded).digest('hex'),
+        sha256,
       });
       this.catalogue.setJobItem(item.jobId, item.seq, 'done', out.id);
       return out;
     });
     return { outputPath, outputId: row.id, originalId: original.id };
+  }
+}
+
+/**
+ * The planned results of a job's items that may be this job's own files, so never inputs: those of
+ * finished items (recorded outputs), and a pending item's unless the file there provably is not what it
+ * wrote (it recorded a sha256 and the file has another).
+ */
+async function plannedResults(items: readonly JobItemRow[]): Promise<string[]> {
+  const own: string[] = [];
+  for (const i of items) {
+    if (!i.plannedOutput) continue;
+    if (i.status === 'pending' && i.plannedSha256 !== null && (await plannedNameState(i.plannedOutput, i.plannedSha256)) === 'other') continue;
+    own.push(path.resolve(i.plannedOutput));
+  }
+  return own;
+}
+
+/** A free name for a result in the library's own outputs/<photo id>/ folder: <stem>-<time>.<format>. */
+function libraryOutputName(dir: string, source: string, format: OutputFormat): string {
+  const stem = `${path.parse(source).name}-${Date.now()}`;
+  for (let n = 1; ; n++) {
+    const candidate = path.join(dir, `${stem}${n === 1 ? '' : `-${n}`}.${format}`);
+    if (!fs.lstatSync(candidate, { throwIfNoEntry: false })) return candidate;
   }
 }
 
@@ -540,14 +572,13 @@ export function ensureOutputFolder(dir: string): void {
     throw outputFolderError(dir, e);
   }
   if (!fs.statSync(dir).isDirectory()) throw new Error(`Cannot use ${dir} as the output folder: it is a file, not a folder.`);
-  // An existing folder can still refuse writes (read-only disk, permissions): try one tiny file now, before any photo is colorized.
-  const probe = path.join(dir, `.heirloom-write-test-${process.pid}-${Date.now()}`);
+  // An existing folder can still refuse writes (read-only disk, permissions): try one tiny file now, before any photo is
+  // colorized (probes a kill left there earlier are removed first).
   try {
-    fs.writeFileSync(probe, '', { flag: 'wx' });
+    probeWritable(dir);
   } catch (e) {
     throw outputFolderError(dir, e);
   }
-  fs.rmSync(probe, { force: true });
 }
 
 /** Same requested inputs, output folder and settings → same key (sha1 of them, order-free). */
