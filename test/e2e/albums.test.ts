@@ -1,7 +1,7 @@
 // End to end, albums: the built renderer in headless Chromium against `heirloom serve` on a temporary
 // library (same setup as app.test.ts). Create an album, drag two colorized photos onto it, reorder them
 // by drag and with Alt+arrows, caption one, export it with the web album into a temp folder, see the job
-// finish and the files on disk in the new order; a second export to the same folder asks "Replace it?".
+// finish and the files on disk in the new order; a second export to the same folder asks "Replace it?" and keeps the person's own files.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -200,8 +200,10 @@ describe('albums in the window: create, drag photos in, reorder, caption, export
     await ask.getByRole('button', { name: 'Replace' }).click();
     await page.waitForSelector('section.job[data-job-kind="export"][data-job-state="done"]', { timeout: 60_000 });
     assert.equal(await page.locator('[data-modal="export"]').count(), 0, 'the dialog closed when the job started');
-    assert.ok(!fs.existsSync(path.join(target, 'marker.txt')), 'replaced');
+    // Replacing replaces Heirloom's own files only: the note the person put in the folder stays, and the panel says so.
+    assert.equal(fs.readFileSync(path.join(target, 'marker.txt'), 'utf8'), 'from the first export', 'the person\'s file is kept');
     assert.ok(fs.existsSync(path.join(target, 'index.html')));
+    await page.locator('section.job[data-job-kind="export"] .message.kept').getByText('Kept 1 file in it that Heirloom did not write').waitFor();
   });
 
   test('dark theme and Russian: album view, export dialog, job panel', async () => {
