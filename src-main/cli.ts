@@ -11,6 +11,7 @@ import { EVAL_SPLITS } from './core/eval/split';
 import { addFinetuneCommands } from './cli/finetune';
 import { addJobsCommands } from './cli/jobs';
 import { addVersionsCommand } from './cli/versions';
+import { addPhotoCommands } from './cli/photos';
 import { runList } from './cli/list';
 import { runServe } from './cli/serve';
 import { restoreSteps, runPhotoBatch } from './cli/photo-batch';
@@ -111,6 +112,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   addFinetuneCommands(program, libraryOption, setExit);
   addJobsCommands(program, libraryOption, setExit);
   addVersionsCommand(program, libraryOption, setExit);
+  addPhotoCommands(program, libraryOption, setExit);
   addAlbumCommands(program, libraryOption, setExit);
 
   program
@@ -124,6 +126,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--quality <q>', 'JPEG quality 1-100', positiveInt('--quality', 1, 100), 90)
     .option('--names <template>', 'file names from {n} {date} {name} {album} {id}', '{n}-{name}')
     .option('--with-originals', 'also copy the originals, unchanged, into originals/')
+    .option('--originals-for-uncolorized', 'export a photo that is not colorized yet as its original (else such an album is refused)')
     .option('--zip', 'make one .zip archive instead of a folder')
     .option('--html', 'add an offline web album (index.html) with a before/after slider')
     .option('--overwrite', 'replace an earlier Heirloom export at --to (only the files it wrote; files you added stay)')

@@ -17,10 +17,12 @@ import type {
   ModelInfo,
   PhotoDetail,
   PhotoPage,
+  RemovedPhotos,
   Status,
 } from './types';
 import { PointHintsSchema, type SuggestedColour } from '../contract/hints';
 import { MaskEditSchema } from '../contract/mask-edit';
+import type { ErrorReply } from '../contract/problems';
 
 /** A type carried by the contract for the compiler only (nothing of it exists at run time). */
 interface Phantom<T> {
@@ -120,6 +122,8 @@ const exportRequest = z.strictObject({
   /** File name template: {n} {date} {name} {album} {id}. */
   names: z.string().min(1).max(200).optional(),
   withOriginals: z.boolean().optional(),
+  /** A photo not colorized yet goes in as its original instead of refusing the export (the person chose so). */
+  originalsForUncolorized: z.boolean().optional(),
   zip: z.boolean().optional(),
   html: z.boolean().optional(),
   /** Replace an existing export; send only after the person agreed. */
@@ -215,6 +219,19 @@ export const API_CONTRACT = {
   keepColour: rpc(colourSettings, result<{ jobId: number }>()),
   /** Which version the gallery shows and albums export; null: always the newest. */
   setCurrentVersion: rpc(z.strictObject({ photoId: id, outputId: id.nullable() }), result<PhotoDetail>()),
+  /**
+   * A photo whose original file was moved or renamed: `path` is the file (it must hold the same photo,
+   * checked by its sha256) or a folder searched for it (by size, then hash). Web bridge and CLI only;
+   * the desktop window asks with locatePhotoWithDialog.
+   */
+  locatePhoto: rpc(z.strictObject({ photoId: id, path: freePath }), result<PhotoDetail>()),
+  /** Desktop only: asks the system dialog for the file (or a folder to search), then as locatePhoto. */
+  locatePhotoWithDialog: rpc(z.strictObject({ photoId: id, kind: z.enum(['file', 'folder']) }), result<PhotoDetail | null>()),
+  /**
+   * Takes photos out of the library (and its albums). The person's own files are never touched; with
+   * deleteVersions, the versions Heirloom made of them are deleted too (the files in the library's outputs folder).
+   */
+  removePhotos: rpc(z.strictObject({ photoIds, deleteVersions: z.boolean() }), result<RemovedPhotos>()),
   /** Deletes one version (its file too, when it is in the library's own outputs folder). */
   deleteVersion: rpc(z.strictObject({ photoId: id, outputId: id }), result<PhotoDetail>()),
   cancelJob: rpc(id, result<{ cancelled: boolean }>()),
@@ -283,13 +300,17 @@ export type HeirloomApi = RpcApi & {
   importFiles(files: File[]): Promise<ImportResult>;
 };
 
+/** One call's answer as a bridge gives it: the value, or the error's English message and its problem. */
+export type CallReply = { ok: true; value: unknown } | ({ ok: false } & ErrorReply);
+
 /**
  * What a face gives the window (the desktop preload's `window.heirloomBridge`, the web bridge client):
  * one untyped call by method name, which the other side validates, plus the two non-RPC members.
  * makeApiClient (client.ts) turns it into the typed HeirloomApi.
  */
 export interface HeirloomBridge {
-  call(method: ApiMethod, arg?: unknown): Promise<unknown>;
+  /** Resolves to the value, or to why not: a face never throws a call's error across (it would lose its problem). */
+  call(method: ApiMethod, arg?: unknown): Promise<CallReply>;
   onJobProgress: HeirloomApi['onJobProgress'];
   importFiles: HeirloomApi['importFiles'];
 }

@@ -18,6 +18,7 @@ import { PointHintsSchema, type SuggestedColour } from '../contract/hints';
 import { MaskEditSchema } from '../contract/mask-edit';
 import { findDamageOffThread } from '../core/restore/damage-mask';
 import { parseCall, uploadName } from './schemas';
+import { CodedError, problemOf } from '../contract/problems';
 import type {
   AlbumDetail,
   AlbumInfo,
@@ -39,6 +40,7 @@ import type {
   PhotoDetail,
   PhotoPage,
   PhotoSummary,
+  RemovedPhotos,
   Status,
   Unsubscribe,
   ColourPreview,
@@ -66,6 +68,20 @@ export interface CoreApiOptions {
   /** Desktop: shows the system dialog and returns the chosen paths. */
   pickPaths?: (req: DialogImportRequest) => Promise<string[]>;
 }
+
+const isInside = (file: string, dir: string): boolean => {
+  const rel = path.relative(dir, file);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+};
+const notInLibrary = (id: number): CodedError => new CodedError('photo.notInLibrary', { id }, `photo ${id} is not in the library`);
+const closing = (): CodedError => new CodedError('library.closing', {}, 'the library is closing');
+/** The original file of a photo is not where the catalogue says (moved or deleted). */
+export const originalMissing = (row: { id: number; path: string }): CodedError =>
+  new CodedError(
+    'photo.originalMissing',
+    { id: row.id, name: path.basename(row.path) },
+    `the original file of photo ${row.id} is missing (${path.basename(row.path)})`,
+  );
 
 /** Image types every browser shows as they are; anything else (TIFF, HEIF…) is converted for viewing. */
 const BROWSER_IMAGES = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif', '.avif']);
@@ -155,7 +171,7 @@ export class CoreApi implements HeirloomApi {
       return { imported: [this.summary(this.withOutputs(await this.core.importPhoto(file)))], alreadyInLibrary: known ? 1 : 0, errors: [] };
     } catch (e) {
       fs.rmSync(file, { force: true }); // not a photo we can read: keep nothing of it
-      return { imported: [], alreadyInLibrary: 0, errors: [{ name: safe, error: (e as Error).message }] };
+      return { imported: [], alreadyInLibrary: 0, errors: [{ name: safe, error: (e as Error).message, problem: problemOf(e) }] };
     }
   }
 
@@ -166,7 +182,7 @@ export class CoreApi implements HeirloomApi {
 
   async getPhoto(id: number): Promise<PhotoDetail> {
     const row = this.core.catalogue.getOriginal(id);
-    if (!row) throw new Error(`photo ${id} is not in the library`);
+    if (!row) throw notInLibrary(id);
     const current = this.core.catalogue.latestOutput(id)?.id ?? null;
     const outputs = this.core.catalogue
       .listOutputs(id)
@@ -184,7 +200,7 @@ export class CoreApi implements HeirloomApi {
 
   async importPaths(paths: string[]): Promise<ImportResult> {
     const { files, problems } = collectPhotos(paths);
-    const errors: FileError[] = problems.map((p) => ({ name: path.basename(p.input), error: p.error }));
+    const errors: FileError[] = problems.map((p) => ({ name: path.basename(p.input), error: p.error, problem: p.problem }));
     const imported: PhotoSummary[] = [];
     let alreadyInLibrary = 0;
     for (const f of files) {
@@ -196,14 +212,15 @@ export class CoreApi implements HeirloomApi {
         imported.push(this.summary(this.withOutputs(row)));
         if (had) alreadyInLibrary++;
       } catch (e) {
-        errors.push({ name: path.basename(f), error: (e as Error).message });
+        errors.push({ name: path.basename(f), error: (e as Error).message, problem: problemOf(e) });
       }
     }
     return { imported, alreadyInLibrary, errors };
   }
 
   async importWithDialog(req: DialogImportRequest): Promise<ImportResult> {
-    if (!this.opts.pickPaths) throw new Error('choosing files with a dialog is only available in the desktop app');
+    if (!this.opts.pickPaths)
+      throw new CodedError('import.dialogDesktopOnly', {}, 'choosing files with a dialog is only available in the desktop app');
     const paths = await this.opts.pickPaths(req);
     return paths.length ? this.importPaths(paths) : { imported: [], alreadyInLibrary: 0, errors: [] };
   }
@@ -221,8 +238,8 @@ export class CoreApi implements HeirloomApi {
   /** The damage the repair step finds on a photo, at display size (the last few are kept: the detector takes seconds on a large scan). */
   async damageMask(req: ArgOf<'damageMask'>): Promise<DamageMask> {
     const row = this.core.catalogue.getOriginal(req.photoId);
-    if (!row) throw new Error(`photo ${req.photoId} is not in the library`);
-    if (!fs.existsSync(row.path)) throw new Error(`the original file of photo ${req.photoId} is missing (${path.basename(row.path)})`);
+    if (!row) throw notInLibrary(req.photoId);
+    if (!fs.existsSync(row.path)) throw originalMissing(row);
     const maxSize = req.maxSize ?? 1024;
     const key = `${row.id}/${row.sha256}/${maxSize}`;
     const known = this.masks.get(key);
@@ -251,7 +268,7 @@ export class CoreApi implements HeirloomApi {
    * item's photo, and an id not in the library (any more) is an item failed at once.
    */
   private queuePhotoJob<K extends PhotoJobKind>(kind: K, photoIds: readonly number[], params: Omit<JobInputOf<K>, 'photoIds'>): { jobId: number } {
-    if (this.closed) throw new Error('the library is closing');
+    if (this.closed) throw closing();
     const cat = this.core.catalogue;
     const rows = [...new Set(photoIds)].map((id) => cat.getOriginal(id) ?? ({ id, path: '' } as OriginalRow));
     const job = cat.transaction(() => {
@@ -261,7 +278,7 @@ export class CoreApi implements HeirloomApi {
         rows.map((r) => r.path || `#${r.id}`),
       );
       rows.forEach((r, seq) => {
-        if (!r.path) cat.setJobItem(row.id, seq, 'failed', null, 'not in the library any more');
+        if (!r.path) cat.setJobItem(row.id, seq, 'failed', null, 'not in the library any more', { code: 'job.notInLibrary', params: { id: r.id } });
       });
       return row;
     });
@@ -271,7 +288,16 @@ export class CoreApi implements HeirloomApi {
 
   // ── colour hints, live preview and versions ──
 
+  /** A photo of the library whose original file is where the catalogue says: else a coded refusal the window words. */
+  private presentOriginal(photoId: number): OriginalRow {
+    const row = this.core.catalogue.getOriginal(photoId);
+    if (!row) throw notInLibrary(photoId);
+    if (!fs.existsSync(row.path)) throw originalMissing(row);
+    return row;
+  }
+
   async previewColour(req: ColourSettings): Promise<ColourPreview> {
+    this.presentOriginal(req.photoId);
     const img = await this.preview.render(req.photoId, req.modelId, { hints: req.hints, saturation: req.saturation, workingSize: req.workingSize });
     const serial = ++this.previewSerial;
     fs.mkdirSync(this.previewDir, { recursive: true });
@@ -281,12 +307,13 @@ export class CoreApi implements HeirloomApi {
   }
 
   async suggestColours(req: { photoId: number; x: number; y: number; workingSize?: number; modelId?: string }): Promise<SuggestedColour[]> {
+    this.presentOriginal(req.photoId);
     return this.preview.suggest(req.photoId, req.modelId, req.x, req.y, 6, req.workingSize);
   }
 
   async keepColour(req: ColourSettings): Promise<{ jobId: number }> {
     const row = this.core.catalogue.getOriginal(req.photoId);
-    if (!row) throw new Error(`photo ${req.photoId} is not in the library`);
+    if (!row) throw notInLibrary(req.photoId);
     return this.queuePhotoJob('colorize', [row.id], {
       saturation: req.saturation ?? 1,
       ...(req.workingSize ? { workingSize: req.workingSize } : {}),
@@ -301,9 +328,33 @@ export class CoreApi implements HeirloomApi {
     return this.getPhoto(req.photoId);
   }
 
+  async locatePhoto(req: { photoId: number; path: string }): Promise<PhotoDetail> {
+    if (this.closed) throw closing();
+    await this.core.locateOriginal(req.photoId, req.path);
+    return this.getPhoto(req.photoId);
+  }
+
+  /** The desktop's main process shows the dialog itself (then calls locatePhoto); no other face has one. */
+  async locatePhotoWithDialog(): Promise<PhotoDetail | null> {
+    throw new CodedError('import.dialogDesktopOnly', {}, 'choosing files with a dialog is only available in the desktop app');
+  }
+
+  async removePhotos(req: { photoIds: number[]; deleteVersions: boolean }): Promise<RemovedPhotos> {
+    if (this.closed) throw closing();
+    const sum: RemovedPhotos = { removed: 0, versionsDeleted: 0, filesKept: [] };
+    for (const id of new Set(req.photoIds)) {
+      const r = this.core.removePhoto(id, req.deleteVersions);
+      sum.removed += r.removed ? 1 : 0;
+      sum.versionsDeleted += r.versionsDeleted;
+      sum.filesKept.push(...r.filesKept);
+    }
+    return sum;
+  }
+
   async deleteVersion(req: { photoId: number; outputId: number }): Promise<PhotoDetail> {
     const out = this.core.catalogue.getOutput(req.outputId);
-    if (!out || out.originalId !== req.photoId) throw new Error(`version ${req.outputId} is not a version of photo ${req.photoId}`);
+    if (!out || out.originalId !== req.photoId)
+      throw new CodedError('version.notOfPhoto', {}, `version ${req.outputId} is not a version of photo ${req.photoId}`);
     this.core.deleteVersion(req.outputId);
     return this.getPhoto(req.photoId);
   }
@@ -357,9 +408,9 @@ export class CoreApi implements HeirloomApi {
 
   /** Checks what can be checked at once (album, names, an existing target), then queues the export as a job. */
   async exportAlbum(req: ExportRequest): Promise<ExportStart> {
-    if (this.closed) throw new Error('the library is closing');
+    if (this.closed) throw closing();
     this.core.albums.get(req.albumId); // a missing album is said first
-    if (!req.parentDir) throw new Error('choose the folder the export goes into');
+    if (!req.parentDir) throw new CodedError('export.noFolder', {}, 'choose the folder the export goes into');
     // Refusals come back as problems the window explains; the same rules apply again when the job runs.
     const start = this.core.albums.recordExportJob(req.albumId, {
       parentDir: req.parentDir,
@@ -369,6 +420,7 @@ export class CoreApi implements HeirloomApi {
       quality: req.quality,
       names: req.names,
       withOriginals: req.withOriginals,
+      originalsForUncolorized: req.originalsForUncolorized,
       zip: req.zip,
       html: req.html,
       overwrite: req.overwrite,
@@ -411,16 +463,16 @@ export class CoreApi implements HeirloomApi {
 
   /** Queued like any job and run in the jobs worker; a run name already used continues that run. */
   async startFinetune(req: FinetuneRequest): Promise<{ jobId: number | null }> {
-    if (this.closed) throw new Error('the library is closing');
+    if (this.closed) throw closing();
     // Only the desktop window leaves the folder out, and its main process adds the one picked in the dialog.
-    if (!req.folder) throw new Error('startFinetune: no folder of colour photos given');
+    if (!req.folder) throw new CodedError('finetune.noFolder', {}, 'no folder of colour photos given');
     let st: fs.Stats;
     try {
       st = fs.statSync(req.folder);
     } catch {
-      throw new Error(`${req.folder} does not exist`);
+      throw new CodedError('finetune.folderMissing', { folder: req.folder }, `${req.folder} does not exist`);
     }
-    if (!st.isDirectory()) throw new Error(`${req.folder} is not a folder`);
+    if (!st.isDirectory()) throw new CodedError('finetune.notAFolder', { folder: req.folder }, `${req.folder} is not a folder`);
     const row = this.core.catalogue.createJob(
       'finetune',
       makeJobParams('finetune', { folder: path.resolve(req.folder), name: req.name, minutes: req.minutes, ...(req.from ? { from: req.from } : {}) }),
@@ -512,7 +564,8 @@ export class CoreApi implements HeirloomApi {
       takenAt: r.takenAt,
       importedAt: r.importedAt,
       hasOutput: r.hasOutput,
-      missing: r.missing,
+      // Looked at each time: a file moved or deleted outside Heirloom shows at once.
+      missing: r.missing || !fs.existsSync(r.path),
       thumbUrl: this.opts.mediaUrl('thumb', r.id),
       // Keyed by output id, so a new colorized version is a new URL (no stale browser cache).
       colorThumbUrl: r.latestOutputId ? this.opts.mediaUrl('output-thumb', r.latestOutputId) : null,
@@ -534,6 +587,7 @@ export class CoreApi implements HeirloomApi {
       colorized: p.colorized !== false,
       maskEdit: maskEdit.success ? maskEdit.data : [],
       current,
+      inLibrary: isInside(path.resolve(o.path), this.core.paths.outputs),
       width: o.width,
       height: o.height,
       url: this.opts.mediaUrl('output', o.id),

@@ -6,6 +6,7 @@ import { CoreApi, type MediaKind } from './core-api';
 import { parseHostArgs, type HostOptions } from './host-args';
 import { HeirloomCore } from '../core/service/heirloom-core';
 import type { HostReply, HostRequest } from './rpc';
+import { problemOf } from '../contract/problems';
 
 interface Port {
   send(msg: unknown): void;
@@ -44,7 +45,7 @@ export function runHost({ library, mediaBase, install }: HostOptions): void {
         process.exit(0);
       }
     } catch (e) {
-      reply({ type: 'result', id: msg.id, ok: false, error: (e as Error).message });
+      reply({ type: 'result', id: msg.id, ok: false, error: (e as Error).message, problem: problemOf(e) });
     }
   });
   reply({ type: 'ready' });

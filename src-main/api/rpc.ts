@@ -1,6 +1,7 @@
 // Request/response + events between a face (Electron main, tests) and the core host process.
 import type { MediaKind } from './core-api';
 import type { ApiMethod, JobInfo } from './types';
+import { fromErrorReply, type Problem } from '../contract/problems';
 
 export type HostRequest =
   | { type: 'call'; id: number; method: ApiMethod; arg: unknown }
@@ -11,7 +12,7 @@ export type HostReply =
   | { type: 'ready' }
   | { type: 'job'; job: JobInfo }
   | { type: 'result'; id: number; ok: true; value: unknown }
-  | { type: 'result'; id: number; ok: false; error: string };
+  | { type: 'result'; id: number; ok: false; error: string; problem?: Problem };
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -39,7 +40,7 @@ export class HostClient {
         if (!p) return;
         this.pending.delete(m.id);
         if (m.ok) p.resolve(m.value);
-        else p.reject(new Error(m.error));
+        else p.reject(fromErrorReply({ message: m.error, problem: m.problem }));
       }
     });
     t.onExit((code) => {

@@ -2,6 +2,7 @@
 // The per-method schemas are in contract.ts; this file adds the checks that are not one method's argument.
 import { z } from 'zod';
 import { API_CONTRACT, API_METHODS, freePath, type ApiMethod } from './contract';
+import { CodedError, type Problem, type ProblemCode } from '../contract/problems';
 
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i;
 
@@ -34,9 +35,41 @@ export const desktopExportRequest = API_CONTRACT.exportAlbum.arg.omit({ parentDi
 /** The desktop window's fine-tune request: the main process adds the folder the person picks. */
 export const desktopFinetuneRequest = API_CONTRACT.startFinetune.arg.omit({ folder: true });
 
-export class ApiArgumentError extends Error {
-  constructor(message: string) {
-    super(message);
+/**
+ * The argument rules' own messages (contract.ts, above) as problems the window words; any other issue
+ * (a wrong type: the window never sends one) is 'request.invalid'.
+ */
+const ISSUE_CODES: Record<string, ProblemCode> = {
+  'empty path': 'path.empty',
+  'path too long': 'path.tooLong',
+  'path contains a NUL byte': 'path.nul',
+  'not an absolute path': 'path.notAbsolute',
+  'an album needs a name': 'album.nameEmpty',
+  'a fine-tune needs a name': 'name.empty',
+  'name too long': 'name.tooLong',
+  'name contains a NUL byte': 'name.nul',
+  'use letters, digits, spaces, dots, dashes': 'name.chars',
+  'not a model id': 'model.badId',
+  'a mask edit is for one photo, with repair on': 'restore.maskEdit',
+  'empty file name': 'upload.nameEmpty',
+  'file name too long': 'upload.nameTooLong',
+  'file name contains a character that is not allowed': 'upload.nameChars',
+  'file name starts or ends with a dot or a space': 'upload.nameDots',
+  'file name is reserved on Windows': 'upload.nameReserved',
+  'not a photo file type Heirloom reads': 'import.notPhotoType',
+};
+
+/** The problem of a refused argument: its first issue, as a code (its English words stay in the message). */
+export function issueProblem(issues: readonly { message: string }[]): Problem {
+  const first = issues[0]?.message ?? '';
+  const code = ISSUE_CODES[first];
+  return code ? { code, params: {} } : { code: 'request.invalid', params: { detail: first } };
+}
+
+/** A refused argument: "invalid argument: path too long" (no method or field names: a person may read it). */
+export class ApiArgumentError extends CodedError {
+  constructor(message: string, problem: Problem = { code: 'request.invalid', params: { detail: message } }) {
+    super(problem.code, problem.params, message);
     this.name = 'ApiArgumentError';
   }
 }
@@ -49,9 +82,17 @@ export function isApiMethod(m: unknown): m is ApiMethod {
 export function parseCall(method: unknown, arg: unknown): { method: ApiMethod; arg: unknown } {
   if (!isApiMethod(method)) throw new ApiArgumentError(`unknown method ${JSON.stringify(String(method)).slice(0, 60)}`);
   const r = API_CONTRACT[method].arg.safeParse(arg === null ? undefined : arg);
-  if (!r.success) {
-    const msg = r.error.issues.map((i) => `${i.path.length ? i.path.join('.') + ': ' : ''}${i.message}`).join('; ');
-    throw new ApiArgumentError(`${method}: invalid argument (${msg})`);
-  }
+  if (!r.success) throw argumentError(r.error.issues);
   return { method, arg: r.data };
+}
+
+/**
+ * The error for a refused argument: a rule a person can break (a path too long) in its own words only;
+ * any other issue (one the window never sends) with the field it is about, for whoever reads the log.
+ */
+export function argumentError(issues: readonly { message: string; path?: readonly PropertyKey[] }[]): ApiArgumentError {
+  const said = (i: (typeof issues)[number]): string =>
+    ISSUE_CODES[i.message] || !i.path?.length ? i.message : `${i.path.map(String).join('.')}: ${i.message}`;
+  const words = [...new Set(issues.map(said))].join('; ');
+  return new ApiArgumentError(`invalid argument: ${words}`, issueProblem(issues));
 }

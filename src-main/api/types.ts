@@ -6,7 +6,8 @@ import type { FileError, MetricsInfo } from '../contract/jobs';
 import type { PointHint } from '../contract/hints';
 import type { MaskStroke } from '../contract/mask-edit';
 import type { ArgOf } from './contract';
-export type { ApiMethod, ArgOf, HeirloomApi, HeirloomBridge, ResultOf, Unsubscribe } from './contract';
+export type { ApiMethod, ArgOf, CallReply, HeirloomApi, HeirloomBridge, ResultOf, Unsubscribe } from './contract';
+export type { Problem, ProblemCode } from '../contract/problems';
 
 export type ListPhotosQuery = NonNullable<ArgOf<'listPhotos'>>;
 export type PhotoSort = NonNullable<ListPhotosQuery['sort']>;
@@ -66,6 +67,8 @@ export interface OutputInfo {
   maskEdit: MaskStroke[];
   /** The version the gallery shows and albums export. */
   current: boolean;
+  /** Its file is in the library's own outputs folder (removing the photo with its versions deletes it; one elsewhere stays). */
+  inLibrary: boolean;
   width: number | null;
   height: number | null;
   url: string;
@@ -101,6 +104,14 @@ export interface PhotoDetail extends PhotoSummary {
   originalUrl: string;
   /** Every colorized version, newest first; none is ever overwritten. */
   outputs: OutputInfo[];
+}
+
+/** What removePhotos did: photos taken out, versions deleted with their files, and files left where they are. */
+export interface RemovedPhotos {
+  removed: number;
+  versionsDeleted: number;
+  /** Version files kept (outside the library's outputs folder, or deleteVersions was false), paths as recorded. */
+  filesKept: string[];
 }
 
 export interface ImportResult {

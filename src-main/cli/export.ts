@@ -23,6 +23,7 @@ export async function runExportCli(ref: string, o: ExportCliOptions): Promise<nu
       quality: o.quality,
       names: o.names,
       withOriginals: o.withOriginals,
+      originalsForUncolorized: o.originalsForUncolorized,
       zip: o.zip,
       html: o.html,
       overwrite: o.overwrite,
@@ -48,6 +49,11 @@ export async function runExportCli(ref: string, o: ExportCliOptions): Promise<nu
       process.stderr.write(`heirloom: ${e.message}.\n`);
       if (o.overwrite && e.code === 'not-an-export')
         process.stderr.write('heirloom: --overwrite replaces only a folder or .zip that an earlier Heirloom export made.\n');
+      return 1;
+    }
+    if (e instanceof ExportError && e.code === 'not-colorized') {
+      process.stderr.write(`heirloom: ${e.message}.\n`);
+      process.stderr.write('heirloom: colorize them (heirloom colorize), or add --originals-for-uncolorized to export their originals instead.\n');
       return 1;
     }
     if (e instanceof ExportError && e.code === 'cancelled') {

@@ -1,4 +1,5 @@
 // `heirloom list`: the originals in the catalogue with their outputs.
+import * as fs from 'node:fs';
 import { HeirloomCore } from '../core/service/heirloom-core';
 import type { OriginalFilter } from '../core/catalogue/types';
 import { oneLine } from './one-line';
@@ -21,7 +22,9 @@ export async function runList(o: { library?: string; filter: OriginalFilter; jso
     // Paths go through oneLine: a newline in a file name must not split a photo's line (--json keeps them raw).
     for (const r of rows) {
       const size = r.width && r.height ? `${r.width}×${r.height}` : '?';
-      process.stdout.write(`#${r.id}  ${oneLine(r.path)}  ${size}${r.takenAt ? `  taken ${r.takenAt}` : ''}${r.missing ? '  (MISSING)' : ''}\n`);
+      process.stdout.write(
+        `#${r.id}  ${oneLine(r.path)}  ${size}${r.takenAt ? `  taken ${r.takenAt}` : ''}${r.missing || !fs.existsSync(r.path) ? '  (MISSING: heirloom locate ' + r.id + ' <file-or-folder>, or heirloom remove ' + r.id + ')' : ''}\n`,
+      );
       for (const out of r.outputs) process.stdout.write(`      → ${oneLine(out.path)}  [${out.checkpointId}, ${out.createdAt}]\n`);
     }
     process.stdout.write(`${rows.length} photos, ${rows.reduce((n, r) => n + r.outputs.length, 0)} outputs — library ${core.paths.root}\n`);

@@ -1,11 +1,15 @@
 // The jobs part of the API contract: what a job looks like to every face (window, web bridge, CLI).
-// A bottom layer: it imports nothing, and the core's job queue fills these shapes.
+// A bottom layer: it imports only the problems' shapes, and the core's job queue fills these shapes.
+import type { Problem } from './problems';
 
 export interface FileError {
   /** File name (not the full path) so it can be shown. */
   name: string;
   photoId?: number;
+  /** The core's English sentence (the command line shows it). */
   error: string;
+  /** What went wrong, for the window's words in its language. */
+  problem?: Problem;
 }
 
 export interface MetricsInfo {
@@ -65,6 +69,8 @@ export interface JobInfo {
   cancelRequested: boolean;
   createdAt: string;
   finishedAt: string | null;
-  /** Short reason when the whole job failed (e.g. the model could not be loaded). */
+  /** Short reason when the whole job failed (e.g. the model could not be loaded), in English. */
   message: string | null;
+  /** The same reason as a problem, for the window's words. */
+  problem?: Problem | null;
 }

@@ -2,6 +2,7 @@
 // error); folders are searched recursively for image files, skipping hidden entries.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Problem } from '../contract/problems';
 
 export const PHOTO_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.tif', '.tiff', '.webp', '.gif', '.heic', '.heif', '.avif', '.jp2']);
 
@@ -12,7 +13,7 @@ export function isPhotoName(name: string): boolean {
 export interface CollectResult {
   files: string[];
   /** Inputs that could not be read at all (missing path, unreadable folder). */
-  problems: Array<{ input: string; error: string }>;
+  problems: Array<{ input: string; error: string; problem: Problem }>;
 }
 
 export function collectPhotos(inputs: string[]): CollectResult {
@@ -43,7 +44,8 @@ export function collectPhotos(inputs: string[]): CollectResult {
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
     } catch (e) {
-      problems.push({ input: dir, error: `folder cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})` });
+      const code = (e as NodeJS.ErrnoException).code ?? 'error';
+      problems.push({ input: dir, error: `folder cannot be read (${code})`, problem: { code: 'import.folderUnreadable', params: { code } } });
       return;
     }
     entries.sort((a, b) => a.name.localeCompare(b.name));
@@ -61,15 +63,17 @@ export function collectPhotos(inputs: string[]): CollectResult {
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code;
           if (isPhotoName(e.name)) {
-            problems.push({
-              input: p,
-              error:
-                code === 'ENOENT'
-                  ? 'a link to something that does not exist'
-                  : code === 'ELOOP'
-                    ? 'a link that loops back on itself'
-                    : `cannot be read (${code ?? 'error'})`,
-            });
+            problems.push(
+              code === 'ENOENT'
+                ? { input: p, error: 'a link to something that does not exist', problem: { code: 'import.brokenLink', params: {} } }
+                : code === 'ELOOP'
+                  ? { input: p, error: 'a link that loops back on itself', problem: { code: 'import.loopingLink', params: {} } }
+                  : {
+                      input: p,
+                      error: `cannot be read (${code ?? 'error'})`,
+                      problem: { code: 'import.unreadable', params: { code: code ?? 'error' } },
+                    },
+            );
           }
           continue;
         }
@@ -84,7 +88,7 @@ export function collectPhotos(inputs: string[]): CollectResult {
     try {
       st = fs.statSync(abs);
     } catch {
-      problems.push({ input, error: 'not found' });
+      problems.push({ input, error: 'not found', problem: { code: 'import.notFound', params: {} } });
       continue;
     }
     if (st.isDirectory()) walk(abs);

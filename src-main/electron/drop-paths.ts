@@ -1,6 +1,7 @@
 // Paths of items dropped on the desktop window. They reach the main process over IPC from the renderer,
 // which must not be trusted with the file system: each is checked here before the core reads anything.
 // Free of Electron imports so a plain Node test can run it (test/unit/drop-paths.test.ts).
+import type { FileError } from '../contract/jobs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isPhotoName } from '../core/photo-files';
@@ -13,7 +14,7 @@ export interface DropCheck {
   /** Existing photo files and folders, safe to hand to importPaths. */
   paths: string[];
   /** Dropped items that are not photos or folders, each with a reason the person can read. */
-  refused: Array<{ name: string; error: string }>;
+  refused: FileError[];
 }
 
 /**
@@ -36,12 +37,13 @@ export function checkDroppedPaths(input: unknown, max = MAX_DROPPED): DropCheck 
     try {
       st = fs.statSync(p);
     } catch {
-      refused.push({ name, error: 'not found (was it moved or deleted?)' });
+      refused.push({ name, error: 'not found (was it moved or deleted?)', problem: { code: 'import.notFound', params: {} } });
       continue;
     }
     if (st.isDirectory()) paths.push(p);
-    else if (!st.isFile()) refused.push({ name, error: 'not a file or folder' });
-    else if (!isPhotoName(p)) refused.push({ name, error: 'not a photo file type Heirloom reads' });
+    else if (!st.isFile()) refused.push({ name, error: 'not a file or folder', problem: { code: 'import.notAFileOrFolder', params: {} } });
+    else if (!isPhotoName(p))
+      refused.push({ name, error: 'not a photo file type Heirloom reads', problem: { code: 'import.notPhotoType', params: {} } });
     else paths.push(p);
   }
   return { paths: [...new Set(paths)], refused };

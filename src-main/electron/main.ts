@@ -5,10 +5,11 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, screen, sessi
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { desktopExportRequest, desktopFinetuneRequest, parseCall } from '../api/schemas';
+import { argumentError, desktopExportRequest, desktopFinetuneRequest, parseCall } from '../api/schemas';
+import { CodedError, errorReply } from '../contract/problems';
 import { hostArgs } from '../api/host-args';
 import { HostClient, type HostReply } from '../api/rpc';
-import type { DialogImportRequest, ExportRequest, FinetuneRequest, ExportStart, ImportResult, JobInfo } from '../api/types';
+import type { CallReply, DialogImportRequest, ExportRequest, FinetuneRequest, ExportStart, ImportResult, JobInfo } from '../api/types';
 import type { InstallPaths } from '../core/app-paths';
 import { writeFileAtomic } from '../core/fs-atomic';
 import { checkDroppedPaths } from './drop-paths';
@@ -142,7 +143,7 @@ if (!app.requestSingleInstanceLock()) {
   let askedReplace: { albumId: number; parentDir: string } | null = null;
   const exportWithDialog = async (arg: unknown): Promise<ExportStart> => {
     const r = desktopExportRequest.safeParse(arg === null ? undefined : arg);
-    if (!r.success) throw new Error(`exportAlbum: invalid argument (${r.error.issues.map((i) => i.message).join('; ')})`);
+    if (!r.success) throw argumentError(r.error.issues);
     const req = r.data;
     let parentDir: string;
     if (req.overwrite && askedReplace?.albumId === req.albumId) {
@@ -161,24 +162,43 @@ if (!app.requestSingleInstanceLock()) {
   /** Likewise the folder of colour photos to learn from is picked by the person, never named by the window. */
   const finetuneWithDialog = async (arg: unknown): Promise<{ jobId: number | null }> => {
     const r = desktopFinetuneRequest.safeParse(arg);
-    if (!r.success) throw new Error(`startFinetune: invalid argument (${r.error.issues.map((i) => i.message).join('; ')})`);
+    if (!r.success) throw argumentError(r.error.issues);
     const d = await dialog.showOpenDialog(win!, { title: 'Choose a folder of your colour photos', properties: ['openDirectory'] });
     if (d.canceled || !d.filePaths[0]) return { jobId: null };
     return host.call('startFinetune', { ...r.data, folder: d.filePaths[0] } satisfies FinetuneRequest) as Promise<{ jobId: number | null }>;
   };
 
   const registerIpc = (): void => {
-    ipcMain.handle(IPC_CALL, async (event, method: unknown, arg: unknown) => {
-      if (!event.senderFrame || !isAppUrl(event.senderFrame.url)) throw new Error('refused: not the Heirloom window');
+    const callOnce = async (method: unknown, arg: unknown): Promise<unknown> => {
       if (method === 'exportAlbum') return exportWithDialog(arg);
       if (method === 'startFinetune') return finetuneWithDialog(arg);
       const c = parseCall(method, arg); // zod: unknown methods and bad arguments stop here
-      if (c.method === 'importPaths') throw new Error('in the desktop app, photos are chosen with the system dialog');
+      if (c.method === 'importPaths' || c.method === 'locatePhoto')
+        throw new CodedError('import.byDialogOnly', {}, 'in the desktop app, photos are chosen with the system dialog');
+      if (c.method === 'locatePhotoWithDialog') {
+        // The person points to the file (or a folder to search); the core checks it is the same photo.
+        const req = c.arg as { photoId: number; kind: 'file' | 'folder' };
+        const d = await dialog.showOpenDialog(win!, {
+          title: req.kind === 'file' ? 'Where is this photo now?' : 'Search a folder for this photo',
+          properties: [req.kind === 'file' ? 'openFile' : 'openDirectory'],
+        });
+        if (d.canceled || !d.filePaths[0]) return null;
+        return host.call('locatePhoto', { photoId: req.photoId, path: d.filePaths[0] });
+      }
       if (c.method === 'importWithDialog') {
         const paths = await pickPaths(c.arg as DialogImportRequest);
         return paths.length ? ((await host.call('importPaths', paths)) as ImportResult) : { imported: [], alreadyInLibrary: 0, errors: [] };
       }
       return host.call(c.method, c.arg);
+    };
+    // Answered as a CallReply, never thrown: Electron would keep only an error's message, not its problem.
+    ipcMain.handle(IPC_CALL, async (event, method: unknown, arg: unknown): Promise<CallReply> => {
+      if (!event.senderFrame || !isAppUrl(event.senderFrame.url)) throw new Error('refused: not the Heirloom window');
+      try {
+        return { ok: true, value: (await callOnce(method, arg)) ?? null };
+      } catch (e) {
+        return { ok: false, ...errorReply(e) };
+      }
     });
     // Drag and drop is the one place a path comes from the window: the preload learned it from a
     // trusted drop event's File (webUtils). The renderer is not trusted with paths, so each is checked

@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { CoreApi, MediaKind } from '../api/core-api';
-import { ApiArgumentError, uploadName } from '../api/schemas';
+import { ApiArgumentError, issueProblem, uploadName } from '../api/schemas';
+import { CodedError, errorReply, type Problem } from '../contract/problems';
 import { BodyTooLarge, consumeBody, importUpload, incomingDir, receiveToFile, Slots } from './request-body';
 import { headerValue, readCookies, requestUrl } from './request-parse';
 
@@ -83,7 +84,16 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const maxUpload = opts.maxUpload ?? MAX_UPLOAD;
   const uploadSlots = new Slots(UPLOADS_AT_ONCE, UPLOADS_WAITING);
   fs.rmSync(incomingDir(api), { recursive: true, force: true }); // leftovers of uploads cut short by a crash
-  const tooLarge = (name: string): string => `${name} is larger than ${Math.round(maxUpload / 1024 / 1024)} MB`;
+  const tooLarge = (name: string): { error: string; problem: Problem } => {
+    const mb = Math.round(maxUpload / 1024 / 1024);
+    return { error: `${name} is larger than ${mb} MB`, problem: { code: 'upload.tooLarge', params: { name, mb } } };
+  };
+  /** An error's answer: its English message and its problem; a person's mistake is 422, a fault of ours 500. */
+  const failed = (res: http.ServerResponse, e: unknown): void => {
+    const r = errorReply(e);
+    const status = e instanceof ApiArgumentError ? 400 : r.problem.code === 'unexpected' ? 500 : 422;
+    json(res, status, { error: r.message, problem: r.problem });
+  };
   let port = 0;
   const allowedHosts = (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`];
 
@@ -183,14 +193,17 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
         const parsed = body ? (JSON.parse(body) as { arg?: unknown }) : {};
         arg = parsed?.arg;
       } catch (e) {
-        if (e instanceof BodyTooLarge) return json(res, 413, { error: `the request is too large (over ${MAX_BODY / 1024 / 1024} MB)` });
-        return json(res, 400, { error: e instanceof ApiArgumentError ? e.message : 'the request body is not valid JSON' });
+        if (e instanceof BodyTooLarge) {
+          const mb = MAX_BODY / 1024 / 1024;
+          return json(res, 413, { error: `the request is too large (over ${mb} MB)`, problem: { code: 'request.tooLarge', params: { mb } } });
+        }
+        return failed(res, e instanceof ApiArgumentError ? e : new ApiArgumentError('the request body is not valid JSON'));
       }
       try {
         const result = await api.call(apiMatch[1], arg);
         return json(res, 200, { result: result ?? null });
       } catch (e) {
-        return json(res, e instanceof ApiArgumentError ? 400 : 500, { error: (e as Error).message });
+        return failed(res, e);
       }
     }
 
@@ -199,17 +212,23 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       if (req.method !== 'POST') return json(res, 405, { error: 'use POST' });
       if (req.headers['content-type'] !== 'application/octet-stream') return json(res, 415, { error: 'send the file as application/octet-stream' });
       const name = uploadName.safeParse(url.searchParams.get('name') ?? '');
-      if (!name.success) return json(res, 400, { error: `upload refused: ${name.error.issues[0]?.message ?? 'bad name'}` });
+      if (!name.success)
+        return json(res, 400, { error: `upload refused: ${name.error.issues[0]?.message ?? 'bad name'}`, problem: issueProblem(name.error.issues) });
       if (Number(req.headers['content-length'] ?? 0) > maxUpload) {
         res.setHeader('Connection', 'close');
-        return json(res, 413, { error: tooLarge(name.data) });
+        return json(res, 413, tooLarge(name.data));
       }
       // Streamed to a temp file in the library, a few at a time: parallel big uploads must not fill the memory.
       const release = await uploadSlots.acquire();
       if (!release) {
         res.setHeader('Connection', 'close');
         res.setHeader('Retry-After', '5');
-        return json(res, 503, { error: `too many uploads at once: ${name.data} was not received, try it again in a moment` });
+        const busy = new CodedError(
+          'upload.busy',
+          { name: name.data },
+          `too many uploads at once: ${name.data} was not received, try it again in a moment`,
+        );
+        return json(res, 503, { error: busy.message, problem: busy.problem });
       }
       try {
         const tmp = path.join(incomingDir(api), `${crypto.randomUUID()}.part`);
@@ -217,7 +236,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
         try {
           received = await receiveToFile(req, tmp, maxUpload);
         } catch (e) {
-          if (e instanceof BodyTooLarge) return json(res, 413, { error: tooLarge(name.data) });
+          if (e instanceof BodyTooLarge) return json(res, 413, tooLarge(name.data));
           throw e;
         }
         return json(res, 200, { result: await importUpload(api, name.data, tmp, received.sha256) });
@@ -234,7 +253,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((e) => {
-      if (!res.headersSent) json(res, 500, { error: (e as Error).message });
+      if (!res.headersSent) failed(res, e);
       else res.destroy();
     });
   });

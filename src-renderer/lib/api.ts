@@ -2,7 +2,18 @@
 // (window.heirloomBridge) or, in an ordinary browser, over the `heirloom serve` bridge (HTTP for calls,
 // WebSocket for events). Both are made typed by the same makeApiClient, from the contract's method list.
 import { makeApiClient } from '../../src-main/api/client';
-import type { ApiMethod, FileError, HeirloomApi, HeirloomBridge, ImportResult, JobInfo, PhotoSummary } from '../../src-main/api/types';
+import type {
+  ApiMethod,
+  CallReply,
+  FileError,
+  HeirloomApi,
+  HeirloomBridge,
+  ImportResult,
+  JobInfo,
+  Problem,
+  PhotoSummary,
+} from '../../src-main/api/types';
+import { isProblem } from '../../src-main/contract/problems';
 
 declare global {
   interface Window {
@@ -18,21 +29,29 @@ class WebBridge implements HeirloomBridge {
   private socket: WebSocket | undefined;
   private retry = 500;
 
-  async call(method: ApiMethod, arg?: unknown): Promise<unknown> {
-    const res = await fetch(`/api/${method}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      credentials: 'same-origin',
-      body: JSON.stringify({ arg: arg ?? null }),
-    });
-    let body: { result?: unknown; error?: string };
+  async call(method: ApiMethod, arg?: unknown): Promise<CallReply> {
+    let res: Response;
+    try {
+      res = await fetch(`/api/${method}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        credentials: 'same-origin',
+        body: JSON.stringify({ arg: arg ?? null }),
+      });
+    } catch (e) {
+      return unexpected((e as Error).message);
+    }
+    let body: { result?: unknown; error?: string; problem?: Problem };
     try {
       body = await res.json();
     } catch {
-      throw new Error(`HTTP ${res.status}`);
+      return unexpected(`HTTP ${res.status}`);
     }
-    if (!res.ok) throw new Error(body.error ?? `HTTP ${res.status}`);
-    return body.result;
+    if (!res.ok) {
+      const message = body.error ?? `HTTP ${res.status}`;
+      return { ok: false, message, problem: isProblem(body.problem) ? body.problem : { code: 'unexpected', params: { detail: message } } };
+    }
+    return { ok: true, value: body.result };
   }
 
   private connect(): void {
@@ -62,7 +81,7 @@ class WebBridge implements HeirloomBridge {
     for (const f of files) {
       // Same rule as the bridge's (schemas.ts uploadName); checked here too so a stray file costs no upload.
       if (!PHOTO_NAME.test(f.name)) {
-        errors.push({ name: f.name, error: 'not a photo file type Heirloom reads' });
+        errors.push({ name: f.name, error: 'not a photo file type Heirloom reads', problem: { code: 'import.notPhotoType', params: {} } });
         continue;
       }
       try {
@@ -72,8 +91,12 @@ class WebBridge implements HeirloomBridge {
           credentials: 'same-origin',
           body: f,
         });
-        const body = (await res.json().catch(() => ({}))) as { result?: ImportResult; error?: string };
-        if (!res.ok || !body.result) throw new Error(body.error ?? `HTTP ${res.status}`);
+        const body = (await res.json().catch(() => ({}))) as { result?: ImportResult; error?: string; problem?: Problem };
+        if (!res.ok || !body.result) {
+          const error = body.error ?? `HTTP ${res.status}`;
+          errors.push({ name: f.name, error, problem: isProblem(body.problem) ? body.problem : { code: 'unexpected', params: { detail: error } } });
+          continue;
+        }
         imported.push(...body.result.imported);
         alreadyInLibrary += body.result.alreadyInLibrary ?? 0;
         errors.push(...body.result.errors);
@@ -89,6 +112,10 @@ class WebBridge implements HeirloomBridge {
     this.connect();
     return () => this.listeners.delete(cb);
   }
+}
+
+function unexpected(detail: string): CallReply {
+  return { ok: false, message: detail, problem: { code: 'unexpected', params: { detail } } };
 }
 
 export const isDesktop = window.heirloomBridge !== undefined;

@@ -3,6 +3,7 @@
 // shown. Nothing here awaits on an input handler: the window stays responsive while the core works.
 import type { ArgOf, ColourPreview } from '../../src-main/api/types';
 import { api } from './api';
+import { errorDetail } from './problems';
 
 export type PreviewRequest = ArgOf<'previewColour'>;
 
@@ -74,7 +75,7 @@ export class LivePreview {
       this.updating = false;
     } catch (e) {
       if (seq !== this.seq) return;
-      this.error = (e as Error).message;
+      this.error = errorDetail(e);
       this.updating = false;
     }
   }

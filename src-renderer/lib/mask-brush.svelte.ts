@@ -4,6 +4,7 @@
 // Svelte's state proxies).
 import type { MaskStroke } from '../../src-main/contract/mask-edit';
 import { api } from './api';
+import { errorDetail } from './problems';
 
 /** The contract's limits (contract/mask-edit.ts), repeated here: the window imports no zod. */
 export const MAX_STROKES = 500;
@@ -71,7 +72,7 @@ export class MaskBrush {
       for (let i = 0; i < raw.length; i++) bits[i] = raw.charCodeAt(i);
       this.mask = { width: m.width, height: m.height, bits, fraction: m.fraction };
     } catch (e) {
-      if (serial === this.serial) this.error = (e as Error).message;
+      if (serial === this.serial) this.error = errorDetail(e);
     } finally {
       if (serial === this.serial) this.loading = false;
     }

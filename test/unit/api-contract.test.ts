@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { makeApiClient } from '../../src-main/api/client';
+import { CodedError } from '../../src-main/contract/problems';
 import { API_CONTRACT, API_METHODS } from '../../src-main/api/contract';
 import { CoreApi } from '../../src-main/api/core-api';
 import { ApiArgumentError, desktopExportRequest, desktopFinetuneRequest, parseCall } from '../../src-main/api/schemas';
@@ -34,7 +35,9 @@ function recordingBridge(): { bridge: HeirloomBridge; sent: unknown[][] } {
   const bridge: HeirloomBridge = {
     call: async (method, arg) => {
       sent.push(['call', method, arg]);
-      return `result of ${method}`;
+      if (method === 'deleteAlbum' && (arg as { refuse?: boolean } | undefined)?.refuse)
+        return { ok: false, message: 'album 3 does not exist', problem: { code: 'album.notFound', params: { id: 3 } } };
+      return { ok: true, value: `result of ${method}` };
     },
     onJobProgress: (cb) => {
       sent.push(['onJobProgress', cb]);
@@ -99,6 +102,15 @@ describe('one contract', () => {
     assert.deepEqual(
       sent.slice(3),
       API_METHODS.map((m) => ['call', m, { probe: m }]),
+    );
+  });
+
+  test('a refusal comes back as a CodedError: the English message and the problem the window words', async () => {
+    const api = makeApiClient(recordingBridge().bridge);
+    await assert.rejects(
+      (api.deleteAlbum as (a: unknown) => Promise<unknown>)({ refuse: true }),
+      (e: unknown) =>
+        e instanceof CodedError && e.message === 'album 3 does not exist' && e.problem.code === 'album.notFound' && e.problem.params.id === 3,
     );
   });
 

@@ -225,6 +225,15 @@ describe('web bridge', () => {
     const bad = await post('getPhoto', '../../etc/passwd');
     assert.equal(bad.status, 400);
     assert.match(((await bad.json()) as { error: string }).error, /invalid argument/);
+    // A person's mistake is coded, with no method or field name in its words; 422, not 500.
+    const long = await post('importPaths', ['/' + 'x'.repeat(5000)]);
+    assert.equal(long.status, 400);
+    const body = (await long.json()) as { error: string; problem: { code: string } };
+    assert.equal(body.problem.code, 'path.tooLong');
+    assert.doesNotMatch(body.error, /importPaths|\b0:/);
+    const missing = await post('startFinetune', { folder: path.join(dir, 'no such folder'), name: 'x', minutes: 1 });
+    assert.equal(missing.status, 422);
+    assert.equal(((await missing.json()) as { problem: { code: string } }).problem.code, 'finetune.folderMissing');
     assert.equal((await fetch(`${base()}/api/getStatus`, { headers: auth() })).status, 405);
     const form = await fetch(`${base()}/api/getStatus`, { method: 'POST', headers: { ...auth(), 'content-type': 'text/plain' }, body: '{}' });
     assert.equal(form.status, 415);

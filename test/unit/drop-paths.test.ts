@@ -45,8 +45,8 @@ test('photo files and folders pass; other files, special files and missing paths
   const r = checkDroppedPaths([photo, folder, notes, path.join(root, 'gone.jpg'), ...(haveFifo ? [fifo] : []), photo]);
   assert.deepEqual(r.paths, [photo, folder]);
   assert.deepEqual(r.refused, [
-    { name: 'notes.txt', error: 'not a photo file type Heirloom reads' },
-    { name: 'gone.jpg', error: 'not found (was it moved or deleted?)' },
-    ...(haveFifo ? [{ name: 'pipe.jpg', error: 'not a file or folder' }] : []),
+    { name: 'notes.txt', error: 'not a photo file type Heirloom reads', problem: { code: 'import.notPhotoType', params: {} } },
+    { name: 'gone.jpg', error: 'not found (was it moved or deleted?)', problem: { code: 'import.notFound', params: {} } },
+    ...(haveFifo ? [{ name: 'pipe.jpg', error: 'not a file or folder', problem: { code: 'import.notAFileOrFolder', params: {} } }] : []),
   ]);
 });

@@ -57,7 +57,9 @@ test('IPC: one channel, sender checked, every argument parsed, free paths refuse
   assert.match(mainSrc, new RegExp(`ipcMain\\.handle\\(IPC_CALL`));
   assert.match(mainSrc, /isAppUrl\(event\.senderFrame\.url\)/);
   assert.match(mainSrc, /const c = parseCall\(method, arg\)/);
-  assert.match(mainSrc, /c\.method === 'importPaths'\) throw/);
+  assert.match(mainSrc, /c\.method === 'importPaths' \|\| c\.method === 'locatePhoto'\)\s+throw/);
+  // Errors come back as a CallReply with their problem (Electron would keep only a thrown error's message).
+  assert.match(mainSrc, /return \{ ok: false, \.\.\.errorReply\(e\) \}/);
   assert.match(mainSrc, /utilityProcess\.fork\(HOST/);
   // The drop channel: same sender check, and its paths checked by checkDroppedPaths (test/unit/drop-paths.test.ts).
   assert.match(

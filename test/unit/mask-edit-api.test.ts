@@ -55,12 +55,8 @@ test('bad mask requests and edits are refused at the boundary', () => {
   refused('damageMask', { photoId: 1, maxSize: 5000 }, /maxSize/);
   refused('damageMask', { photoId: 1, maxSize: 100.5 }, /maxSize/);
   refused('damageMask', { photoId: 1, path: '/etc/passwd' }, /path|unrecognized/i);
-  refused('restorePhotos', { photoIds: [1, 2], steps, maskEdit: [stroke] }, /maskEdit: a mask edit is for one photo/);
-  refused(
-    'restorePhotos',
-    { photoIds: [1], steps: { ...steps, repair: false }, maskEdit: [stroke] },
-    /maskEdit: a mask edit is for one photo, with repair on/,
-  );
+  refused('restorePhotos', { photoIds: [1, 2], steps, maskEdit: [stroke] }, /a mask edit is for one photo/);
+  refused('restorePhotos', { photoIds: [1], steps: { ...steps, repair: false }, maskEdit: [stroke] }, /a mask edit is for one photo, with repair on/);
   refused('restorePhotos', { photoIds: [1], steps, maskEdit: [] }, /maskEdit/);
   refused('restorePhotos', { photoIds: [1], steps, maskEdit: [{ ...stroke, radius: 2 }] }, /maskEdit\.0\.radius/);
   refused('restorePhotos', { photoIds: [1], steps, maskEdit: [{ ...stroke, mode: 'blur' }] }, /maskEdit\.0\.mode/);

@@ -32,6 +32,8 @@ test(
       files.map((f) => path.relative(album, f)),
       ['a.jpg', 'link-to-b.jpg', path.join('more scans', 'c.png'), path.join('sub', 'd.png')],
     );
-    assert.deepEqual(problems, [{ input: path.join(album, 'broken.jpg'), error: 'a link to something that does not exist' }]);
+    assert.deepEqual(problems, [
+      { input: path.join(album, 'broken.jpg'), error: 'a link to something that does not exist', problem: { code: 'import.brokenLink', params: {} } },
+    ]);
   },
 );

@@ -1,6 +1,7 @@
 // The albums and album_items tables: named, ordered selections of photos, each item with an optional
 // chosen version and caption, and the album's cover. Albums only point at photos: deleting one never
 // touches the library. The contract of each method is documented on Catalogue, which delegates here.
+import { CodedError } from '../../contract/problems';
 import { LATEST_OUTPUT_JOIN, ORIGINAL_LIST_COLUMNS, type OriginalsTable } from './originals';
 import type { OutputsTable } from './outputs';
 import { toAlbum, toAlbumSummary, toOriginalList, type RawAlbum, type RawAlbumSummary, type RawOriginalList } from './rows';
@@ -42,7 +43,7 @@ export class AlbumsTable {
   renameAlbum(albumId: number, name: string): AlbumRow {
     const raw = this.ctx.st('UPDATE albums SET name = ?, updated_at = ? WHERE id = ? RETURNING *').get(albumName(name), this.ctx.now(), albumId) as
       RawAlbum | undefined;
-    if (!raw) throw new Error(`No album with id ${albumId}.`);
+    if (!raw) throw new CodedError('album.notFound', { id: albumId }, `No album with id ${albumId}.`);
     return toAlbum(raw);
   }
 
@@ -74,7 +75,8 @@ export class AlbumsTable {
       );
       let added = 0;
       for (const originalId of originalIds) {
-        if (!this.originals.getOriginal(originalId)) throw new Error(`No photo with id ${originalId}.`);
+        if (!this.originals.getOriginal(originalId))
+          throw new CodedError('photo.notInLibrary', { id: originalId }, `No photo with id ${originalId}.`);
         if (insert.run(albumId, originalId, next).changes > 0) {
           next++;
           added++;
@@ -111,7 +113,7 @@ export class AlbumsTable {
       );
       const wanted = new Set(originalIds);
       const same = wanted.size === originalIds.length && wanted.size === current.length && current.every((id) => wanted.has(id));
-      if (!same) throw new Error(`The new order for album ${albumId} must list each of its photos exactly once.`);
+      if (!same) throw new CodedError('album.order', {}, `The new order for album ${albumId} must list each of its photos exactly once.`);
       const setPos = this.ctx.st('UPDATE album_items SET position = ? WHERE album_id = ? AND original_id = ?');
       originalIds.forEach((originalId, position) => setPos.run(position, albumId, originalId));
       this.touchAlbum(albumId);
@@ -130,7 +132,7 @@ export class AlbumsTable {
     this.ctx.transaction(() => {
       this.requireAlbumItem(albumId, originalId);
       if (outputId !== null && this.outputs.getOutput(outputId)?.originalId !== originalId) {
-        throw new Error(`Output ${outputId} is not a version of photo ${originalId}.`);
+        throw new CodedError('version.notOfPhoto', {}, `Output ${outputId} is not a version of photo ${originalId}.`);
       }
       this.ctx.st('UPDATE album_items SET output_id = ? WHERE album_id = ? AND original_id = ?').run(outputId, albumId, originalId);
       this.touchAlbum(albumId);
@@ -183,12 +185,13 @@ export class AlbumsTable {
   }
 
   private requireAlbum(albumId: number): void {
-    if (!this.ctx.st('SELECT 1 FROM albums WHERE id = ?').get(albumId)) throw new Error(`No album with id ${albumId}.`);
+    if (!this.ctx.st('SELECT 1 FROM albums WHERE id = ?').get(albumId))
+      throw new CodedError('album.notFound', { id: albumId }, `No album with id ${albumId}.`);
   }
 
   private requireAlbumItem(albumId: number, originalId: number): void {
     if (!this.ctx.st('SELECT 1 FROM album_items WHERE album_id = ? AND original_id = ?').get(albumId, originalId)) {
-      throw new Error(`Photo ${originalId} is not in album ${albumId}.`);
+      throw new CodedError('album.photoNotIn', { id: originalId }, `Photo ${originalId} is not in album ${albumId}.`);
     }
   }
 
@@ -199,6 +202,6 @@ export class AlbumsTable {
 
 function albumName(name: string): string {
   const trimmed = name.trim();
-  if (trimmed === '') throw new Error('An album needs a name.');
+  if (trimmed === '') throw new CodedError('album.nameEmpty', {}, 'An album needs a name.');
   return trimmed;
 }

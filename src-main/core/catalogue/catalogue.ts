@@ -3,6 +3,7 @@
 // This file owns the connection: opening and migrating, the statement cache, the guard that stops work on
 // a vanished or corrupt file, transactions and backups. Each table's queries live in their own module
 // (originals, outputs, checkpoints, jobs, albums, settings), which the Catalogue's methods delegate to.
+import type { Problem } from '../../contract/problems';
 import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -303,6 +304,11 @@ export class Catalogue {
     this.originals.setThumb(id, thumbPath);
   }
 
+  /** Removes a photo from the catalogue with its versions' rows (no file is touched here). */
+  deleteOriginal(id: number): boolean {
+    return this.originals.deleteOriginal(id);
+  }
+
   markMissing(id: number, missing: boolean): void {
     this.originals.markMissing(id, missing);
   }
@@ -379,13 +385,20 @@ export class Catalogue {
     return this.jobs.getJob(id);
   }
 
-  updateJobStatus(id: number, status: JobStatus, error: string | null = null): JobRow {
-    return this.jobs.updateJobStatus(id, status, error);
+  updateJobStatus(id: number, status: JobStatus, error: string | null = null, problem?: Problem): JobRow {
+    return this.jobs.updateJobStatus(id, status, error, problem);
   }
 
   /** Records one item's result and recounts the job's progress, atomically. Returns the updated job. */
-  setJobItem(jobId: number, seq: number, status: JobItemStatus, outputId: number | null = null, error: string | null = null): JobRow {
-    return this.jobs.setJobItem(jobId, seq, status, outputId, error);
+  setJobItem(
+    jobId: number,
+    seq: number,
+    status: JobItemStatus,
+    outputId: number | null = null,
+    error: string | null = null,
+    problem?: Problem,
+  ): JobRow {
+    return this.jobs.setJobItem(jobId, seq, status, outputId, error, problem);
   }
 
   /** Newest first. */

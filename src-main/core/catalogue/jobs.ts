@@ -1,6 +1,7 @@
 // The jobs and job_items tables: long-running work (colorize a folder, fine-tune, ...) as a job with
 // one item per input, so progress survives a crash and a job can be resumed. The contract of each
 // method is documented on Catalogue, which delegates here.
+import { storeProblem, type Problem } from '../../contract/problems';
 import { toJob, toJobItem, type RawJob, type RawJobItem } from './rows';
 import { checkCount, jsonOrNull, type TableContext } from './table-context';
 import type { JobItemRow, JobItemStatus, JobRow, JobStatus, JsonObject, ListJobsOptions } from './types';
@@ -41,20 +42,27 @@ export class JobsTable {
     return raw && toJob(raw);
   }
 
-  updateJobStatus(id: number, status: JobStatus, error: string | null = null): JobRow {
+  updateJobStatus(id: number, status: JobStatus, error: string | null = null, problem?: Problem): JobRow {
     if (!JOB_STATUSES.includes(status)) throw new Error(`Unknown job status "${status}".`);
     const raw = this.ctx
       .st('UPDATE jobs SET status = ?, error = ?, updated_at = ? WHERE id = ? RETURNING *')
-      .get(status, error, this.ctx.now(), id) as RawJob | undefined;
+      .get(status, error === null ? null : storeProblem(error, problem), this.ctx.now(), id) as RawJob | undefined;
     if (!raw) throw new Error(`No job with id ${id}.`);
     return toJob(raw);
   }
 
-  setJobItem(jobId: number, seq: number, status: JobItemStatus, outputId: number | null = null, error: string | null = null): JobRow {
+  setJobItem(
+    jobId: number,
+    seq: number,
+    status: JobItemStatus,
+    outputId: number | null = null,
+    error: string | null = null,
+    problem?: Problem,
+  ): JobRow {
     return this.ctx.transaction(() => {
       const res = this.ctx
         .st('UPDATE job_items SET status = ?, output_id = ?, error = ? WHERE job_id = ? AND seq = ?')
-        .run(status, outputId, error, jobId, seq);
+        .run(status, outputId, error === null ? null : storeProblem(error, problem), jobId, seq);
       if (res.changes === 0) throw new Error(`Job ${jobId} has no item ${seq}.`);
       // Recount rather than increment: setting the same item twice (e.g. after a resume) stays correct.
       const raw = this.ctx

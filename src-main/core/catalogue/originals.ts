@@ -130,6 +130,11 @@ export class OriginalsTable {
     mustChange(this.ctx.st('UPDATE originals SET thumb_path = ? WHERE id = ?').run(stored, id), 'photo', id);
   }
 
+  /** Deletes the row; its versions, album places and other paths go with it (ON DELETE CASCADE). */
+  deleteOriginal(id: number): boolean {
+    return this.ctx.st('DELETE FROM originals WHERE id = ?').run(id).changes > 0;
+  }
+
   markMissing(id: number, missing: boolean): void {
     mustChange(this.ctx.st('UPDATE originals SET missing = ? WHERE id = ?').run(missing ? 1 : 0, id), 'photo', id);
   }

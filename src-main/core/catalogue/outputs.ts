@@ -1,6 +1,7 @@
 // The outputs table: every colorized (or restored) version of a photo, and which one is in use
 // (originals.current_output_id, pinned by the family, else the newest). The contract of each method
 // is documented on Catalogue, which delegates here.
+import { CodedError } from '../../contract/problems';
 import { toOutput, type RawOutput } from './rows';
 import { toStoredPath } from './stored-paths';
 import type { TableContext } from './table-context';
@@ -51,10 +52,10 @@ export class OutputsTable {
 
   setCurrentOutput(originalId: number, outputId: number | null): void {
     if (outputId !== null && this.getOutput(outputId)?.originalId !== originalId) {
-      throw new Error(`Version ${outputId} is not a version of photo ${originalId}.`);
+      throw new CodedError('version.notOfPhoto', {}, `Version ${outputId} is not a version of photo ${originalId}.`);
     }
     const res = this.ctx.st('UPDATE originals SET current_output_id = ? WHERE id = ?').run(outputId, originalId);
-    if (res.changes === 0) throw new Error(`No photo with id ${originalId}.`);
+    if (res.changes === 0) throw new CodedError('photo.notInLibrary', { id: originalId }, `No photo with id ${originalId}.`);
   }
 
   deleteOutput(outputId: number): OutputRow | undefined {

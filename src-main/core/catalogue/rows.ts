@@ -1,4 +1,5 @@
 // Raw SQLite rows (snake_case, 0/1, JSON text, stored paths) → the typed rows in types.ts.
+import { readStoredProblem, type Problem } from '../../contract/problems';
 import { fromStoredPath } from './stored-paths';
 import type {
   AlbumRow,
@@ -161,6 +162,13 @@ export function toAlbumSummary(r: RawAlbumSummary): AlbumSummary {
   return { ...toAlbum(r), itemCount: r.item_count, effectiveCoverId: r.effective_cover_id };
 }
 
+/** A job's or item's error column: the English message, and its problem when one was stored with it. */
+function storedError(text: string | null): { error: string | null; problem: Problem | null } {
+  if (text === null) return { error: null, problem: null };
+  const r = readStoredProblem(text);
+  return { error: r.message, problem: r.problem };
+}
+
 export function toJob(r: RawJob): JobRow {
   return {
     id: r.id,
@@ -169,7 +177,7 @@ export function toJob(r: RawJob): JobRow {
     params: parseJson(r.params_json),
     progressDone: r.progress_done,
     progressTotal: r.progress_total,
-    error: r.error,
+    ...storedError(r.error),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -182,7 +190,7 @@ export function toJobItem(r: RawJobItem): JobItemRow {
     input: r.input,
     status: r.status as JobItemStatus,
     outputId: r.output_id,
-    error: r.error,
+    ...storedError(r.error),
     plannedOutput: r.planned_output,
     plannedSha256: r.planned_sha256,
   };

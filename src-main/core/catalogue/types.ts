@@ -1,4 +1,5 @@
 // Typed rows returned by the Catalogue (camelCase; JSON columns parsed; library-internal paths made absolute).
+import type { Problem } from '../../contract/problems';
 
 export type JsonObject = { [key: string]: unknown };
 
@@ -133,6 +134,8 @@ export interface JobRow {
   readonly progressDone: number;
   readonly progressTotal: number;
   readonly error: string | null;
+  /** The error's problem (contract/problems.ts), when one was recorded with it; 'unexpected' for older rows. */
+  readonly problem: Problem | null;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -144,6 +147,7 @@ export interface JobItemRow {
   readonly status: JobItemStatus;
   readonly outputId: number | null;
   readonly error: string | null;
+  readonly problem: Problem | null;
   /** The output file this item writes, chosen before writing so a resumed job reuses it. */
   readonly plannedOutput: string | null;
   /** The sha256 of the bytes this item was about to write at plannedOutput (null: planned before v6, unknown). */

@@ -1,4 +1,7 @@
-// Export failures carry a stable code so a face can react (e.g. turn 'target-exists' into a question).
+// Export failures carry a stable code so a face can react (e.g. turn 'target-exists' into a question),
+// and a problem (contract/problems.ts) for the window's words.
+import type { Problem, ProblemCode, ProblemParams } from '../../contract/problems';
+
 export type ExportErrorCode =
   | 'album-not-found'
   | 'album-empty'
@@ -15,13 +18,31 @@ export type ExportErrorCode =
 /** Why a place can never take an export (code 'unsafe-target'; see target-safety.ts). */
 export type UnsafeReason = 'root' | 'home' | 'library' | 'originals';
 
+const PROBLEM: Record<ExportErrorCode, ProblemCode> = {
+  'album-not-found': 'album.notFound',
+  'album-empty': 'export.albumEmpty',
+  'not-colorized': 'export.notColorized',
+  'bad-option': 'export.badOption',
+  'bad-target': 'export.badTarget',
+  'target-exists': 'export.targetExists',
+  'not-an-export': 'export.notAnExport',
+  'user-files-in-the-way': 'export.userFilesInTheWay',
+  'unsafe-target': 'export.unsafeTarget',
+  'file-missing': 'export.fileMissing',
+  cancelled: 'unexpected',
+};
+
 export class ExportError extends Error {
+  /** For the window's words: the code's problem, with `params` (a 'bad-…' or 'file-missing' one: the message as its detail). */
+  readonly problem: Problem;
   constructor(
     readonly code: ExportErrorCode,
     message: string,
     readonly reason?: UnsafeReason,
+    params: ProblemParams = {},
   ) {
     super(message);
     this.name = 'ExportError';
+    this.problem = { code: PROBLEM[code], params: { detail: message, ...(reason ? { reason } : {}), ...params } };
   }
 }

@@ -22,6 +22,11 @@ export interface ExportOptions {
   names?: string;
   /** Also copy each original, byte for byte, into originals/. */
   withOriginals?: boolean;
+  /**
+   * A photo of the album that is not colorized yet goes in as its original (at the chosen size and
+   * format) instead of refusing the export. Off: such an album is refused, naming those photos.
+   */
+  originalsForUncolorized?: boolean;
   /** Deliver a .zip of the export instead of a folder. */
   zip?: boolean;
   /** Add an offline web page (index.html) with a before/after slider per photo. */
@@ -38,11 +43,14 @@ export interface PlannedPhoto {
   /** 1-based position in the album. */
   n: number;
   originalId: number;
-  outputId: number;
+  /** The version exported; null for a photo not colorized yet, exported as its original (originalsForUncolorized). */
+  outputId: number | null;
+  /** The image the exported photo is made from: the version's file, or the original's when outputId is null. */
   outputPath: string;
   originalPath: string;
-  checkpointId: string;
-  /** False for a version that was only restored (a colour photo, or colorizing not asked): no model made its colours. */
+  /** The model that made the colours; null for an original exported as it is. */
+  checkpointId: string | null;
+  /** False for a version that was only restored (a colour photo, or colorizing not asked), or an original: no model made its colours. */
   colorized: boolean;
   takenAt: string | null;
   caption: string;
@@ -77,6 +85,7 @@ export function resolveOptions(o: ExportOptions): ResolvedOptions {
     quality,
     names,
     withOriginals: o.withOriginals ?? false,
+    originalsForUncolorized: o.originalsForUncolorized ?? false,
     zip: o.zip ?? false,
     html: o.html ?? false,
     overwrite: o.overwrite ?? false,
@@ -117,12 +126,12 @@ const EXT: Record<OutputFormat, string> = { jpg: 'jpg', png: 'png', tiff: 'tif' 
 export function buildPlan(catalogue: Catalogue, albumId: number, opts: ExportOptions): ExportPlan {
   const options = resolveOptions(opts);
   const album = catalogue.getAlbum(albumId);
-  if (!album) throw new ExportError('album-not-found', `there is no album with id ${albumId}`);
+  if (!album) throw new ExportError('album-not-found', `there is no album with id ${albumId}`, undefined, { id: albumId });
   const items = catalogue.albumItems(albumId);
-  if (items.length === 0) throw new ExportError('album-empty', `the album "${album.name}" has no photos yet`);
+  if (items.length === 0) throw new ExportError('album-empty', `the album "${album.name}" has no photos yet`, undefined, { album: album.name });
 
   const notColorized = items.filter((i) => (i.outputId ?? i.original.latestOutputId) === null);
-  if (notColorized.length > 0) {
+  if (notColorized.length > 0 && !options.originalsForUncolorized) {
     const names = notColorized
       .slice(0, 5)
       .map((i) => `#${i.originalId} ${path.basename(i.original.path)}`)
@@ -130,12 +139,22 @@ export function buildPlan(catalogue: Catalogue, albumId: number, opts: ExportOpt
     throw new ExportError(
       'not-colorized',
       `${notColorized.length} photo(s) in "${album.name}" are not colorized yet (${names}${notColorized.length > 5 ? ', …' : ''}); colorize them first`,
+      undefined,
+      {
+        album: album.name,
+        n: notColorized.length,
+        names: notColorized
+          .slice(0, 5)
+          .map((i) => path.basename(i.original.path))
+          .join(', '),
+      },
     );
   }
 
   const unique = new UniqueNames();
   const photos = items.map((item, i): PlannedPhoto => {
-    const output = catalogue.getOutput((item.outputId ?? item.original.latestOutputId)!)!;
+    const outputId = item.outputId ?? item.original.latestOutputId;
+    const output = outputId === null ? null : catalogue.getOutput(outputId)!;
     const stem = path.parse(item.original.path).name;
     const raw = renderTemplate(options.names, {
       n: i + 1,
@@ -150,11 +169,11 @@ export function buildPlan(catalogue: Catalogue, albumId: number, opts: ExportOpt
     return {
       n: i + 1,
       originalId: item.originalId,
-      outputId: output.id,
-      outputPath: output.path,
+      outputId: output?.id ?? null,
+      outputPath: output?.path ?? item.original.path,
       originalPath: item.original.path,
-      checkpointId: output.checkpointId,
-      colorized: output.params.colorized !== false,
+      checkpointId: output?.checkpointId ?? null,
+      colorized: output !== null && output.params.colorized !== false,
       takenAt: item.original.takenAt,
       caption: item.caption ?? stem,
       base,
@@ -172,7 +191,14 @@ export function buildPlan(catalogue: Catalogue, albumId: number, opts: ExportOpt
       JSON.stringify({
         v: 1,
         // English, the default, leaves the fingerprint as it was before exports had a language.
-        options: { ...options, zip: undefined, overwrite: undefined, locale: options.locale === 'en' ? undefined : options.locale },
+        // So does originalsForUncolorized off: it shapes no file then.
+        options: {
+          ...options,
+          zip: undefined,
+          overwrite: undefined,
+          locale: options.locale === 'en' ? undefined : options.locale,
+          originalsForUncolorized: options.originalsForUncolorized || undefined,
+        },
         photos: photos.map((p) => [p.originalId, p.outputId, p.files, fileStamp(p.outputPath)]),
       }),
     )

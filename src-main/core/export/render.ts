@@ -18,6 +18,10 @@ export interface Provenance {
   note: string;
 }
 
+/** What the exported photo is made from, in an error: the colorized version, or the original exported as it is. */
+const sourceName = (p: PlannedPhoto): string =>
+  p.outputId === null ? `the original of photo #${p.originalId}` : `the colorized version of photo #${p.originalId}`;
+
 function requireFile(file: string, what: string): void {
   if (!fs.existsSync(file)) throw new ExportError('file-missing', `${what} is missing: ${file}`);
 }
@@ -28,7 +32,7 @@ async function metadataSource(p: PlannedPhoto): Promise<PhotoMeta> {
 }
 
 export async function renderPhoto(p: PlannedPhoto, o: ResolvedOptions, prov: Provenance): Promise<Buffer> {
-  requireFile(p.outputPath, `the colorized version of photo #${p.originalId}`);
+  requireFile(p.outputPath, sourceName(p));
   const decoded = await decodePhoto(p.outputPath);
   let { rgb, width, height } = decoded;
   if (o.maxSize !== null && Math.max(width, height) > o.maxSize) {
@@ -50,7 +54,7 @@ export async function renderPhoto(p: PlannedPhoto, o: ResolvedOptions, prov: Pro
  * lays one over the other). Without the original, the colorized photo in grey stands in for it.
  */
 export async function renderWebPair(p: PlannedPhoto): Promise<{ after: Buffer; before: Buffer; width: number; height: number }> {
-  requireFile(p.outputPath, `the colorized version of photo #${p.originalId}`);
+  requireFile(p.outputPath, sourceName(p));
   const { data: after, info } = await sharp(p.outputPath, { failOn: 'none' })
     .rotate()
     .resize(WEB_MAX_SIZE, WEB_MAX_SIZE, { fit: 'inside', withoutEnlargement: true })

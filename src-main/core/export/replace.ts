@@ -65,6 +65,8 @@ export function assertNoClash(theirs: TheirEntries, newFiles: Iterable<string>, 
     'user-files-in-the-way',
     `cannot replace ${shown}: ${names} ${hit.length === 1 ? 'is' : 'are'} not what Heirloom wrote there (added or changed since) ` +
       'and the new export would write the same name; nothing was changed. Move it out of the folder, or export to another folder',
+    undefined,
+    { target: shown, files: names },
   );
 }
 

@@ -114,6 +114,11 @@ export async function runExport(catalogue: Catalogue, albumId: number, to: strin
   const { manifest, resumed } = openPartial(partial, plan.fingerprint);
   const checkpoints = new Map<string, string>();
   const provenance = (p: PlannedPhoto): Provenance => {
+    if (p.checkpointId === null)
+      return {
+        software: `Heirloom ${o.appVersion} (original, not colorized)`,
+        note: `Exported by Heirloom ${o.appVersion} as the original: this photo was not colorized.`,
+      };
     if (!p.colorized)
       return { software: `Heirloom ${o.appVersion} (restored)`, note: `Restored by Heirloom ${o.appVersion}; its colours are the photo's own.` };
     if (!checkpoints.has(p.checkpointId)) checkpoints.set(p.checkpointId, catalogue.getCheckpoint(p.checkpointId)?.name ?? p.checkpointId);
@@ -170,7 +175,7 @@ export async function runExport(catalogue: Catalogue, albumId: number, to: strin
       title: plan.albumName,
       photos: htmlPhotos,
       generator: `Heirloom ${o.appVersion}`,
-      models: [...new Set(plan.photos.filter((p) => p.colorized).map((p) => p.checkpointId))],
+      models: [...new Set(plan.photos.flatMap((p) => (p.colorized && p.checkpointId ? [p.checkpointId] : [])))],
       locale: opts.locale,
     });
     writeFileAtomic(path.join(partial, 'index.html'), html);

@@ -57,7 +57,7 @@ export function placeContext(catalogue: Catalogue): PlaceContext {
 /** Throws 'unsafe-target' when an export must never be made at (or replace) `target`, a real path (realTarget). */
 export function assertSafePlace(target: string, ctx: PlaceContext): void {
   const refuse = (reason: UnsafeReason, why: string): never => {
-    throw new ExportError('unsafe-target', `cannot export to ${target}: ${why}; nothing was changed`, reason);
+    throw new ExportError('unsafe-target', `cannot export to ${target}: ${why}; nothing was changed`, reason, { target });
   };
   if (path.parse(target).root === target || path.dirname(target) === target)
     refuse('root', 'it is the top folder of a drive; choose a new folder inside it');
@@ -132,7 +132,8 @@ export function checkExportTarget(catalogue: Catalogue, target: string, o: { zip
   assertSafePlace(real, { ...placeContext(catalogue), home: o.home });
   if (!fs.lstatSync(real, { throwIfNoEntry: false })) return { real, replaces: false };
   assertReplaceable(real, o.zip, target);
-  if (!o.overwrite) throw new ExportError('target-exists', `${target} already exists; choose another name or allow replacing it`);
+  if (!o.overwrite)
+    throw new ExportError('target-exists', `${target} already exists; choose another name or allow replacing it`, undefined, { target });
   return { real, replaces: true };
 }
 
@@ -140,5 +141,10 @@ export function checkExportTarget(catalogue: Catalogue, target: string, o: { zip
 export function assertReplaceable(real: string, zip: boolean, shown = real): void {
   if (isHeirloomExport(real, zip)) return;
   const proof = zip ? 'it is not a .zip that Heirloom exported' : `it is not a folder that Heirloom exported (no ${MANIFEST_NAME} in it)`;
-  throw new ExportError('not-an-export', `${shown} already exists and ${proof}; nothing was replaced. Choose another name, or move it away yourself`);
+  throw new ExportError(
+    'not-an-export',
+    `${shown} already exists and ${proof}; nothing was replaced. Choose another name, or move it away yourself`,
+    undefined,
+    { target: shown },
+  );
 }

@@ -49,7 +49,7 @@ export async function readPhotoMeta(file: string, opts: DecodeOptions = {}): Pro
   } catch (e) {
     throw explainReadError(file, e);
   }
-  if (!stat.isFile()) throw new PhotoError('not-an-image', file, 'not a file');
+  if (!stat.isFile()) throw new PhotoError('not-an-image', file, 'not a file', { code: 'photo.notAFile' });
   if (stat.size === 0) throw new PhotoError('empty', file, 'the file is empty (0 bytes)');
   let m: sharp.Metadata;
   try {
@@ -65,6 +65,7 @@ export async function readPhotoMeta(file: string, opts: DecodeOptions = {}): Pro
       'too-large',
       file,
       `the image is too large: ${width}×${height} pixels (${((width * height) / 1e6).toFixed(0)} MP); Heirloom's limit is ${(max / 1e6).toFixed(0)} MP`,
+      { code: 'photo.tooLarge', params: { mp: Math.round((width * height) / 1e6), max: Math.round(max / 1e6) } },
     );
   }
   return {

@@ -6,10 +6,13 @@ import { closeWorker } from './close-worker';
 import type { FinetuneProgress } from '../finetune/trainer';
 import type { BatchProgress } from '../service/heirloom-core';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './worker-protocol';
+import type { Problem } from '../../contract/problems';
 
 export interface RunEnd {
   status: 'done' | 'failed' | 'cancelled';
   message: string | null;
+  /** The message's problem, for the window's words. */
+  problem?: Problem | null;
 }
 
 export class ColorizeRunner {
@@ -53,11 +56,11 @@ export class ColorizeRunner {
       const cur = this.current;
       if (m.type === 'progress' && cur && m.progress.jobId === cur.jobId) cur.onProgress(m.progress);
       else if (m.type === 'finetune-progress' && cur && m.jobId === cur.jobId) cur.onFinetune?.(m.progress);
-      else if (m.type === 'end' && cur && m.jobId === cur.jobId) this.end({ status: m.status, message: m.message }, w);
+      else if (m.type === 'end' && cur && m.jobId === cur.jobId) this.end({ status: m.status, message: m.message, problem: m.problem ?? null }, w);
     });
     const died = (why: string): void => {
       if (this.worker === w) this.worker = undefined;
-      this.end({ status: 'failed', message: why }, w);
+      this.end({ status: 'failed', message: why, problem: { code: 'job.workerStopped', params: { detail: why } } }, w);
     };
     w.on('error', (e) => died(`the colorizer stopped unexpectedly: ${e.message}`));
     w.on('exit', (code) => died(`the colorizer stopped unexpectedly (exit code ${code})`));

@@ -2,6 +2,7 @@
 // block a thread for ~0.5–1 s per photo (a training step for ~2 s), so they run here and the thread
 // serving the window (HTTP/IPC) stays free.
 // It opens its own catalogue connection (WAL lets both write); the job rows are the shared truth.
+import { problemOf } from '../../contract/problems';
 import { parentPort, workerData } from 'node:worker_threads';
 import { HeirloomCore } from '../service/heirloom-core';
 import { runFinetuneJob } from './finetune-job';
@@ -35,11 +36,11 @@ port.on('message', (m: WorkerRequest) => {
       .catch((e: Error) => {
         // A job that could not even start (e.g. no model) must not stay 'running' in the catalogue.
         try {
-          markEnded(core.catalogue, m.jobId, 'failed', e.message);
+          markEnded(core.catalogue, m.jobId, 'failed', e.message, problemOf(e));
         } catch {
           /* the catalogue itself is the problem; the message below still reaches the window */
         }
-        post({ type: 'end', jobId: m.jobId, status: 'failed', message: e.message });
+        post({ type: 'end', jobId: m.jobId, status: 'failed', message: e.message, problem: problemOf(e) });
       })
       .finally(() => controllers.delete(m.jobId));
   }

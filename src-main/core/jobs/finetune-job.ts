@@ -1,5 +1,6 @@
 // A fine-tune job: its row holds the request; the trainer resumes the run from its last checkpoint.
 // Shared by the jobs worker (window) and `heirloom jobs resume` (command line).
+import { problemOf, type Problem } from '../../contract/problems';
 import { FinetuneCancelled, FinetuneProgress } from '../finetune/trainer';
 import type { HeirloomCore } from '../service/heirloom-core';
 import { describeChange } from '../finetune/recommend';
@@ -9,6 +10,7 @@ import { markEnded, markRunning } from './job-state';
 export interface JobEnd {
   status: 'done' | 'failed' | 'cancelled';
   message: string | null;
+  problem?: Problem | null;
 }
 
 export async function runFinetuneJob(
@@ -35,8 +37,8 @@ export async function runFinetuneJob(
     end =
       e instanceof FinetuneCancelled
         ? { status: 'cancelled', message: `checkpoint ${e.checkpoint.id} kept` }
-        : { status: 'failed', message: (e as Error).message };
+        : { status: 'failed', message: (e as Error).message, problem: problemOf(e) };
   }
-  markEnded(core.catalogue, jobId, end.status, end.message);
+  markEnded(core.catalogue, jobId, end.status, end.message, end.problem);
   return end;
 }

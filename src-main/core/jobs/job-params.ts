@@ -64,6 +64,7 @@ export const ExportJobParams = z.object({
   quality: z.number().int().min(1).max(100).optional(),
   names: z.string().optional(),
   withOriginals: z.boolean().optional(),
+  originalsForUncolorized: z.boolean().optional(),
   zip: z.boolean().optional(),
   html: z.boolean().optional(),
   overwrite: z.boolean().optional(),

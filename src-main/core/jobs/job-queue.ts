@@ -3,6 +3,7 @@
 // colorize and fine-tune in the jobs worker thread, exports here (sharp is asynchronous) — keeps
 // their live progress, and tells listeners about every change. Every face (window, web bridge)
 // goes through it; status changes go through job-state.ts.
+import { CodedError, problemOf } from '../../contract/problems';
 import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
 import type { FileError, FinetuneInfo, JobInfo, MetricsInfo } from '../../contract/jobs';
@@ -42,7 +43,7 @@ export class JobQueue {
 
   /** Queues a recorded job (see makeJobParams for what each kind's row holds). */
   enqueue(jobId: number): void {
-    if (this.closed) throw new Error('the library is closing');
+    if (this.closed) throw new CodedError('library.closing', {}, 'the library is closing');
     const info = this.infoFromCatalogue(this.core.catalogue.getJob(jobId)!);
     this.live.set(jobId, info);
     this.waiting.push(jobId);
@@ -52,7 +53,7 @@ export class JobQueue {
 
   /** Queues the unfinished part of an interrupted, cancelled or failed job; false if there is none. */
   resume(jobId: number): boolean {
-    if (this.closed) throw new Error('the library is closing');
+    if (this.closed) throw new CodedError('library.closing', {}, 'the library is closing');
     const row = this.core.catalogue.getJob(jobId);
     if (!row || this.live.has(jobId) || !RESUMABLE.has(row.status)) return false;
     // A fine-tune resumes from its run's last checkpoint, an export from its partial folder; a colorize job needs items still to do.
@@ -129,8 +130,11 @@ export class JobQueue {
     );
     // A worker that died mid-photo left the row 'running': record how it ended.
     const row = this.core.catalogue.getJob(jobId);
-    if (row && (row.status === 'running' || row.status === 'queued')) markEnded(this.core.catalogue, jobId, end.status, end.message);
-    if (end.message) info.message = end.message;
+    if (row && (row.status === 'running' || row.status === 'queued')) markEnded(this.core.catalogue, jobId, end.status, end.message, end.problem);
+    if (end.message) {
+      info.message = end.message;
+      info.problem = end.problem ?? null;
+    }
     this.finish(info, end.status === 'cancelled' && info.done >= info.total ? (info.failed ? 'failed' : 'done') : end.status);
   }
 
@@ -150,6 +154,7 @@ export class JobQueue {
         quality: p.quality,
         names: p.names,
         withOriginals: p.withOriginals,
+        originalsForUncolorized: p.originalsForUncolorized,
         html: p.html,
         overwrite: p.overwrite,
         locale: p.locale,
@@ -170,11 +175,12 @@ export class JobQueue {
     } catch (e) {
       const cancelled = e instanceof ExportError && e.code === 'cancelled';
       info.message = cancelled ? null : (e as Error).message;
+      info.problem = cancelled ? null : problemOf(e);
       state = cancelled ? 'cancelled' : 'failed';
     } finally {
       this.exportControls.delete(jobId);
     }
-    markEnded(this.core.catalogue, jobId, state, info.message);
+    markEnded(this.core.catalogue, jobId, state, info.message, info.problem);
     this.finish(info, state);
   }
 
@@ -185,7 +191,7 @@ export class JobQueue {
     info.etaSeconds = p.done < p.total ? (p.etaSeconds ?? null) : 0;
     const item = p.item;
     if (item?.error && !item.skipped)
-      info.errors.push({ photoId: this.photoIdOf(info.id, item.seq), name: path.basename(item.input), error: item.error });
+      info.errors.push({ photoId: this.photoIdOf(info.id, item.seq), name: path.basename(item.input), error: item.error, problem: item.problem });
     else if (item?.originalId) info.finishedPhotoIds.push(item.originalId);
     this.emit(info);
   }
@@ -265,7 +271,12 @@ export class JobQueue {
       done++;
       if (it.status === 'failed') {
         const pid = photoId(it.seq, null);
-        errors.push({ photoId: pid, name: it.input.startsWith('#') ? it.input : path.basename(it.input), error: it.error ?? 'failed' });
+        errors.push({
+          photoId: pid,
+          name: it.input.startsWith('#') ? it.input : path.basename(it.input),
+          error: it.error ?? 'failed',
+          ...(it.problem ? { problem: it.problem } : {}),
+        });
       } else if (it.status === 'done') {
         const pid = photoId(it.seq, it.outputId);
         if (pid !== undefined) finishedPhotoIds.push(pid);
@@ -286,6 +297,7 @@ export class JobQueue {
       createdAt: row.createdAt,
       finishedAt: terminal ? row.updatedAt : null,
       message: row.status === 'failed' && errors.length === 0 ? row.error : null,
+      problem: row.status === 'failed' && errors.length === 0 ? row.problem : null,
     };
   }
 }
@@ -311,6 +323,7 @@ function wholeJobInfo(row: JobRow, total: number): Omit<JobInfo, 'kind'> {
     createdAt: row.createdAt,
     finishedAt: terminal ? row.updatedAt : null,
     message: row.status === 'failed' ? row.error : null,
+    problem: row.status === 'failed' ? row.problem : null,
   };
 }
 

@@ -3,6 +3,7 @@
 // library recovers jobs, a finished job stays finished, and the reason for a failure is kept.
 import type { Catalogue } from '../catalogue/catalogue';
 import type { JobRow, JobStatus } from '../catalogue/types';
+import type { Problem } from '../../contract/problems';
 
 /** States a job can be resumed from (its pending work is done, finished work kept). */
 export const RESUMABLE: ReadonlySet<JobStatus> = new Set<JobStatus>(['interrupted', 'cancelled', 'failed']);
@@ -21,8 +22,9 @@ export function markEnded(
   jobId: number,
   status: 'done' | 'failed' | 'cancelled' | 'interrupted',
   message: string | null = null,
+  problem?: Problem | null,
 ): JobRow {
-  return cat.updateJobStatus(jobId, status, status === 'failed' ? message : null);
+  return cat.updateJobStatus(jobId, status, status === 'failed' ? message : null, problem ?? undefined);
 }
 
 /**

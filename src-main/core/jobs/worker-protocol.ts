@@ -1,4 +1,5 @@
 // Messages between CoreApi (the thread that serves the window) and the jobs worker thread.
+import type { Problem } from '../../contract/problems';
 import type { InstallPaths } from '../app-paths';
 import type { FinetuneProgress } from '../finetune/trainer';
 import type { BatchProgress } from '../service/heirloom-core';
@@ -15,4 +16,4 @@ export type WorkerReply =
   | { type: 'ready' }
   | { type: 'progress'; progress: BatchProgress }
   | { type: 'finetune-progress'; jobId: number; progress: FinetuneProgress }
-  | { type: 'end'; jobId: number; status: 'done' | 'failed' | 'cancelled'; message: string | null };
+  | { type: 'end'; jobId: number; status: 'done' | 'failed' | 'cancelled'; message: string | null; problem?: Problem | null };

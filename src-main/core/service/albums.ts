@@ -1,6 +1,7 @@
 // Albums and their export, as every face (CLI, desktop window, web bridge) uses them: HeirloomCore.albums.
 // Domain rules live here and in the catalogue (an album exists, a photo is in it, an export target is
 // safe); the shape of an argument is checked by each face (the API's zod contract, the CLI's parsers).
+import { CodedError } from '../../contract/problems';
 import { appVersion } from '../app-paths';
 import type { Catalogue } from '../catalogue/catalogue';
 import type { AlbumItemRow, AlbumSummary, JobRow } from '../catalogue/types';
@@ -51,7 +52,7 @@ export class Albums {
   /** The album, or an error saying it does not exist. */
   get(albumId: number): AlbumSummary {
     const a = this.catalogue.getAlbum(albumId);
-    if (!a) throw new Error(`album ${albumId} does not exist`);
+    if (!a) throw new CodedError('album.notFound', { id: albumId }, `album ${albumId} does not exist`);
     return a;
   }
 
@@ -123,6 +124,9 @@ export class Albums {
   recordExportJob(albumId: number, req: ExportJobRequest): ExportJobStart {
     const album = this.get(albumId);
     const { parentDir, folderName, ...settings } = req;
+    // What the job would refuse when it runs is said now, before anything starts: an empty album, photos
+    // not colorized yet (unless their originals were asked for), a bad name template.
+    previewExport(this.catalogue, albumId, settings);
     // The folder name is made safe like an album name: it can never point outside parentDir.
     const target = exportPaths(exportTargetFor(parentDir, folderName ?? album.name), settings.zip ?? false, album.name).target;
     try {

@@ -1,5 +1,7 @@
 // The core behind every face of Heirloom (CLI, desktop window, web bridge): one library, its
 // catalogue, the colorizer, and batch work with progress, cancel and per-file errors.
+import { findOriginal, removePhoto, type RemovedPhoto } from './missing-originals';
+import { CodedError, problemOf, type Problem, type ProblemParams } from '../../contract/problems';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -79,6 +81,8 @@ export interface BatchItemResult {
   output?: string;
   outputId?: number;
   error?: string;
+  /** The error's problem, for the window's words. */
+  problem?: Problem;
   millis: number;
 }
 
@@ -104,9 +108,9 @@ export interface BatchSummary {
 }
 
 /** An input that must not be imported as an original, with why (it is a Heirloom result). */
-export class NotAnOriginalError extends Error {
-  constructor(message: string) {
-    super(message);
+export class NotAnOriginalError extends CodedError {
+  constructor(message: string, params: ProblemParams) {
+    super('photo.isResult', params, message);
     this.name = 'NotAnOriginalError';
   }
 }
@@ -224,7 +228,7 @@ export class HeirloomCore {
   /** Makes a checkpoint the one colorizing uses; the model files are loaded first so a broken one is refused. */
   async activateModel(id: string): Promise<void> {
     const { model, warning } = await this.model(id);
-    if (warning || model.manifest.id !== id) throw new Error(warning ?? `No model "${id}".`);
+    if (warning || model.manifest.id !== id) throw new CodedError('model.notFound', { id }, warning ?? `No model "${id}".`);
     this.catalogue.setActiveCheckpoint(id);
   }
 
@@ -255,6 +259,21 @@ export class HeirloomCore {
     return { deleted: true, fileRemoved: ours, file: row.path };
   }
 
+  /**
+   * A photo whose original was moved or renamed, found again at `place` (the file, or a folder searched
+   * for its bytes): the catalogue records the new path (the old one is kept among its other paths).
+   */
+  async locateOriginal(photoId: number, place: string): Promise<OriginalRow> {
+    const row = this.catalogue.getOriginal(photoId);
+    if (!row) throw new CodedError('photo.notInLibrary', { id: photoId }, `photo ${photoId} is not in the library`);
+    return this.importPhoto(await findOriginal(row, place));
+  }
+
+  /** Takes a photo out of the library; the person's files stay, its versions' files go only with deleteVersions (missing-originals.ts). */
+  removePhoto(photoId: number, deleteVersions: boolean): RemovedPhoto {
+    return removePhoto(this.paths, this.catalogue, photoId, deleteVersions);
+  }
+
   /** Records an original (hash, size, EXIF date and camera) and makes its gallery thumbnail once. */
   async importPhoto(file: string): Promise<OriginalRow> {
     const abs = path.resolve(file);
@@ -272,6 +291,7 @@ export class HeirloomCore {
       const of = this.catalogue.getOriginal(made.originalId);
       throw new NotAnOriginalError(
         `${abs} is a colorized result made by Heirloom${of ? ` (of ${path.basename(of.path)})` : ''}; it is not taken as an original.`,
+        { name: path.basename(abs), of: of ? path.basename(of.path) : '' },
       );
     }
     const exif = readExif(meta.exif);
@@ -374,7 +394,7 @@ export class HeirloomCore {
    */
   async runColorizeJob(jobId: number, opts: Pick<BatchOptions, 'signal' | 'onProgress' | 'hints'> = {}): Promise<BatchSummary> {
     const row = this.catalogue.getJob(jobId);
-    if (!row) throw new Error(`No job with id ${jobId}.`);
+    if (!row) throw new CodedError('job.notFound', { id: jobId }, `No job with id ${jobId}.`);
     if (!isPhotoJobKind(row.kind)) throw new Error(`Job ${row.id} is a ${row.kind} job, not a colorize or restore job.`);
     const saved = row.kind === 'restore' ? jobParams(row, 'restore') : { ...jobParams(row, 'colorize'), steps: undefined };
     const { model, warning } = await this.model(saved.model);
@@ -435,8 +455,8 @@ export class HeirloomCore {
         }
         const skipped = e instanceof NotAnOriginalError;
         if (!skipped) failed++;
-        result = { input, seq, error: (e as Error).message, skipped, millis: Date.now() - t0 };
-        this.catalogue.setJobItem(jobId, seq, skipped ? 'skipped' : 'failed', null, result.error);
+        result = { input, seq, error: (e as Error).message, problem: problemOf(e), skipped, millis: Date.now() - t0 };
+        this.catalogue.setJobItem(jobId, seq, skipped ? 'skipped' : 'failed', null, result.error, result.problem);
       }
       results.push(result);
       done++;
@@ -444,7 +464,13 @@ export class HeirloomCore {
       opts.onProgress?.({ jobId, done, total, failed, item: result, etaSeconds: Math.round((perItem * (total - done)) / 1000) });
     }
     const status = cancelled ? 'cancelled' : failed > 0 ? 'failed' : 'done';
-    markEnded(this.catalogue, jobId, status, failed > 0 ? `${failed} of ${total} photos failed` : null);
+    markEnded(
+      this.catalogue,
+      jobId,
+      status,
+      failed > 0 ? `${failed} of ${total} photos failed` : null,
+      failed > 0 ? { code: 'job.photosFailed', params: { failed, total } } : null,
+    );
     return { jobId, status, results, modelId: model.manifest.id, modelWarning: warning };
   }
 
