@@ -201,7 +201,7 @@ describe('albums in the window: create, drag photos in, reorder, caption, export
     await page.waitForSelector('section.job[data-job-kind="export"][data-job-state="done"]', { timeout: 60_000 });
     assert.equal(await page.locator('[data-modal="export"]').count(), 0, 'the dialog closed when the job started');
     // Replacing replaces Heirloom's own files only: the note the person put in the folder stays, and the panel says so.
-    assert.equal(fs.readFileSync(path.join(target, 'marker.txt'), 'utf8'), 'from the first export', 'the person\'s file is kept');
+    assert.equal(fs.readFileSync(path.join(target, 'marker.txt'), 'utf8'), 'from the first export', "the person's file is kept");
     assert.ok(fs.existsSync(path.join(target, 'index.html')));
     await page.locator('section.job[data-job-kind="export"] .message.kept').getByText('Kept 1 file in it that Heirloom did not write').waitFor();
   });

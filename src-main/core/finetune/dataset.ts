@@ -97,7 +97,7 @@ export async function loadFinetuneData(folder: string, signal?: AbortSignal, fix
       .toBuffer();
     // Grey, sepia and other toned prints carry one hue that follows the lightness: learning from them
     // would teach the model to paint everything brown (a folder of them made it 13.6 % worse).
-    const mono = judgeMonochrome(small);
+    const mono = judgeMonochrome(small, width, height);
     if (mono.monochrome) {
       const grey = mono.colouredShare < 0.02;
       skipped.push({

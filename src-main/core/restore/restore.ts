@@ -112,7 +112,7 @@ export function restorePixels(rgb: Uint8Array, width: number, height: number, op
   if (rgb.length !== width * height * 3) throw new RangeError(`expected ${width}×${height}×3 bytes, got ${rgb.length}`);
   const mode = opts.mode ?? 'auto';
   // Sepia and other toned prints count as black and white: only their L goes on, so the cast goes.
-  const grey = mode === 'grey' || (mode === 'auto' && judgeMonochrome(rgb).monochrome);
+  const grey = mode === 'grey' || (mode === 'auto' && judgeMonochrome(rgb, width, height).monochrome);
   const repair = opts.repair ?? true;
   if (grey) {
     const L = rgb8ToL(rgb, 3);
