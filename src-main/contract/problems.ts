@@ -45,6 +45,7 @@ export const PROBLEM_CODES = [
   'import.unreadable',
   'import.notPhotoType',
   'import.notAFileOrFolder',
+  'import.heirloomExport',
   'import.byDialogOnly',
   'import.dialogDesktopOnly',
   'upload.nameEmpty',

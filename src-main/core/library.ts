@@ -69,6 +69,19 @@ export function ensureLibrary(dir: string): LibraryPaths {
   return paths;
 }
 
+/** The sub-folders a library makes for itself (thumbnails, versions, models, exports, backups), by name. */
+export const LIBRARY_OWN_FOLDERS = ['thumbs', 'outputs', 'models', 'exports', 'backups'] as const;
+
+/**
+ * The names of the library's own folders in `dir` when `dir` is a library's root (it holds a
+ * catalogue), else none: a photos folder used as a library keeps the person's photos importable,
+ * and only what Heirloom made there is passed over.
+ */
+export function libraryOwnFolders(dir: string): Set<string> {
+  const catalogue = fs.lstatSync(path.join(dir, 'catalogue.sqlite'), { throwIfNoEntry: false });
+  return catalogue?.isFile() ? new Set(LIBRARY_OWN_FOLDERS) : new Set();
+}
+
 function nonEmpty(s: string | undefined): string | undefined {
   return s !== undefined && s.trim() !== '' ? s : undefined;
 }

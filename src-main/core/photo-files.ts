@@ -1,8 +1,12 @@
 // Finding photos: files named on the command line are always tried (so a broken one gets a clear
-// error); folders are searched recursively for image files, skipping hidden entries.
+// error); folders are searched recursively for image files, skipping hidden entries. What Heirloom
+// made itself is never imported again: a library's own folders (when a photos folder is also the
+// library) and album exports (their manifest marks them) are passed over, the exports with a word.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Problem } from '../contract/problems';
+import { readFinishedManifest } from './export/manifest';
+import { libraryOwnFolders } from './library';
 
 export const PHOTO_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.tif', '.tiff', '.webp', '.gif', '.heic', '.heif', '.avif', '.jp2']);
 
@@ -40,6 +44,15 @@ export function collectPhotos(inputs: string[]): CollectResult {
     const real = realOf(dir);
     if (seenDirs.has(real)) return; // a link back to a folder already searched
     seenDirs.add(real);
+    if (readFinishedManifest(dir)) {
+      problems.push({
+        input: dir,
+        error: 'an album Heirloom exported: its copies are not imported again',
+        problem: { code: 'import.heirloomExport', params: {} },
+      });
+      return;
+    }
+    const own = libraryOwnFolders(dir);
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -50,12 +63,14 @@ export function collectPhotos(inputs: string[]): CollectResult {
     }
     entries.sort((a, b) => a.name.localeCompare(b.name));
     for (const e of entries) {
-      if (e.name.startsWith('.')) continue;
+      if (e.name.startsWith('.') || own.has(e.name)) continue;
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
       else if (e.isFile()) {
         if (isPhotoName(e.name)) addFile(p);
-      } else if (!(e.isFIFO() || e.isSocket() || e.isCharacterDevice() || e.isBlockDevice())) {
+      } else if (e.isFIFO() || e.isSocket() || e.isCharacterDevice() || e.isBlockDevice()) {
+        if (isPhotoName(e.name)) problems.push(notAFile(p));
+      } else {
         // a link, or type not reported
         let st: fs.Stats;
         try {
@@ -79,6 +94,7 @@ export function collectPhotos(inputs: string[]): CollectResult {
         }
         if (st.isDirectory()) walk(p);
         else if (st.isFile() && (isPhotoName(e.name) || isPhotoName(realOf(p)))) addFile(p);
+        else if (!st.isFile() && isPhotoName(e.name)) problems.push(notAFile(p)); // a link to a pipe or a device
       }
     }
   };
@@ -95,4 +111,9 @@ export function collectPhotos(inputs: string[]): CollectResult {
     else addFile(abs);
   }
   return { files, problems };
+}
+
+/** A pipe, socket or device named like a photo: said per file, as when it is named directly. */
+function notAFile(p: string): CollectResult['problems'][number] {
+  return { input: p, error: 'not a file (a pipe or a device)', problem: { code: 'photo.notAFile', params: { name: path.basename(p) } } };
 }
