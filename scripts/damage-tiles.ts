@@ -1,9 +1,11 @@
 // Training data for the learned damage detector: tiles of damaged grey photos and their true damage
 // masks, made by the same seeded generator (core/restore/damage.ts) that restore-eval measures with,
 // from TRAINING photos only (never the sha1 validation halves, never the held-out sources).
-//   node dist/scripts/damage-tiles.js <out folder> [--photos 2400] [--tiles 4] [--tile 128] [--size 512] [--seed 7] [--working-side 768]
+//   node dist/scripts/damage-tiles.js <out folder> [--photos 2400] [--tiles 4] [--tile 128] [--size 512] [--seed 7] [--working-side 768] [--clean-share 0.25]
 // Writes <out>/tiles-L.u8 (L × 2.55, one byte per pixel), <out>/tiles-mask.u8 (0/1) and <out>/meta.json (tile-writer.ts).
-// A quarter of the tiles come from undamaged photos (grain only), so the detector learns to stay quiet.
+// A quarter of the tiles come from undamaged photos (grain only), so the detector learns to stay quiet;
+// --clean-share 1 makes a set of clean tiles only (hard negatives: floorboards, railings and edges that
+// look like scratches; damage_train.py --hard picks the ones the detector still marks).
 import { rgb8ToL } from '../src-main/core/color/lab';
 import { isHeldOutSourcePhoto, isValidationPhoto } from '../src-main/core/eval/split';
 import { synthesizeDamage } from '../src-main/core/restore';
@@ -21,9 +23,10 @@ const tile = Number(flag('tile', '128'));
 const size = Number(flag('size', '512'));
 const seed = Number(flag('seed', '7'));
 const workingSide = Number(flag('working-side', '0'));
+const cleanShare = Number(flag('clean-share', '0.25'));
 
 async function main(): Promise<void> {
-  if (!out) throw new Error('usage: damage-tiles <out folder> [--photos N] [--tiles N] [--tile px] [--size px] [--seed N] [--working-side px]');
+  if (!out) throw new Error('usage: damage-tiles <out folder> [--photos N] [--tiles N] [--tile px] [--size px] [--seed N] [--working-side px] [--clean-share 0..1]');
   const rng = new Rng(seed);
   const names = seededShuffle(
     poolPhotos(pool, (f) => !isValidationPhoto(f) && !isHeldOutSourcePhoto(f)),
@@ -32,7 +35,7 @@ async function main(): Promise<void> {
   const writer = new TileWriter(out, tile);
   for (const name of names.slice(0, nPhotos)) {
     const { rgb, width, height } = await loadPhotoAtMost(pool, name, size);
-    const clean = rng.next() < 0.25;
+    const clean = rng.next() < cleanShare;
     const dmg = synthesizeDamage(
       rgb8ToL(rgb, 3),
       width,
@@ -54,7 +57,7 @@ async function main(): Promise<void> {
     const n = workingSide ? Math.max(1, Math.round((perPhoto * w * h) / (size * size))) : perPhoto;
     for (let t = 0; t < n; t++) writer.add(L, mask, w, rng.int(0, w - tile), rng.int(0, h - tile));
   }
-  const meta = writer.close({ size, seed, workingSide: workingSide || null, photos: Math.min(nPhotos, names.length) });
+  const meta = writer.close({ size, seed, workingSide: workingSide || null, cleanShare, photos: Math.min(nPhotos, names.length) });
   console.log(`${meta.tiles} tiles of ${tile}² → ${out} (damaged pixels ${(100 * meta.damagedShare).toFixed(2)} %)`);
 }
 

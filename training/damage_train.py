@@ -168,6 +168,9 @@ def main():
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--batch", type=int, default=16)
     p.add_argument("--lr", type=float, default=2e-3)
+    p.add_argument("--hard", default=None,
+                   help="hard-negative mining per tile folder, comma-separated candidates per pick (1 = none): each pick "
+                        "from such a folder is the worst-scored of that many random tiles (online hard example mining)")
     p.add_argument("--val-tiles", type=int, default=480, help="validation tiles scored at each checkpoint (the last ones)")
     p.add_argument("--save-every", type=float, default=180, help="wall seconds between checkpoints")
     p.add_argument("--seed-checkpoint", default=None)
@@ -234,6 +237,8 @@ def main():
         print(f"{n} training tiles (weight {wgt:g}) of {ms['tile']}²; damaged share {ms['damagedShare']:.4f}", flush=True)
     print(f"{n_val} held back ({len(vx)} scored)", flush=True)
     cum = np.cumsum(mix) / np.sum(mix)
+    hard = [int(v) for v in args.hard.split(",")] if args.hard else [1] * len(sets)
+    assert len(hard) == len(sets) and min(hard) >= 1, "--hard needs one whole number ≥ 1 per tile folder"
 
     def draw():
         k = int(np.searchsorted(cum, rng.random(), side="right"))
@@ -256,12 +261,21 @@ def main():
         log.write(line + "\n")
         log.flush()
 
+    @torch.no_grad()
+    def pick_hardest(k, n):
+        """The tile of folder k, out of n drawn, that the detector now gets most wrong (per-tile loss)."""
+        idx = [rng.randrange(usable[k]) for _ in range(n)]
+        x, y = batch_of(sets[k][0], sets[k][1], idx, random.Random(0))
+        per = F.binary_cross_entropy_with_logits(net(x), y, reduction="none").mean((1, 2, 3))
+        return k, idx[int(per.argmax())]
+
     net.train()
     while time.process_time() - cpu0 < budget:
         frac = (time.process_time() - cpu0) / budget
         for g in opt.param_groups:
             g["lr"] = args.lr * warmup_cosine(frac, 40)
         picks = [draw() for _ in range(args.batch)]
+        picks = [pick if hard[pick[0]] == 1 else pick_hardest(pick[0], hard[pick[0]]) for pick in picks]
         parts = [batch_of(sets[k][0], sets[k][1], [i for kk, i in picks if kk == k], rng) for k in range(len(sets)) if any(kk == k for kk, _ in picks)]
         x, y = torch.cat([a for a, _ in parts]), torch.cat([b for _, b in parts])
         loss = loss_fn(net(x), y)
