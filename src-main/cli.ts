@@ -130,6 +130,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--zip', 'make one .zip archive instead of a folder')
     .option('--html', 'add an offline web album (index.html) with a before/after slider')
     .option('--overwrite', 'replace an earlier Heirloom export at --to (only the files it wrote; files you added stay)')
+    .option('--confirm-place', "export although --to is straight in the home folder or a drive's top folder, or in a folder of originals")
     .action(async (album: string, o) => setExit(await runExportCli(album, o)));
 
   program

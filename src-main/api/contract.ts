@@ -57,6 +57,12 @@ export const freePath = z
   .max(4096, 'path too long')
   .refine((s) => !s.includes('\0'), 'path contains a NUL byte');
 
+/**
+ * A path typed or sent by the window: it must be whole ("/home/…", "C:\…", "\\server\…"). A relative one
+ * would be taken from whatever folder the app was started in, which the person never sees.
+ */
+export const fullPath = freePath.refine((p) => /^([a-zA-Z]:[\\/]|\/|\\\\)/.test(p), 'not an absolute path');
+
 /** Model and checkpoint ids, as heirloom.json allows them. */
 const modelId = z.string().regex(/^[A-Za-z0-9._-]{1,80}$/, 'not a model id');
 
@@ -91,7 +97,7 @@ const colourSettings = z.strictObject({
 
 const finetuneRequest = z.strictObject({
   /** Folder of colour photos (web bridge); the desktop window leaves it out and its main process asks with the system dialog. */
-  folder: freePath,
+  folder: fullPath,
   /** Run name; starting a run with an existing name continues it. */
   name: z
     .string()
@@ -113,7 +119,7 @@ const exportRequest = z.strictObject({
    * Folder the export is created in: required by the web bridge and the CLI. The desktop window leaves it
    * out: the main process asks with the system dialog (and refuses a folder named by the window).
    */
-  parentDir: freePath,
+  parentDir: fullPath,
   /** Name of the new folder (or .zip); default: the album's name, made safe. */
   folderName: z.string().trim().min(1).max(200).optional(),
   format: z.enum(['jpg', 'png', 'tiff']).optional(),
@@ -128,6 +134,8 @@ const exportRequest = z.strictObject({
   html: z.boolean().optional(),
   /** Replace an existing export; send only after the person agreed. */
   overwrite: z.boolean().optional(),
+  /** Export into the home folder, a drive's top folder or a folder of originals; send only after the person agreed (answer 'place-warning'). */
+  placeConfirmed: z.boolean().optional(),
   /** Language of the web album's words and of "undated" in file names: the window's; default 'en'. */
   locale: z.enum(['en', 'ru']).optional(),
 });
@@ -152,13 +160,13 @@ export const API_CONTRACT = {
   listPhotoIds: rpc(z.strictObject({ sort: sort.optional(), filter: filter.optional() }).optional().default({}), result<number[]>()),
   getPhoto: rpc(id, result<PhotoDetail>()),
   /** Web bridge and CLI only; the desktop app refuses free paths from the window. */
-  importPaths: rpc(z.array(freePath).min(1).max(1000), result<ImportResult>()),
+  importPaths: rpc(z.array(fullPath).min(1).max(1000), result<ImportResult>()),
   /** Desktop only: asks the system file/folder dialog, then imports what the person chose. */
   importWithDialog: rpc(z.strictObject({ kind: z.enum(['files', 'folder']) }), result<ImportResult>()),
   colorize: rpc(
     z.strictObject({
-      /** Photo ids, or 'all' for the whole library. */
-      photoIds: z.union([z.literal('all'), photoIds]),
+      /** Photo ids, 'all' for the whole library, or 'uncolorized' for the photos with no version yet (the window's Colorize all). */
+      photoIds: z.union([z.literal('all'), z.literal('uncolorized'), photoIds]),
       /** Colour strength, 1 = as predicted. */
       saturation: z.number().min(0).max(4).optional(),
       /** A model or checkpoint id (to compare checkpoints); default: the active one. */
@@ -224,7 +232,7 @@ export const API_CONTRACT = {
    * checked by its sha256) or a folder searched for it (by size, then hash). Web bridge and CLI only;
    * the desktop window asks with locatePhotoWithDialog.
    */
-  locatePhoto: rpc(z.strictObject({ photoId: id, path: freePath }), result<PhotoDetail>()),
+  locatePhoto: rpc(z.strictObject({ photoId: id, path: fullPath }), result<PhotoDetail>()),
   /** Desktop only: asks the system dialog for the file (or a folder to search), then as locatePhoto. */
   locatePhotoWithDialog: rpc(z.strictObject({ photoId: id, kind: z.enum(['file', 'folder']) }), result<PhotoDetail | null>()),
   /**

@@ -139,6 +139,7 @@ export class CoreApi implements HeirloomApi {
       modelError,
       library: this.core.paths.root,
       photoCount: this.core.catalogue.countOriginals('all'),
+      uncolorizedCount: this.core.catalogue.countOriginals('uncolorized'),
       importByPath: this.opts.importByPath,
       importByDialog: this.opts.importByDialog,
     };
@@ -226,7 +227,10 @@ export class CoreApi implements HeirloomApi {
   }
 
   async colorize(req: ColorizeRequest): Promise<{ jobId: number }> {
-    const ids = req.photoIds === 'all' ? this.core.catalogue.listOriginals({ sort: 'imported' }).map((r) => r.id) : req.photoIds;
+    const ids =
+      req.photoIds === 'all' || req.photoIds === 'uncolorized'
+        ? this.core.catalogue.listOriginals({ sort: 'imported', filter: req.photoIds }).map((r) => r.id)
+        : req.photoIds;
     return this.queuePhotoJob('colorize', ids, { saturation: req.saturation ?? 1, ...(req.modelId ? { model: req.modelId } : {}) });
   }
 
@@ -424,6 +428,7 @@ export class CoreApi implements HeirloomApi {
       zip: req.zip,
       html: req.html,
       overwrite: req.overwrite,
+      placeConfirmed: req.placeConfirmed,
       locale: req.locale,
     });
     if (!start.job) return { jobId: null, ...start.refused };
@@ -559,6 +564,7 @@ export class CoreApi implements HeirloomApi {
     return {
       id: r.id,
       name: path.basename(r.path),
+      folder: path.basename(path.dirname(r.path)),
       width: r.width,
       height: r.height,
       takenAt: r.takenAt,

@@ -1,7 +1,7 @@
 // Every argument that crosses a boundary (IPC, HTTP, the child-process host) is checked here first.
 // The per-method schemas are in contract.ts; this file adds the checks that are not one method's argument.
 import { z } from 'zod';
-import { API_CONTRACT, API_METHODS, freePath, type ApiMethod } from './contract';
+import { API_CONTRACT, API_METHODS, fullPath, type ApiMethod } from './contract';
 import { CodedError, type Problem, type ProblemCode } from '../contract/problems';
 
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i;
@@ -21,10 +21,7 @@ export const uploadName = z
   .refine((s) => /\.(jpe?g|png|tiff?|webp|gif|heic|heif|avif|jp2)$/i.test(s), 'not a photo file type Heirloom reads');
 
 /** Desktop drag and drop: real paths the preload got from webUtils.getPathForFile (absolute, bounded). */
-export const droppedPaths = z
-  .array(freePath.refine((p) => /^([a-zA-Z]:[\\/]|\/|\\\\)/.test(p), 'not an absolute path'))
-  .min(1)
-  .max(1000);
+export const droppedPaths = z.array(fullPath).min(1).max(1000);
 
 /**
  * exportAlbum as the desktop window sends it: everything but the folder, which the main process asks

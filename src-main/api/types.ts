@@ -23,6 +23,8 @@ export interface Status {
   modelError?: string;
   library: string;
   photoCount: number;
+  /** Photos with no version yet: what Colorize all colorizes. */
+  uncolorizedCount: number;
   /** Which import paths this face allows: free paths (web bridge, CLI) or system dialogs (desktop). */
   importByPath: boolean;
   importByDialog: boolean;
@@ -32,6 +34,8 @@ export interface PhotoSummary {
   id: number;
   /** File name only (the full path stays in the catalogue). */
   name: string;
+  /** The name of the folder it is in: tells apart two photos of one name. */
+  folder: string;
   width: number | null;
   height: number | null;
   takenAt: string | null;
@@ -185,5 +189,11 @@ export type ExportLocale = NonNullable<ExportRequest['locale']>;
 export type ExportStart =
   | { jobId: number; target: string }
   | { jobId: null; problem: 'target-exists' | 'cancelled'; target: string | null }
-  | { jobId: null; problem: 'not-an-export' | 'unsafe-target'; target: string; reason?: 'root' | 'home' | 'library' | 'originals'; message: string }
+  | {
+      jobId: null;
+      problem: 'not-an-export' | 'unsafe-target' | 'place-warning';
+      target: string;
+      reason?: 'root' | 'home' | 'library' | 'originals';
+      message: string;
+    }
   | { jobId: null; problem: 'user-files-in-the-way'; target: string; files: string[]; message: string };

@@ -5,6 +5,7 @@ import { HeirloomCore } from '../core/service/heirloom-core';
 export interface ExportCliOptions extends ExportOptions {
   library?: string;
   to: string;
+  confirmPlace?: boolean;
 }
 
 export async function runExportCli(ref: string, o: ExportCliOptions): Promise<number> {
@@ -27,6 +28,7 @@ export async function runExportCli(ref: string, o: ExportCliOptions): Promise<nu
       zip: o.zip,
       html: o.html,
       overwrite: o.overwrite,
+      placeConfirmed: o.confirmPlace,
       signal: ctrl.signal,
       onProgress: (p) => {
         if (p.phase === 'photos' && p.photo) process.stderr.write(`[${p.done}/${p.total}] ${p.photo.name}\n`);
@@ -43,6 +45,10 @@ export async function runExportCli(ref: string, o: ExportCliOptions): Promise<nu
   } catch (e) {
     if (e instanceof ExportError && e.code === 'target-exists') {
       process.stderr.write(`heirloom: ${e.message.split(';')[0]}; nothing was changed. Add --overwrite to replace it.\n`);
+      return 1;
+    }
+    if (e instanceof ExportError && e.code === 'place-warning') {
+      process.stderr.write(`heirloom: ${e.message.split(';')[0]}; nothing was written. Add --confirm-place to export there anyway.\n`);
       return 1;
     }
     if (e instanceof ExportError && (e.code === 'not-an-export' || e.code === 'unsafe-target' || e.code === 'user-files-in-the-way')) {

@@ -54,8 +54,12 @@ export interface JobInfo {
   kind: 'colorize' | 'restore' | 'export' | 'finetune';
   /** Export jobs: the folder or .zip being made. */
   target?: string | null;
+  /** Export jobs: the album's name as the person wrote it (the target's folder name is made safe). */
+  albumName?: string;
   /** Export jobs that replaced an earlier export: how many files in it Heirloom did not write (kept where they were). */
   kept?: number;
+  /** Colorize and restore jobs: photos whose result was exactly a version they already had (none was added). */
+  unchanged?: number;
   /** Fine-tune jobs: step, loss curve, held-out metrics. */
   finetune?: FinetuneInfo | null;
   state: JobState;

@@ -137,8 +137,9 @@ if (!app.requestSingleInstanceLock()) {
 
   /**
    * The window never names a folder itself: the person picks where the export goes. When that folder
-   * already holds the export, the window asks "Replace it?"; the agreed second call (overwrite) reuses
-   * the folder just chosen for the same album instead of showing the dialog again.
+   * already holds the export, the window asks "Replace it?" (or "Export here?" for the home folder, a
+   * drive's top folder or a folder of originals); the agreed second call (overwrite, placeConfirmed)
+   * reuses the folder just chosen for the same album instead of showing the dialog again.
    */
   let askedReplace: { albumId: number; parentDir: string } | null = null;
   const exportWithDialog = async (arg: unknown): Promise<ExportStart> => {
@@ -146,7 +147,7 @@ if (!app.requestSingleInstanceLock()) {
     if (!r.success) throw argumentError(r.error.issues);
     const req = r.data;
     let parentDir: string;
-    if (req.overwrite && askedReplace?.albumId === req.albumId) {
+    if ((req.overwrite || req.placeConfirmed) && askedReplace?.albumId === req.albumId) {
       parentDir = askedReplace.parentDir;
     } else {
       const d = await dialog.showOpenDialog(win!, { title: 'Export the album into…', properties: ['openDirectory', 'createDirectory'] });
@@ -155,7 +156,8 @@ if (!app.requestSingleInstanceLock()) {
     }
     askedReplace = null;
     const res = (await host.call('exportAlbum', { ...req, parentDir } satisfies ExportRequest)) as ExportStart;
-    if (res.jobId === null && res.problem === 'target-exists') askedReplace = { albumId: req.albumId, parentDir };
+    if (res.jobId === null && (res.problem === 'target-exists' || res.problem === 'place-warning'))
+      askedReplace = { albumId: req.albumId, parentDir };
     return res;
   };
 

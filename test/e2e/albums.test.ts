@@ -206,6 +206,34 @@ describe('albums in the window: create, drag photos in, reorder, caption, export
     await page.locator('section.job[data-job-kind="export"] .message.kept').getByText('Kept 1 file in it that Heirloom did not write').waitFor();
   });
 
+  test('an export into the folder of originals asks "Export here?" first; agreed, it is made there', async () => {
+    const originals = path.join(dir, 'Photos');
+    const before = fs.readdirSync(originals).sort();
+    await dismissJob();
+    await page.getByRole('button', { name: 'Export…' }).click();
+    const dialog = page.locator('[data-modal="export"]');
+    await page.fill('#export-parent', originals);
+    await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+    const ask = page.getByRole('alertdialog', { name: 'Export here?' });
+    await ask.waitFor();
+    assert.match(await ask.innerText(), /a folder that holds your original photos/);
+    await screenshot(page, '24b-export-place.png');
+    await ask.getByRole('button', { name: 'Choose another folder' }).click();
+    await page.waitForTimeout(300);
+    assert.equal(await page.locator('section.job').count(), 0, 'nothing started');
+    assert.deepEqual(fs.readdirSync(originals).sort(), before, 'nothing written beside the originals');
+    await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+    await ask.getByRole('button', { name: 'Export here' }).click();
+    await page.waitForSelector('section.job[data-job-kind="export"][data-job-state="done"]', { timeout: 60_000 });
+    const made = path.join(originals, 'Summer at the lake');
+    assert.ok(fs.existsSync(path.join(made, 'index.html')));
+    // Adding the originals folder again brings no copies back as photos.
+    const again = (await apiCall('importPaths', [originals])) as { imported: unknown[] };
+    assert.deepEqual(again.imported, []);
+    fs.rmSync(made, { recursive: true });
+    await dismissJob();
+  });
+
   test('dark theme and Russian: album view, export dialog, job panel', async () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.waitForTimeout(200);

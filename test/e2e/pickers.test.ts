@@ -112,12 +112,12 @@ describe('choosing files and folders in the browser', { skip: e2eSkip }, () => {
 
   test('a chosen file that is no photo is named; the same files can be chosen again', async () => {
     await choose('Choose files…', [sample('README.md'), sample('1860Girls.jpg')]);
-    await notice().getByText('This photo is already in the library · 1 file could not be added').waitFor();
+    await notice().getByText('“1860Girls.jpg” is already in the library · 1 file could not be added').waitFor();
     assert.equal(await notice().getAttribute('data-kind'), 'warn');
     assert.match(await notice().locator('.errors').innerText(), /README\.md — not a photo file type Heirloom reads/);
     await notice().locator('.close').click();
     await choose('Choose files…', [sample('1860Girls.jpg')]);
-    await notice().getByText('This photo is already in the library').waitFor();
+    await notice().getByText('“1860Girls.jpg” is already in the library').waitFor();
     await notice().locator('.close').click();
   });
 

@@ -47,7 +47,8 @@ before(async () => {
   for (let i = 0; i < PHOTO_NAMES.length; i++) {
     const date = DATES[i];
     files.push(
-      await writePhoto(path.join(dir, 'scans', PHOTO_NAMES[i]!), 320, 240, {
+      // One portrait print: the web album must fit it to the window too.
+      await writePhoto(path.join(dir, 'scans', PHOTO_NAMES[i]!), i === 1 ? 240 : 320, i === 1 ? 320 : 240, {
         colour: false,
         seed: i,
         transform: (img) =>
@@ -413,6 +414,39 @@ describe('album export', () => {
     assert.ok(assertContained(inLibrary).every((f) => f.endsWith('.png')));
   });
 
+  test('a new export among the originals or straight in the home folder is asked about first; agreed, it is made', async () => {
+    const scans = path.join(dir, 'scans');
+    const before = fs.readdirSync(scans).sort();
+    await assert.rejects(
+      runExport(core.catalogue, albumId, path.join(scans, 'Colour copies'), base()),
+      (e: unknown) => e instanceof ExportError && e.code === 'place-warning' && e.reason === 'originals',
+    );
+    assert.deepEqual(fs.readdirSync(scans).sort(), before, 'nothing was written before the person agreed');
+    // The window's path: the refusal is answered before any job is queued.
+    const start = core.albums.recordExportJob(albumId, { parentDir: scans, folderName: 'Colour copies' });
+    assert.equal(start.job, null);
+    assert.deepEqual([start.refused?.problem, (start.refused as { reason?: string }).reason], ['place-warning', 'originals']);
+    const agreed = core.albums.recordExportJob(albumId, { parentDir: scans, folderName: 'Colour copies', placeConfirmed: true });
+    assert.ok(agreed.job, 'agreed: the job is queued');
+    const res = await runExport(core.catalogue, albumId, path.join(scans, 'Colour copies'), base({ placeConfirmed: true }));
+    assert.equal(assertContained(res.target).length, 5);
+    fs.rmSync(res.target, { recursive: true });
+    const home = path.join(dir, 'home-ask');
+    fs.mkdirSync(home);
+    const savedHome = process.env.HOME;
+    process.env.HOME = home;
+    try {
+      await assert.rejects(
+        runExport(core.catalogue, albumId, path.join(home, 'Album'), base()),
+        (e: unknown) => e instanceof ExportError && e.code === 'place-warning' && e.reason === 'home',
+      );
+    } finally {
+      if (savedHome === undefined) delete process.env.HOME;
+      else process.env.HOME = savedHome;
+    }
+    assert.deepEqual(fs.readdirSync(home), []);
+  });
+
   test('a version that was only restored is exported as restored, never as colorized by a model', async () => {
     // A library of its own, so the other tests' photo counts stay as they are.
     const own = HeirloomCore.open({ library: path.join(dir, 'library-restored') });
@@ -455,7 +489,7 @@ describe('the offline web album in Chromium', { skip: skipBrowser }, () => {
   });
 
   for (const view of [
-    { name: 'desktop', width: 1280, height: 900 },
+    { name: 'desktop', width: 1280, height: 800 },
     { name: 'phone', width: 390, height: 844 },
   ]) {
     test(`${view.name} (${view.width}×${view.height}): every image loads from the folder, the slider moves, text is escaped`, async () => {
@@ -523,6 +557,11 @@ describe('the offline web album in Chromium', { skip: skipBrowser }, () => {
       await page.keyboard.press('ArrowLeft');
       assert.equal(await page.evaluate(() => document.activeElement?.id), 'photo-2');
 
+      // Each photo, with its caption, fits in the window (a portrait one too), so → shows it whole.
+      for (const f of await page.locator('figure.photo').all()) {
+        const b = (await f.boundingBox())!;
+        assert.ok(b.height <= view.height, `a photo's card is ${Math.round(b.height)} px tall in a ${view.height} px window`);
+      }
       if (view.name === 'phone') {
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         assert.equal(overflow, 0, 'no sideways scrolling on a phone');
@@ -622,5 +661,16 @@ describe('heirloom album / export on the command line', () => {
     assert.equal(r.status, 1);
     assert.match(r.stderr, /it is \(or holds\) the Heirloom library; nothing was changed/);
     assert.ok(fs.existsSync(path.join(library, 'catalogue.sqlite')));
+
+    // Among the originals: asked first (the command line's answer is --confirm-place).
+    const beside = path.join(dir, 'scans', 'cli-copies');
+    r = cli('export', String(albumId), '--to', beside);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /would be made in a folder that holds original photos of the library; nothing was written\. Add --confirm-place/);
+    assert.equal(fs.existsSync(beside), false);
+    r = cli('export', String(albumId), '--to', beside, '--confirm-place');
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(fs.existsSync(path.join(beside, MANIFEST_NAME)));
+    fs.rmSync(beside, { recursive: true });
   });
 });

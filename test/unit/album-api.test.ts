@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CoreApi } from '../../src-main/api/core-api';
 import { parseCall } from '../../src-main/api/schemas';
+import type { CodedError } from '../../src-main/contract/problems';
 import type { JobInfo } from '../../src-main/api/types';
 import { HeirloomCore } from '../../src-main/core/service/heirloom-core';
 import { makeTempDir, removeDir, writePhoto } from '../helpers/fixtures';
@@ -50,6 +51,9 @@ describe('album API', () => {
       ['exportAlbum', { albumId: 1, parentDir: '/tmp', format: 'gif' }],
       ['exportAlbum', { albumId: 1, parentDir: '/tmp', quality: 101 }],
       ['exportAlbum', { albumId: 1, parentDir: 'a\0b' }],
+      // A relative folder would land wherever the app was started: refused, never resolved against that.
+      ['exportAlbum', { albumId: 1, parentDir: 'exports-rel' }],
+      ['importPaths', ['scans/1950']],
     ] as const) {
       assert.throws(() => parseCall(m, a), /invalid argument/, `${m} ${JSON.stringify(a)}`);
     }
@@ -76,6 +80,15 @@ describe('album API', () => {
     assert.equal(d.items[0]!.caption, 'Grandma');
     assert.ok(d.items[0]!.colorThumbUrl, 'items carry the gallery fields');
     assert.equal((await api.renameAlbum({ albumId: a.id, name: 'Summer 1959' })).name, 'Summer 1959');
+    // Two albums of one name could not be told apart: refused, with the name, however it is spelled.
+    const temp = (await api.call('createAlbum', { name: 'Temp' })) as { id: number };
+    await assert.rejects(
+      api.createAlbum({ name: 'temp' }),
+      (e: CodedError) => e.problem.code === 'album.nameTaken' && e.problem.params.name === 'Temp',
+    );
+    await assert.rejects(api.renameAlbum({ albumId: a.id, name: 'TEMP' }), /already exists/);
+    assert.equal((await api.renameAlbum({ albumId: temp.id, name: 'Temp' })).name, 'Temp', 'its own name is free');
+    await api.deleteAlbum(temp.id);
     assert.deepEqual(
       (await api.listAlbums()).map((x) => [x.name, x.photoCount]),
       [['Summer 1959', 2]],
@@ -96,6 +109,7 @@ describe('album API', () => {
     const job = await waitForJob(start.jobId, ended);
     off();
     assert.equal(job.state, 'done', job.message ?? '');
+    assert.equal(job.albumName, '../Holiday/..', "the panel names the album as written, not its folder's safe name");
     assert.deepEqual([...new Set(events.filter((e) => e.state === 'running').map((e) => e.done))], [0, 1, 2, 3, 4]);
     assert.deepEqual(job.finishedPhotoIds, ids, 'one event per photo, in album order');
     assert.ok(fs.existsSync(path.join(start.target, 'index.html')));

@@ -7,7 +7,15 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ExportError, exportPaths } from '../../src-main/core/export';
 import { MANIFEST_NAME } from '../../src-main/core/export/manifest';
-import { assertSafePlace, isHeirloomExport, isWithin, realTarget, ZIP_MARK, zipComment } from '../../src-main/core/export/target-safety';
+import {
+  assertSafePlace,
+  isHeirloomExport,
+  isWithin,
+  placeWarning,
+  realTarget,
+  ZIP_MARK,
+  zipComment,
+} from '../../src-main/core/export/target-safety';
 import { writeZip } from '../../src-main/core/export/zip';
 import { makeTempDir, removeDir } from '../helpers/fixtures';
 
@@ -65,6 +73,22 @@ describe('export target rules', () => {
     place(path.join(library, 'exports', 'Summer'))();
     place(path.join(home, 'Desktop', 'Summer'))();
     place(path.join(scans, 'Summer'))(); // a new folder beside the originals replaces none of them
+  });
+
+  test('placeWarning: a new export straight in a drive top or the home folder, or among the originals, is asked about first', () => {
+    const home = path.join(dir, 'home2');
+    const scans = path.join(home, 'Pictures', 'scans');
+    fs.mkdirSync(path.join(scans, 'exports'), { recursive: true });
+    fs.symlinkSync(scans, path.join(dir, 'scans-link2'));
+    const ctx = { home, libraryRoot: path.join(dir, 'lib2'), originals: [path.join(scans, 'a.jpg')] };
+    const warn = (p: string) => placeWarning(realTarget(p), ctx);
+    assert.equal(warn(path.join(path.parse(dir).root, 'Summer')), 'root');
+    assert.equal(warn(path.join(home, 'Summer')), 'home');
+    assert.equal(warn(path.join(scans, 'Summer')), 'originals');
+    assert.equal(warn(path.join(scans, 'exports', 'Summer')), 'originals', 'below the originals: adding that folder again reaches it');
+    assert.equal(warn(path.join(dir, 'scans-link2', 'Summer')), 'originals', 'through a symlink');
+    assert.equal(warn(path.join(home, 'Pictures', 'Summer')), null, 'beside the originals folder: an ordinary place');
+    assert.equal(warn(path.join(home, 'Desktop', 'Summer')), null);
   });
 
   test('only a finished export is replaceable: a folder with its complete manifest, a .zip with the mark', async () => {

@@ -33,6 +33,7 @@ export class AlbumsTable {
   ) {}
 
   createAlbum(name: string): AlbumRow {
+    this.assertNameFree(name);
     const ts = this.ctx.now();
     const raw = this.ctx
       .st('INSERT INTO albums (name, created_at, updated_at) VALUES (?, ?, ?) RETURNING *')
@@ -41,10 +42,24 @@ export class AlbumsTable {
   }
 
   renameAlbum(albumId: number, name: string): AlbumRow {
+    this.assertNameFree(name, albumId);
     const raw = this.ctx.st('UPDATE albums SET name = ?, updated_at = ? WHERE id = ? RETURNING *').get(albumName(name), this.ctx.now(), albumId) as
       RawAlbum | undefined;
     if (!raw) throw new CodedError('album.notFound', { id: albumId }, `No album with id ${albumId}.`);
     return toAlbum(raw);
+  }
+
+  /** Two albums of one name could not be told apart (in the sidebar, or by name on the command line). */
+  private assertNameFree(name: string, except?: number): void {
+    const wanted = albumName(name);
+    const other = this.ctx.st('SELECT id, name FROM albums WHERE name = ? COLLATE NOCASE AND id IS NOT ? LIMIT 1').get(wanted, except ?? null) as
+      { id: number; name: string } | undefined;
+    if (other)
+      throw new CodedError(
+        'album.nameTaken',
+        { name: other.name },
+        `An album called "${other.name}" already exists (#${other.id}); choose another name.`,
+      );
   }
 
   deleteAlbum(albumId: number): boolean {

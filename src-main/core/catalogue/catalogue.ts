@@ -339,8 +339,11 @@ export class Catalogue {
 
   // ── outputs (outputs.ts) ─────────────────────────────────────────────────────────────────────────────
 
-  /** Call only after the output file has been renamed into place. */
-  /** Records a new version; it becomes the one in use (a version picked earlier stops being pinned). */
+  /**
+   * Records a new version (call only after its file has been renamed into place). It becomes the one in
+   * use unless the person chose another ("Use this version") or the one in use was made by hand and the
+   * new one is a plain colorize (version-choice.ts): then that one is kept in use.
+   */
   addOutput(input: OutputInput): OutputRow {
     return this.outputs.addOutput(input);
   }

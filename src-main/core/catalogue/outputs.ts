@@ -1,17 +1,21 @@
 // The outputs table: every colorized (or restored) version of a photo, and which one is in use
-// (originals.current_output_id, pinned by the family, else the newest). The contract of each method
+// (originals.current_output_id, pinned by the family or kept by version-choice.ts, else the newest). The contract of each method
 // is documented on Catalogue, which delegates here.
 import { CodedError } from '../../contract/problems';
 import { toOutput, type RawOutput } from './rows';
 import { toStoredPath } from './stored-paths';
 import type { TableContext } from './table-context';
 import type { OutputInput, OutputRow } from './types';
+import { versionToKeep } from './version-choice';
 
 export class OutputsTable {
   constructor(private readonly ctx: TableContext) {}
 
   addOutput(input: OutputInput): OutputRow {
-    this.ctx.st('UPDATE originals SET current_output_id = NULL WHERE id = ?').run(input.originalId);
+    const pinned = this.ctx.st('SELECT current_output_id AS id FROM originals WHERE id = ?').get(input.originalId) as
+      { id: number | null } | undefined;
+    const keep = versionToKeep(pinned?.id ?? null, this.latestOutput(input.originalId), input.params);
+    this.ctx.st('UPDATE originals SET current_output_id = ? WHERE id = ?').run(keep, input.originalId);
     const raw = this.ctx
       .st(
         `INSERT INTO outputs (original_id, checkpoint_id, params_json, path, width, height, created_at, sha256)

@@ -12,10 +12,15 @@ export type ExportErrorCode =
   | 'not-an-export'
   | 'user-files-in-the-way'
   | 'unsafe-target'
+  | 'place-warning'
   | 'file-missing'
   | 'cancelled';
 
-/** Why a place can never take an export (code 'unsafe-target'; see target-safety.ts). */
+/**
+ * Why a place can never take an export (code 'unsafe-target'), or why the person is asked first (code
+ * 'place-warning': the new folder would land in a drive's top folder, the home folder itself, or a folder
+ * of originals); see target-safety.ts.
+ */
 export type UnsafeReason = 'root' | 'home' | 'library' | 'originals';
 
 const PROBLEM: Record<ExportErrorCode, ProblemCode> = {
@@ -28,6 +33,7 @@ const PROBLEM: Record<ExportErrorCode, ProblemCode> = {
   'not-an-export': 'export.notAnExport',
   'user-files-in-the-way': 'export.userFilesInTheWay',
   'unsafe-target': 'export.unsafeTarget',
+  'place-warning': 'export.placeWarning',
   'file-missing': 'export.fileMissing',
   cancelled: 'unexpected',
 };

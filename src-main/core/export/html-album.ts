@@ -56,7 +56,7 @@ h1{margin:.3em 0 .2em;font-size:clamp(28px,6vw,46px);line-height:1.1;font-weight
 main{max-width:980px;margin:0 auto;padding:8px 24px 24px;display:grid;gap:40px}
 figure{margin:0;background:var(--card);border:1px solid var(--line);border-radius:6px;padding:14px 14px 10px;box-shadow:0 1px 2px rgba(60,40,20,.06),0 12px 32px -18px rgba(60,40,20,.35);outline:none;scroll-margin:16px}
 figure:focus-visible{box-shadow:0 0 0 3px var(--accent)}
-.compare{position:relative;overflow:hidden;border-radius:3px;background:#ddd;line-height:0;user-select:none;-webkit-user-select:none}
+.compare{position:relative;overflow:hidden;border-radius:3px;background:#ddd;line-height:0;user-select:none;-webkit-user-select:none;margin:0 auto}
 .compare img{display:block;width:100%;height:auto}
 .compare .before{position:absolute;inset:0;height:100%;clip-path:inset(0 50% 0 0)}
 .handle{position:absolute;top:0;bottom:0;left:50%;width:0;pointer-events:none}
@@ -86,7 +86,10 @@ const JS = `
 (function(){
   var figs=[].slice.call(document.querySelectorAll('figure.photo'));
   figs.forEach(function(f){
-    var r=f.querySelector('.slider'),b=f.querySelector('.before'),h=f.querySelector('.handle');
+    var r=f.querySelector('.slider'),b=f.querySelector('.before'),h=f.querySelector('.handle'),a=f.querySelector('.after');
+    // A tall (portrait) photo is narrowed so that it and its caption fit in the window: → shows it whole.
+    var ar=Number(a.getAttribute('width'))/Number(a.getAttribute('height'));
+    if(ar>0&&isFinite(ar))f.querySelector('.compare').style.maxWidth='calc((100vh - 110px) * '+ar.toFixed(4)+')';
     function set(){var v=Math.max(0,Math.min(100,Number(r.value)));b.style.clipPath='inset(0 '+(100-v)+'% 0 0)';h.style.left=v+'%';f.setAttribute('data-split',String(v));}
     r.addEventListener('input',set);set();
   });

@@ -34,6 +34,8 @@ export interface ExportRunOptions extends ExportOptions {
   onProgress?: (p: ExportProgress) => void;
   /** Remove the .partial folder when cancelled (the UI's Cancel); default keeps it for a resume (Ctrl-C). */
   discardOnCancel?: boolean;
+  /** The person agreed to export into the home folder, a drive's top folder or a folder of originals (target-safety.ts). */
+  placeConfirmed?: boolean;
 }
 
 export interface ExportResult {
@@ -100,7 +102,11 @@ export async function runExport(catalogue: Catalogue, albumId: number, to: strin
   const { target, rootName } = exportPaths(to, opts.zip, plan.albumName);
   if (!opts.zip) restoreMovedAside(target);
   // Refuses unsafe places and anything there but an earlier export; `real` has `..` and symlinks resolved.
-  const { real, replaces } = checkExportTarget(catalogue, target, { zip: opts.zip, overwrite: opts.overwrite });
+  const { real, replaces } = checkExportTarget(catalogue, target, {
+    zip: opts.zip,
+    overwrite: opts.overwrite,
+    placeConfirmed: o.placeConfirmed,
+  });
   // What the person added to the earlier export stays; one of their files where this export writes is refused now, before any work.
   if (replaces && !opts.zip) assertNoClash(theirEntries(real), [...expectedFiles(plan)], target);
   const parent = path.dirname(real);

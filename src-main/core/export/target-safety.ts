@@ -6,7 +6,10 @@
 // - never a drive's top folder, the home folder (or a folder holding it), the library (or a folder holding
 //   it, or anything inside it but an export in its exports/ folder), or a folder holding originals the
 //   catalogue records — replacing those would delete a family's photos;
-// - decided on the real place: `..` and symlinks in the existing part of the path are resolved first.
+// - decided on the real place: `..` and symlinks in the existing part of the path are resolved first;
+// - a new export that would land straight in a drive's top folder or the home folder, or in a folder that
+//   holds originals (or below one), is made only once the person agreed (placeConfirmed): copies beside the originals
+//   are easily mistaken for them.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -82,6 +85,18 @@ export function assertSafePlace(target: string, ctx: PlaceContext): void {
   }
 }
 
+/** Why the person is asked before an export is made at `target` (a real path), or null when it is an ordinary place. */
+export function placeWarning(target: string, ctx: PlaceContext): Exclude<UnsafeReason, 'library'> | null {
+  const parent = path.dirname(target);
+  if (path.dirname(parent) === parent) return 'root';
+  if (key(parent) === key(realTarget(ctx.home ?? os.homedir()))) return 'home';
+  // Inside a folder that holds originals (the folder itself or one below it): adding that folder again
+  // reaches the copies.
+  const dirs = new Set(ctx.originals.map((f) => path.dirname(path.resolve(f))));
+  for (const dir of dirs) if (isWithin(parent, dir) || isWithin(parent, realTarget(dir))) return 'originals';
+  return null;
+}
+
 /** True when `target` is a finished Heirloom export: a folder with its manifest, or (zip) an archive with ZIP_MARK. */
 export function isHeirloomExport(target: string, zip: boolean): boolean {
   const st = fs.lstatSync(target, { throwIfNoEntry: false });
@@ -123,14 +138,29 @@ export interface TargetCheck {
 }
 
 /**
- * Every rule at once, before anything is written: a safe place, then an existing target only when it is an
- * earlier export ('not-an-export' otherwise, even without overwrite: agreeing to replace it would not help)
- * and only with overwrite ('target-exists' otherwise: a question for the person).
+ * Every rule at once, before anything is written: a safe place; a new export in a place worth a question
+ * only when placeConfirmed ('place-warning' otherwise); an existing target only when it is an earlier
+ * export ('not-an-export' otherwise, even without overwrite: agreeing to replace it would not help) and
+ * only with overwrite ('target-exists' otherwise: a question for the person).
  */
-export function checkExportTarget(catalogue: Catalogue, target: string, o: { zip: boolean; overwrite: boolean; home?: string }): TargetCheck {
+export function checkExportTarget(
+  catalogue: Catalogue,
+  target: string,
+  o: { zip: boolean; overwrite: boolean; placeConfirmed?: boolean; home?: string },
+): TargetCheck {
   const real = realTarget(target);
-  assertSafePlace(real, { ...placeContext(catalogue), home: o.home });
-  if (!fs.lstatSync(real, { throwIfNoEntry: false })) return { real, replaces: false };
+  const ctx = { ...placeContext(catalogue), home: o.home };
+  assertSafePlace(real, ctx);
+  if (!fs.lstatSync(real, { throwIfNoEntry: false })) {
+    const warning = o.placeConfirmed ? null : placeWarning(real, ctx);
+    if (warning) {
+      const where = { root: "a drive's top folder", home: 'the home folder', originals: 'a folder that holds original photos of the library' }[
+        warning
+      ];
+      throw new ExportError('place-warning', `${target} would be made in ${where}; confirm to export there`, warning, { target });
+    }
+    return { real, replaces: false };
+  }
   assertReplaceable(real, o.zip, target);
   if (!o.overwrite)
     throw new ExportError('target-exists', `${target} already exists; choose another name or allow replacing it`, undefined, { target });

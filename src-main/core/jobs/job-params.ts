@@ -68,6 +68,8 @@ export const ExportJobParams = z.object({
   zip: z.boolean().optional(),
   html: z.boolean().optional(),
   overwrite: z.boolean().optional(),
+  /** The person agreed to the place (target-safety.ts placeWarning). */
+  placeConfirmed: z.boolean().optional(),
   /** The language of the web album's words and of "undated" in file names (the window's). */
   locale: z.enum(['en', 'ru']).optional(),
 });

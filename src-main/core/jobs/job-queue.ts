@@ -157,6 +157,7 @@ export class JobQueue {
         originalsForUncolorized: p.originalsForUncolorized,
         html: p.html,
         overwrite: p.overwrite,
+        placeConfirmed: p.placeConfirmed,
         locale: p.locale,
         // `target` already ends in .zip when zipping; the export keeps such a name as it is.
         zip: p.zip,
@@ -193,6 +194,7 @@ export class JobQueue {
     if (item?.error && !item.skipped)
       info.errors.push({ photoId: this.photoIdOf(info.id, item.seq), name: path.basename(item.input), error: item.error, problem: item.problem });
     else if (item?.originalId) info.finishedPhotoIds.push(item.originalId);
+    if (item?.unchanged) info.unchanged = (info.unchanged ?? 0) + 1;
     this.emit(info);
   }
 
@@ -256,7 +258,9 @@ export class JobQueue {
     if (row.kind === 'export') {
       // Export jobs have no item rows: the export folder's own manifest tracks its files.
       const p = jobParams(row, 'export');
-      return { ...wholeJobInfo(row, p.total), kind: 'export', target: p.target };
+      // The album's own name for the panel's words (the folder's name is made safe: "Grandma’s box _ 1900s_").
+      const albumName = this.core.catalogue.getAlbum(p.albumId)?.name;
+      return { ...wholeJobInfo(row, p.total), kind: 'export', target: p.target, ...(albumName ? { albumName } : {}) };
     }
     const items = this.core.catalogue.jobItems(row.id);
     const kind: PhotoJobKind = row.kind === 'restore' ? 'restore' : 'colorize';

@@ -30,7 +30,7 @@ export interface ExportJobRequest extends Omit<JobInputOf<'export'>, 'albumId' |
 /** Why no export job was recorded: the target holds something the request may not replace (see target-safety.ts). */
 export type ExportRefusal =
   | { problem: 'target-exists'; target: string }
-  | { problem: 'not-an-export' | 'unsafe-target'; target: string; reason?: UnsafeReason; message: string }
+  | { problem: 'not-an-export' | 'unsafe-target' | 'place-warning'; target: string; reason?: UnsafeReason; message: string }
   /** Replacing was asked, but files the person put in the earlier export (`files`) are where the new one writes. */
   | { problem: 'user-files-in-the-way'; target: string; files: string[]; message: string };
 
@@ -130,7 +130,11 @@ export class Albums {
     // The folder name is made safe like an album name: it can never point outside parentDir.
     const target = exportPaths(exportTargetFor(parentDir, folderName ?? album.name), settings.zip ?? false, album.name).target;
     try {
-      const { real, replaces } = checkExportTarget(this.catalogue, target, { zip: settings.zip ?? false, overwrite: settings.overwrite ?? false });
+      const { real, replaces } = checkExportTarget(this.catalogue, target, {
+        zip: settings.zip ?? false,
+        overwrite: settings.overwrite ?? false,
+        placeConfirmed: settings.placeConfirmed,
+      });
       const files = replaces && !settings.zip ? replaceClashes(real, previewExport(this.catalogue, albumId, settings)) : [];
       if (files.length) {
         const message = `${target} holds files Heirloom did not write where the new export writes (${files.slice(0, 5).join(', ')}); nothing was changed`;
@@ -139,7 +143,7 @@ export class Albums {
     } catch (e) {
       if (!(e instanceof ExportError)) throw e;
       if (e.code === 'target-exists') return { job: null, refused: { problem: 'target-exists', target } };
-      if (e.code === 'not-an-export' || e.code === 'unsafe-target') {
+      if (e.code === 'not-an-export' || e.code === 'unsafe-target' || e.code === 'place-warning') {
         return { job: null, refused: { problem: e.code, target, ...(e.reason ? { reason: e.reason } : {}), message: e.message } };
       }
       throw e;

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import sharp = require('sharp');
 import { appVersion, installPaths, setInstallPaths, type InstallPaths } from '../app-paths';
 import { Catalogue } from '../catalogue/catalogue';
-import type { CheckpointRow, JobItemRow, JobRow, OriginalRow } from '../catalogue/types';
+import type { CheckpointRow, JobItemRow, JobRow, OriginalRow, OutputRow } from '../catalogue/types';
 import { removeStaleTemps, writeFileAtomic } from '../fs-atomic';
 import { decodePhoto, readPhotoMeta } from '../imaging/decode';
 import { encodeColorized, OutputFormat, readExif } from '../imaging/encode';
@@ -80,6 +80,8 @@ export interface BatchItemResult {
   originalId?: number;
   output?: string;
   outputId?: number;
+  /** The result is byte for byte a version the photo already has (outputId): no new version was made. */
+  unchanged?: boolean;
   error?: string;
   /** The error's problem, for the window's words. */
   problem?: Problem;
@@ -438,7 +440,7 @@ export class HeirloomCore {
         const pointHints = saved.hints?.[path.resolve(input)];
         const onStep = (name: 'upscale', stepDone: number, stepTotal: number): void =>
           opts.onProgress?.({ jobId, done, total, failed, step: { name, input, done: stepDone, total: stepTotal } });
-        const { outputPath, outputId, originalId } = await this.colorizeOne(
+        const { outputPath, outputId, originalId, unchanged } = await this.colorizeOne(
           input,
           model,
           params,
@@ -446,7 +448,7 @@ export class HeirloomCore {
           namer,
           item,
         );
-        result = { input, seq, output: outputPath, outputId, originalId, millis: Date.now() - t0 };
+        result = { input, seq, output: outputPath, outputId, originalId, ...(unchanged ? { unchanged } : {}), millis: Date.now() - t0 };
       } catch (e) {
         // Cancelled inside a long step (enlarging): the photo stays pending, done again on resume.
         if (opts.signal?.aborted && (e as Error).name === 'AbortError') {
@@ -484,7 +486,7 @@ export class HeirloomCore {
     },
     namer: OutputNamer | undefined,
     item: Pick<JobItemRow, 'jobId' | 'seq' | 'plannedOutput' | 'plannedSha256'>,
-  ): Promise<{ outputPath: string; outputId: number; originalId: number }> {
+  ): Promise<{ outputPath: string; outputId: number; originalId: number; unchanged?: boolean }> {
     // The file asked for, not the row's path: the same bytes may be recorded under an earlier path.
     const source = path.resolve(input);
     const original = await this.importPhoto(source);
@@ -517,6 +519,13 @@ export class HeirloomCore {
       software: `Heirloom ${appVersion()} (${made})`,
     });
     const sha256 = createHash('sha256').update(encoded).digest('hex');
+    // Colorized again with nothing changed: the library already holds these bytes as a version of this
+    // photo, so no identical second version is made (a folder the person named still gets its file).
+    const same = namer ? undefined : await this.sameVersion(original.id, sha256);
+    if (same) {
+      this.catalogue.setJobItem(item.jobId, item.seq, 'done', same.id);
+      return { outputPath: same.path, outputId: same.id, originalId: original.id, unchanged: true };
+    }
     // The name and the bytes' sha256 are recorded before the file is written: after a crash the re-run
     // writes the same name again only when nothing is there or the file there is exactly what this item
     // wrote (its own result, not yet in the catalogue), never "name (2)" for that. Anything else at the
@@ -547,6 +556,14 @@ export class HeirloomCore {
       return out;
     });
     return { outputPath, outputId: row.id, originalId: original.id };
+  }
+
+  /** A version of the photo whose file is still there with exactly these bytes. */
+  private async sameVersion(originalId: number, sha256: string): Promise<OutputRow | undefined> {
+    for (const o of this.catalogue.listOutputs(originalId)) {
+      if (o.sha256 === sha256 && (await plannedNameState(o.path, sha256)) === 'own') return o;
+    }
+    return undefined;
   }
 }
 
