@@ -129,6 +129,15 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     await page.getByText('No photos match this filter.').waitFor();
     await page.getByRole('radio', { name: 'All' }).click();
     await page.waitForSelector('.viewport[data-query="imported/all"]');
+    // The filter is one Tab stop; arrow keys move the choice, as in any radio group.
+    await page.getByRole('radio', { name: 'All' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await page.waitForSelector('.viewport[data-query="imported/colorized"]');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Colorized');
+    await page.keyboard.press('End');
+    await page.waitForSelector('.viewport[data-query="imported/uncolorized"]');
+    await page.keyboard.press('Home');
+    await page.waitForSelector('.viewport[data-query="imported/all"]');
     await page.waitForFunction(() => document.querySelectorAll('.thumb img').length === 3);
     await page.waitForTimeout(300);
     await screenshot(page, '03-colorized.png');
@@ -197,6 +206,15 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     await page.waitForFunction(() => document.querySelectorAll('.thumb').length === 3);
     for (let i = 0; i < 3; i++) await page.locator('.check').nth(i).click({ force: true });
     await page.getByRole('radio', { name: 'All' }).click();
+    await page.waitForSelector('.viewport[data-query="imported/all"]');
+    // The filter is one Tab stop; arrow keys move the choice, as in any radio group.
+    await page.getByRole('radio', { name: 'All' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await page.waitForSelector('.viewport[data-query="imported/colorized"]');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Colorized');
+    await page.keyboard.press('End');
+    await page.waitForSelector('.viewport[data-query="imported/uncolorized"]');
+    await page.keyboard.press('Home');
     await page.waitForSelector('.viewport[data-query="imported/all"]');
     // Long tasks on the page's main thread, from now until the batch ends.
     await page.evaluate(() => {
@@ -367,6 +385,15 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     assert.match(await panel.locator('.errors').innerText(), new RegExp(`${victimName.replace('.', '\\.')} — not an image Heirloom can read`));
     await page.getByRole('radio', { name: 'All' }).click();
     await page.waitForSelector('.viewport[data-query="imported/all"]');
+    // The filter is one Tab stop; arrow keys move the choice, as in any radio group.
+    await page.getByRole('radio', { name: 'All' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await page.waitForSelector('.viewport[data-query="imported/colorized"]');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Colorized');
+    await page.keyboard.press('End');
+    await page.waitForSelector('.viewport[data-query="imported/uncolorized"]');
+    await page.keyboard.press('Home');
+    await page.waitForSelector('.viewport[data-query="imported/all"]');
     await page.getByRole('button', { name: 'Clear selection' }).click();
     await page.waitForTimeout(500);
     await screenshot(page, '06-file-error.png');
@@ -439,6 +466,8 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     await page.getByRole('button', { name: 'Colorize selected' }).click();
     await page.waitForFunction(
       () => Number(document.querySelector('section.job[data-job-state="running"] .bar')?.getAttribute('aria-valuenow')) >= 2,
+      undefined,
+      { timeout: 240_000 }, // the big scans come first; a busy machine takes its time
     );
     const seen = problems.length;
     const exited = new Promise((r) => server.once('exit', r));

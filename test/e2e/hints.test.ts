@@ -232,6 +232,8 @@ describe('colour hints and versions in the photo view', { skip }, () => {
     await previewShown(s1);
     await page.keyboard.press('Escape'); // closes the popover
     await page.locator('[data-hint-popover]').waitFor({ state: 'detached' });
+    // The focus goes back to the point, not to the page.
+    await page.waitForFunction(() => document.activeElement?.classList.contains('point'));
     await screenshot(page, 'h03-picker-strength-1280.png');
 
     const before = await getPhoto();

@@ -125,7 +125,7 @@ describe('choosing files and folders in the browser', { skip: e2eSkip }, () => {
     await page.locator('footer select').selectOption('ru');
     for (const name of ['Выбрать файлы…', 'Выбрать папку…']) assert.ok(await page.getByRole('button', { name }).isVisible(), name);
     await choose('Выбрать файлы…', [sample('1899NycBlizzard.jpg')]);
-    await notice().getByText('1 фото уже есть в библиотеке, новых нет').waitFor();
+    await notice().getByText('«1899NycBlizzard.jpg» уже есть в библиотеке').waitFor();
     await screenshot(page, 'k05-pickers-ru.png');
     await notice().locator('.close').click();
     await page.locator('footer select').selectOption('en');

@@ -162,6 +162,14 @@ describe('everyday use at 800×600: imports, job panel, keyboard, albums, viewer
     assert.ok(out.index === null && out.tag !== 'BODY', `Tab left the grid (${JSON.stringify(out)})`);
     await page.keyboard.press('Shift+Tab');
     assert.equal((await focused()).index, '4');
+    // Shift+arrows extend the selection from the photo they started on; Esc clears it.
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.locator('.toolbar .sel').getByText('3 selected').waitFor();
+    assert.equal(await page.locator('.viewport .check.on').count(), 3);
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator('.toolbar .sel').count(), 0);
 
     await page.keyboard.press('Home');
     await page.keyboard.press('ArrowRight');
