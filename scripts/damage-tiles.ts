@@ -26,7 +26,10 @@ const workingSide = Number(flag('working-side', '0'));
 const cleanShare = Number(flag('clean-share', '0.25'));
 
 async function main(): Promise<void> {
-  if (!out) throw new Error('usage: damage-tiles <out folder> [--photos N] [--tiles N] [--tile px] [--size px] [--seed N] [--working-side px] [--clean-share 0..1]');
+  if (!out)
+    throw new Error(
+      'usage: damage-tiles <out folder> [--photos N] [--tiles N] [--tile px] [--size px] [--seed N] [--working-side px] [--clean-share 0..1]',
+    );
   const rng = new Rng(seed);
   const names = seededShuffle(
     poolPhotos(pool, (f) => !isValidationPhoto(f) && !isHeldOutSourcePhoto(f)),
