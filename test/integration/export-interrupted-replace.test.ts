@@ -56,3 +56,19 @@ test('an export moved aside by a replace that was killed comes back, and no hidd
   assert.equal(res.photos, 2);
   assert.deepEqual(fs.readdirSync(path.join(dir, 'out')), ['family']);
 });
+
+test('a replace killed while deleting the earlier export never brings its photos back as "name (2)"', async () => {
+  const target = path.join(dir, 'out', 'family');
+  // The kill came mid-delete: the earlier export, already renamed for deletion, has lost its manifest
+  // but still holds photos. They are Heirloom's own, never taken for the person's.
+  const doomed = path.join(dir, 'out', '.heirloom-export-family.drop-0badf00d');
+  fs.cpSync(target, doomed, { recursive: true });
+  fs.rmSync(path.join(doomed, MANIFEST_NAME));
+  const res = await runExport(core.catalogue, albumId, target, { appVersion: 'test', overwrite: true });
+  assert.equal(res.kept, 0);
+  assert.deepEqual(fs.readdirSync(path.join(dir, 'out')), ['family']);
+  assert.ok(
+    fs.readdirSync(target).every((f) => !f.includes('(2)')),
+    fs.readdirSync(target).join(', '),
+  );
+});

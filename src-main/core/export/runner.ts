@@ -294,7 +294,12 @@ function restoreMovedAside(target: string): void {
   }
   const real = path.join(parent, path.basename(target));
   const prefix = `.heirloom-export-${path.basename(real)}.old-`; // as moveFolderIntoPlace names it
+  const dropping = `.heirloom-export-${path.basename(real)}.drop-`; // dropAside's: Heirloom's files only
   for (const name of fs.readdirSync(parent)) {
+    if (name.startsWith(dropping) && /^[0-9a-f]{8}$/.test(name.slice(dropping.length))) {
+      fs.rmSync(path.join(parent, name), { recursive: true, force: true });
+      continue;
+    }
     if (!name.startsWith(prefix) || !/^[0-9a-f]{8}$/.test(name.slice(prefix.length))) continue;
     const aside = path.join(parent, name);
     if (fs.lstatSync(real, { throwIfNoEntry: false })) dropAside(aside, real);
@@ -334,7 +339,12 @@ function dropAside(aside: string, target: string): void {
   carryOver(aside, target, theirEntries(aside).entries);
   fsyncDir(target);
   // Only Heirloom's own files are left in it now; if anything of the person's is still there, it stays for the next run.
-  if (theirEntries(aside).entries.length === 0) fs.rmSync(aside, { recursive: true, force: true });
+  if (theirEntries(aside).entries.length > 0) return;
+  // Renamed first, then deleted: a kill mid-delete (its manifest perhaps gone already) leaves a folder whose
+  // name says all in it is Heirloom's, so the next run never takes its photos for the person's.
+  const doomed = aside.replace(/\.old-([0-9a-f]{8})$/, '.drop-$1');
+  fs.renameSync(aside, doomed);
+  fs.rmSync(doomed, { recursive: true, force: true });
 }
 
 function expectedFiles(plan: ExportPlan): Set<string> {
