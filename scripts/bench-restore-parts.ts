@@ -3,6 +3,7 @@
 // of the detected pixels, tone, and the JPEG. Prints one JSON line (seconds per part, peak RSS).
 //   node dist/scripts/bench-restore-parts.js <photo>
 import { rgb8ToL } from '../src-main/core/color/lab';
+import { shippedFillNet } from '../src-main/core/restore/fill-net';
 import { initBackend } from '../src-main/core/engine/backend';
 import { decodePhoto } from '../src-main/core/imaging/decode';
 import { encodeColorized } from '../src-main/core/imaging/encode';
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   if (!file) throw new Error('usage: bench-restore-parts <photo>');
   const backend = await initBackend();
   const detector = defaultDetector();
+  const fillNet = shippedFillNet();
   const once = async (): Promise<Record<string, number>> => {
     let t = process.hrtime.bigint();
     const photo = await decodePhoto(file);
@@ -27,7 +29,8 @@ async function main(): Promise<void> {
     const mask = detector.detect(L, photo.width, photo.height);
     const detect = seconds(t);
     t = process.hrtime.bigint();
-    const filled = repairPlanes([L], photo.width, photo.height, { detector: () => mask });
+    // The fill a restore uses: the learned one when installed (restore-step.ts), else the harmonic one.
+    const filled = repairPlanes([L], photo.width, photo.height, { detector: () => mask, ...(fillNet ? { fill: 'learned', fillNet } : {}) });
     const fill = seconds(t);
     t = process.hrtime.bigint();
     restoreTone(L, photo.width, photo.height, {});
@@ -44,7 +47,13 @@ async function main(): Promise<void> {
   await once();
   const parts = await once();
   process.stdout.write(
-    JSON.stringify({ parts, detector: detector.id, peakRssMB: process.resourceUsage().maxRSS / 1024, backend: backend.name }) + '\n',
+    JSON.stringify({
+      parts,
+      detector: detector.id,
+      fill: fillNet?.manifest.id ?? 'harmonic',
+      peakRssMB: process.resourceUsage().maxRSS / 1024,
+      backend: backend.name,
+    }) + '\n',
   );
 }
 

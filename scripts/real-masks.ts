@@ -39,3 +39,11 @@ export async function loadRealPhoto(file: string): Promise<RealPhoto> {
   for (let i = 0; i < mask.length; i++) mask[i] = data[i * info.channels]! >= 128 ? 1 : 0;
   return { file, source: file.split('_')[0]!, L: rgb8ToL(photo.rgb, 3), mask, width: photo.width, height: photo.height };
 }
+
+/** A hand mask alone (0/1, at its photo's size): the shape of real damage, without the photo. */
+export async function loadRealMask(file: string): Promise<{ source: string; mask: Uint8Array; width: number; height: number }> {
+  const { data, info } = await sharp(maskFile(file)).greyscale().raw().toBuffer({ resolveWithObject: true });
+  const mask = new Uint8Array(info.width * info.height);
+  for (let i = 0; i < mask.length; i++) mask[i] = data[i * info.channels]! >= 128 ? 1 : 0;
+  return { source: file.split('_')[0]!, mask, width: info.width, height: info.height };
+}

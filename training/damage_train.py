@@ -42,15 +42,16 @@ class DamageNet(nn.Module):
     """A U-Net with len(widths) levels: two 3×3 convs per level, 2×2 average pooling down, nearest ×2
     up, one 3×3 conv per level on the way up over [upsampled, skip]."""
 
-    def __init__(self, widths=WIDTHS):
+    def __init__(self, widths=WIDTHS, in_ch=1):
         super().__init__()
         self.widths = tuple(widths)
         self.levels = len(widths)
+        self.in_ch = in_ch  # 1 for the detector; the learned fill (fill_train.py) also sees its mask
 
         def conv(i, o):
             return nn.Conv2d(i, o, 3, padding=1)
 
-        prev = 1
+        prev = in_ch
         for i, c in enumerate(widths, 1):
             setattr(self, f"e{i}a", conv(prev, c))
             setattr(self, f"e{i}b", conv(c, c))
@@ -151,7 +152,7 @@ def export(net, out):
         blobs += [w.ravel(), b.ravel()]
     np.concatenate(blobs).tofile(os.path.join(out, "weights.bin"))
     g = torch.Generator().manual_seed(3)
-    x = (torch.rand(1, 1, 32, 48, generator=g) * 2 - 1)
+    x = (torch.rand(1, net.in_ch, 32, 48, generator=g) * 2 - 1)
     with torch.no_grad():
         y = net(x)
     json.dump({"input": x.ravel().tolist(), "height": 32, "width": 48, "logits": y.ravel().tolist()},

@@ -10,6 +10,7 @@ import sharp = require('sharp');
 import { rgb8ToL } from '../../src-main/core/color/lab';
 import { psnr } from '../../src-main/core/metrics';
 import { synthesizeDamage, lToGreyRgb } from '../../src-main/core/restore';
+import { loadFillNet } from '../../src-main/core/restore/fill-net';
 import { DAMAGE_MANIFEST, DAMAGE_MODEL_DIR, type DamageNetManifest } from '../../src-main/core/restore/damage-net';
 import { decodeRgb, makeTempDir, meanChannelSpread, removeDir, runCli, writePhoto } from '../helpers/fixtures';
 
@@ -74,7 +75,8 @@ describe('heirloom restore', () => {
     const shipped = JSON.parse(fs.readFileSync(path.join(DAMAGE_MODEL_DIR(), DAMAGE_MANIFEST), 'utf8')) as DamageNetManifest;
     assert.equal(rec.detector, shipped.id);
     assert.deepEqual(rec.detection, { threshold: shipped.threshold, views: shipped.views ?? 1 }, 'the threshold and views are recorded');
-    assert.equal(rec.fill, 'harmonic', 'how the damage was filled is recorded');
+    assert.equal(rec.fill, 'learned', 'how the damage was filled is recorded');
+    assert.equal(rec.fillModel, loadFillNet().manifest.id, 'and with which learned fill');
     assert.ok(rec.repairedPixels > 100, `repaired ${rec.repairedPixels} px`);
   });
 

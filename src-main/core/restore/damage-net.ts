@@ -5,21 +5,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { appRoot } from '../app-paths';
 import { tf } from '../engine/backend';
-
-interface LayerSpec {
-  name: string;
-  /** [kh, kw, in, out] */
-  shape: [number, number, number, number];
-  /** Offset in floats into weights.bin: the kernel, then `out` biases. */
-  offset: number;
-}
+import { loadUnetKernels, unetForward, type UnetKernels, type UnetLayerSpec } from './unet';
 
 export interface DamageNetManifest {
   id: string;
   architecture: 'damage-unet';
   /** Channels per level (the U-Net's depth is its length); the first detector had [16, 32, 64]. */
   widths?: number[];
-  layers: LayerSpec[];
+  layers: UnetLayerSpec[];
   /** Probability above which a pixel is called damaged (chosen on the tune half). */
   threshold: number;
   /** Mirror views averaged before the threshold (chosen with it; 1 when absent). */
@@ -36,18 +29,11 @@ export interface DamageNet {
   manifest: DamageNetManifest;
   /** Levels of the U-Net: the input's sides must be multiples of 2^(levels − 1). */
   levels: number;
-  kernels: Map<string, { w: tf.Tensor4D; b: tf.Tensor1D }>;
+  kernels: UnetKernels;
 }
 
 export const DAMAGE_MODEL_DIR = (): string => path.join(appRoot(), 'models', 'damage-detector');
 export const DAMAGE_MANIFEST = 'damage.json';
-
-/** The layers in the order they run, as training/damage_train.py names them. */
-function layerNames(levels: number): string[] {
-  const enc = Array.from({ length: levels }, (_, i) => [`e${i + 1}a`, `e${i + 1}b`]).flat();
-  const dec = Array.from({ length: levels - 1 }, (_, i) => `d${levels - 1 - i}`);
-  return [...enc, ...dec, 'head'];
-}
 
 export function loadDamageNet(dir: string = DAMAGE_MODEL_DIR()): DamageNet {
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, DAMAGE_MANIFEST), 'utf8')) as DamageNetManifest;
@@ -56,23 +42,8 @@ export function loadDamageNet(dir: string = DAMAGE_MODEL_DIR()): DamageNet {
     throw new Error(`${dir}: views must be 1, 2 or 4, not ${String(manifest.views)}`);
   if (manifest.workingSide !== undefined && !(Number.isInteger(manifest.workingSide) && manifest.workingSide >= 64 && manifest.workingSide <= 8192))
     throw new Error(`${dir}: workingSide must be a whole number of pixels from 64 to 8192, not ${String(manifest.workingSide)}`);
-  const bin = fs.readFileSync(path.join(dir, 'weights.bin'));
-  const all = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength));
   const levels = manifest.widths?.length ?? 3;
-  if (!(levels >= 2 && levels <= 6)) throw new Error(`${dir}: a damage U-Net of ${levels} levels is not supported`);
-  const kernels = new Map<string, { w: tf.Tensor4D; b: tf.Tensor1D }>();
-  for (const name of layerNames(levels)) {
-    const spec = manifest.layers.find((l) => l.name === name);
-    if (!spec) throw new Error(`${dir}: layer ${name} missing`);
-    const n = spec.shape.reduce((a, b) => a * b, 1);
-    const out = spec.shape[3];
-    if (spec.offset + n + out > all.length) throw new Error(`${dir}: weights.bin is too short for layer ${name}`);
-    kernels.set(name, {
-      w: tf.tensor4d(all.subarray(spec.offset, spec.offset + n), spec.shape),
-      b: tf.tensor1d(all.subarray(spec.offset + n, spec.offset + n + out)),
-    });
-  }
-  return { manifest, levels, kernels };
+  return { manifest, levels, kernels: loadUnetKernels(dir, manifest.layers, levels) };
 }
 
 let shipped: DamageNet | null | undefined;
@@ -83,43 +54,9 @@ export function shippedDamageNet(): DamageNet | null {
   return shipped;
 }
 
-/**
- * Network logits for an input [1,H,W,1] (H, W multiples of 2^(levels − 1)). Each activation is freed
- * as soon as no later layer needs it: a tidy alone holds every one of them to the end (counted from
- * the shapes, about 670 MB for one 640² tile of the 4-level net against about 160 MB this way; the
- * wasm heap keeps its peak). Restoring the 24 MP benchmark scan went from 1.40 GB to 0.87 GB peak RSS.
- */
+/** Network logits for an input [1,H,W,1] (H, W multiples of 2^(levels − 1)). */
 export function damageLogits(net: DamageNet, x: tf.Tensor4D): tf.Tensor4D {
-  return tf.tidy(() => {
-    const conv = (name: string, t: tf.Tensor4D, relu = true): tf.Tensor4D => {
-      const k = net.kernels.get(name)!;
-      return tf.fused.conv2d({ x: t, filter: k.w, strides: 1, pad: 'same', bias: k.b, activation: relu ? 'relu' : 'linear' });
-    };
-    const skips: tf.Tensor4D[] = [];
-    let t = x;
-    /** Moves on to `next`, freeing the current activation unless it is the input or a skip still needed. */
-    const advance = (next: tf.Tensor4D): void => {
-      if (t !== x && !skips.includes(t)) t.dispose();
-      t = next;
-    };
-    for (let i = 1; i <= net.levels; i++) {
-      if (i > 1) advance(tf.avgPool(t, 2, 2, 'valid'));
-      advance(conv(`e${i}a`, t));
-      advance(conv(`e${i}b`, t));
-      skips.push(t);
-    }
-    for (let i = net.levels - 1; i >= 1; i--) {
-      const up = tf.image.resizeNearestNeighbor(t, [t.shape[1] * 2, t.shape[2] * 2]);
-      const skip = skips[i - 1]!;
-      const cat = tf.concat([up, skip], 3);
-      for (const done of [up, skip, t]) done.dispose();
-      t = conv(`d${i}`, cat);
-      cat.dispose();
-    }
-    const logits = conv('head', t, false);
-    t.dispose();
-    return logits;
-  });
+  return unetForward(net.kernels, net.levels, x);
 }
 
 /**

@@ -5,6 +5,7 @@ import type { RestoreSteps } from '../jobs/job-params';
 import { detectDamage } from './detect';
 import { detectorViews, shippedDamageNet, type DamageNet, type DetectViews } from './damage-net';
 import { detectDamageAtPrintScale } from './detect-scale';
+import { shippedFillNet } from './fill-net';
 import { withMaskEdit } from './mask-edit';
 import { cropPixels, tornEdgeCrop, type CropRect } from './torn-crop';
 import { DEFAULT_REPAIR_FILL, restorePixels, type RepairFill } from './restore';
@@ -21,6 +22,8 @@ export interface RestoredDecoded {
   detection?: DetectionSettings;
   /** How the damage was filled (null when repair was off). */
   fill: RepairFill | null;
+  /** The learned fill's id, when it filled. */
+  fillModel?: string;
   /** Set when torn edges were cropped away: the part of the photo kept, in its pixels. */
   crop?: CropRect;
   /** Set when the photo was enlarged: by how much, with which network (name@package version). */
@@ -50,8 +53,13 @@ export function restoreDecoded(photo: DecodedPhoto, steps: RestoreSteps): Restor
   // A person's brush strokes (the photo view) edit the detected mask before it is filled.
   const detector = steps.repair ? withMaskEdit(defaultDetector(), steps.maskEdit) : undefined;
   let mask: Uint8Array | undefined;
+  // The learned fill when it is installed (fill-net.ts), else the harmonic one.
+  const fillNet = steps.repair ? shippedFillNet() : null;
+  const fill: RepairFill = fillNet ? 'learned' : DEFAULT_REPAIR_FILL;
   const r = restorePixels(photo.rgb, photo.width, photo.height, {
     repair: steps.repair,
+    fill,
+    ...(fillNet ? { fillNet } : {}),
     detector: detector && ((L, w, h) => (mask = detector.detect(L, w, h))),
     tone: steps.tone ? {} : false,
     recolor: steps.recolorFaded ? {} : false,
@@ -62,7 +70,8 @@ export function restoreDecoded(photo: DecodedPhoto, steps: RestoreSteps): Restor
     repairedPixels: r.repairedPixels,
     detector: detector?.id ?? null,
     ...(detector?.settings ? { detection: detector.settings } : {}),
-    fill: steps.repair ? DEFAULT_REPAIR_FILL : null,
+    fill: steps.repair ? fill : null,
+    ...(fillNet ? { fillModel: fillNet.manifest.id } : {}),
   };
   const crop = steps.tornEdges === 'crop' && mask ? tornEdgeCrop(mask, photo.width, photo.height) : null;
   return crop ? cropRestored(restored, crop) : restored;
@@ -84,6 +93,7 @@ export function restoreProvenance(steps: RestoreSteps, r: RestoredDecoded, color
     detector: r.detector,
     ...(r.detection ? { detection: r.detection } : {}),
     fill: r.fill,
+    ...(r.fillModel ? { fillModel: r.fillModel } : {}),
     repairedPixels: r.repairedPixels,
     ...(r.crop ? { crop: r.crop } : {}),
     ...(r.upscale ? { upscale: r.upscale } : {}),

@@ -7,13 +7,14 @@ import { labToRgb8, rgb8ToL, rgb8ToLab } from '../color/lab';
 import { decodePhoto, DecodeOptions, PhotoMeta } from '../imaging/decode';
 import { judgeMonochrome } from '../imaging/monochrome';
 import { detectDamage, DetectOptions } from './detect';
+import { fillLearned, type FillNet } from './fill-net';
 import { relaxHarmonic } from './harmonic';
 import { inpaintInPlace, InpaintOptions } from './inpaint';
 import { lToGreyRgb } from './planes';
 import { recolorFaded, RecolorOptions, restoreTone, ToneOptions } from './tone';
 
 /** How the masked pixels are filled; recorded with each output so it can be made again. */
-export type RepairFill = 'harmonic' | 'telea';
+export type RepairFill = 'learned' | 'harmonic' | 'telea';
 export const DEFAULT_REPAIR_FILL: RepairFill = 'harmonic';
 
 export interface RepairOptions {
@@ -25,8 +26,13 @@ export interface RepairOptions {
    */
   detector?: (L: Float32Array, width: number, height: number) => Uint8Array;
   inpaint?: InpaintOptions;
-  /** 'harmonic' (default): Telea's fill relaxed to a harmonic one (harmonic.ts says why); 'telea': Telea's alone. */
+  /**
+   * 'harmonic' (default): Telea's fill relaxed to a harmonic one (harmonic.ts says why); 'telea':
+   * Telea's alone; 'learned': the harmonic fill, then `fillNet`'s correction on L (fill-net.ts).
+   */
   fill?: RepairFill;
+  /** The learned fill, needed for fill 'learned'. */
+  fillNet?: FillNet;
   /** Tile core side in pixels; default 1024. */
   tile?: number;
   /** Context around each tile, px; default 32 (must exceed the detector's windows and the damage width). */
@@ -62,6 +68,10 @@ export function repairPlanes(planes: Float32Array[], width: number, height: numb
   const tile = opts.tile ?? 1024,
     m = opts.margin ?? 32;
   const whole = opts.detector?.(planes[0]!, width, height);
+  const fill = opts.fill ?? DEFAULT_REPAIR_FILL;
+  if (fill === 'learned' && !opts.fillNet) throw new Error('the learned fill needs its network (fillNet)');
+  // The learned fill looks at the whole photo's mask at once: the tiles only collect it.
+  const fullMask = fill === 'learned' ? (whole ?? new Uint8Array(width * height)) : null;
   let filled = 0;
   for (let ty = 0; ty < height; ty += tile) {
     for (let tx = 0; tx < width; tx += tile) {
@@ -92,18 +102,25 @@ export function repairPlanes(planes: Float32Array[], width: number, height: numb
           break;
         }
       if (!any) continue;
-      inpaintInPlace(subs, w, h, mask, opts.inpaint);
-      if ((opts.fill ?? DEFAULT_REPAIR_FILL) === 'harmonic') relaxHarmonic(subs, w, h, mask);
+      if (!fullMask) {
+        inpaintInPlace(subs, w, h, mask, opts.inpaint);
+        if (fill !== 'telea') relaxHarmonic(subs, w, h, mask);
+      }
       for (let y = ty; y < cy1; y++) {
         for (let x = tx; x < cx1; x++) {
           const k = (y - y0) * w + (x - x0);
           if (!mask[k]) continue;
           filled++;
+          if (fullMask) {
+            fullMask[y * width + x] = 1;
+            continue;
+          }
           for (let c = 0; c < planes.length; c++) planes[c]![y * width + x] = subs[c]![k]!;
         }
       }
     }
   }
+  if (fullMask && filled > 0) fillLearned(opts.fillNet!, planes, width, height, fullMask);
   return filled;
 }
 
