@@ -7,6 +7,9 @@ import sharp = require('sharp');
 import { validationHalf, type ValidationHalf } from '../src-main/core/eval/split';
 import { psnr } from '../src-main/core/metrics';
 import { lToGreyRgb } from '../src-main/core/restore';
+import { shippedFillNet } from '../src-main/core/restore/fill-net';
+import type { RepairOptions } from '../src-main/core/restore/restore';
+import { flag } from './flags';
 import { Rng } from '../src-main/core/rng';
 
 export const DEFAULT_POOL = path.resolve(__dirname, '..', '..', '..', 'shared', 'datasets', 'photos');
@@ -58,3 +61,12 @@ export async function loadPhotoAtMost(pool: string, name: string, size: number):
 export const greyPsnr = (a: Float32Array, b: Float32Array): number => Math.min(99, psnr(lToGreyRgb(a), lToGreyRgb(b)));
 
 export const mean = (a: number[]): number => a.reduce((s, v) => s + v, 0) / Math.max(1, a.length);
+
+/**
+ * The fill an evaluation repairs with: the product's (the learned fill when it is installed, as
+ * restore-step.ts chooses), or `--fill harmonic` for the fill of before.
+ */
+export function evalRepairFill(): Pick<RepairOptions, 'fill' | 'fillNet'> {
+  const net = flag('fill', 'product') === 'harmonic' ? null : shippedFillNet();
+  return net ? { fill: 'learned', fillNet: net } : { fill: 'harmonic' };
+}

@@ -1,6 +1,6 @@
 // Measures damage detection and repair on REAL damaged photos against their hand masks
 // (training/real-masks/), per source and pooled, for one part of the split by source.
-//   node dist/scripts/real-damage-eval.js [--part tune|report] [--detector <folder>] [--legacy] [--thresholds 0.5] [--fill harmonic]
+//   node dist/scripts/real-damage-eval.js [--part tune|report] [--detector <folder>] [--legacy] [--thresholds 0.5] [--fill product|harmonic]
 // Mask F1 counts a predicted pixel right when a hand-marked one lies within 2 px (and a hand-marked
 // one found when a predicted one does). After repair with the chosen threshold: how much of the
 // damage the detector still finds when run again, and what share of hand-marked pixels changed.
@@ -13,7 +13,7 @@ import { DAMAGE_MANIFEST, detectDamageWhole, loadDamageNet, type DamageNet } fro
 import { damageProbabilitiesAtPrintScale } from '../src-main/core/restore/detect-scale';
 import { f1Of, toleranceScores } from '../src-main/core/restore/mask-scores';
 import { flag } from './flags';
-import { mean } from './eval-photos';
+import { evalRepairFill, mean } from './eval-photos';
 import { loadRealPhoto, realPart, type RealPart } from './real-masks';
 
 const part = flag('part', 'tune') as RealPart;
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     // Repair with the first threshold, then look again.
     const mask = threshold(p, thresholds[0]!);
     const repaired = Float32Array.from(L);
-    repairPlanes([repaired], w, h, { detector: () => mask });
+    repairPlanes([repaired], w, h, { detector: () => mask, ...evalRepairFill() });
     const again = threshold(probabilities(net, repaired, w, h), thresholds[0]!);
     const before = count(mask);
     let hand = 0,
@@ -74,7 +74,7 @@ async function main(): Promise<void> {
     );
   }
   for (const [k, r] of byT[0]!) rows.set(k, r);
-  const label = legacy ? `${net.manifest.id} (legacy whole-photo detection)` : `${net.manifest.id} at print scale`;
+  const label = legacy ? `${net.manifest.id} (legacy whole-photo detection)` : `${net.manifest.id} at print scale, fill ${evalRepairFill().fill}`;
   console.log(`\n${label}, ${part} part, ${files.length} photos`);
   thresholds.forEach((t, i) => {
     const all = [...byT[i]!.values()];

@@ -1,7 +1,7 @@
 // The model card's figure of repair on real damage, made only of showable photos: each shipped
 // historic sample (public domain) gets the damage of one real damaged print transplanted onto it —
-// the hand mask's shape and, inside it, how much the real print's pixels stood out from their
-// surroundings (never the real photo itself) — then is repaired as `heirloom restore --repair --tone
+// the hand mask's shape only, painted bright as broken emulsion is (never the real photo's pixels) —
+// then is repaired as `heirloom restore --repair --tone
 // --no-colorize` would. Panels: with the transplanted damage | what the detector found (red) | repaired.
 //   node dist/scripts/real-damage-figure.js [out.png] [--detector <folder>]
 import * as fs from 'node:fs';
@@ -18,23 +18,38 @@ import { resizePlane } from '../src-main/core/restore/resample';
 import { defaultDetector } from '../src-main/core/restore/restore-step';
 import { restoreTone } from '../src-main/core/restore/tone';
 import { flag } from './flags';
-import { loadRealPhoto, realPart } from './real-masks';
+import { evalRepairFill } from './eval-photos';
+import { loadRealMask, realPart } from './real-masks';
+import { Rng } from '../src-main/core/rng';
 
 const CELL = 300;
 const out = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : path.join(appRoot(), 'models', 'restore-real-damage.png');
 const detectorDir = flag('detector', '');
 
-/** The real print's damage as a change of lightness: inside the mask, how far each pixel is from its surroundings' mean. */
-async function damageOf(file: string, w: number, h: number): Promise<{ mask: Uint8Array; delta: Float32Array }> {
-  const real = await loadRealPhoto(file);
-  const around = boxMean(real.L, real.width, real.height, Math.max(4, Math.round(Math.max(real.width, real.height) / 80)));
-  const d = new Float32Array(real.L.length);
-  for (let i = 0; i < d.length; i++) d[i] = real.mask[i] ? real.L[i]! - around[i]! : 0;
-  const m = resizePlane(Float32Array.from(real.mask), real.width, real.height, w, h);
-  const delta = resizePlane(d, real.width, real.height, w, h);
+/**
+ * A real print's damage, as its hand mask's shape only (our own drawing, committed in
+ * training/real-masks): brought to the sample's size, and painted as a print's broken emulsion
+ * shows, bright paper with a little unevenness. Nothing of the real photo's pixels is used.
+ */
+async function damageOf(file: string, w: number, h: number, seed: number): Promise<{ mask: Uint8Array; paint: Float32Array }> {
+  const real = await loadRealMask(file);
+  const m = resizePlane(
+    Float32Array.from(real.mask, (v) => (v ? 1 : 0)),
+    real.width,
+    real.height,
+    w,
+    h,
+  );
   const mask = Uint8Array.from(m, (v) => (v >= 0.35 ? 1 : 0));
-  for (let i = 0; i < delta.length; i++) delta[i] = m[i]! > 0.05 ? delta[i]! / m[i]! : 0;
-  return { mask, delta };
+  const rng = new Rng(seed);
+  const noise = boxMean(
+    Float32Array.from({ length: w * h }, () => rng.next()),
+    w,
+    h,
+    2,
+  );
+  const paint = Float32Array.from(noise, (v) => 94 + 20 * (v - 0.5));
+  return { mask, paint };
 }
 
 async function panel(L: Float32Array, w: number, h: number, red?: Uint8Array): Promise<{ input: Buffer; width: number }> {
@@ -66,11 +81,11 @@ async function main(): Promise<void> {
     const { width: w, height: h } = photo;
     const L = rgb8ToL(photo.rgb, 3);
     const src = sources[(k * 3) % sources.length]!;
-    const { mask, delta } = await damageOf(src, w, h);
-    for (let i = 0; i < L.length; i++) if (mask[i]) L[i] = Math.min(100, Math.max(0, L[i]! + delta[i]!));
+    const { mask, paint } = await damageOf(src, w, h, k + 1);
+    for (let i = 0; i < L.length; i++) if (mask[i]) L[i] = Math.min(100, Math.max(L[i]!, paint[i]!));
     const found = detector.detect(L, w, h);
     const fixed = Float32Array.from(L);
-    repairPlanes([fixed], w, h, { detector: () => found });
+    repairPlanes([fixed], w, h, { detector: () => found, ...evalRepairFill() });
     restoreTone(fixed, w, h, {});
     rows.push([await panel(L, w, h), await panel(L, w, h, found), await panel(fixed, w, h)]);
     process.stderr.write(`${name}: damage of ${src.split('_')[0]} print ${sources.indexOf(src) + 1}\n`);

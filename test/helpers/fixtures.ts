@@ -290,7 +290,8 @@ export function runCli(args: string[], opts: CliOptions): CliResult {
     cwd: opts.cwd ?? REPO_ROOT,
     env,
     encoding: 'utf8',
-    timeout: opts.timeoutMs ?? 120_000,
+    // Only a guard against a hung run: generous, so a busy machine never fails a test.
+    timeout: opts.timeoutMs ?? 900_000,
     maxBuffer: 16 * 1024 * 1024,
   });
   if (r.error) throw r.error;
