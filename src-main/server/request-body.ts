@@ -42,6 +42,10 @@ export async function receiveToFile(req: Readable, file: string, limit: number):
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const hash = crypto.createHash('sha256');
   const out = fs.createWriteStream(file, { flags: 'wx' });
+  // A client that hangs up mid-upload leaves a write in flight when `out` is destroyed; that write then
+  // fails with ERR_STREAM_DESTROYED, which without a listener would crash the bridge. The upload has
+  // already failed by then (the request's own error is thrown below), so this one is not news.
+  out.on('error', () => undefined);
   try {
     await once(out, 'open');
     const bytes = await consumeBody(req, limit, async (c) => {
@@ -53,6 +57,7 @@ export async function receiveToFile(req: Readable, file: string, limit: number):
     return { sha256: hash.digest('hex'), bytes };
   } catch (e) {
     out.destroy();
+    if (!out.closed) await once(out, 'close'); // closed before removal: Windows cannot remove an open file
     fs.rmSync(file, { force: true });
     throw e;
   }

@@ -3,7 +3,9 @@
 // only two are received at once while the others wait their turn.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import { once } from 'node:events';
 import * as http from 'node:http';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp = require('sharp');
@@ -160,6 +162,30 @@ describe('uploads', () => {
     );
     assert.equal(r.status, 413);
     assert.match((JSON.parse(r.body) as { error: string }).error, /huge\.jpg is larger than 6 MB/);
+    assert.deepEqual(partFiles(), []);
+  });
+});
+
+describe('a client that hangs up mid-upload', () => {
+  test('does not bring the bridge down, leaves no temp file, and the next upload is received', async () => {
+    // Many hang-ups, each while a large chunk is being written to the temp file: a write still in
+    // flight when the upload is abandoned once crashed the whole bridge (ERR_STREAM_DESTROYED).
+    const chunk = Buffer.alloc(2 * 1024 * 1024, 9);
+    for (let i = 0; i < 12; i++) {
+      const socket = net.connect(bridge.port, '127.0.0.1');
+      await once(socket, 'connect');
+      socket.on('error', () => undefined);
+      socket.write(
+        `POST /upload?name=cut${i}.jpg HTTP/1.1\r\nHost: 127.0.0.1:${bridge.port}\r\nx-heirloom-token: ${bridge.token}\r\n` +
+          `content-type: application/octet-stream\r\ncontent-length: ${chunk.length * 2}\r\n\r\n`,
+      );
+      socket.write(chunk);
+      await new Promise((r) => setTimeout(r, i % 4));
+      socket.destroy();
+    }
+    await until('the cut uploads cleaned up', () => partFiles().length === 0);
+    const r = await upload('after.jpg', await noisyJpeg(120, 90, 21));
+    assert.equal(r.status, 200, r.body);
     assert.deepEqual(partFiles(), []);
   });
 });
