@@ -4,7 +4,7 @@
 // back to full size bilinearly before the threshold. The same print scanned at 600 px and at 6,000 px
 // is then the same picture to the network, and gives the same mask at either size.
 import { damageProbabilitiesTiled, detectDamageWhole, detectorViews, type DamageNet } from './damage-net';
-import { resizePlane, sizeForLongSide } from './resample';
+import { resizePlane, resizeRows, sizeForLongSide } from './resample';
 
 /** The print's long side, in pixels, as the detector sees it (and as its training tiles were made). */
 export const DETECT_WORKING_SIDE = 768;
@@ -18,9 +18,13 @@ export function damageProbabilitiesAtPrintScale(
   side = net.manifest.workingSide ?? DETECT_WORKING_SIDE,
 ): Float32Array {
   const s = sizeForLongSide(width, height, side);
+  return resizePlane(workingProbabilities(net, L, width, height, s), s.width, s.height, width, height);
+}
+
+/** The probabilities at the working size `s` (the photo brought there first). */
+function workingProbabilities(net: DamageNet, L: Float32Array, width: number, height: number, s: { width: number; height: number }): Float32Array {
   const small = resizePlane(L, width, height, s.width, s.height);
-  const p = damageProbabilitiesTiled(net, small, s.width, s.height, detectorViews(net));
-  return resizePlane(p, s.width, s.height, width, height);
+  return damageProbabilitiesTiled(net, small, s.width, s.height, detectorViews(net));
 }
 
 /**
@@ -35,8 +39,12 @@ export function detectDamageAtPrintScale(
   threshold = net.manifest.threshold,
 ): Uint8Array {
   if (net.manifest.workingSide === undefined) return detectDamageWhole(net, L, width, height, threshold);
-  const p = damageProbabilitiesAtPrintScale(net, L, width, height);
-  const mask = new Uint8Array(p.length);
-  for (let i = 0; i < p.length; i++) mask[i] = p[i]! >= threshold ? 1 : 0;
+  const s = sizeForLongSide(width, height, net.manifest.workingSide);
+  // Thresholded row by row as the probabilities come back to full size: a 24 MP float map is never held.
+  const mask = new Uint8Array(width * height);
+  resizeRows(workingProbabilities(net, L, width, height, s), s.width, s.height, width, height, (y, row) => {
+    const o = y * width;
+    for (let x = 0; x < width; x++) mask[o + x] = row[x]! >= threshold ? 1 : 0;
+  });
   return mask;
 }

@@ -6,8 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { appRoot } from '../app-paths';
 import { tf } from '../engine/backend';
-import { harmonicPyramid } from './harmonic-pyramid';
-import { resizePlane, sizeForLongSide } from './resample';
+import { harmonicPyramid, harmonicPyramidInPlace } from './harmonic-pyramid';
+import { resizePlane, resizeRows, sizeForLongSide } from './resample';
 import { loadUnetKernels, unetForward, type UnetKernels, type UnetLayerSpec } from './unet';
 
 export interface FillNetManifest {
@@ -121,29 +121,29 @@ export function learnedFillPlane(net: FillNet, L: Float32Array, w: number, h: nu
  * that stay harmonic: at full size that is already right). Nothing outside the mask is written.
  */
 export function fillLearned(net: FillNet, planes: Float32Array[], width: number, height: number, mask: Uint8Array): void {
-  for (const p of planes.slice(1)) copyMasked(harmonicPyramid(p, width, height, mask), p, mask);
+  for (const p of planes.slice(1)) harmonicPyramidInPlace(p, width, height, mask);
   const L = planes[0]!;
   const side = net.manifest.maxSide;
   if (Math.max(width, height) <= side) {
     copyMasked(learnedFillPlane(net, L, width, height, mask), L, mask);
     return;
   }
-  copyMasked(harmonicPyramid(L, width, height, mask), L, mask);
+  // A large scan: no full-size float plane beyond L itself (the fill, the mask's cover and the
+  // enlarged correction are all made in place or row by row), so a 24 MP repair stays within memory.
+  harmonicPyramidInPlace(L, width, height, mask);
   const s = sizeForLongSide(width, height, side);
   const small = resizePlane(L, width, height, s.width, s.height);
-  const cover = resizePlane(
-    Float32Array.from(mask, (v) => (v ? 1 : 0)),
-    width,
-    height,
-    s.width,
-    s.height,
-  );
-  const smallMask = Uint8Array.from(cover, (v) => (v >= 0.5 ? 1 : 0));
+  const smallMask = new Uint8Array(s.width * s.height);
+  resizeRows(mask, width, height, s.width, s.height, (y, row) => {
+    for (let x = 0; x < s.width; x++) smallMask[y * s.width + x] = row[x]! >= 0.5 ? 1 : 0;
+  });
   const f = learnedFillPlane(net, small, s.width, s.height, smallMask);
   const delta = new Float32Array(f.length);
   for (let i = 0; i < f.length; i++) if (smallMask[i]) delta[i] = f[i]! - small[i]!;
-  const big = resizePlane(delta, s.width, s.height, width, height);
-  for (let i = 0; i < L.length; i++) if (mask[i]) L[i] = Math.min(100, Math.max(0, L[i]! + big[i]!));
+  resizeRows(delta, s.width, s.height, width, height, (y, row) => {
+    const o = y * width;
+    for (let x = 0; x < width; x++) if (mask[o + x]) L[o + x] = Math.min(100, Math.max(0, L[o + x]! + row[x]!));
+  });
 }
 
 function copyMasked(from: Float32Array, to: Float32Array, mask: Uint8Array): void {

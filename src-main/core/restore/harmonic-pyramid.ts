@@ -8,54 +8,64 @@
 /** Jacobi sweeps per level, as in training. */
 export const PYRAMID_SWEEPS = 40;
 
-/** Bilinear enlargement as PyTorch's interpolate(align_corners=False) computes it for any two sizes. */
-function enlarge(src: Float32Array, sw: number, sh: number, w: number, h: number): Float32Array {
-  const out = new Float32Array(w * h);
-  const axis = (n: number, sn: number): { i0: Int32Array; i1: Int32Array; f: Float32Array } => {
-    const i0 = new Int32Array(n),
-      i1 = new Int32Array(n),
-      f = new Float32Array(n);
-    const scale = sn / n;
-    for (let d = 0; d < n; d++) {
-      const s = Math.max(0, (d + 0.5) * scale - 0.5);
-      const a = Math.min(Math.floor(s), sn - 1);
-      i0[d] = a;
-      i1[d] = Math.min(a + 1, sn - 1);
-      f[d] = s - a;
-    }
-    return { i0, i1, f };
-  };
-  const ax = axis(w, sw),
-    ay = axis(h, sh);
+/** Bilinear taps along one axis as PyTorch's interpolate(align_corners=False) computes them for any two sizes. */
+function axisTaps(n: number, sn: number): { i0: Int32Array; i1: Int32Array; f: Float32Array } {
+  const i0 = new Int32Array(n),
+    i1 = new Int32Array(n),
+    f = new Float32Array(n);
+  const scale = sn / n;
+  for (let d = 0; d < n; d++) {
+    const s = Math.max(0, (d + 0.5) * scale - 0.5);
+    const a = Math.min(Math.floor(s), sn - 1);
+    i0[d] = a;
+    i1[d] = Math.min(a + 1, sn - 1);
+    f[d] = s - a;
+  }
+  return { i0, i1, f };
+}
+
+/** `src` (sw × sh) enlarged bilinearly to w × h, written into `dst` at its masked pixels only. */
+function enlargeIntoMasked(src: Float32Array, sw: number, sh: number, w: number, h: number, dst: Float32Array, mask: Uint8Array): void {
+  const ax = axisTaps(w, sw),
+    ay = axisTaps(h, sh);
   for (let y = 0; y < h; y++) {
     const r0 = ay.i0[y]! * sw,
       r1 = ay.i1[y]! * sw,
       fy = ay.f[y]!;
     for (let x = 0; x < w; x++) {
+      if (!mask[y * w + x]) continue;
       const a = ax.i0[x]!,
         b = ax.i1[x]!,
         fx = ax.f[x]!;
       const top = src[r0 + a]! * (1 - fx) + src[r0 + b]! * fx;
       const bot = src[r1 + a]! * (1 - fx) + src[r1 + b]! * fx;
-      out[y * w + x] = top * (1 - fy) + bot * fy;
+      dst[y * w + x] = top * (1 - fy) + bot * fy;
     }
   }
-  return out;
 }
 
 /** L (w × h) with its masked pixels (mask 1) filled harmonically; a new plane. */
 export function harmonicPyramid(L: Float32Array, w: number, h: number, mask: Uint8Array, sweeps = PYRAMID_SWEEPS): Float32Array {
-  const u = new Float32Array(w * h);
+  const u = Float32Array.from(L);
+  harmonicPyramidInPlace(u, w, h, mask, sweeps);
+  return u;
+}
+
+/**
+ * The same fill written into `u` itself (only its masked pixels change): a 24 MP scan is filled
+ * without a second full-size plane.
+ */
+export function harmonicPyramidInPlace(u: Float32Array, w: number, h: number, mask: Uint8Array, sweeps = PYRAMID_SWEEPS): void {
   if (Math.min(w, h) <= 4) {
     let sum = 0,
       n = 0;
-    for (let i = 0; i < L.length; i++)
+    for (let i = 0; i < u.length; i++)
       if (!mask[i]) {
-        sum += L[i]!;
+        sum += u[i]!;
         n++;
       }
     const mean = sum / Math.max(1, n);
-    for (let i = 0; i < L.length; i++) u[i] = mask[i] ? mean : L[i]!;
+    for (let i = 0; i < u.length; i++) if (mask[i]) u[i] = mean;
   } else {
     const cw = w >> 1,
       ch = h >> 1;
@@ -65,23 +75,27 @@ export function harmonicPyramid(L: Float32Array, w: number, h: number, mask: Uin
       for (let x = 0; x < cw; x++) {
         let sum = 0,
           n = 0;
-        for (const i of [2 * y * w + 2 * x, 2 * y * w + 2 * x + 1, (2 * y + 1) * w + 2 * x, (2 * y + 1) * w + 2 * x + 1])
+        const i0 = 2 * y * w + 2 * x,
+          i1 = i0 + w;
+        for (const i of [i0, i0 + 1, i1, i1 + 1])
           if (!mask[i]) {
-            sum += L[i]!;
+            sum += u[i]!;
             n++;
           }
         Lc[y * cw + x] = n ? sum / n : 0;
         Mc[y * cw + x] = n ? 0 : 1;
       }
-    const up = enlarge(harmonicPyramid(Lc, cw, ch, Mc, sweeps), cw, ch, w, h);
-    for (let i = 0; i < L.length; i++) u[i] = mask[i] ? up[i]! : L[i]!;
+    harmonicPyramidInPlace(Lc, cw, ch, Mc, sweeps);
+    enlargeIntoMasked(Lc, cw, ch, w, h, u, mask);
   }
-  const holes: number[] = [];
-  for (let i = 0; i < mask.length; i++) if (mask[i]) holes.push(i);
-  const next = new Float32Array(holes.length);
+  let count = 0;
+  for (let i = 0; i < mask.length; i++) if (mask[i]) count++;
+  const holes = new Int32Array(count);
+  for (let i = 0, k = 0; i < mask.length; i++) if (mask[i]) holes[k++] = i;
+  const next = new Float32Array(count);
   for (let s = 0; s < sweeps; s++) {
     // Jacobi: every hole from the previous sweep's neighbours (a missing neighbour counts as itself).
-    for (let k = 0; k < holes.length; k++) {
+    for (let k = 0; k < count; k++) {
       const i = holes[k]!,
         x = i % w,
         v = u[i]!;
@@ -91,7 +105,6 @@ export function harmonicPyramid(L: Float32Array, w: number, h: number, mask: Uin
         b = i + w < u.length ? u[i + w]! : v;
       next[k] = (l + r + t + b) / 4;
     }
-    for (let k = 0; k < holes.length; k++) u[holes[k]!] = next[k]!;
+    for (let k = 0; k < count; k++) u[holes[k]!] = next[k]!;
   }
-  return u;
 }

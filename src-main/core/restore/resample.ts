@@ -42,10 +42,30 @@ function taps(src: number, dst: number): Taps {
   return { start, count, weights, stride };
 }
 
-/** A width × height plane resized to newWidth × newHeight. */
-export function resizePlane(src: Float32Array, width: number, height: number, newWidth: number, newHeight: number): Float32Array {
+/** A width × height plane (floats, or a 0/1 mask read as 0 and 1) resized to newWidth × newHeight. */
+export function resizePlane(src: Float32Array | Uint8Array, width: number, height: number, newWidth: number, newHeight: number): Float32Array {
+  if (newWidth === width && newHeight === height) {
+    if (src.length !== width * height) throw new RangeError(`plane has ${src.length} values, expected ${width}×${height}`);
+    return Float32Array.from(src);
+  }
+  const out = new Float32Array(newWidth * newHeight);
+  resizeRows(src, width, height, newWidth, newHeight, (y, row) => out.set(row, y * newWidth));
+  return out;
+}
+
+/**
+ * The same resize handed out one output row at a time (`row` is reused: copy what you keep), so a
+ * large result is never held whole: a 24 MP probability map or fill correction is used as it comes.
+ */
+export function resizeRows(
+  src: Float32Array | Uint8Array,
+  width: number,
+  height: number,
+  newWidth: number,
+  newHeight: number,
+  visit: (y: number, row: Float32Array) => void,
+): void {
   if (src.length !== width * height) throw new RangeError(`plane has ${src.length} values, expected ${width}×${height}`);
-  if (newWidth === width && newHeight === height) return Float32Array.from(src);
   const tx = taps(width, newWidth),
     ty = taps(height, newHeight);
   const mid = new Float32Array(newWidth * height);
@@ -59,18 +79,19 @@ export function resizePlane(src: Float32Array, width: number, height: number, ne
       mid[y * newWidth + x] = s;
     }
   }
-  const out = new Float32Array(newWidth * newHeight);
+  const out = new Float32Array(newWidth);
   for (let y = 0; y < newHeight; y++) {
+    out.fill(0);
     const o = y * ty.stride,
       st = ty.start[y]!,
       n = ty.count[y]!;
     for (let k = 0; k < n; k++) {
       const wgt = ty.weights[o + k]!,
         row = (st + k) * newWidth;
-      for (let x = 0; x < newWidth; x++) out[y * newWidth + x] += wgt * mid[row + x]!;
+      for (let x = 0; x < newWidth; x++) out[x] += wgt * mid[row + x]!;
     }
+    visit(y, out);
   }
-  return out;
 }
 
 /** The size a photo is looked at when its long side is brought to `side`. */
