@@ -2,7 +2,7 @@
 // The per-method schemas are in contract.ts; this file adds the checks that are not one method's argument.
 import { z } from 'zod';
 import { API_CONTRACT, API_METHODS, fullPath, type ApiMethod } from './contract';
-import { CodedError, type Problem, type ProblemCode } from '../contract/problems';
+import { CodedError, NOT_AN_IMAGE, type Problem, type ProblemCode } from '../contract/problems';
 
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i;
 
@@ -18,7 +18,7 @@ export const uploadName = z
   .refine((s) => !/[\u0000-\u001f\u007f/\\:*?"<>|]/.test(s), 'file name contains a character that is not allowed')
   .refine((s) => s.trim() === s && !s.startsWith('.') && !s.endsWith('.'), 'file name starts or ends with a dot or a space')
   .refine((s) => !WINDOWS_RESERVED.test(s), 'file name is reserved on Windows')
-  .refine((s) => /\.(jpe?g|png|tiff?|webp|gif|heic|heif|avif|jp2)$/i.test(s), 'not a photo file type Heirloom reads');
+  .refine((s) => /\.(jpe?g|png|tiff?|webp|gif|heic|heif|avif|jp2)$/i.test(s), NOT_AN_IMAGE);
 
 /** Desktop drag and drop: real paths the preload got from webUtils.getPathForFile (absolute, bounded). */
 export const droppedPaths = z.array(fullPath).min(1).max(1000);
@@ -53,7 +53,7 @@ const ISSUE_CODES: Record<string, ProblemCode> = {
   'file name contains a character that is not allowed': 'upload.nameChars',
   'file name starts or ends with a dot or a space': 'upload.nameDots',
   'file name is reserved on Windows': 'upload.nameReserved',
-  'not a photo file type Heirloom reads': 'import.notPhotoType',
+  [NOT_AN_IMAGE]: 'photo.notAnImage',
 };
 
 /** The problem of a refused argument: its first issue, as a code (its English words stay in the message). */

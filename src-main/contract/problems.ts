@@ -3,6 +3,12 @@
 // command line prints the English message the core wrote beside the code. A bottom layer: no imports,
 // so the core, the faces and the window all use it (the window at run time too).
 
+/**
+ * The words for a file that is not a photo Heirloom reads, the same whether it was given by path,
+ * dropped on the window or uploaded, and whether its name or its content gave it away.
+ */
+export const NOT_AN_IMAGE = 'not an image Heirloom can read (JPEG, PNG, TIFF, WebP, GIF, HEIF, AVIF)';
+
 /** Every code a person may meet. Add one here, then its words to every locale (a unit test checks). */
 export const PROBLEM_CODES = [
   /** Nothing more precise is known: `detail` is the English message. */
@@ -44,7 +50,6 @@ export const PROBLEM_CODES = [
   'import.brokenLink',
   'import.loopingLink',
   'import.unreadable',
-  'import.notPhotoType',
   'import.notAFileOrFolder',
   'import.heirloomExport',
   'import.byDialogOnly',

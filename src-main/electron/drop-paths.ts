@@ -2,6 +2,7 @@
 // which must not be trusted with the file system: each is checked here before the core reads anything.
 // Free of Electron imports so a plain Node test can run it (test/unit/drop-paths.test.ts).
 import type { FileError } from '../contract/jobs';
+import { NOT_AN_IMAGE } from '../contract/problems';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isPhotoName } from '../core/photo-files';
@@ -42,8 +43,7 @@ export function checkDroppedPaths(input: unknown, max = MAX_DROPPED): DropCheck 
     }
     if (st.isDirectory()) paths.push(p);
     else if (!st.isFile()) refused.push({ name, error: 'not a file or folder', problem: { code: 'import.notAFileOrFolder', params: {} } });
-    else if (!isPhotoName(p))
-      refused.push({ name, error: 'not a photo file type Heirloom reads', problem: { code: 'import.notPhotoType', params: {} } });
+    else if (!isPhotoName(p)) refused.push({ name, error: NOT_AN_IMAGE, problem: { code: 'photo.notAnImage', params: { name } } });
     else paths.push(p);
   }
   return { paths: [...new Set(paths)], refused };

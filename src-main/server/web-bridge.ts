@@ -211,9 +211,14 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     if (url.pathname === '/upload') {
       if (req.method !== 'POST') return json(res, 405, { error: 'use POST' });
       if (req.headers['content-type'] !== 'application/octet-stream') return json(res, 415, { error: 'send the file as application/octet-stream' });
-      const name = uploadName.safeParse(url.searchParams.get('name') ?? '');
-      if (!name.success)
-        return json(res, 400, { error: `upload refused: ${name.error.issues[0]?.message ?? 'bad name'}`, problem: issueProblem(name.error.issues) });
+      const rawName = url.searchParams.get('name') ?? '';
+      const name = uploadName.safeParse(rawName);
+      if (!name.success) {
+        const problem = issueProblem(name.error.issues);
+        // A refused name is said with the name (cut short: it may be anything) as any file's problem is.
+        problem.params = { name: rawName.slice(0, 120), ...problem.params };
+        return json(res, 400, { error: `upload refused: ${name.error.issues[0]?.message ?? 'bad name'}`, problem });
+      }
       if (Number(req.headers['content-length'] ?? 0) > maxUpload) {
         res.setHeader('Connection', 'close');
         return json(res, 413, tooLarge(name.data));

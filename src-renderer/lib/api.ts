@@ -13,7 +13,7 @@ import type {
   Problem,
   PhotoSummary,
 } from '../../src-main/api/types';
-import { isProblem } from '../../src-main/contract/problems';
+import { isProblem, NOT_AN_IMAGE } from '../../src-main/contract/problems';
 
 declare global {
   interface Window {
@@ -81,7 +81,7 @@ class WebBridge implements HeirloomBridge {
     for (const f of files) {
       // Same rule as the bridge's (schemas.ts uploadName); checked here too so a stray file costs no upload.
       if (!PHOTO_NAME.test(f.name)) {
-        errors.push({ name: f.name, error: 'not a photo file type Heirloom reads', problem: { code: 'import.notPhotoType', params: {} } });
+        errors.push({ name: f.name, error: NOT_AN_IMAGE, problem: { code: 'photo.notAnImage', params: { name: f.name } } });
         continue;
       }
       try {

@@ -398,7 +398,7 @@ describe('Heirloom window in Chromium against `heirloom serve`', { skip }, () =>
     await page.dispatchEvent('main', 'drop', { dataTransfer: dt });
     const notice = page.locator('.notice');
     await notice.getByText('Added 1 photo').waitFor();
-    assert.match(await notice.innerText(), /notes\.txt — not a photo file type/);
+    assert.match(await notice.innerText(), /notes\.txt — not an image Heirloom can read/);
     assert.equal(await page.locator('.dropzone').count(), 0);
     await page.locator('.thumb[title="Wedding 1948.jpg"]').waitFor();
     const total = Number(/(\d+) photos/.exec(await page.locator('.toolbar .count').innerText())![1]);

@@ -114,7 +114,7 @@ describe('choosing files and folders in the browser', { skip: e2eSkip }, () => {
     await choose('Choose files…', [sample('README.md'), sample('1860Girls.jpg')]);
     await notice().getByText('“1860Girls.jpg” is already in the library · 1 file could not be added').waitFor();
     assert.equal(await notice().getAttribute('data-kind'), 'warn');
-    assert.match(await notice().locator('.errors').innerText(), /README\.md — not a photo file type Heirloom reads/);
+    assert.match(await notice().locator('.errors').innerText(), /README\.md — not an image Heirloom can read/);
     await notice().locator('.close').click();
     await choose('Choose files…', [sample('1860Girls.jpg')]);
     await notice().getByText('“1860Girls.jpg” is already in the library').waitFor();

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { checkDroppedPaths, MAX_DROPPED } from '../../src-main/electron/drop-paths';
+import { NOT_AN_IMAGE } from '../../src-main/contract/problems';
 import * as fx from '../helpers/fixtures';
 
 let root: string;
@@ -45,7 +46,7 @@ test('photo files and folders pass; other files, special files and missing paths
   const r = checkDroppedPaths([photo, folder, notes, path.join(root, 'gone.jpg'), ...(haveFifo ? [fifo] : []), photo]);
   assert.deepEqual(r.paths, [photo, folder]);
   assert.deepEqual(r.refused, [
-    { name: 'notes.txt', error: 'not a photo file type Heirloom reads', problem: { code: 'import.notPhotoType', params: {} } },
+    { name: 'notes.txt', error: NOT_AN_IMAGE, problem: { code: 'photo.notAnImage', params: { name: 'notes.txt' } } },
     { name: 'gone.jpg', error: 'not found (was it moved or deleted?)', problem: { code: 'import.notFound', params: {} } },
     ...(haveFifo ? [{ name: 'pipe.jpg', error: 'not a file or folder', problem: { code: 'import.notAFileOrFolder', params: {} } }] : []),
   ]);

@@ -2,7 +2,7 @@
 // person can act on. Batches catch it per file and carry on with the others. Each carries a problem
 // (contract/problems.ts) so the window says it in its own language.
 import * as path from 'node:path';
-import type { Problem, ProblemCode, ProblemParams } from '../../contract/problems';
+import { NOT_AN_IMAGE, type Problem, type ProblemCode, type ProblemParams } from '../../contract/problems';
 
 export type PhotoErrorCode = 'not-found' | 'empty' | 'not-an-image' | 'damaged' | 'too-large' | 'unsupported' | 'write-failed' | 'disk-full';
 
@@ -41,7 +41,7 @@ export function explainReadError(file: string, e: unknown): PhotoError {
   if (code === 'EACCES' || code === 'EPERM')
     return new PhotoError('not-found', file, 'no permission to read this file', { code: 'photo.noPermission' });
   if (/unsupported image format|Input file contains unsupported|not a known file format|bad seek/i.test(msg)) {
-    return new PhotoError('not-an-image', file, 'not an image Heirloom can read (JPEG, PNG, TIFF, WebP, GIF, HEIF, AVIF)');
+    return new PhotoError('not-an-image', file, NOT_AN_IMAGE);
   }
   if (/premature end|truncat|corrupt|bad huffman|invalid|unexpected end|read error|extraneous|crc/i.test(msg)) {
     return new PhotoError('damaged', file, 'the image file is damaged or incomplete (truncated)');
