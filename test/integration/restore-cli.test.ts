@@ -96,6 +96,9 @@ describe('heirloom restore', () => {
     assert.deepEqual(byName.get('sepia.png').steps, { repair: true, tone: true, recolorFaded: false, colorize: true });
     assert.equal(byName.get('sepia.png').grey, true, 'sepia counts as black and white');
     assert.equal(byName.get('sepia.png').colorized, true);
+    const match = byName.get('sepia.png').chromaMatch as number;
+    assert.ok(match >= 1 && match <= 1.5, `the colour lift a restored print got is recorded: ×${match}`);
+    assert.equal(byName.get('colour.png').chromaMatch, undefined, 'nothing colorized, nothing lifted');
     assert.equal(byName.get('colour.png').grey, false);
     assert.equal(byName.get('colour.png').colorized, false, 'a colour photo is never colorized over');
     // The colour photo's own colours survive: its output is close to its input.

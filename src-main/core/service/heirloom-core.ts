@@ -18,6 +18,7 @@ import { acquireLibraryLock, LibraryLock } from '../library-lock';
 import { probeWritable } from '../write-probe';
 import { resolveModel, ModelResolution } from '../engine/model-registry';
 import { ColorizeParams, colorizePixels } from '../pipeline/colorize';
+import { colorizeRestored } from '../pipeline/colorize-restored';
 import type { PointHint } from '../hints/point-hints';
 import { FinetuneOptions, FinetuneResult, runFinetune } from '../finetune/trainer';
 import { listRunCheckpoints, runSlug, SavedCheckpoint } from '../finetune/checkpoints';
@@ -493,6 +494,7 @@ export class HeirloomCore {
     let photo = await decodePhoto(source);
     let recorded: Record<string, unknown> = { ...params };
     let colorize = true;
+    const asScanned = photo;
     if (opts.steps) {
       // Restoration first, on the photo's own pixels; a colour photo keeps its colour (it is not colorized).
       // Enlarging comes after repair and tone (they work at the scanned size) and before colorizing.
@@ -504,14 +506,14 @@ export class HeirloomCore {
       colorize = opts.steps.colorize && restored.grey;
       recorded = { ...recorded, ...restoreProvenance(opts.steps, restored, colorize) };
     }
-    const px = colorize
-      ? await colorizePixels(photo, model, {
-          workingSize: params.workingSize,
-          saturation: params.saturation,
-          hints: opts.hints,
-          pointHints: opts.pointHints,
-        })
-      : photo;
+    const colorParams = { workingSize: params.workingSize, saturation: params.saturation, hints: opts.hints, pointHints: opts.pointHints };
+    let px: { rgb: Buffer; width: number; height: number } = photo;
+    if (colorize && opts.steps) {
+      // A restored print gets at least the colour the network gave it as scanned (colorize-restored.ts).
+      const r = await colorizeRestored(asScanned, photo, model, colorParams);
+      px = r.pixels;
+      recorded = { ...recorded, chromaMatch: r.chromaMatch };
+    } else if (colorize) px = await colorizePixels(photo, model, colorParams);
     const made = [opts.steps ? 'restored' : '', colorize ? `colorized with ${model.manifest.id}` : ''].filter(Boolean).join(', ');
     const encoded = await encodeColorized(px.rgb, px.width, px.height, photo.meta, {
       format: params.format,
