@@ -11,7 +11,7 @@ import { initBackend } from '../src-main/core/engine/backend';
 import { repairPlanes } from '../src-main/core/restore';
 import { DAMAGE_MANIFEST, detectDamageWhole, loadDamageNet, type DamageNet } from '../src-main/core/restore/damage-net';
 import { damageProbabilitiesAtPrintScale } from '../src-main/core/restore/detect-scale';
-import { f1Of, toleranceScores } from '../src-main/core/restore/mask-scores';
+import { dilateDisc, f1Of, toleranceScores } from '../src-main/core/restore/mask-scores';
 import { flag } from './flags';
 import { evalRepairFill, mean } from './eval-photos';
 import { loadRealPhoto, realPart, type RealPart } from './real-masks';
@@ -20,6 +20,9 @@ const part = flag('part', 'tune') as RealPart;
 const detectorDir = flag('detector', '');
 const legacy = process.argv.includes('--legacy');
 const thresholdsFlag = flag('thresholds', '');
+// Grow the found mask by this many working-scale pixels before scoring and repair (an experiment:
+// the crack's soft edge is left behind when the mask stops at its core).
+const dilateWorking = Number(flag('dilate', '0'));
 
 function probabilities(net: DamageNet, L: Float32Array, w: number, h: number): Float32Array {
   if (!legacy) return damageProbabilitiesAtPrintScale(net, L, w, h);
@@ -27,7 +30,11 @@ function probabilities(net: DamageNet, L: Float32Array, w: number, h: number): F
   return Float32Array.from(detectDamageWhole(net, L, w, h));
 }
 
-const threshold = (p: Float32Array, t: number): Uint8Array => Uint8Array.from(p, (v) => (v >= t ? 1 : 0));
+let grow = 0;
+const threshold = (p: Float32Array, t: number, w = 0, h = 0): Uint8Array => {
+  const m = Uint8Array.from(p, (v) => (v >= t ? 1 : 0));
+  return grow > 0 && w > 0 ? dilateDisc(m, w, h, grow) : m;
+};
 const count = (m: Uint8Array): number => m.reduce((s, v) => s + v, 0);
 
 async function main(): Promise<void> {
@@ -42,8 +49,9 @@ async function main(): Promise<void> {
     const photo = await loadRealPhoto(file);
     const { L, width: w, height: h } = photo;
     const p = probabilities(net, L, w, h);
+    grow = Math.round((dilateWorking * Math.max(w, h)) / (net.manifest.workingSide ?? 768));
     thresholds.forEach((t, i) => {
-      const m = threshold(p, t);
+      const m = threshold(p, t, w, h);
       const s = toleranceScores(m, photo.mask, w, h, 2);
       const row = byT[i]!.get(photo.source) ?? { source: photo.source, f1: [], p: [], r: [], left: [], changed: [], share: [], counts: [0, 0, 0, 0] };
       row.f1.push(s.f1);
@@ -54,10 +62,10 @@ async function main(): Promise<void> {
       byT[i]!.set(photo.source, row);
     });
     // Repair with the first threshold, then look again.
-    const mask = threshold(p, thresholds[0]!);
+    const mask = threshold(p, thresholds[0]!, w, h);
     const repaired = Float32Array.from(L);
     repairPlanes([repaired], w, h, { detector: () => mask, ...evalRepairFill() });
-    const again = threshold(probabilities(net, repaired, w, h), thresholds[0]!);
+    const again = threshold(probabilities(net, repaired, w, h), thresholds[0]!, w, h);
     const before = count(mask);
     let hand = 0,
       changed = 0;
@@ -75,7 +83,7 @@ async function main(): Promise<void> {
   }
   for (const [k, r] of byT[0]!) rows.set(k, r);
   const label = legacy ? `${net.manifest.id} (legacy whole-photo detection)` : `${net.manifest.id} at print scale, fill ${evalRepairFill().fill}`;
-  console.log(`\n${label}, ${part} part, ${files.length} photos`);
+  console.log(`\n${label}, ${part} part, ${files.length} photos${dilateWorking ? `, mask grown by ${dilateWorking} working px` : ''}`);
   thresholds.forEach((t, i) => {
     const all = [...byT[i]!.values()];
     const pooled = (f: (r: Row) => number[]): number => mean(all.flatMap(f));
