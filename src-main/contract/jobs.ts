@@ -31,6 +31,12 @@ export interface FinetuneInfo {
   lossCurve: Array<[number, number]>;
   base: MetricsInfo | null;
   heldOut: MetricsInfo | null;
+  /**
+   * The held-out ΔE00 change against the start with the noise of those photos: `ci` is the 95 %
+   * interval of the mean per-photo change (ΔE00 units, negative is better); `better` / `worse` when
+   * the whole interval is below / above zero, otherwise it is no clear change. Null until measured.
+   */
+  judgement: { ci: [number, number]; better: boolean; worse: boolean } | null;
   checkpointId: string | null;
   message: string | null;
   /** The photos of the folder: how many train, how many are held out to measure, which were skipped and why. */

@@ -48,6 +48,8 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
   const problems: string[] = [];
 
   const panel = (): ReturnType<Page['locator']> => page.locator('.progress-card');
+  /** What the finished run showed, to hold the panel to after a reload. */
+  let shownBeforeReload: { points: number; deltaE: string } | undefined;
   const ftState = async (): Promise<string> => (await panel().getAttribute('data-ft-state')) ?? '';
   const ftStep = async (): Promise<number> => Number(await panel().getAttribute('data-ft-step'));
   const curvePoints = async (): Promise<number> => Number(await panel().locator('svg').getAttribute('data-points'));
@@ -169,6 +171,13 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
     assert.match(await panel().locator('tr[data-metric="psnr"]').innerText(), /[+−]?\d+\.\d\d dB$/);
     // Which photos the run used: the counts, in words.
     assert.match(await panel().locator('[data-testid="ft-data"]').innerText(), /\d+ used to learn, \d+ held out to measure, of 5 found/);
+    // A change inside the spread of the held-out photos is called no clear change, not better or worse.
+    const deltaE = panel().locator('tr[data-metric="deltaE"] td').last();
+    if (/^No clear change/.test(await deltaE.innerText())) {
+      assert.match(await deltaE.innerText(), /^No clear change: \d+\.\d % (better|worse), within the spread of the held-out photos \(±\d+\.\d %\)$/);
+      assert.equal(await deltaE.evaluate((td) => td.classList.contains('good') || td.classList.contains('worse')), false, 'shown neutral');
+    }
+    shownBeforeReload = { points: await curvePoints(), deltaE: await deltaE.innerText() };
     await screenshot(page, 'ft-04-result.png');
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.waitForTimeout(200);
@@ -294,6 +303,18 @@ describe('fine-tuning from the window against `heirloom serve`', { skip }, () =>
     await screenshot(page, 'ft-08-ru-dark.png');
     await page.locator('footer select').selectOption('en');
     await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  test('after a reload the finished run keeps its curve and its numbers (from its last checkpoint)', async () => {
+    assert.ok(shownBeforeReload, 'the run above finished');
+    await page.reload();
+    await nav('Fine-tune');
+    await waitFt(['done'], 10_000);
+    const deltaE = panel().locator('tr[data-metric="deltaE"] td').last();
+    await deltaE.waitFor();
+    assert.ok((await curvePoints()) >= Math.min(2, shownBeforeReload.points), `the curve after a reload: ${await curvePoints()} points`);
+    assert.equal(await deltaE.innerText(), shownBeforeReload.deltaE);
+    await screenshot(page, 'ft-09-after-reload.png');
   });
 
   test('no console errors and no CSP violations', () => {

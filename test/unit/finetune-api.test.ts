@@ -102,13 +102,27 @@ describe('fine-tuning through the API', () => {
     assert.equal(ft.run, 'Family');
     assert.ok(ft.step > second.step, `continued past step ${second.step} (now ${ft.step})`);
     assert.ok(ft.trainSeconds >= second.trainSeconds + 2 - 1e-6, 'the whole budget was spent');
-    assert.ok(ft.lossCurve.length >= 1 && ft.lossCurve.every(([s, l]) => s > second.step && s <= ft.step && Number.isFinite(l)));
+    // The run's curve goes on from where its last checkpoint left it.
+    assert.ok(ft.lossCurve.some(([s]) => s > second.step) && ft.lossCurve.every(([s, l]) => s <= ft.step && Number.isFinite(l)));
+    assert.ok(
+      ft.lossCurve.every(([s], i) => i === 0 || s > ft.lossCurve[i - 1]![0]),
+      'steps in order, none twice',
+    );
     assert.ok(ft.heldOut && ft.base);
     assert.equal(ft.checkpointId, checkpointName(ft.run, ft.step), 'the final checkpoint is named after its run and step');
     final = { id: ft.checkpointId!, step: ft.step, parentId: second.id };
     const jobs = await api.listJobs();
     assert.ok(jobs.some((j) => j.id === jobId && j.kind === 'finetune' && j.state === 'cancelled'));
     assert.ok(jobs.some((j) => j.id === end.jobId && j.kind === 'finetune' && j.state === 'done'));
+    // Ended, the job is rebuilt from the catalogue (as after a reload): it keeps its curve, numbers and judgement.
+    assert.ok(ft.judgement, 'the change is judged against the spread of the held-out photos');
+    const listed = jobs.find((j) => j.id === end.jobId)!.finetune;
+    assert.ok(listed, 'a finished run still shows its state');
+    assert.equal(listed.checkpointId, ft.checkpointId);
+    assert.equal(listed.step, ft.step);
+    assert.ok(listed.lossCurve.length >= 1 && listed.lossCurve.at(-1)![0] <= ft.step, 'and its loss curve');
+    assert.deepEqual([listed.base, listed.heldOut], [ft.base, ft.heldOut]);
+    assert.deepEqual(listed.judgement, ft.judgement);
 
     // The catalogue records each checkpoint with the step the trainer reported, chained parent to child.
     const models = await api.listModels();

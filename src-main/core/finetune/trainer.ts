@@ -69,6 +69,8 @@ export interface FinetuneProgress {
   message?: string;
   /** Which photos the run uses, holds out and skipped (with why); known once the folder is read. */
   data?: DataSummary;
+  /** The last measured checkpoint against the start on the same held-out photos, with the noise of those photos. */
+  judgement?: Judgement | null;
 }
 
 export interface FinetuneResult {
@@ -214,6 +216,15 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
     };
     parentId = source.manifest.id;
   }
+  // The judgement of the last measurement, made once per measurement (a bootstrap: not at every step).
+  let judged: { of: number[] | null | undefined; judgement: Judgement | null } = { of: undefined, judgement: null };
+  const judgementNow = (): Judgement | null => {
+    if (judged.of !== state.heldOutPerPhoto) {
+      const ok = state.basePerPhoto && state.heldOutPerPhoto && state.basePerPhoto.length === state.heldOutPerPhoto.length;
+      judged = { of: state.heldOutPerPhoto, judgement: ok ? judge(state.basePerPhoto!, state.heldOutPerPhoto!) : null };
+    }
+    return judged.judgement;
+  };
   /** Progress as the run's state has it now. */
   const reportNow = (phase: FinetuneProgress['phase'], more: Partial<FinetuneProgress> = {}): void =>
     report({
@@ -225,6 +236,7 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
       etaSeconds: null,
       base: state.base,
       heldOut: state.heldOut,
+      judgement: judgementNow(),
       ...more,
     });
   const bins = binSpec(source);
@@ -253,9 +265,13 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
   const optimizer = tf.train.adam(state.config.learningRate);
   if (optimizerWeights.length) await optimizer.setWeights(optimizerWeights);
 
+  // How long one measurement of the held-out photos takes (wall seconds): time left counts the ones to come.
+  let measureSeconds = 0;
   if (!state.base) {
     reportNow('measuring', { message: `measuring the starting model on ${heldOut.length} held-out photos` });
+    const t0 = performance.now();
     const m = await measure(source, heldOut);
+    measureSeconds = (performance.now() - t0) / 1000;
     state.base = m.metrics;
     state.basePerPhoto = m.perPhoto;
     state.heldOut = state.base;
@@ -270,6 +286,7 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
   const save = async (withMetrics: boolean): Promise<SavedCheckpoint> => {
     if (withMetrics) {
       reportNow('measuring', { message: 'measuring on held-out photos' });
+      const t0 = performance.now();
       if (shown !== net) blendWeights(shown, start, net, share);
       const now: LoadedModel = { dir: source.dir, manifest: source.manifest, net: shown, ...gated };
       if (heldOut.length >= MIN_PHOTOS_FOR_DECODE_FIT) {
@@ -284,11 +301,14 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
         state.heldOutPerPhoto = m.perPhoto;
         state.decode = baseDecode;
       }
+      measureSeconds = (performance.now() - t0) / 1000;
     } else {
       state.heldOut = null; // a checkpoint saved on cancel was not measured: say so rather than repeat old numbers
       state.heldOutPerPhoto = null;
     }
     state.rngState = rng.state;
+    // The curve a checkpoint keeps ends at its own step (the window shows it after a reload).
+    if (state.loss !== null && state.lossCurve.at(-1)?.[0] !== state.step) state.lossCurve.push([state.step, Number(state.loss.toFixed(4))]);
     deps.assertWritable?.(); // the library may have gone while training: never write a checkpoint into a folder made anew
     let ck: SavedCheckpoint;
     try {
@@ -311,6 +331,16 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
     return ck;
   };
 
+  /**
+   * Training time left plus the measurements still to come: one at each checkpoint before the budget
+   * ends and one at the end, each as long as the last one took (a resumed run learns it at its first).
+   */
+  const timeLeft = (): number => {
+    const left = Math.max(0, budgetSeconds - state.trainSeconds);
+    const checkpointsToCome = Math.max(0, Math.ceil((budgetSeconds - nextCheckpoint) / checkpointEvery));
+    return left + measureSeconds * (1 + checkpointsToCome);
+  };
+
   // Started last, so nothing above can leave worker threads running.
   const stepper = await StepRunner.start(net, arch, bins.centres.length, opts.threads ?? finetuneThreads(backend.name));
   try {
@@ -330,7 +360,7 @@ export async function runFinetune(deps: FinetuneDeps, opts: FinetuneOptions): Pr
       state.trainSeconds += (performance.now() - t0) / 1000;
       state.loss = state.loss === null ? loss : 0.95 * state.loss + 0.05 * loss;
       if (state.step % 5 === 0) state.lossCurve.push([state.step, Number(state.loss.toFixed(4))]);
-      reportNow('training', { etaSeconds: Math.max(0, budgetSeconds - state.trainSeconds) });
+      reportNow('training', { etaSeconds: timeLeft() });
       if (state.trainSeconds >= nextCheckpoint && state.trainSeconds < budgetSeconds) {
         saved = await save(true);
         nextCheckpoint = state.trainSeconds + checkpointEvery;

@@ -6,12 +6,13 @@
 import { CodedError, problemOf } from '../../contract/problems';
 import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
-import type { FileError, FinetuneInfo, JobInfo, MetricsInfo } from '../../contract/jobs';
+import type { FileError, JobInfo } from '../../contract/jobs';
 import type { JobRow } from '../catalogue/types';
 import { ExportError } from '../export';
 import type { FinetuneProgress } from '../finetune/trainer';
 import type { BatchProgress, HeirloomCore } from '../service/heirloom-core';
 import { ColorizeRunner } from './colorize-runner';
+import { finetuneInfoFromCheckpoint, finetuneInfoFromProgress } from './finetune-info';
 import { isPhotoJobKind, jobParams, type PhotoJobKind } from './job-params';
 import { interruptOrphanedQueue, markEnded, markQueued, markRunning, RESUMABLE } from './job-state';
 
@@ -199,32 +200,7 @@ export class JobQueue {
   }
 
   private finetuneProgress(info: JobInfo, p: FinetuneProgress): void {
-    const prev = info.finetune;
-    const curve = prev?.lossCurve ?? [];
-    if (p.phase === 'training' && p.loss !== null && (curve.length === 0 || p.step - curve[curve.length - 1][0] >= 2))
-      curve.push([p.step, Number(p.loss.toFixed(4))]);
-    const ft: FinetuneInfo = {
-      run: p.run,
-      phase: p.phase,
-      step: p.step,
-      loss: p.loss,
-      trainSeconds: p.trainSeconds,
-      budgetSeconds: p.budgetSeconds,
-      lossCurve: curve.length > 400 ? curve.filter((_, i) => i % 2 === 0) : curve,
-      base: pickMetrics(p.base),
-      heldOut: pickMetrics(p.heldOut),
-      checkpointId: p.checkpointId ?? prev?.checkpointId ?? null,
-      message: p.message ?? null,
-      data: p.data
-        ? {
-            found: p.data.found,
-            train: p.data.train,
-            heldOut: p.data.heldOut,
-            skipped: p.data.skipped.map((s) => ({ name: path.basename(s.file), kind: s.kind, reason: s.reason })),
-          }
-        : (prev?.data ?? null),
-    };
-    info.finetune = ft;
+    info.finetune = finetuneInfoFromProgress(info.finetune, p);
     info.total = Math.round(p.budgetSeconds);
     info.done = Math.min(info.total, Math.round(p.trainSeconds));
     info.etaSeconds = p.etaSeconds === null ? null : Math.round(p.etaSeconds);
@@ -253,7 +229,9 @@ export class JobQueue {
   private infoFromCatalogue(row: JobRow): JobInfo {
     if (row.kind === 'finetune') {
       const p = jobParams(row, 'finetune');
-      return { ...wholeJobInfo(row, Math.round(p.minutes * 60)), kind: 'finetune', target: p.name, finetune: null };
+      // A run that ended (or was running when the app closed) keeps its curve and numbers: its last checkpoint has them.
+      const finetune = finetuneInfoFromCheckpoint(this.core.paths.models, p.name);
+      return { ...wholeJobInfo(row, Math.round(p.minutes * 60)), kind: 'finetune', target: p.name, finetune };
     }
     if (row.kind === 'export') {
       // Export jobs have no item rows: the export folder's own manifest tracks its files.
@@ -329,9 +307,4 @@ function wholeJobInfo(row: JobRow, total: number): Omit<JobInfo, 'kind'> {
     message: row.status === 'failed' ? row.error : null,
     problem: row.status === 'failed' ? row.problem : null,
   };
-}
-
-/** Only the four numbers the window shows, whatever else a stored summary holds. */
-export function pickMetrics(m: MetricsInfo | null | undefined): MetricsInfo | null {
-  return m ? { deltaE00: m.deltaE00, psnr: m.psnr, colourfulnessRatio: m.colourfulnessRatio, auc: m.auc } : null;
 }
